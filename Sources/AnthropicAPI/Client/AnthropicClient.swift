@@ -1,0 +1,239 @@
+/// What a message request reports while it runs.
+public enum MessageStreamEvent: Sendable {
+    /// An attempt failed and the client is waiting `notice.delay` before the next one.
+    case retrying(RetryNotice)
+    /// The server accepted the request (HTTP 2xx); content follows.
+    case responseStarted(requestID: String?)
+    /// One decoded stream event, after it was applied to the message.
+    case event(StreamEvent)
+    /// The complete message (always the last event of a successful request).
+    case completed(Message)
+}
+
+/// The Messages API client: messages (streaming or not), models and token counts, with retries.
+public final class AnthropicClient: Sendable {
+    public let configuration: ClientConfiguration
+    private let transport: any HTTPTransport
+    private let sleeper: any Sleeper
+
+    public init(configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport(),
+                sleeper: any Sleeper = ContinuousSleeper()) {
+        self.configuration = configuration
+        self.transport = transport
+        self.sleeper = sleeper
+    }
+
+    // MARK: Messages
+
+    /// Sends a message request and reports its progress. With `stream` the reply arrives as
+    /// events; without it, only `.retrying` and `.completed` are reported.
+    ///
+    /// A failure before any content is retried under the retry policy; a failure after content
+    /// throws an `APIError` whose `partial` holds what arrived. Ending iteration cancels.
+    public func send(_ request: MessageRequest, stream: Bool = true) -> AsyncThrowingStream<MessageStreamEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let message = try await self.withRetries(onRetry: { continuation.yield(.retrying($0)) }) { () async throws(AttemptFailure) in
+                        try await self.attemptMessage(request, stream: stream) { continuation.yield($0) }
+                    }
+                    continuation.yield(.completed(message))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Sends a non-streaming message request and returns the message.
+    public func createMessage(_ request: MessageRequest,
+                              onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }) async throws(APIError) -> Message {
+        try await withRetries(onRetry: onRetry) { () async throws(AttemptFailure) in
+            try await self.attemptMessage(request, stream: false) { _ in }
+        }
+    }
+
+    // MARK: Models and token counts
+
+    /// One page of `GET /v1/models`, newest first.
+    public func listModels(limit: Int = 100, afterID: String? = nil,
+                           onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }) async throws(APIError) -> ModelPage {
+        var query = [("limit", String(limit))]
+        if let afterID { query.append(("after_id", afterID)) }
+        let url = try configuration.url(for: "/v1/models", query: query)
+        return try await withRetries(onRetry: onRetry) { () async throws(AttemptFailure) in
+            let json = try await self.attemptJSON(HTTPRequest(method: "GET", url: url, headers: self.configuration.headers(json: false)))
+            do throws(APIError) { return try ModelPage(json: json) } catch { throw AttemptFailure(error: error) }
+        }
+    }
+
+    /// The newest model the API lists (by creation date), or `nil` when it lists none.
+    public func newestModel() async throws(APIError) -> ModelInfo? {
+        let page = try await listModels(limit: 100)
+        return page.models.max { $0.createdAt < $1.createdAt }
+    }
+
+    /// `POST /v1/messages/count_tokens`: the input tokens the request would use.
+    public func countTokens(_ request: MessageRequest) async throws(APIError) -> Int {
+        let url = try configuration.url(for: "/v1/messages/count_tokens")
+        let body = Array(request.countTokensBody.serialized().utf8)
+        return try await withRetries(onRetry: { _ in }) { () async throws(AttemptFailure) in
+            let json = try await self.attemptJSON(HTTPRequest(method: "POST", url: url, headers: self.configuration.headers(json: true), body: body))
+            guard let n = json["input_tokens"]?.intValue else {
+                throw AttemptFailure(error: APIError(kind: .malformedResponse, message: "the token count has no input_tokens"))
+            }
+            return n
+        }
+    }
+
+    // MARK: Attempts and retries
+
+    /// A failed attempt, and whether it had already delivered content (then it is never retried).
+    struct AttemptFailure: Error {
+        var error: APIError
+        var partial: Message?
+    }
+
+    private func withRetries<T>(onRetry: @Sendable (RetryNotice) -> Void,
+                                _ attempt: () async throws(AttemptFailure) -> T) async throws(APIError) -> T {
+        try configuration.checkTransportSecurity()
+        let policy = configuration.retryPolicy
+        var retry = 0
+        while true {
+            if Task.isCancelled { throw APIError(kind: .cancelled, message: "the request was cancelled") }
+            do {
+                return try await attempt()
+            } catch {
+                var failure = error.error
+                failure.attempts = retry + 1
+                if let partial = error.partial {
+                    failure.partial = partial
+                    throw failure
+                }
+                if failure.kind == .cancelled || Task.isCancelled {
+                    throw APIError(kind: .cancelled, message: "the request was cancelled")
+                }
+                guard let delay = policy.delay(beforeRetry: retry, after: failure) else { throw failure }
+                onRetry(RetryNotice(attempt: retry + 2, maxAttempts: policy.maxRetries + 1, delay: delay, reason: failure))
+                do {
+                    try await sleeper.sleep(for: delay)
+                } catch {
+                    throw APIError(kind: .cancelled, message: "the request was cancelled while waiting to retry")
+                }
+                retry += 1
+            }
+        }
+    }
+
+    private func attemptJSON(_ request: HTTPRequest) async throws(AttemptFailure) -> JSONValue {
+        let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: nil,
+                                       totalTimeout: configuration.requestTimeout)
+        var head: HTTPResponseHead?
+        var body: [UInt8] = []
+        do {
+            for try await event in transport.send(request, options: options) {
+                switch event {
+                case .head(let h): head = h
+                case .body(let bytes): body += bytes
+                }
+            }
+        } catch {
+            throw AttemptFailure(error: Self.apiError(error))
+        }
+        if Task.isCancelled { throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled")) }
+        guard let head else { throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response")) }
+        if head.status >= 400 {
+            throw AttemptFailure(error: APIError(status: head.status, headers: head.headers, body: body))
+        }
+        do {
+            return try JSONValue.parse(body)
+        } catch {
+            var e = APIError(kind: .malformedResponse, httpStatus: head.status,
+                             message: "the reply is not JSON: \(APIError.describeNonJSONBody(body, contentType: head.headers["content-type"]))",
+                             requestID: head.headers["request-id"])
+            e.httpStatus = head.status
+            throw AttemptFailure(error: e)
+        }
+    }
+
+    private func attemptMessage(_ request: MessageRequest, stream: Bool,
+                                report: (MessageStreamEvent) -> Void) async throws(AttemptFailure) -> Message {
+        let url: String
+        do throws(APIError) { url = try configuration.url(for: "/v1/messages") } catch { throw AttemptFailure(error: error) }
+        var headers = configuration.headers(json: true)
+        if stream { headers.append(("accept", "text/event-stream")) }
+        let http = HTTPRequest(method: "POST", url: url, headers: headers, body: Array(request.body(stream: stream).serialized().utf8))
+        guard stream else {
+            let json = try await attemptJSON(http)
+            do throws(APIError) { return try Message(json: json) } catch { throw AttemptFailure(error: error) }
+        }
+
+        let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: configuration.idleTimeout)
+        var head: HTTPResponseHead?
+        var isEventStream = false
+        var rawBody: [UInt8] = []
+        var decoder = SSEDecoder()
+        var accumulator = MessageAccumulator()
+        var received = 0
+        do {
+            for try await event in transport.send(http, options: options) {
+                switch event {
+                case .head(let h):
+                    head = h
+                    isEventStream = h.status < 400 && (h.headers["content-type"]?.lowercased().contains("text/event-stream") ?? false)
+                    if h.status < 400 { report(.responseStarted(requestID: h.headers["request-id"])) }
+                case .body(let bytes):
+                    received += bytes.count
+                    if isEventStream {
+                        try bytes.withUnsafeBytes { buffer in
+                            try decoder.feed(buffer) { sse in
+                                let decoded = try StreamEvent.decode(sse)
+                                try accumulator.apply(decoded)
+                                report(.event(decoded))
+                            }
+                        }
+                    } else if rawBody.count < 64 << 20 {
+                        rawBody += bytes
+                    }
+                }
+            }
+        } catch {
+            var failure = Self.apiError(error)
+            if failure.requestID == nil { failure.requestID = head?.headers["request-id"] }
+            throw AttemptFailure(error: failure, partial: accumulator.hasContent ? accumulator.message : nil)
+        }
+        if Task.isCancelled {
+            throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled"),
+                                 partial: accumulator.hasContent ? accumulator.message : nil)
+        }
+        guard let head else { throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response")) }
+        if head.status >= 400 {
+            throw AttemptFailure(error: APIError(status: head.status, headers: head.headers, body: rawBody))
+        }
+        if !isEventStream {
+            // A gateway that ignores "stream": true may answer with the whole message as JSON.
+            do {
+                return try Message(json: try JSONValue.parse(rawBody))
+            } catch {
+                throw AttemptFailure(error: APIError(kind: .malformedResponse, httpStatus: head.status,
+                                                     message: "expected an event stream but got \(head.headers["content-type"] ?? "no content type"): \(APIError.describeNonJSONBody(rawBody, contentType: head.headers["content-type"]))",
+                                                     requestID: head.headers["request-id"]))
+            }
+        }
+        guard accumulator.isComplete else {
+            throw AttemptFailure(error: APIError(kind: .truncated, httpStatus: head.status,
+                                                 message: "the stream ended without message_stop after \(received) bytes",
+                                                 requestID: head.headers["request-id"]),
+                                 partial: accumulator.hasContent ? accumulator.message : nil)
+        }
+        return accumulator.message
+    }
+
+    private static func apiError(_ error: any Error) -> APIError {
+        if let e = error as? APIError { return e }
+        if error is CancellationError { return APIError(kind: .cancelled, message: "the request was cancelled") }
+        return APIError(kind: .network, message: String(describing: error))
+    }
+}

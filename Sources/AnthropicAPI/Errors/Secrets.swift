@@ -1,0 +1,36 @@
+/// Masking and redaction of API keys: keys appear only as `sk-ant-…` plus their last four characters.
+public enum Secrets {
+    /// The display form of a key: `sk-ant-…wxyz`. Short or foreign keys show even less.
+    public static func mask(_ key: String) -> String {
+        let scalars = Array(key.unicodeScalars)
+        guard scalars.count >= 12 else { return "…" }
+        let last4 = String(String.UnicodeScalarView(scalars.suffix(4)))
+        return key.hasPrefix("sk-ant-") ? "sk-ant-…\(last4)" : "…\(last4)"
+    }
+
+    /// Replaces everything key-shaped (`sk-ant-` followed by key characters) with its mask.
+    public static func redact(_ text: String) -> String {
+        guard text.contains("sk-") else { return text }
+        var out = ""
+        var rest = text[...]
+        while let range = rest.range(of: "sk-") {
+            out += rest[..<range.lowerBound]
+            var end = range.upperBound
+            while end < rest.endIndex, isKeyCharacter(rest[end]) { end = rest.index(after: end) }
+            let candidate = rest[range.lowerBound..<end]
+            if candidate.count >= 12 {
+                out += mask(String(candidate))
+            } else {
+                out += candidate
+            }
+            rest = rest[end...]
+        }
+        out += rest
+        return out
+    }
+
+    private static func isKeyCharacter(_ c: Character) -> Bool {
+        guard c.isASCII, let v = c.asciiValue else { return false }
+        return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x2D || v == 0x5F
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// When and how long to wait before trying a failed request again.
+///
+/// At least the official SDK's policy: retry 408, 409, 429, every 5xx and connection failures;
+/// `x-should-retry` overrides the decision; wait `retry-after-ms`, else `retry-after` (seconds
+/// or an HTTP date), else `min(0.5 × 2ⁿ, 8)` seconds times a jitter in [0.75, 1].
+public struct RetryPolicy: Sendable {
+    /// Retries after the first attempt (the SDK's default is 2, so 3 attempts in all).
+    public var maxRetries: Int
+    public var initialDelay: Duration
+    public var maxDelay: Duration
+    /// A server-requested wait longer than this is not waited out automatically: the error is
+    /// surfaced with its `retryAfter`, so a UI can show when to try again.
+    public var maxRetryAfter: Duration
+    /// Returns a factor in [0.75, 1]; injectable so tests get exact delays.
+    public var jitter: @Sendable () -> Double
+
+    public init(maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8),
+                maxRetryAfter: Duration = .seconds(60),
+                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.75...1) }) {
+        self.maxRetries = max(0, maxRetries)
+        self.initialDelay = initialDelay
+        self.maxDelay = maxDelay
+        self.maxRetryAfter = maxRetryAfter
+        self.jitter = jitter
+    }
+
+    /// The wait before retry number `retry` (0 for the first retry) after `error`, or `nil`
+    /// when the error must not be retried (or retries are used up).
+    public func delay(beforeRetry retry: Int, after error: APIError) -> Duration? {
+        guard retry < maxRetries, error.isRetryable else { return nil }
+        if let requested = error.retryAfter {
+            if requested > maxRetryAfter { return nil }
+            if requested >= .zero { return requested }
+        }
+        return backoff(retry: retry)
+    }
+
+    /// `min(initial × 2ⁿ, max) × jitter`.
+    public func backoff(retry: Int) -> Duration {
+        let base = min(initialDelay * (1 << min(retry, 30)), maxDelay)
+        return base * min(max(jitter(), 0), 1)
+    }
+
+    /// The wait a response asks for: `retry-after-ms`, else `retry-after` in seconds or as an HTTP date.
+    public static func retryAfter(from headers: HTTPHeaders, now: Date = Date()) -> Duration? {
+        if let ms = headers["retry-after-ms"].flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }), ms >= 0 {
+            return .milliseconds(Int64(ms.rounded()))
+        }
+        guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Double(value), seconds >= 0 {
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        if let date = httpDate(value) {
+            let seconds = max(0, date.timeIntervalSince(now))
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        return nil
+    }
+
+    /// Parses an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`), as `retry-after` carries it.
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}
+
+/// A pause before a retry, reported so a UI can show a countdown.
+public struct RetryNotice: Sendable {
+    /// The attempt about to be made (2 for the first retry).
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var delay: Duration
+    /// The failure that caused the retry.
+    public var reason: APIError
+}
+
+/// Waits; injectable so tests control time.
+public protocol Sleeper: Sendable {
+    func sleep(for duration: Duration) async throws
+}
+
+/// Sleeps on the continuous clock; cancellation ends the wait at once.
+public struct ContinuousSleeper: Sleeper {
+    public init() {}
+    public func sleep(for duration: Duration) async throws {
+        try await Task.sleep(for: duration)
+    }
+}

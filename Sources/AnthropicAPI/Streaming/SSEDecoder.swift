@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One server-sent event: the `event:` name (if any), the joined `data:` lines, `id:` and `retry:`.
+public struct ServerSentEvent: Sendable, Equatable {
+    public var event: String?
+    public var data: String
+    public var id: String?
+    public var retry: Int?
+
+    public init(event: String? = nil, data: String, id: String? = nil, retry: Int? = nil) {
+        self.event = event
+        self.data = data
+        self.id = id
+        self.retry = retry
+    }
+}
+
+/// An incremental decoder for `text/event-stream`, framed as the official SDK frames it.
+///
+/// Feed it chunks exactly as they arrive; a chunk boundary may fall anywhere, including inside
+/// a line ending (CR | LF) or inside a UTF-8 sequence (lines are kept as bytes until complete).
+/// Lines end in LF, CRLF or CR; a blank line ends an event; lines starting with `:` are
+/// comments; `field: value` loses one leading space; `data:` lines join with `\n`; unknown
+/// fields are ignored; an unterminated last event is never emitted.
+public struct SSEDecoder: Sendable {
+    private var partialLine: [UInt8] = []
+    /// The previous chunk ended in CR: an LF at the start of the next chunk belongs to it.
+    private var skipLeadingLF = false
+
+    private var eventName: String?
+    private var data: [UInt8] = []
+    private var dataLines = 0
+    private var eventID: String?
+    private var retry: Int?
+    private var sawField = false
+
+    public init() {}
+
+    /// True when a partial line or a partial event is buffered (the stream stopped mid-event).
+    public var hasPendingInput: Bool { !partialLine.isEmpty || sawField }
+
+    /// Decodes `chunk`, calling `emit` for every event it completes.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (ServerSentEvent) throws -> Void) rethrows {
+        guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
+        let end = chunk.count
+        var start = 0
+        if skipLeadingLF {
+            skipLeadingLF = false
+            if base[0] == 0x0A { start = 1 }
+        }
+        while start < end {
+            // Find the next line ending: the first LF or CR at or after `start`.
+            let remaining = end - start
+            let lf = memchr(base + start, 0x0A, remaining).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+            let crSearch = (lf ?? end) - start
+            let cr = crSearch > 0 ? memchr(base + start, 0x0D, crSearch).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } : nil
+            let lineEnd: Int
+            var next: Int
+            if let cr {
+                lineEnd = cr
+                next = cr + 1
+                if next < end {
+                    if base[next] == 0x0A { next += 1 }
+                } else {
+                    skipLeadingLF = true
+                }
+            } else if let lf {
+                lineEnd = lf
+                next = lf + 1
+            } else {
+                partialLine.append(contentsOf: UnsafeBufferPointer(start: base + start, count: remaining))
+                return
+            }
+            if partialLine.isEmpty {
+                try processLine(UnsafeBufferPointer(start: base + start, count: lineEnd - start), emit)
+            } else {
+                partialLine.append(contentsOf: UnsafeBufferPointer(start: base + start, count: lineEnd - start))
+                let line = partialLine
+                partialLine.removeAll(keepingCapacity: true)
+                try line.withUnsafeBufferPointer { try processLine($0, emit) }
+            }
+            start = next
+        }
+    }
+
+    /// Decodes `chunk` and returns the events it completes.
+    public mutating func feed(_ chunk: [UInt8]) -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        chunk.withUnsafeBytes { feed($0) { events.append($0) } }
+        return events
+    }
+
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, _ emit: (ServerSentEvent) throws -> Void) rethrows {
+        if line.isEmpty {
+            if sawField {
+                let event = ServerSentEvent(event: eventName, data: String(decoding: data, as: UTF8.self),
+                                            id: eventID, retry: retry)
+                eventName = nil
+                data.removeAll(keepingCapacity: true)
+                dataLines = 0
+                retry = nil
+                sawField = false
+                try emit(event)
+            }
+            return
+        }
+        if line[0] == UInt8(ascii: ":") { return }  // comment
+        let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
+        let name = UnsafeBufferPointer(rebasing: line[0..<colon])
+        var valueStart = min(colon + 1, line.count)
+        if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        let value = UnsafeBufferPointer(rebasing: line[valueStart..<line.count])
+        switch name.count {
+        case 4 where name.elementsEqual("data".utf8):
+            if dataLines > 0 { data.append(0x0A) }
+            data.append(contentsOf: value)
+            dataLines += 1
+            sawField = true
+        case 5 where name.elementsEqual("event".utf8):
+            eventName = String(decoding: value, as: UTF8.self)
+            sawField = true
+        case 2 where name.elementsEqual("id".utf8):
+            if !value.contains(0) {
+                eventID = String(decoding: value, as: UTF8.self)
+                sawField = true
+            }
+        case 5 where name.elementsEqual("retry".utf8):
+            if let n = Int(String(decoding: value, as: UTF8.self)) {
+                retry = n
+                sawField = true
+            }
+        default:
+            break  // unknown field
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import CCurl
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// HTTP over libcurl: one thread per transfer running a multi handle, so a cancel wakes the
+/// transfer at once (`curl_multi_wakeup`) whatever state it is in.
+///
+/// TLS verification stays on (libcurl's default, never changed here); proxy variables
+/// (`https_proxy`, `http_proxy`, `no_proxy`, `all_proxy`) work as libcurl reads them.
+public struct CurlTransport: HTTPTransport {
+    public init() {
+        CurlTransport.globalInit
+    }
+
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
+
+    public func send(_ request: HTTPRequest, options: TransportOptions) -> AsyncThrowingStream<TransportEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let transfer = CurlTransfer(request: request, options: options, continuation: continuation)
+            continuation.onTermination = { _ in transfer.cancel() }
+            let thread = Thread { transfer.run() }
+            thread.name = "palaver.curl"
+            thread.start()
+        }
+    }
+}
+
+/// State shared between the transfer thread and whoever cancels it.
+private final class CurlTransfer: @unchecked Sendable {
+    let request: HTTPRequest
+    let options: TransportOptions
+    let continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation
+
+    // Guarded by `lock`: the multi handle (for wakeup) and the cancel flag.
+    private let lock = NSLock()
+    private var multi: OpaquePointer?
+    private var cancelled = false
+
+    // Touched only on the transfer thread (inside libcurl callbacks and the loop).
+    var headers = HTTPHeaders()
+    var headSent = false
+    var lastActivity = ContinuousClock.now
+    var easy: UnsafeMutableRawPointer?
+
+    init(request: HTTPRequest, options: TransportOptions,
+         continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation) {
+        self.request = request
+        self.options = options
+        self.continuation = continuation
+    }
+
+    var isCancelled: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return cancelled
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        if let multi { curl_multi_wakeup(UnsafeMutableRawPointer(multi)) }
+        lock.unlock()
+    }
+
+    func run() {
+        guard let easy = curl_easy_init() else {
+            continuation.finish(throwing: APIError(kind: .network, message: "libcurl could not start a transfer"))
+            return
+        }
+        self.easy = easy
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let context = Unmanaged.passRetained(self)
+        defer {
+            context.release()
+            curl_slist_free_all(headerList)
+            errorBuffer.deallocate()
+        }
+
+        ccurl_setopt_string(easy, CURLOPT_URL, request.url)
+        ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
+        ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.milliseconds)
+        if let total = options.totalTimeout { ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, total.milliseconds) }
+        ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
+        if request.method == "GET" { ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
+        for (name, value) in request.headers {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        // libcurl would add "Expect: 100-continue" for large bodies: one round trip wasted.
+        headerList = curl_slist_append(headerList, "Expect:")
+        ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+        if let body = request.body {
+            ccurl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            _ = body.withUnsafeBytes { raw in
+                // COPYPOSTFIELDS copies, so the Swift array need not outlive this call.
+                ccurl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(errorBuffer)))
+            }
+        }
+        ccurl_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, curlWrite)
+        ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, context.toOpaque())
+        ccurl_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, curlHeader)
+        ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, context.toOpaque())
+        ccurl_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
+        ccurl_setopt_xferinfo_callback(easy, curlProgress)
+        ccurl_setopt_pointer(easy, CURLOPT_XFERINFODATA, context.toOpaque())
+
+        guard let multi = curl_multi_init() else {
+            curl_easy_cleanup(easy)
+            continuation.finish(throwing: APIError(kind: .network, message: "libcurl could not start a transfer"))
+            return
+        }
+        curl_multi_add_handle(multi, easy)
+        lock.lock()
+        self.multi = OpaquePointer(multi)
+        lock.unlock()
+
+        var outcome: CURLcode = CURLE_OK
+        var finished = false
+        var idleTimedOut = false
+        lastActivity = .now
+        while !finished {
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            var queued: Int32 = 0
+            while let info = curl_multi_info_read(multi, &queued) {
+                if info.pointee.msg == CURLMSG_DONE {
+                    outcome = info.pointee.data.result
+                    finished = true
+                }
+            }
+            if finished || running == 0 { finished = true; break }
+            if isCancelled { break }
+            if let idle = options.idleTimeout, ContinuousClock.now - lastActivity > idle {
+                idleTimedOut = true
+                break
+            }
+            curl_multi_poll(multi, nil, 0, 200, nil)
+        }
+
+        lock.lock()
+        self.multi = nil
+        lock.unlock()
+        curl_multi_remove_handle(multi, easy)
+        curl_multi_cleanup(multi)
+
+        if isCancelled {
+            curl_easy_cleanup(easy)
+            continuation.finish(throwing: APIError(kind: .cancelled, message: "the request was cancelled"))
+            return
+        }
+        if idleTimedOut {
+            curl_easy_cleanup(easy)
+            let seconds = options.idleTimeout.map { "\($0.seconds)" } ?? "?"
+            continuation.finish(throwing: APIError(kind: .timeout, message: "no data arrived for \(seconds) seconds"))
+            return
+        }
+        if outcome != CURLE_OK {
+            let detail = String(cString: errorBuffer)
+            let text = detail.isEmpty ? String(cString: curl_easy_strerror(outcome)) : detail
+            let kind: APIError.Kind = outcome == CURLE_OPERATION_TIMEDOUT ? .timeout : .network
+            curl_easy_cleanup(easy)
+            continuation.finish(throwing: APIError(kind: kind, message: "\(text) (curl error \(outcome.rawValue))"))
+            return
+        }
+        sendHeadIfNeeded()
+        curl_easy_cleanup(easy)
+        continuation.finish()
+    }
+
+    func sendHeadIfNeeded() {
+        guard !headSent, let easy else { return }
+        headSent = true
+        var status = 0
+        ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        continuation.yield(.head(HTTPResponseHead(status: status, headers: headers)))
+    }
+
+    func receivedHeaderLine(_ line: String) {
+        lastActivity = .now
+        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("HTTP/") {
+            headers = HTTPHeaders()  // a new response (after 100 Continue or a proxy CONNECT)
+            return
+        }
+        guard let colon = trimmed.firstIndex(of: ":") else { return }
+        let name = trimmed[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        headers.append(name, value)
+    }
+
+    func receivedBody(_ bytes: UnsafeRawBufferPointer) {
+        lastActivity = .now
+        sendHeadIfNeeded()
+        continuation.yield(.body(Array(bytes)))
+    }
+}
+
+private func curlWrite(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let userdata, let ptr else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    if transfer.isCancelled { return 0 }
+    let length = size * count
+    transfer.receivedBody(UnsafeRawBufferPointer(start: ptr, count: length))
+    return length
+}
+
+private func curlHeader(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let userdata, let ptr else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    let line = String(decoding: UnsafeRawBufferPointer(start: ptr, count: length), as: UTF8.self)
+    transfer.receivedHeaderLine(line)
+    return length
+}
+
+private func curlProgress(_ userdata: UnsafeMutableRawPointer?, _ dltotal: curl_off_t, _ dlnow: curl_off_t,
+                          _ ultotal: curl_off_t, _ ulnow: curl_off_t) -> Int32 {
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    return transfer.isCancelled ? 1 : 0
+}
+
+extension Duration {
+    var milliseconds: Int {
+        let (s, attos) = components
+        return Int(s) * 1000 + Int(attos / 1_000_000_000_000_000)
+    }
+
+    var seconds: Double {
+        let (s, attos) = components
+        return Double(s) + Double(attos) / 1e18
+    }
+}

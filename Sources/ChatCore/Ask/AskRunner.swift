@@ -1,0 +1,184 @@
+import AnthropicAPI
+import Foundation
+
+/// What `palaver ask` was asked to do.
+public struct AskOptions: Sendable {
+    public var prompt: String
+    public var model: String?
+    public var system: String?
+    public var maxTokens: Int?
+    public var stream = true
+    public var json = false
+    public var baseURL: String?
+    public var insecureHTTP = false
+    public var maxRetries: Int?
+    public var idleTimeout: Double?
+
+    public init(prompt: String) {
+        self.prompt = prompt
+    }
+}
+
+/// Where `ask` writes: the reply to `out`, notices and errors to `err`.
+public protocol AskOutput: Sendable {
+    func out(_ text: String)
+    func err(_ text: String)
+    /// Whether `out` is a terminal (then model output is sanitised of control sequences).
+    var outIsTerminal: Bool { get }
+}
+
+/// Runs one `palaver ask`: resolves key, base URL and model, sends, streams the reply out.
+public struct AskRunner: Sendable {
+    public static let defaultMaxTokens = 4096
+
+    public var options: AskOptions
+    public var environment: [String: String]
+    public var paths: Paths
+    public var output: any AskOutput
+    public var transport: any HTTPTransport
+    public var sleeper: any Sleeper
+
+    public init(options: AskOptions, environment: [String: String], paths: Paths, output: any AskOutput,
+                transport: any HTTPTransport = CurlTransport(), sleeper: any Sleeper = ContinuousSleeper()) {
+        self.options = options
+        self.environment = environment
+        self.paths = paths
+        self.output = output
+        self.transport = transport
+        self.sleeper = sleeper
+    }
+
+    /// Runs to completion and returns the exit status; every failure has been reported on `err`.
+    public func run() async -> ExitStatus {
+        guard !options.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            output.err("palaver: the prompt is empty. Give it as arguments (palaver ask \"question\") or on standard input.\n")
+            return .usage
+        }
+        var overrides = ClientSetup.Overrides()
+        overrides.baseURL = options.baseURL
+        overrides.insecureHTTP = options.insecureHTTP
+        overrides.maxRetries = options.maxRetries
+        overrides.idleTimeout = options.idleTimeout
+        let setup: ClientSetup
+        switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
+                                   notice: { output.err("palaver: \($0)\n") }) {
+        case .success(let s): setup = s
+        case .failure(let failure):
+            output.err("palaver: \(failure.message)\n")
+            return failure.status
+        }
+        let config = setup.config
+        let baseURL = setup.baseURL
+        let prompt = options.prompt
+        let client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport, sleeper: sleeper)
+        let memory = ModelMemory(path: paths.modelCacheFile)
+        let keyDescription = setup.keyDescription
+
+        // Model: --model › config › remembered › newest listed.
+        var model: String
+        let explicitModel = options.model ?? config.model
+        do {
+            if let explicitModel {
+                model = explicitModel
+            } else if let remembered = memory.model(for: baseURL) {
+                model = remembered
+            } else {
+                model = try await lookUpNewestModel(client: client, memory: memory, baseURL: baseURL)
+            }
+        } catch {
+            return report(error, keyDescription: keyDescription, baseURL: baseURL, model: nil)
+        }
+
+        var request = MessageRequest(model: model, maxTokens: options.maxTokens ?? config.maxTokens ?? Self.defaultMaxTokens,
+                                     messages: [.user(prompt)], system: options.system)
+        var lookedUpAgain = false
+        while true {
+            do {
+                let message = try await send(request, client: client)
+                if options.json {
+                    output.out(message.json.serialized() + "\n")
+                } else if !options.stream {
+                    let text = message.text
+                    output.out(clean(text) + (text.hasSuffix("\n") ? "" : "\n"))
+                }
+                return .ok
+            } catch {
+                // The remembered model was retired: list again and retry once with the newest.
+                if error.kind == .notFound, explicitModel == nil, !lookedUpAgain, error.partial == nil {
+                    lookedUpAgain = true
+                    if let newer = try? await lookUpNewestModel(client: client, memory: memory, baseURL: baseURL), newer != model {
+                        output.err("palaver: the model \(model) is no longer available; using \(newer).\n")
+                        model = newer
+                        request.model = newer
+                        continue
+                    }
+                }
+                return report(error, keyDescription: keyDescription, baseURL: baseURL, model: model)
+            }
+        }
+    }
+
+    private func lookUpNewestModel(client: AnthropicClient, memory: ModelMemory, baseURL: String) async throws(APIError) -> String {
+        guard let newest = try await client.newestModel() else {
+            throw APIError(kind: .notFound, message: "the API lists no models; pass --model or set model in config.toml")
+        }
+        memory.remember(newest.id, for: baseURL)
+        return newest.id
+    }
+
+    /// Sends and streams text deltas to `out` as they arrive (unless `--json`/`--no-stream`).
+    private func send(_ request: MessageRequest, client: AnthropicClient) async throws(APIError) -> Message {
+        let printDeltas = options.stream && !options.json
+        var endsWithNewline = true
+        var printedAny = false
+        do {
+            for try await event in client.send(request, stream: options.stream) {
+                switch event {
+                case .retrying(let notice):
+                    output.err("palaver: \(notice.reason.kindSentenceForRetry); retrying in \(ErrorReport.format(notice.delay)) (attempt \(notice.attempt) of \(notice.maxAttempts)).\n")
+                case .event(.contentBlockDelta(_, .text(let text))) where printDeltas:
+                    guard !text.isEmpty else { continue }
+                    output.out(clean(text))
+                    endsWithNewline = text.hasSuffix("\n")
+                    printedAny = true
+                case .completed(let message):
+                    if printDeltas && printedAny && !endsWithNewline { output.out("\n") }
+                    return message
+                default:
+                    break
+                }
+            }
+        } catch let error as APIError {
+            if printDeltas && printedAny && !endsWithNewline { output.out("\n") }
+            throw error
+        } catch {
+            throw APIError(kind: .network, message: String(describing: error))
+        }
+        throw APIError(kind: .cancelled, message: "the request was cancelled")
+    }
+
+    private func clean(_ text: String) -> String {
+        output.outIsTerminal ? TerminalText.sanitize(text) : text
+    }
+
+    private func report(_ error: APIError, keyDescription: String, baseURL: String, model: String?) -> ExitStatus {
+        if error.kind == .cancelled {
+            output.err("palaver: interrupted.\n")
+            return .interrupted
+        }
+        let report = ErrorReport(error: error, keyDescription: keyDescription, baseURL: baseURL, model: model)
+        output.err("palaver: \(report.text)\n")
+        return ExitStatus(for: error)
+    }
+}
+
+extension APIError {
+    var kindSentenceForRetry: String {
+        var s = kindSentence
+        var facts: [String] = []
+        if let httpStatus { facts.append("HTTP \(httpStatus)") }
+        if let errorType { facts.append(errorType) }
+        if !facts.isEmpty { s += " (" + facts.joined(separator: " ") + ")" }
+        return s
+    }
+}

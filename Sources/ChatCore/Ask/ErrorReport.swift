@@ -1,0 +1,92 @@
+import AnthropicAPI
+
+/// Turns an `APIError` into the sentence a user reads: what happened, the facts (masked key,
+/// status, error type, server message, request id), and what to do next.
+public struct ErrorReport: Sendable {
+    public var error: APIError
+    /// The masked key and where it came from, e.g. `sk-ant-…abcd from ANTHROPIC_API_KEY`.
+    public var keyDescription: String?
+    public var baseURL: String
+    public var model: String?
+
+    public init(error: APIError, keyDescription: String?, baseURL: String, model: String? = nil) {
+        self.error = error
+        self.keyDescription = keyDescription
+        self.baseURL = baseURL
+        self.model = model
+    }
+
+    /// One paragraph: the sentence with facts, then the advice.
+    public var text: String {
+        var facts: [String] = []
+        if let keyDescription { facts.append("key \(keyDescription)") }
+        if let status = error.httpStatus { facts.append("HTTP \(status)") }
+        if let type = error.errorType { facts.append(type) }
+        if !error.message.isEmpty { facts.append("\"\(error.message)\"") }
+        if let id = error.requestID { facts.append("request \(id)") }
+        if error.attempts > 1 { facts.append("after \(error.attempts) attempts") }
+        var sentence = error.kindSentence
+        if !facts.isEmpty { sentence += " (" + facts.joined(separator: ", ") + ")" }
+        sentence += "."
+        return Secrets.redact(sentence + " " + advice)
+    }
+
+    /// What the user should do about it.
+    public var advice: String {
+        switch error.kind {
+        case .authentication:
+            return "The key is invalid, revoked or expired, or was mistyped: create or copy a current key at https://console.anthropic.com/settings/keys and set ANTHROPIC_API_KEY to it."
+        case .permission:
+            return "The key works but may not use this resource: check the key's workspace and model access in the Anthropic Console, or choose another model with --model."
+        case .billing, .noCredit:
+            return "The key itself is fine: add credit or fix billing at https://console.anthropic.com/settings/billing, then try again."
+        case .rateLimited:
+            if let wait = error.retryAfter {
+                return "Wait \(Self.format(wait)) before trying again, or send fewer requests."
+            }
+            return "Wait a little before trying again, or send fewer requests."
+        case .overloaded, .serviceUnavailable, .apiError, .serverTimeout:
+            return "This is on the API's side: try again in a minute (status: https://status.anthropic.com)."
+        case .network:
+            return "Check the network connection, any proxy settings (https_proxy, no_proxy) and the base URL \(baseURL)."
+        case .timeout:
+            return "Check the network and try again; raise idle_timeout or connect_timeout in config.toml if the connection is slow."
+        case .truncated:
+            return "The connection ended early; try again (anything printed above is all that arrived)."
+        case .notFound:
+            if let model { return "Check the model name \"\(model)\" (--model or model in config.toml), or leave it unset to use the newest model the API lists." }
+            return "Check the base URL \(baseURL) and the model name."
+        case .requestTooLarge:
+            return "Send a shorter prompt or fewer attachments (the API accepts up to 32 MB)."
+        case .invalidRequest:
+            return "The request was not accepted as sent: check --max-tokens, --model and the prompt."
+        case .malformedResponse:
+            return "The server at \(baseURL) does not answer like the Anthropic API: check ANTHROPIC_BASE_URL or base_url in config.toml."
+        case .insecureTransport, .invalidConfiguration:
+            return "Fix the base URL (--base-url, ANTHROPIC_BASE_URL or base_url in config.toml)."
+        case .cancelled:
+            return "Nothing more was received."
+        default:
+            return "Try again; if it keeps failing, quote the request id when asking for help."
+        }
+    }
+
+    static func format(_ d: Duration) -> String {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        if s < 1 { return "\(Int((s * 1000).rounded())) ms" }
+        if s < 90 { return s == s.rounded() ? "\(Int(s)) s" : String(format: "%.1f s", s) }
+        return "\(Int((s / 60).rounded())) min"
+    }
+}
+
+extension APIError {
+    /// The start of the sentence: what happened, without the facts.
+    var kindSentence: String {
+        if isInterrupted { return "The reply was interrupted: " + String(description.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces).lowercasedFirst }
+        return String(description.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
+    }
+}
+
+extension String {
+    var lowercasedFirst: String { prefix(1).lowercased() + dropFirst() }
+}

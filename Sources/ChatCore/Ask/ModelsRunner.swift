@@ -1,0 +1,55 @@
+import AnthropicAPI
+
+/// Runs `palaver models`: lists every model the API offers, newest first, one per line.
+public struct ModelsRunner: Sendable {
+    public var overrides: ClientSetup.Overrides
+    public var environment: [String: String]
+    public var paths: Paths
+    public var output: any AskOutput
+    public var transport: any HTTPTransport
+
+    public init(baseURL: String?, insecureHTTP: Bool, environment: [String: String], paths: Paths,
+                output: any AskOutput, transport: any HTTPTransport = CurlTransport()) {
+        var overrides = ClientSetup.Overrides()
+        overrides.baseURL = baseURL
+        overrides.insecureHTTP = insecureHTTP
+        self.overrides = overrides
+        self.environment = environment
+        self.paths = paths
+        self.output = output
+        self.transport = transport
+    }
+
+    public func run() async -> ExitStatus {
+        let setup: ClientSetup
+        switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
+                                   notice: { output.err("palaver: \($0)\n") }) {
+        case .success(let s): setup = s
+        case .failure(let failure):
+            output.err("palaver: \(failure.message)\n")
+            return failure.status
+        }
+        let client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport)
+        var models: [ModelInfo] = []
+        var after: String?
+        do {
+            // Follow pages, with a bound so a server that always says has_more cannot loop us forever.
+            for _ in 0..<50 {
+                let page = try await client.listModels(limit: 100, afterID: after)
+                models += page.models
+                guard page.hasMore, let last = page.lastID, last != after else { break }
+                after = last
+            }
+        } catch {
+            if error.kind == .cancelled { return .interrupted }
+            output.err("palaver: \(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL).text)\n")
+            return ExitStatus(for: error)
+        }
+        let width = models.map(\.id.count).max() ?? 0
+        for model in models.sorted(by: { $0.createdAt > $1.createdAt }) {
+            let pad = String(repeating: " ", count: width - model.id.count)
+            output.out("\(model.id)\(pad)  \(model.displayName)  \(model.createdAt.prefix(10))\n")
+        }
+        return .ok
+    }
+}

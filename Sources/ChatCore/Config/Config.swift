@@ -1,0 +1,93 @@
+import Foundation
+import TOMLKit
+
+/// Settings from `config.toml`. Every field is optional: absent means "use the default".
+public struct Config: Sendable, Equatable {
+    public var baseURL: String?
+    public var model: String?
+    public var maxTokens: Int?
+    public var anthropicVersion: String?
+    public var allowInsecureHTTP: Bool?
+    public var maxRetries: Int?
+    /// Seconds without a byte before a stream gives up.
+    public var idleTimeout: Double?
+    /// Seconds to make the connection.
+    public var connectTimeout: Double?
+
+    public init() {}
+
+    /// The keys `config.toml` understands, for error messages.
+    static let knownKeys = ["base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
+                            "max_retries", "idle_timeout", "connect_timeout", "api_key_helper", "theme"]
+
+    /// Reads `path`; a missing file is an empty config, anything unreadable is a `ConfigError`.
+    public static func load(path: String) throws(ConfigError) -> Config {
+        guard FileManager.default.fileExists(atPath: path) else { return Config() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path: path, line: nil, message: "the file cannot be read (check its permissions)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(path: path, line: nil, message: "the file is not valid UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses TOML text; `path` only names the file in errors.
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> Config {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
+        } catch {
+            throw ConfigError(path: path, line: nil, message: String(describing: error))
+        }
+        var config = Config()
+        func string(_ key: String) throws(ConfigError) -> String? {
+            guard let value = table[key] else { return nil }
+            guard let s = value.string else { throw ConfigError(path: path, line: nil, message: "\(key) must be a string") }
+            return s
+        }
+        func int(_ key: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+            guard let value = table[key] else { return nil }
+            guard let i = value.int, range.contains(i) else {
+                throw ConfigError(path: path, line: nil, message: "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return i
+        }
+        func seconds(_ key: String) throws(ConfigError) -> Double? {
+            guard let value = table[key] else { return nil }
+            guard let d = value.double ?? value.int.map(Double.init), d > 0, d <= 86_400 else {
+                throw ConfigError(path: path, line: nil, message: "\(key) must be a number of seconds above 0")
+            }
+            return d
+        }
+        config.baseURL = try string("base_url")
+        config.model = try string("model")
+        config.anthropicVersion = try string("anthropic_version")
+        config.maxTokens = try int("max_tokens", range: 1...1_000_000)
+        config.maxRetries = try int("max_retries", range: 0...20)
+        config.idleTimeout = try seconds("idle_timeout")
+        config.connectTimeout = try seconds("connect_timeout")
+        if let value = table["allow_insecure_http"] {
+            guard let b = value.bool else { throw ConfigError(path: path, line: nil, message: "allow_insecure_http must be true or false") }
+            config.allowInsecureHTTP = b
+        }
+        if table["api_key"] != nil {
+            throw ConfigError(path: path, line: nil,
+                              message: "api_key does not belong in config.toml (it would sit in a readable file); remove it and use ANTHROPIC_API_KEY or `palaver key set`")
+        }
+        return config
+    }
+}
+
+/// A config file that cannot be used, naming the file and (when known) the line.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var message: String
+
+    public var description: String {
+        "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
+    }
+}

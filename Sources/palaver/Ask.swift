@@ -1,0 +1,119 @@
+import AnthropicAPI
+import ArgumentParser
+import ChatCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `palaver ask`: one question, the reply streamed to standard output.
+struct Ask: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask one question and print the reply as it streams (for scripts).",
+        discussion: """
+        The prompt comes from the arguments, or from standard input when there are none; a lone \
+        "-" among the arguments is replaced by standard input (git diff | palaver ask "Review:" -).
+
+        Exit codes: 0 ok; 2 usage or configuration; 3 no usable key (nothing sent); 4 key \
+        rejected (401); 5 permission, billing or no credit (402/403); 6 rate-limited or \
+        overloaded after retries; 7 network, timeout or reply cut off; 8 any other API error; \
+        130 interrupted.
+        """
+    )
+
+    @Argument(help: "The prompt; \"-\" reads standard input.")
+    var prompt: [String] = []
+
+    @Option(name: .long, help: "Model id (default: model in config.toml, else the newest model the API lists).")
+    var model: String?
+
+    @Option(name: .long, help: "System prompt.")
+    var system: String?
+
+    @Option(name: .long, help: "Maximum tokens in the reply (default: max_tokens in config.toml, else 4096).")
+    var maxTokens: Int?
+
+    @Flag(name: .long, help: "Wait for the whole reply instead of streaming it.")
+    var noStream = false
+
+    @Flag(name: .long, help: "Print the final message as JSON (the API's shape) instead of text.")
+    var json = false
+
+    @Option(name: .long, help: "API base URL, with an optional path prefix (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com).")
+    var baseURL: String?
+
+    @Flag(name: .long, help: "Allow sending the key over plain http to a host that is not this machine.")
+    var insecureHTTP = false
+
+    @Option(name: .long, help: "Retries after a retryable failure (default 2).")
+    var maxRetries: Int?
+
+    @Option(name: .long, help: "Seconds without any data before a stream gives up (default 60).")
+    var idleTimeout: Double?
+
+    func validate() throws {
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
+        if let maxRetries, !(0...20).contains(maxRetries) { throw ValidationError("--max-retries must be from 0 to 20.") }
+        if let idleTimeout, idleTimeout <= 0 { throw ValidationError("--idle-timeout must be above 0 seconds.") }
+    }
+
+    func run() async throws {
+        let text: String
+        if prompt.isEmpty {
+            guard isatty(STDIN_FILENO) == 0 else {
+                throw ValidationError("Give a prompt as arguments, or pipe one in on standard input.")
+            }
+            text = readStandardInput()
+        } else if prompt.contains("-") {
+            let input = readStandardInput()
+            text = prompt.map { $0 == "-" ? input : $0 }.joined(separator: " ")
+        } else {
+            text = prompt.joined(separator: " ")
+        }
+
+        var options = AskOptions(prompt: text)
+        options.model = model
+        options.system = system
+        options.maxTokens = maxTokens
+        options.stream = !noStream
+        options.json = json
+        options.baseURL = baseURL
+        options.insecureHTTP = insecureHTTP
+        options.maxRetries = maxRetries
+        options.idleTimeout = idleTimeout
+
+        let runner = AskRunner(options: options, environment: ProcessInfo.processInfo.environment,
+                               paths: Paths(), output: StandardOutput())
+        let status = await runCancellableOnInterrupt { await runner.run() }
+        throw ExitCode(status.rawValue)
+    }
+}
+
+/// Standard output and error, unbuffered so a streamed reply appears as it arrives.
+struct StandardOutput: AskOutput {
+    func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    func err(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    var outIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+}
+
+/// Reads all of standard input; invalid UTF-8 becomes U+FFFD rather than an error.
+func readStandardInput() -> String {
+    let data = FileHandle.standardInput.readDataToEndOfFile()
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Runs `work`, cancelling it on SIGINT/SIGTERM so the transfer is aborted and the exit is clean.
+func runCancellableOnInterrupt(_ work: @escaping @Sendable () async -> ExitStatus) async -> ExitStatus {
+    let task = Task { await work() }
+    var sources: [any DispatchSourceSignal] = []
+    for sig in [SIGINT, SIGTERM] {
+        signal(sig, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler { task.cancel() }
+        source.resume()
+        sources.append(source)
+    }
+    let status = await task.value
+    sources.forEach { $0.cancel() }
+    return status
+}
