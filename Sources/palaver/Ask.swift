@@ -103,7 +103,7 @@ func readStandardInput() -> String {
 }
 
 /// Runs `work`, cancelling it on SIGINT/SIGTERM so the transfer is aborted and the exit is clean.
-func runCancellableOnInterrupt(_ work: @escaping @Sendable () async -> ExitStatus) async -> ExitStatus {
+func runCancellableOnInterrupt(_ work: @escaping @Sendable () async -> PalaverExitCode) async -> PalaverExitCode {
     let task = Task { await work() }
     var sources: [any DispatchSourceSignal] = []
     for sig in [SIGINT, SIGTERM] {

@@ -174,8 +174,7 @@ public final class AnthropicClient: Sendable {
         var head: HTTPResponseHead?
         var isEventStream = false
         var rawBody: [UInt8] = []
-        var decoder = SSEDecoder()
-        var accumulator = MessageAccumulator()
+        var decoder = MessageStreamDecoder()
         var received = 0
         do {
             for try await event in transport.send(http, options: options) {
@@ -188,11 +187,7 @@ public final class AnthropicClient: Sendable {
                     received += bytes.count
                     if isEventStream {
                         try bytes.withUnsafeBytes { buffer in
-                            try decoder.feed(buffer) { sse in
-                                let decoded = try StreamEvent.decode(sse)
-                                try accumulator.apply(decoded)
-                                report(.event(decoded))
-                            }
+                            try decoder.feed(buffer) { report(.event($0)) }
                         }
                     } else if rawBody.count < 64 << 20 {
                         rawBody += bytes
@@ -202,11 +197,11 @@ public final class AnthropicClient: Sendable {
         } catch {
             var failure = Self.apiError(error)
             if failure.requestID == nil { failure.requestID = head?.headers["request-id"] }
-            throw AttemptFailure(error: failure, partial: accumulator.hasContent ? accumulator.message : nil)
+            throw AttemptFailure(error: failure, partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
         }
         if Task.isCancelled {
             throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled"),
-                                 partial: accumulator.hasContent ? accumulator.message : nil)
+                                 partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
         }
         guard let head else { throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response")) }
         if head.status >= 400 {
@@ -222,13 +217,13 @@ public final class AnthropicClient: Sendable {
                                                      requestID: head.headers["request-id"]))
             }
         }
-        guard accumulator.isComplete else {
+        guard decoder.accumulator.isComplete else {
             throw AttemptFailure(error: APIError(kind: .truncated, httpStatus: head.status,
                                                  message: "the stream ended without message_stop after \(received) bytes",
                                                  requestID: head.headers["request-id"]),
-                                 partial: accumulator.hasContent ? accumulator.message : nil)
+                                 partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
         }
-        return accumulator.message
+        return decoder.accumulator.message
     }
 
     private static func apiError(_ error: any Error) -> APIError {

@@ -99,12 +99,16 @@ struct JSONParser {
         }
         pendingFirstMember = false
         guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-        let key = try readKey()
+        let key = try readStringToken()
         try expect(UInt8(ascii: ":"))
         return key
     }
 
-    private mutating func readKey() throws(JSONParseError) -> JSONKey {
+    /// Reads a string without building it when it has no escapes: for member names and for
+    /// values that are only compared (event and delta types).
+    mutating func readStringToken() throws(JSONParseError) -> JSONKey {
+        skipWhitespace()
+        guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("expected a string") }
         position += 1  // opening quote
         let start = position
         while position < count {
@@ -387,5 +391,11 @@ struct JSONKey {
                 && (raw.count == 0 || memcmp(raw.baseAddress!, literal.utf8Start, raw.count) == 0)
         }
         return decoded == literal.description
+    }
+
+    /// The text of the token.
+    var string: String {
+        if let raw { return String(decoding: raw, as: UTF8.self) }
+        return decoded ?? ""
     }
 }

@@ -31,7 +31,8 @@ public struct SSEDecoder: Sendable {
     /// The previous chunk ended in CR: an LF at the start of the next chunk belongs to it.
     private var skipLeadingLF = false
 
-    private var eventName: String?
+    private var eventName: [UInt8] = []
+    private var hasEventName = false
     private var data: [UInt8] = []
     private var dataLines = 0
     private var eventID: String?
@@ -45,6 +46,24 @@ public struct SSEDecoder: Sendable {
 
     /// Decodes `chunk`, calling `emit` for every event it completes.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (ServerSentEvent) throws -> Void) rethrows {
+        try feedFrames(chunk) { frame in
+            try emit(ServerSentEvent(event: frame.event.map { String(decoding: $0, as: UTF8.self) },
+                                     data: String(decoding: frame.data, as: UTF8.self),
+                                     id: frame.id, retry: frame.retry))
+        }
+    }
+
+    /// An event as raw bytes, valid only during the callback: the stream decoder reads it in
+    /// place, so a text delta costs no allocation beyond its text.
+    struct Frame {
+        var event: UnsafeRawBufferPointer?
+        var data: UnsafeRawBufferPointer
+        var id: String?
+        var retry: Int?
+    }
+
+    /// Decodes `chunk`, calling `emit` with each completed event's raw bytes.
+    mutating func feedFrames(_ chunk: UnsafeRawBufferPointer, _ emit: (Frame) throws -> Void) rethrows {
         guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
         let end = chunk.count
         var start = 0
@@ -94,17 +113,23 @@ public struct SSEDecoder: Sendable {
         return events
     }
 
-    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, _ emit: (ServerSentEvent) throws -> Void) rethrows {
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, _ emit: (Frame) throws -> Void) rethrows {
         if line.isEmpty {
             if sawField {
-                let event = ServerSentEvent(event: eventName, data: String(decoding: data, as: UTF8.self),
-                                            id: eventID, retry: retry)
-                eventName = nil
-                data.removeAll(keepingCapacity: true)
-                dataLines = 0
-                retry = nil
-                sawField = false
-                try emit(event)
+                defer {
+                    hasEventName = false
+                    eventName.removeAll(keepingCapacity: true)
+                    data.removeAll(keepingCapacity: true)
+                    dataLines = 0
+                    retry = nil
+                    sawField = false
+                }
+                let id = eventID, retry = retry, named = hasEventName
+                try eventName.withUnsafeBytes { name in
+                    try data.withUnsafeBytes { bytes in
+                        try emit(Frame(event: named ? name : nil, data: bytes, id: id, retry: retry))
+                    }
+                }
             }
             return
         }
@@ -121,7 +146,9 @@ public struct SSEDecoder: Sendable {
             dataLines += 1
             sawField = true
         case 5 where name.elementsEqual("event".utf8):
-            eventName = String(decoding: value, as: UTF8.self)
+            eventName.removeAll(keepingCapacity: true)
+            eventName.append(contentsOf: value)
+            hasEventName = true
             sawField = true
         case 2 where name.elementsEqual("id".utf8):
             if !value.contains(0) {

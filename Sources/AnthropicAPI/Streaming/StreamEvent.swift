@@ -27,8 +27,9 @@ public enum ContentDelta: Sendable, Equatable {
 extension StreamEvent {
     /// Decodes the event carried by one server-sent event.
     public static func decode(_ sse: ServerSentEvent) throws(APIError) -> StreamEvent {
+        let isError = sse.event == "error"
         let decode = { (buffer: UnsafeRawBufferPointer) in
-            Result { () throws(APIError) in try StreamEvent.decode(eventName: sse.event, data: buffer) }
+            Result { () throws(APIError) in try StreamEvent.decode(isErrorEvent: isError, data: buffer) }
         }
         if let result = sse.data.utf8.withContiguousStorageIfAvailable({ decode(UnsafeRawBufferPointer($0)) }) {
             return try result.get()
@@ -36,21 +37,26 @@ extension StreamEvent {
         return try Array(sse.data.utf8).withUnsafeBytes(decode).get()
     }
 
+    /// Decodes the event in a raw SSE frame (the streaming hot path).
+    static func decode(_ frame: SSEDecoder.Frame) throws(APIError) -> StreamEvent {
+        let isError = frame.event.map { $0.elementsEqual("error".utf8) } ?? false
+        return try decode(isErrorEvent: isError, data: frame.data)
+    }
+
     /// Decodes an event from its `data:` bytes, pulling only the members each event type needs.
-    static func decode(eventName: String?, data: UnsafeRawBufferPointer) throws(APIError) -> StreamEvent {
+    static func decode(isErrorEvent: Bool, data: UnsafeRawBufferPointer) throws(APIError) -> StreamEvent {
         do {
-            return try pull(eventName: eventName, data: data)
+            return try pull(isErrorEvent: isErrorEvent, data: data)
         } catch {
-            throw APIError(kind: .malformedResponse,
-                           message: "a stream event\(eventName.map { " (\($0))" } ?? "") is not valid JSON: \(error)")
+            throw APIError(kind: .malformedResponse, message: "a stream event is not valid JSON: \(error)")
         }
     }
 
-    private static func pull(eventName: String?, data: UnsafeRawBufferPointer) throws(JSONParseError) -> StreamEvent {
+    private static func pull(isErrorEvent: Bool, data: UnsafeRawBufferPointer) throws(JSONParseError) -> StreamEvent {
         var p = JSONParser(data)
-        var type: String?
+        var type: EventType?
         var index: Int?
-        var deltaType: String?
+        var deltaType: DeltaType?
         var deltaText: String?
         var stopReason: String?
         var stopSequence: String?
@@ -64,14 +70,14 @@ extension StreamEvent {
         try p.beginObject()
         while let key = try p.nextKey() {
             if key.equals("type") {
-                type = try p.parseString()
+                type = EventType(try p.readStringToken())
             } else if key.equals("index") {
                 index = try p.parseInt()
             } else if key.equals("delta") {
                 try p.beginObject()
                 while let k = try p.nextKey() {
                     if k.equals("type") {
-                        deltaType = try p.parseString()
+                        deltaType = DeltaType(try p.readStringToken())
                     } else if k.equals("text") || k.equals("partial_json") || k.equals("thinking") || k.equals("signature") {
                         deltaText = try p.parseString()
                     } else if k.equals("stop_reason") {
@@ -101,42 +107,102 @@ extension StreamEvent {
         p.skipWhitespace()
         guard p.atEnd else { throw p.error("unexpected data after the event") }
 
-        if eventName == "error" || type == "error" {
+        if isErrorEvent || type == .error {
             return .error(type: error?["type"]?.stringValue ?? "api_error",
                           message: error?["message"]?.stringValue ?? "the stream reported an error",
                           requestID: requestID)
         }
         switch type {
-        case "content_block_delta":
+        case .contentBlockDelta:
             let delta: ContentDelta
             switch deltaType {
-            case "text_delta": delta = .text(deltaText ?? "")
-            case "input_json_delta": delta = .inputJSON(deltaText ?? "")
-            case "thinking_delta": delta = .thinking(deltaText ?? "")
-            case "signature_delta": delta = .signature(deltaText ?? "")
-            case "citations_delta": delta = .citation(citation ?? .null)
-            default: delta = .other(type: deltaType ?? "")
+            case .text: delta = .text(deltaText ?? "")
+            case .inputJSON: delta = .inputJSON(deltaText ?? "")
+            case .thinking: delta = .thinking(deltaText ?? "")
+            case .signature: delta = .signature(deltaText ?? "")
+            case .citations: delta = .citation(citation ?? .null)
+            case .other(let name): delta = .other(type: name)
+            case nil: delta = .other(type: "")
             }
             return .contentBlockDelta(index: index ?? 0, delta: delta)
-        case "message_start":
+        case .messageStart:
             guard let message else { throw p.error("message_start without a message") }
             do {
                 return .messageStart(try Message(json: message))
             } catch {
                 throw p.error("message_start carries no message object")
             }
-        case "content_block_start":
+        case .contentBlockStart:
             return .contentBlockStart(index: index ?? 0, block: ContentBlock(json: block ?? .object([:])))
-        case "content_block_stop":
+        case .contentBlockStop:
             return .contentBlockStop(index: index ?? 0)
-        case "message_delta":
+        case .messageDelta:
             return .messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: Usage(json: usage))
-        case "message_stop":
+        case .messageStop:
             return .messageStop
-        case "ping":
+        case .ping:
             return .ping
-        default:
-            return .unknown(type: type ?? eventName ?? "")
+        case .other(let name):
+            return .unknown(type: name)
+        case .error, nil:
+            return .unknown(type: "")
         }
     }
+}
+
+/// The `type` of a stream event, matched on raw bytes so the hot path builds no string.
+private enum EventType: Equatable {
+    case messageStart, contentBlockStart, contentBlockDelta, contentBlockStop, messageDelta, messageStop, ping, error
+    case other(String)
+
+    init(_ token: JSONKey) {
+        if token.equals("content_block_delta") { self = .contentBlockDelta }
+        else if token.equals("ping") { self = .ping }
+        else if token.equals("message_start") { self = .messageStart }
+        else if token.equals("content_block_start") { self = .contentBlockStart }
+        else if token.equals("content_block_stop") { self = .contentBlockStop }
+        else if token.equals("message_delta") { self = .messageDelta }
+        else if token.equals("message_stop") { self = .messageStop }
+        else if token.equals("error") { self = .error }
+        else { self = .other(token.string) }
+    }
+}
+
+/// The `type` of a content delta.
+private enum DeltaType: Equatable {
+    case text, inputJSON, thinking, signature, citations
+    case other(String)
+
+    init(_ token: JSONKey) {
+        if token.equals("text_delta") { self = .text }
+        else if token.equals("input_json_delta") { self = .inputJSON }
+        else if token.equals("thinking_delta") { self = .thinking }
+        else if token.equals("signature_delta") { self = .signature }
+        else if token.equals("citations_delta") { self = .citations }
+        else { self = .other(token.string) }
+    }
+}
+
+/// Decodes a byte stream of server-sent events into typed events and the assembled message.
+///
+/// This is what the client runs on every chunk; it is public so benchmarks and tools can run
+/// the exact same path over recorded streams.
+public struct MessageStreamDecoder: Sendable {
+    private var sse = SSEDecoder()
+    public private(set) var accumulator = MessageAccumulator()
+
+    public init() {}
+
+    /// Decodes `chunk`, applying each event to the accumulator before passing it to `emit`.
+    /// An `error` event throws its `APIError`.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (StreamEvent) throws -> Void) throws {
+        try sse.feedFrames(chunk) { frame in
+            let event = try StreamEvent.decode(frame)
+            try accumulator.apply(event)
+            try emit(event)
+        }
+    }
+
+    /// A partial event is buffered: the stream stopped in the middle of one.
+    public var hasPendingInput: Bool { sse.hasPendingInput }
 }

@@ -49,7 +49,7 @@ public struct AskRunner: Sendable {
     }
 
     /// Runs to completion and returns the exit status; every failure has been reported on `err`.
-    public func run() async -> ExitStatus {
+    public func run() async -> PalaverExitCode {
         guard !options.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             output.err("palaver: the prompt is empty. Give it as arguments (palaver ask \"question\") or on standard input.\n")
             return .usage
@@ -161,14 +161,14 @@ public struct AskRunner: Sendable {
         output.outIsTerminal ? TerminalText.sanitize(text) : text
     }
 
-    private func report(_ error: APIError, keyDescription: String, baseURL: String, model: String?) -> ExitStatus {
+    private func report(_ error: APIError, keyDescription: String, baseURL: String, model: String?) -> PalaverExitCode {
         if error.kind == .cancelled {
             output.err("palaver: interrupted.\n")
             return .interrupted
         }
         let report = ErrorReport(error: error, keyDescription: keyDescription, baseURL: baseURL, model: model)
         output.err("palaver: \(report.text)\n")
-        return ExitStatus(for: error)
+        return PalaverExitCode(for: error)
     }
 }
 

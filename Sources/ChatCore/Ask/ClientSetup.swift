@@ -23,7 +23,7 @@ public struct ClientSetup: Sendable {
 
     public struct Failure: Error, Sendable {
         public var message: String
-        public var status: ExitStatus
+        public var status: PalaverExitCode
     }
 
     /// Resolves config, key and base URL. Notices (such as a trimmed key) go to `notice`.
@@ -58,7 +58,7 @@ public struct ClientSetup: Sendable {
             try clientConfiguration.checkTransportSecurity()
         } catch {
             let report = ErrorReport(error: error, keyDescription: nil, baseURL: baseURL)
-            return .failure(Failure(message: report.text, status: ExitStatus(for: error)))
+            return .failure(Failure(message: report.text, status: PalaverExitCode(for: error)))
         }
         return .success(ClientSetup(config: config, key: key, baseURL: baseURL, clientConfiguration: clientConfiguration))
     }

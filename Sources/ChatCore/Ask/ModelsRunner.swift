@@ -20,7 +20,7 @@ public struct ModelsRunner: Sendable {
         self.transport = transport
     }
 
-    public func run() async -> ExitStatus {
+    public func run() async -> PalaverExitCode {
         let setup: ClientSetup
         switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
                                    notice: { output.err("palaver: \($0)\n") }) {
@@ -43,7 +43,7 @@ public struct ModelsRunner: Sendable {
         } catch {
             if error.kind == .cancelled { return .interrupted }
             output.err("palaver: \(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL).text)\n")
-            return ExitStatus(for: error)
+            return PalaverExitCode(for: error)
         }
         let width = models.map(\.id.count).max() ?? 0
         for model in models.sorted(by: { $0.createdAt > $1.createdAt }) {

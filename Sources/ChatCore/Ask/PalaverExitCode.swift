@@ -1,7 +1,7 @@
 import AnthropicAPI
 
 /// `palaver ask` / `doctor` exit codes (documented in README).
-public enum ExitStatus: Int32, Sendable {
+public enum PalaverExitCode: Int32, Sendable {
     case ok = 0
     /// Bad arguments, unreadable config, refused configuration.
     case usage = 2

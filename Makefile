@@ -1,0 +1,38 @@
+# palaver: the two commands a fresh Debian machine needs are `make run` and `make test`.
+# Each installs the apt packages it needs when they are missing.
+
+APT_PACKAGES := libncursesw5-dev libcurl4-openssl-dev tmux sqlite3
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+ARGS ?= --help
+
+.PHONY: run test build deps fake bench
+
+## Install the system packages palaver builds against (only the missing ones).
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing apt packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build
+
+## Build and run palaver; pass arguments with ARGS='ask "Hello"'.
+run: build
+	swift run palaver $(ARGS)
+
+## Build and run the whole test suite.
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+## Start the fake API on 127.0.0.1:8089 with a demo key (see README).
+fake: build
+	FAKE_ANTHROPIC_KEYS=sk-ant-api03-demo-key-for-fake-anthropic-only swift run fake-anthropic --port 8089
+
+## Run the benchmarks (package-benchmark) and the Python SDK comparison.
+bench: deps
+	cd Benchmarks && swift package --disable-sandbox benchmark
+	python3 Benchmarks/sdk_sse_bench.py

@@ -1,0 +1,84 @@
+import AnthropicAPI
+import Testing
+@testable import ChatCore
+
+@Suite struct AskPiecesTests {
+    static let key = "sk-ant-api03-" + String(repeating: "Q", count: 93) + "AA"
+
+    @Test(arguments: [
+        (APIError.Kind.authentication, PalaverExitCode.keyRejected),
+        (.permission, .permissionOrBilling), (.billing, .permissionOrBilling), (.noCredit, .permissionOrBilling),
+        (.rateLimited, .rateLimited), (.overloaded, .rateLimited),
+        (.network, .network), (.timeout, .network), (.truncated, .network),
+        (.cancelled, .interrupted), (.insecureTransport, .usage), (.invalidConfiguration, .usage),
+        (.invalidRequest, .apiError), (.notFound, .apiError), (.apiError, .apiError), (.malformedResponse, .apiError),
+        (.requestTooLarge, .apiError), (.serviceUnavailable, .apiError),
+    ])
+    func exitStatusFollowsTheTable(kind: APIError.Kind, status: PalaverExitCode) {
+        #expect(PalaverExitCode(for: APIError(kind: kind, message: "")) == status)
+    }
+
+    @Test func reportSaysWhatHappenedAndWhatToDoWithoutTheKey() {
+        var error = APIError(kind: .authentication, httpStatus: 401, errorType: "authentication_error",
+                             message: "invalid x-api-key", requestID: "req_42")
+        error.attempts = 1
+        let report = ErrorReport(error: error, keyDescription: "\(Secrets.mask(Self.key)) from ANTHROPIC_API_KEY",
+                                 baseURL: "https://api.anthropic.com").text
+        #expect(report.hasPrefix("The API rejected the key"))
+        for fact in ["sk-ant-…QQAA from ANTHROPIC_API_KEY", "HTTP 401", "authentication_error", "invalid x-api-key", "req_42",
+                     "console.anthropic.com/settings/keys"] {
+            #expect(report.contains(fact), "missing \(fact)")
+        }
+        #expect(!report.contains(Self.key))
+    }
+
+    @Test func reportOfAnInterruptedReplySaysSo() {
+        var error = APIError(kind: .network, message: "connection reset")
+        error.partial = Message(content: [.text("half")])
+        let text = ErrorReport(error: error, keyDescription: nil, baseURL: "b").text
+        #expect(text.hasPrefix("The reply was interrupted: could not reach the API"))
+    }
+
+    @Test func rateLimitAdviceNamesTheWait() {
+        let error = APIError(kind: .rateLimited, httpStatus: 429, message: "slow", retryAfter: .seconds(120))
+        #expect(ErrorReport(error: error, keyDescription: nil, baseURL: "b").text.contains("Wait 2 min"))
+    }
+
+    @Test func environmentKeyProblemsAreFoundBeforeSending() {
+        func problem(_ value: String) -> String? {
+            if case .failure(let p) = EnvironmentKey.resolve(["ANTHROPIC_API_KEY": value]) { return p.message }
+            return nil
+        }
+        #expect(problem("")?.contains("not set") == true)
+        #expect(problem("   \n")?.contains("only whitespace") == true)
+        #expect(problem("\"\(Self.key)\"")?.contains("quote") == true)
+        #expect(problem("Bearer \(Self.key)")?.contains("Bearer") == true)
+        #expect(problem("ANTHROPIC_API_KEY=\(Self.key)")?.contains("ANTHROPIC_API_KEY=") == true)
+        #expect(problem("sk-ant-api03 abc")?.contains("space or line break") == true)
+        #expect(problem("sk-ant-\u{200B}api03")?.contains("U+200B") == true)
+        for message in [problem("\"\(Self.key)\""), problem("Bearer \(Self.key)"), problem("ANTHROPIC_API_KEY=\(Self.key)")] {
+            #expect(message?.contains(Self.key) == false)
+        }
+    }
+
+    @Test func surroundingWhitespaceIsTrimmedWithANotice() throws {
+        let found = try EnvironmentKey.resolve(["ANTHROPIC_API_KEY": " \(Self.key)\n"]).get()
+        #expect(found.credential.secret == Self.key)
+        #expect(found.notices.count == 1)
+        #expect(found.source == "ANTHROPIC_API_KEY")
+    }
+
+    @Test func authTokenIsSentAsBearer() throws {
+        let found = try EnvironmentKey.resolve(["ANTHROPIC_API_KEY": "", "ANTHROPIC_AUTH_TOKEN": "tok_abcdefghijkl"]).get()
+        #expect(found.credential.scheme == .bearer)
+        #expect(found.source == "ANTHROPIC_AUTH_TOKEN")
+    }
+
+    @Test func sanitizingRemovesEscapeSequencesAndControls() {
+        #expect(TerminalText.sanitize("a\u{1B}[31mred\u{1B}[0m b") == "ared b")
+        #expect(TerminalText.sanitize("t\u{1B}]0;title\u{07}x") == "tx")
+        #expect(TerminalText.sanitize("c\u{1B}]52;c;Zm9v\u{1B}\\d") == "cd")
+        #expect(TerminalText.sanitize("keep\nnew\tlines\r and \u{8}bs \u{9B}csi") == "keep\nnew\tlines and bs csi")
+        #expect(TerminalText.sanitize("你好 🙂 é") == "你好 🙂 é")
+    }
+}
