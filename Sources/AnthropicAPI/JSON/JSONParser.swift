@@ -224,6 +224,19 @@ struct JSONParser {
     }
 
     mutating func parseInt() throws(JSONParseError) -> Int {
+        // Fast path: a plain non-negative integer of up to 18 digits followed by a delimiter.
+        skipWhitespace()
+        var i = position
+        var result = 0
+        while i < count, i - position < 18, base[i] >= UInt8(ascii: "0"), base[i] <= UInt8(ascii: "9") {
+            result = result * 10 + Int(base[i] - UInt8(ascii: "0"))
+            i += 1
+        }
+        if i > position, i < count, base[i] != UInt8(ascii: "."), base[i] != UInt8(ascii: "e"), base[i] != UInt8(ascii: "E"),
+           !(base[i] >= UInt8(ascii: "0") && base[i] <= UInt8(ascii: "9")), !(base[position] == UInt8(ascii: "0") && i - position > 1) {
+            position = i
+            return result
+        }
         let value = try parseNumber()
         guard let i = value.intValue else { throw error("expected an integer") }
         return i

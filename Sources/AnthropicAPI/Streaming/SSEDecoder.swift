@@ -134,34 +134,56 @@ public struct SSEDecoder: Sendable {
             return
         }
         if line[0] == UInt8(ascii: ":") { return }  // comment
-        let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
-        let name = UnsafeBufferPointer(rebasing: line[0..<colon])
+        var colon = 0
+        while colon < line.count && line[colon] != UInt8(ascii: ":") { colon += 1 }
         var valueStart = min(colon + 1, line.count)
         if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         let value = UnsafeBufferPointer(rebasing: line[valueStart..<line.count])
-        switch name.count {
-        case 4 where name.elementsEqual("data".utf8):
+        switch Field(line, length: colon) {
+        case .data:
             if dataLines > 0 { data.append(0x0A) }
             data.append(contentsOf: value)
             dataLines += 1
             sawField = true
-        case 5 where name.elementsEqual("event".utf8):
+        case .event:
             eventName.removeAll(keepingCapacity: true)
             eventName.append(contentsOf: value)
             hasEventName = true
             sawField = true
-        case 2 where name.elementsEqual("id".utf8):
+        case .id:
             if !value.contains(0) {
                 eventID = String(decoding: value, as: UTF8.self)
                 sawField = true
             }
-        case 5 where name.elementsEqual("retry".utf8):
+        case .retry:
             if let n = Int(String(decoding: value, as: UTF8.self)) {
                 retry = n
                 sawField = true
             }
-        default:
-            break  // unknown field
+        case .unknown:
+            break
+        }
+    }
+
+    /// The field names the decoder acts on, matched byte by byte.
+    private enum Field {
+        case data, event, id, retry, unknown
+
+        @inline(__always)
+        init(_ line: UnsafeBufferPointer<UInt8>, length: Int) {
+            func matches(_ word: StaticString) -> Bool {
+                guard length == word.utf8CodeUnitCount else { return false }
+                let w = word.utf8Start
+                for i in 0..<length where line[i] != w[i] { return false }
+                return true
+            }
+            switch length {
+            case 4 where matches("data"): self = .data
+            case 5 where matches("event"): self = .event
+            case 2 where matches("id"): self = .id
+            case 5 where matches("retry"): self = .retry
+            default: self = .unknown
+            }
         }
     }
 }

@@ -1,14 +1,15 @@
 /// One typed event of a streamed message.
 public enum StreamEvent: Sendable, Equatable {
-    case messageStart(Message)
-    case contentBlockStart(index: Int, block: ContentBlock)
+    // The rare, large payloads are indirect so the frequent delta events stay small to move.
+    indirect case messageStart(Message)
+    indirect case contentBlockStart(index: Int, block: ContentBlock)
     case contentBlockDelta(index: Int, delta: ContentDelta)
     case contentBlockStop(index: Int)
-    case messageDelta(stopReason: String?, stopSequence: String?, usage: Usage)
+    indirect case messageDelta(stopReason: String?, stopSequence: String?, usage: Usage)
     case messageStop
     case ping
     /// An `error` event inside a stream that began with HTTP 200.
-    case error(type: String, message: String, requestID: String?)
+    indirect case error(type: String, message: String, requestID: String?)
     /// An event type palaver does not know yet; skipped by the accumulator.
     case unknown(type: String)
 }
@@ -19,7 +20,7 @@ public enum ContentDelta: Sendable, Equatable {
     case inputJSON(String)
     case thinking(String)
     case signature(String)
-    case citation(JSONValue)
+    indirect case citation(JSONValue)
     /// A delta type palaver does not know yet; skipped.
     case other(type: String)
 }
@@ -39,7 +40,7 @@ extension StreamEvent {
 
     /// Decodes the event in a raw SSE frame (the streaming hot path).
     static func decode(_ frame: SSEDecoder.Frame) throws(APIError) -> StreamEvent {
-        let isError = frame.event.map { $0.elementsEqual("error".utf8) } ?? false
+        let isError = frame.event.map { JSONKey(raw: $0, decoded: nil).equals("error") } ?? false
         return try decode(isErrorEvent: isError, data: frame.data)
     }
 
