@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -38,9 +40,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Credentials",
+            dependencies: [
+                "AnthropicAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ChatCore",
             dependencies: [
                 "AnthropicAPI",
+                "Credentials",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
@@ -77,8 +89,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AnthropicAPITests",
-            dependencies: ["AnthropicAPI", "TestSupport"],
+            dependencies: ["AnthropicAPI", "FakeAnthropic", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CredentialsTests",
+            dependencies: ["Credentials", "FakeAnthropic", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -93,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PalaverCLITests",
-            dependencies: ["TestSupport"],
+            dependencies: ["FakeAnthropic", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -96,10 +96,13 @@ struct StandardOutput: AskOutput {
     var outIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 }
 
-/// Reads all of standard input; invalid UTF-8 becomes U+FFFD rather than an error.
+/// Reads all of standard input without its final line breaks; invalid UTF-8 becomes U+FFFD
+/// rather than an error.
 func readStandardInput() -> String {
     let data = FileHandle.standardInput.readDataToEndOfFile()
-    return String(decoding: data, as: UTF8.self)
+    var text = String(decoding: data, as: UTF8.self)
+    while text.last?.isNewline == true { text.removeLast() }
+    return text
 }
 
 /// Runs `work`, cancelling it on SIGINT/SIGTERM so the transfer is aborted and the exit is clean.

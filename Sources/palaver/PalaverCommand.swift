@@ -1,7 +1,7 @@
 import ArgumentParser
+import Foundation
 
 /// `palaver`: the command-line entry point; parsing and wiring only.
-@main
 struct Palaver: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "palaver",
@@ -13,4 +13,27 @@ struct Palaver: AsyncParsableCommand {
         """,
         subcommands: [Ask.self, Models.self]
     )
+}
+
+/// Runs the command line; usage errors exit with 2 (ArgumentParser's default is 64), as the
+/// README's exit-code table promises.
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try Palaver.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = Palaver.exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((Palaver.fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            }
+            Palaver.exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,157 @@
+import AnthropicAPI
+
+/// One thing wrong (or worth knowing) about a candidate key, found without sending it anywhere.
+public struct KeyProblem: Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: Int, Sendable, Comparable {
+        /// Worth knowing; nothing changes.
+        case info
+        /// Probably wrong, but the key is still tried.
+        case warning
+        /// Fixed automatically (trimmed); the user should fix the source to silence it.
+        case fixed
+        /// The key cannot be used as it is; nothing is sent.
+        case fatal
+
+        public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public enum Code: String, Sendable, Equatable {
+        case empty, surroundingWhitespace, innerWhitespace, surroundingQuotes, bearerPrefix, variablePrefix
+        case nonASCII, openAIKey, adminKey, oauthToken, unusualLength
+    }
+
+    public var code: Code
+    public var severity: Severity
+    /// What is wrong, in one sentence naming the source.
+    public var message: String
+    /// The one concrete thing to do about it.
+    public var fix: String
+
+    public var description: String { "\(message) \(fix)" }
+}
+
+/// The result of looking at a candidate key: the key to use (if any) and what was found.
+public struct KeyInspection: Sendable, Equatable {
+    /// The key after automatic fixes (trimming), or `nil` when it cannot be used.
+    public var key: String?
+    /// How it must be sent: OAuth tokens and `ANTHROPIC_AUTH_TOKEN` go as Bearer.
+    public var scheme: Credential.Scheme
+    public var problems: [KeyProblem]
+
+    public var isUsable: Bool { key != nil }
+    /// The most serious problem, if any.
+    public var worst: KeyProblem? { problems.max { $0.severity < $1.severity } }
+    /// The first fatal problem: why the key is malformed.
+    public var fatal: KeyProblem? { problems.first { $0.severity == .fatal } }
+}
+
+/// Normalises and diagnoses candidate keys: every common way a copied key goes wrong.
+public enum KeyDiagnosis {
+    /// The length of an `sk-ant-api03-` key as public secret scanners describe it (not published
+    /// by Anthropic): other lengths only warn.
+    public static let expectedAPIKeyLength = 108
+
+    /// Looks at `raw` as it came from `source` (named in every message).
+    public static func inspect(_ raw: String, source: KeySource, bearer: Bool = false) -> KeyInspection {
+        let from = source.description
+        var problems: [KeyProblem] = []
+        var scheme: Credential.Scheme = bearer ? .bearer : .apiKey
+        func fatal(_ code: KeyProblem.Code, _ message: String, _ fix: String) -> KeyInspection {
+            problems.append(KeyProblem(code: code, severity: .fatal, message: message, fix: fix))
+            return KeyInspection(key: nil, scheme: scheme, problems: problems)
+        }
+
+        if raw.isEmpty {
+            return fatal(.empty, "The key from \(from) is empty.", "Set it to your key from https://console.anthropic.com/settings/keys.")
+        }
+        var key = raw
+        let trimmed = raw.trimmingWhitespaceAndInvisibles()
+        if trimmed.isEmpty {
+            return fatal(.empty, "The key from \(from) holds only whitespace.", "Set it to your key from https://console.anthropic.com/settings/keys.")
+        }
+        if trimmed != raw {
+            problems.append(KeyProblem(code: .surroundingWhitespace, severity: .fixed,
+                                       message: "The key from \(from) had whitespace or a line break around it; palaver removed it.",
+                                       fix: "Remove the extra characters from \(from) to silence this notice."))
+            key = trimmed
+        }
+        if let first = key.unicodeScalars.first, let last = key.unicodeScalars.last,
+           quoteScalars.contains(first) || quoteScalars.contains(last) {
+            return fatal(.surroundingQuotes, "The key from \(from) is wrapped in quote characters (\(first)…\(last)), likely from a copy.",
+                         "Remove the quotes so only the key remains.")
+        }
+        if key.lowercased().hasPrefix("bearer ") || key.lowercased().hasPrefix("bearer\t") {
+            return fatal(.bearerPrefix, "The key from \(from) starts with \"Bearer \", copied from an HTTP header.",
+                         "Keep only the part after \"Bearer \".")
+        }
+        if key.hasPrefix("export ") {
+            key = String(key.dropFirst("export ".count)).trimmingWhitespaceAndInvisibles()
+            if let eq = key.firstIndex(of: "=") {
+                let name = key[..<eq]
+                return fatal(.variablePrefix, "The key from \(from) is a whole shell line (\"export \(name)=…\").",
+                             "Keep only the part after \"\(name)=\".")
+            }
+        }
+        if let eq = key.firstIndex(of: "="), key[..<eq].allSatisfy({ $0.isUppercase || $0 == "_" || $0.isNumber }), eq != key.startIndex {
+            let name = key[..<eq]
+            return fatal(.variablePrefix, "The key from \(from) starts with \"\(name)=\", copied from a shell line.",
+                         "Keep only the part after \"\(name)=\".")
+        }
+        for (offset, scalar) in key.unicodeScalars.enumerated() {
+            if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
+                return fatal(.innerWhitespace, "The key from \(from) has a space or line break inside it (character \(offset + 1)).",
+                             "Copy the key again in one piece.")
+            }
+            if !scalar.isASCII {
+                let name = lookAlikeNames[scalar.value] ?? scalar.properties.name?.lowercased() ?? "a non-ASCII character"
+                return fatal(.nonASCII,
+                             "The key from \(from) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(offset + 1); keys are plain ASCII.",
+                             "Type or copy the key again from the Console; a word processor or chat app may have changed it.")
+            }
+        }
+        if key.hasPrefix("sk-proj-") || key.hasPrefix("sk-svcacct-") || (key.hasPrefix("sk-") && !key.hasPrefix("sk-ant-") && key.count >= 40) {
+            return fatal(.openAIKey, "The key from \(from) looks like an OpenAI key, not an Anthropic one.",
+                         "Use an Anthropic key (it starts with sk-ant-) from https://console.anthropic.com/settings/keys.")
+        }
+        if key.hasPrefix("sk-ant-admin") {
+            return fatal(.adminKey, "The key from \(from) is an Anthropic Admin key, which cannot call the Messages API.",
+                         "Use a regular API key (sk-ant-api03-…) from https://console.anthropic.com/settings/keys.")
+        }
+        if key.hasPrefix("sk-ant-oat") {
+            scheme = .bearer
+            problems.append(KeyProblem(code: .oauthToken, severity: .info,
+                                       message: "The key from \(from) is an OAuth token; palaver sends it as a Bearer token.",
+                                       fix: "Nothing to do."))
+        } else if key.hasPrefix("sk-ant-api") && key.count != expectedAPIKeyLength {
+            problems.append(KeyProblem(code: .unusualLength, severity: .warning,
+                                       message: "The key from \(from) is \(key.count) characters long; Anthropic API keys are usually \(expectedAPIKeyLength).",
+                                       fix: "If the server rejects it, copy the key again; part of it may be missing."))
+        } else if !key.hasPrefix("sk-ant-") && !bearer {
+            problems.append(KeyProblem(code: .unusualLength, severity: .warning,
+                                       message: "The key from \(from) does not start with sk-ant- like Anthropic API keys do.",
+                                       fix: "If the server rejects it, check that this is an Anthropic key (a gateway token belongs in ANTHROPIC_AUTH_TOKEN)."))
+        }
+        return KeyInspection(key: key, scheme: scheme, problems: problems)
+    }
+
+    private static let quoteScalars: Set<Unicode.Scalar> = ["\"", "'", "`", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}"]
+
+    private static let lookAlikeNames: [UInt32: String] = [
+        0x200B: "a zero-width space", 0x200C: "a zero-width non-joiner", 0x200D: "a zero-width joiner",
+        0xFEFF: "a byte-order mark", 0x00A0: "a non-breaking space", 0x2011: "a non-breaking hyphen",
+        0x2010: "a Unicode hyphen", 0x2013: "an en dash", 0x2014: "an em dash", 0x2212: "a minus sign",
+        0x201C: "a smart quote", 0x201D: "a smart quote", 0x2018: "a smart quote", 0x2019: "a smart quote",
+    ]
+}
+
+extension String {
+    /// Trims whitespace, line breaks and invisible format characters (zero-width space, BOM) at both ends.
+    func trimmingWhitespaceAndInvisibles() -> String {
+        let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060]
+        func strip(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace || invisible.contains(s.value) || s.value < 0x20 }
+        var scalars = Substring(self).unicodeScalars[...]
+        while let f = scalars.first, strip(f) { scalars.removeFirst() }
+        while let l = scalars.last, strip(l) { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

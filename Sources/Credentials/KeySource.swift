@@ -1,0 +1,30 @@
+/// Where a key came from, in precedence order (highest first).
+public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Typed into the first-run dialog or the rejected-key modal during this session.
+    case session
+    /// An environment variable: `ANTHROPIC_API_KEY` or `ANTHROPIC_AUTH_TOKEN`.
+    case environment(String)
+    /// The stdout of the `api_key_helper` command from config.toml.
+    case helper
+    /// The credentials file written by `palaver key set` or a dialog.
+    case credentialsFile(String)
+
+    public var description: String {
+        switch self {
+        case .session: return "entered this session"
+        case .environment(let name): return name
+        case .helper: return "api_key_helper"
+        case .credentialsFile: return "credentials file"
+        }
+    }
+
+    /// A short word for the status bar.
+    public var shortName: String {
+        switch self {
+        case .session: return "entered"
+        case .environment: return "env"
+        case .helper: return "helper"
+        case .credentialsFile: return "file"
+        }
+    }
+}

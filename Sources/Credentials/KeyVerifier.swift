@@ -1,0 +1,35 @@
+import AnthropicAPI
+import Foundation
+
+/// Checks a key with `GET /v1/models?limit=1`: it costs no tokens (200 valid, 401 invalid).
+/// It does not prove credit or model access; chat responses update health for those.
+public struct KeyVerifier: Sendable {
+    public var configuration: ClientConfiguration
+    public var transport: any HTTPTransport
+
+    public init(configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport()) {
+        self.configuration = configuration
+        self.transport = transport
+    }
+
+    public struct Outcome: Sendable {
+        public var error: APIError?
+        public var requestID: String?
+        public var at: Date
+        public var event: KeyHealthMachine.Event { error.map { .failed($0, at: at) } ?? .succeeded(at: at) }
+    }
+
+    /// Verifies `credential` once, without retries (a check must answer quickly).
+    public func verify(_ credential: Credential) async -> Outcome {
+        var config = configuration
+        config.credential = credential
+        config.retryPolicy.maxRetries = 0
+        let client = AnthropicClient(configuration: config, transport: transport)
+        do {
+            _ = try await client.listModels(limit: 1)
+            return Outcome(error: nil, requestID: nil, at: Date())
+        } catch {
+            return Outcome(error: error, requestID: error.requestID, at: Date())
+        }
+    }
+}

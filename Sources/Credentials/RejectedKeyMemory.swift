@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+
+/// Remembers keys the API rejected, as salted fingerprints (HMAC-SHA256 with a random per-user
+/// salt), never the keys: enough to notice at the next start that `ANTHROPIC_API_KEY` still holds
+/// a key that was rejected, without storing anything that could be used or reversed.
+public struct RejectedKeyMemory: Sendable {
+    public let directory: String
+    private var saltPath: String { directory + "/fingerprint-salt" }
+    private var listPath: String { directory + "/rejected-keys" }
+    /// At most this many fingerprints are kept (oldest dropped).
+    static let capacity = 32
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// When `key` was rejected, or `nil` if it was not (or the memory is unreadable).
+    public func rejectedAt(_ key: String) -> Date? {
+        guard let salt = readSalt() else { return nil }
+        let print = fingerprint(key, salt: salt)
+        return entries().first { $0.fingerprint == print }?.date
+    }
+
+    /// Records that the API rejected `key`.
+    public func rememberRejected(_ key: String, at date: Date = Date()) {
+        guard let salt = readSalt() ?? createSalt() else { return }
+        let print = fingerprint(key, salt: salt)
+        var list = entries().filter { $0.fingerprint != print }
+        list.append(Entry(fingerprint: print, date: date))
+        save(Array(list.suffix(Self.capacity)))
+    }
+
+    /// Forgets `key` (it was accepted after all).
+    public func forget(_ key: String) {
+        guard let salt = readSalt() else { return }
+        let print = fingerprint(key, salt: salt)
+        let list = entries()
+        let kept = list.filter { $0.fingerprint != print }
+        if kept.count != list.count { save(kept) }
+    }
+
+    struct Entry: Equatable {
+        var fingerprint: String
+        var date: Date
+    }
+
+    func fingerprint(_ key: String, salt: Data) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(key.utf8), using: SymmetricKey(data: salt))
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func readSalt() -> Data? {
+        guard let data = FileManager.default.contents(atPath: saltPath), data.count == 32 else { return nil }
+        return data
+    }
+
+    private func createSalt() -> Data? {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &generator) }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            guard FileManager.default.createFile(atPath: saltPath, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return nil }
+        } catch {
+            return nil
+        }
+        return readSalt()
+    }
+
+    func entries() -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: listPath) else { return [] }
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, parts[0].count == 64, let seconds = Double(parts[1]) else { return nil }
+            return Entry(fingerprint: String(parts[0]), date: Date(timeIntervalSince1970: seconds))
+        }
+    }
+
+    private func save(_ list: [Entry]) {
+        let text = list.map { "\($0.fingerprint) \(Int($0.date.timeIntervalSince1970))" }.joined(separator: "\n") + "\n"
+        let temporary = listPath + ".tmp"
+        if FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) {
+            _ = try? FileManager.default.replaceItemAt(URL(fileURLWithPath: listPath), withItemAt: URL(fileURLWithPath: temporary))
+            if !FileManager.default.fileExists(atPath: listPath) {
+                try? FileManager.default.moveItem(atPath: temporary, toPath: listPath)
+            }
+        }
+    }
+}

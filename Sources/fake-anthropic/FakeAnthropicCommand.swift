@@ -1,0 +1,154 @@
+import ArgumentParser
+import FakeAnthropic
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct FakeAnthropicCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fake-anthropic",
+        abstract: "A fake of Anthropic's Messages API for tests and demos (loopback only by default).",
+        discussion: """
+            Prints one line to stdout once listening: "fake-anthropic listening on http://HOST:PORT".
+            Keys come from --key (repeatable) and FAKE_ANTHROPIC_KEYS (comma-separated).
+            Control it over HTTP under /_control (keys, faults, reply, models, requests, reset, health).
+            Stops on SIGINT or SIGTERM.
+            """
+    )
+
+    @Option(name: .long, help: "Port to listen on (0 = pick a free one).")
+    var port: Int = 8089
+
+    @Option(name: .long, help: "Host to bind (loopback unless --allow-remote).")
+    var host: String = "127.0.0.1"
+
+    @Flag(name: .long, help: "Allow binding a non-loopback host.")
+    var allowRemote = false
+
+    @Option(name: .customLong("key"), help: "An API key to accept (repeatable).")
+    var keys: [String] = []
+
+    @Option(name: .long, help: "Path prefix for the API, e.g. /anthropic.")
+    var prefix: String = ""
+
+    @Option(name: .long, help: "Fixed reply text (default: echo the last user message).")
+    var replyText: String?
+
+    @Option(name: .long, help: "Delay between streamed deltas, in milliseconds.")
+    var delayMs: Int = 0
+
+    @Option(name: .long, help: "Characters per streamed delta.")
+    var chunkChars: Int = 8
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "warning"
+
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        return h == "localhost" || h == "::1" || h == "[::1]" || h.hasPrefix("127.")
+    }
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard chunkChars >= 1 else { throw ValidationError("--chunk-chars must be at least 1") }
+        guard delayMs >= 0 else { throw ValidationError("--delay-ms must be 0 or more") }
+        guard FakeLogLevel(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(FakeLogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if !Self.isLoopback(host) && !allowRemote {
+            throw ValidationError("refusing to bind non-loopback host '\(host)' without --allow-remote")
+        }
+    }
+
+    func run() async throws {
+        var allKeys = keys
+        if let env = ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_KEYS"] {
+            allKeys += env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+        allKeys = allKeys.filter { !$0.isEmpty }
+        var keyTable: [String: KeyStatus] = [:]
+        for k in allKeys { keyTable[k] = .valid }
+
+        var bindHost = host
+        if bindHost == "[::1]" { bindHost = "::1" }
+        let level = FakeLogLevel(rawValue: logLevel) ?? .warning
+        let config = FakeConfiguration(
+            host: bindHost,
+            port: port,
+            keys: keyTable,
+            reply: ReplyConfig(text: replyText, chunkChars: chunkChars, delayMs: delayMs),
+            pathPrefix: prefix,
+            logLevel: level
+        )
+
+        // Handle SIGINT/SIGTERM ourselves.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let stopSignal = StopSignal()
+        let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stopSignal.fire() }
+            source.resume()
+            return source
+        }
+
+        let server = FakeAnthropicServer(configuration: config)
+        do {
+            try await server.start()
+        } catch {
+            FileHandle.standardError.write(Data("fake-anthropic: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        // One line, written unbuffered so scripts can read the port right away.
+        FileHandle.standardOutput.write(Data("fake-anthropic listening on \(server.baseURL)\n".utf8))
+
+        if allKeys.isEmpty {
+            FileHandle.standardError.write(Data(
+                "fake-anthropic: warning: no keys configured; every API request gets 401 until a key is added (POST /_control/keys)\n".utf8))
+        }
+        if level.rawValue == "info" || level.rawValue == "debug" || level.rawValue == "trace" {
+            let masked = allKeys.map(maskKey).joined(separator: ", ")
+            FileHandle.standardError.write(Data("fake-anthropic: API base URL \(server.apiBaseURL); keys: [\(masked)]\n".utf8))
+        }
+
+        await stopSignal.wait()
+        await server.stop()
+
+        withExtendedLifetime(sources) {}
+    }
+}
+
+/// Resumes the waiter once a signal arrived.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    private var continuation: CheckedContinuation<Void, Never>?
+
+    func fire() {
+        lock.lock()
+        fired = true
+        let c = continuation
+        continuation = nil
+        lock.unlock()
+        c?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if fired {
+                lock.unlock()
+                c.resume()
+            } else {
+                continuation = c
+                lock.unlock()
+            }
+        }
+    }
+}
+

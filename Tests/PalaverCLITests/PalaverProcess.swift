@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `palaver` binary as a subprocess with a private HOME and XDG directories.
+struct PalaverProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The folder holding the built executables (beside the test bundle).
+    static var binDirectory: URL {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        for _ in 0..<4 {
+            url.deleteLastPathComponent()
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("palaver").path) { return url }
+        }
+        // Fall back to the package's debug build folder.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug")
+    }
+
+    let home: URL
+    var environment: [String: String]
+
+    init(baseURL: String?, key: String?) throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        environment = [
+            "HOME": home.path,
+            "PATH": "/usr/bin:/bin",
+            "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
+            "XDG_STATE_HOME": home.appendingPathComponent("state").path,
+            "XDG_DATA_HOME": home.appendingPathComponent("data").path,
+            "LANG": "C.UTF-8",
+        ]
+        if let baseURL { environment["ANTHROPIC_BASE_URL"] = baseURL }
+        if let key { environment["ANTHROPIC_API_KEY"] = key }
+    }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    func writeConfig(_ text: String) throws {
+        let dir = home.appendingPathComponent("config/palaver")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try text.write(to: dir.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+    }
+
+    /// Starts palaver; the caller may signal it, then `wait()`.
+    func start(_ arguments: [String], stdin: String? = nil) throws -> Running {
+        let process = Process()
+        process.executableURL = Self.binDirectory.appendingPathComponent("palaver")
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        let running = Running(process: process, out: out, err: err)
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        return running
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await start(arguments, stdin: stdin).wait()
+    }
+
+    /// A running palaver whose output is collected as it arrives.
+    final class Running: @unchecked Sendable {
+        let process: Process
+        private let lock = NSLock()
+        private var outData = Data()
+        private var errData = Data()
+        private let outDone = DispatchSemaphore(value: 0)
+        private let errDone = DispatchSemaphore(value: 0)
+
+        init(process: Process, out: Pipe, err: Pipe) {
+            self.process = process
+            Self.collect(out.fileHandleForReading, done: outDone) { [unowned self] d in lock.withLock { outData.append(d) } }
+            Self.collect(err.fileHandleForReading, done: errDone) { [unowned self] d in lock.withLock { errData.append(d) } }
+        }
+
+        private static func collect(_ handle: FileHandle, done: DispatchSemaphore, _ append: @escaping @Sendable (Data) -> Void) {
+            Thread {
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    append(chunk)
+                }
+                done.signal()
+            }.start()
+        }
+
+        var stdoutSoFar: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
+
+        func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+        func wait(timeout: Duration = .seconds(60)) async throws -> Result {
+            let clock = ContinuousClock()
+            let deadline = clock.now + timeout
+            while process.isRunning {
+                if clock.now > deadline {
+                    process.terminate()
+                    throw TimedOut()
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            outDone.wait()
+            errDone.wait()
+            return lock.withLock {
+                Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                       stderr: String(decoding: errData, as: UTF8.self))
+            }
+        }
+
+        struct TimedOut: Error {}
+    }
+}
