@@ -54,6 +54,7 @@ public enum KeyDiagnosis {
     /// Looks at `raw` as it came from `source` (named in every message).
     public static func inspect(_ raw: String, source: KeySource, bearer: Bool = false) -> KeyInspection {
         let from = source.description
+        let phrase = source.keyPhrase.prefix(1).uppercased() + source.keyPhrase.dropFirst()
         var problems: [KeyProblem] = []
         var scheme: Credential.Scheme = bearer ? .bearer : .apiKey
         func fatal(_ code: KeyProblem.Code, _ message: String, _ fix: String) -> KeyInspection {
@@ -62,73 +63,73 @@ public enum KeyDiagnosis {
         }
 
         if raw.isEmpty {
-            return fatal(.empty, "The key from \(from) is empty.", "Set it to your key from https://console.anthropic.com/settings/keys.")
+            return fatal(.empty, "\(phrase) is empty.", "Set it to your key from https://console.anthropic.com/settings/keys.")
         }
         var key = raw
         let trimmed = raw.trimmingWhitespaceAndInvisibles()
         if trimmed.isEmpty {
-            return fatal(.empty, "The key from \(from) holds only whitespace.", "Set it to your key from https://console.anthropic.com/settings/keys.")
+            return fatal(.empty, "\(phrase) holds only whitespace.", "Set it to your key from https://console.anthropic.com/settings/keys.")
         }
         if trimmed != raw {
             problems.append(KeyProblem(code: .surroundingWhitespace, severity: .fixed,
-                                       message: "The key from \(from) had whitespace or a line break around it; palaver removed it.",
+                                       message: "\(phrase) had whitespace or a line break around it; palaver removed it.",
                                        fix: "Remove the extra characters from \(from) to silence this notice."))
             key = trimmed
         }
         if let first = key.unicodeScalars.first, let last = key.unicodeScalars.last,
            quoteScalars.contains(first) || quoteScalars.contains(last) {
-            return fatal(.surroundingQuotes, "The key from \(from) is wrapped in quote characters (\(first)…\(last)), likely from a copy.",
+            return fatal(.surroundingQuotes, "\(phrase) is wrapped in quote characters (\(first)…\(last)), likely from a copy.",
                          "Remove the quotes so only the key remains.")
         }
         if key.lowercased().hasPrefix("bearer ") || key.lowercased().hasPrefix("bearer\t") {
-            return fatal(.bearerPrefix, "The key from \(from) starts with \"Bearer \", copied from an HTTP header.",
+            return fatal(.bearerPrefix, "\(phrase) starts with \"Bearer \", copied from an HTTP header.",
                          "Keep only the part after \"Bearer \".")
         }
         if key.hasPrefix("export ") {
             key = String(key.dropFirst("export ".count)).trimmingWhitespaceAndInvisibles()
             if let eq = key.firstIndex(of: "=") {
                 let name = key[..<eq]
-                return fatal(.variablePrefix, "The key from \(from) is a whole shell line (\"export \(name)=…\").",
+                return fatal(.variablePrefix, "\(phrase) is a whole shell line (\"export \(name)=…\").",
                              "Keep only the part after \"\(name)=\".")
             }
         }
         if let eq = key.firstIndex(of: "="), key[..<eq].allSatisfy({ $0.isUppercase || $0 == "_" || $0.isNumber }), eq != key.startIndex {
             let name = key[..<eq]
-            return fatal(.variablePrefix, "The key from \(from) starts with \"\(name)=\", copied from a shell line.",
+            return fatal(.variablePrefix, "\(phrase) starts with \"\(name)=\", copied from a shell line.",
                          "Keep only the part after \"\(name)=\".")
         }
         for (offset, scalar) in key.unicodeScalars.enumerated() {
-            if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
-                return fatal(.innerWhitespace, "The key from \(from) has a space or line break inside it (character \(offset + 1)).",
-                             "Copy the key again in one piece.")
-            }
             if !scalar.isASCII {
                 let name = lookAlikeNames[scalar.value] ?? scalar.properties.name?.lowercased() ?? "a non-ASCII character"
                 return fatal(.nonASCII,
-                             "The key from \(from) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(offset + 1); keys are plain ASCII.",
+                             "\(phrase) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(offset + 1); keys are plain ASCII.",
                              "Type or copy the key again from the Console; a word processor or chat app may have changed it.")
+            }
+            if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
+                return fatal(.innerWhitespace, "\(phrase) has a space or line break inside it (character \(offset + 1)).",
+                             "Copy the key again in one piece.")
             }
         }
         if key.hasPrefix("sk-proj-") || key.hasPrefix("sk-svcacct-") || (key.hasPrefix("sk-") && !key.hasPrefix("sk-ant-") && key.count >= 40) {
-            return fatal(.openAIKey, "The key from \(from) looks like an OpenAI key, not an Anthropic one.",
+            return fatal(.openAIKey, "\(phrase) looks like an OpenAI key, not an Anthropic one.",
                          "Use an Anthropic key (it starts with sk-ant-) from https://console.anthropic.com/settings/keys.")
         }
         if key.hasPrefix("sk-ant-admin") {
-            return fatal(.adminKey, "The key from \(from) is an Anthropic Admin key, which cannot call the Messages API.",
+            return fatal(.adminKey, "\(phrase) is an Anthropic Admin key, which cannot call the Messages API.",
                          "Use a regular API key (sk-ant-api03-…) from https://console.anthropic.com/settings/keys.")
         }
         if key.hasPrefix("sk-ant-oat") {
             scheme = .bearer
             problems.append(KeyProblem(code: .oauthToken, severity: .info,
-                                       message: "The key from \(from) is an OAuth token; palaver sends it as a Bearer token.",
+                                       message: "\(phrase) is an OAuth token; palaver sends it as a Bearer token.",
                                        fix: "Nothing to do."))
         } else if key.hasPrefix("sk-ant-api") && key.count != expectedAPIKeyLength {
             problems.append(KeyProblem(code: .unusualLength, severity: .warning,
-                                       message: "The key from \(from) is \(key.count) characters long; Anthropic API keys are usually \(expectedAPIKeyLength).",
+                                       message: "\(phrase) is \(key.count) characters long; Anthropic API keys are usually \(expectedAPIKeyLength).",
                                        fix: "If the server rejects it, copy the key again; part of it may be missing."))
         } else if !key.hasPrefix("sk-ant-") && !bearer {
             problems.append(KeyProblem(code: .unusualLength, severity: .warning,
-                                       message: "The key from \(from) does not start with sk-ant- like Anthropic API keys do.",
+                                       message: "\(phrase) does not start with sk-ant- like Anthropic API keys do.",
                                        fix: "If the server rejects it, check that this is an Anthropic key (a gateway token belongs in ANTHROPIC_AUTH_TOKEN)."))
         }
         return KeyInspection(key: key, scheme: scheme, problems: problems)

@@ -11,7 +11,7 @@ public final class KeyHelper: @unchecked Sendable {
     public let ttl: Duration
 
     private let lock = NSLock()
-    private var cached: (key: String, at: ContinuousClock.Instant)?
+    private var cached: (run: Run, at: ContinuousClock.Instant)?
 
     public init(command: String, timeout: Duration = .seconds(10), ttl: Duration = .seconds(300)) {
         self.command = command
@@ -30,69 +30,41 @@ public final class KeyHelper: @unchecked Sendable {
         public var description: String { message }
     }
 
-    /// The key, from the cache while it is fresh, else by running the command.
-    public func key() -> Result<String, Failure> {
-        lock.lock()
-        if let cached, ContinuousClock.now - cached.at < ttl {
-            lock.unlock()
-            return .success(cached.key)
+    /// The helper's output: the cached run while it is younger than the TTL, else a new run.
+    public func current() -> Result<Run, Failure> {
+        if let fresh = lock.withLock({ cached.flatMap { ContinuousClock.now - $0.at < ttl ? $0.run : nil } }) {
+            return .success(fresh)
         }
-        lock.unlock()
-        switch run() {
-        case .success(let run):
-            let key = run.output
-            lock.withLock { cached = (key, .now) }
-            return .success(key)
-        case .failure(let failure):
-            return .failure(failure)
-        }
+        let result = run()
+        if case .success(let run) = result { lock.withLock { cached = (run, .now) } }
+        return result
     }
 
-    /// Forgets the cached key (after a 401), so the next `key()` runs the command again.
+    /// Forgets the cached key (after a 401), so the next `current()` runs the command again.
     public func invalidate() {
         lock.withLock { cached = nil }
     }
 
     /// Runs the command once, with the timeout; stdout (up to 64 KiB) is the key as printed.
     public func run() -> Result<Run, Failure> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let clock = ContinuousClock()
-        let started = clock.now
+        let outcome: ShellCommand.Outcome
         do {
-            try process.run()
+            outcome = try ShellCommand.run(command, timeout: timeout)
         } catch {
-            return .failure(Failure(message: "api_key_helper could not be started: \(error.localizedDescription)"))
+            return .failure(Failure(message: "api_key_helper could not be started: \(error.message)"))
         }
-        let collected = OutputCollector(out.fileHandleForReading, err.fileHandleForReading)
-        let deadline = started + timeout
-        while process.isRunning && clock.now < deadline {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        if process.isRunning {
-            process.terminate()
-            Thread.sleep(forTimeInterval: 0.05)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+        if outcome.timedOut {
             return .failure(Failure(message: "api_key_helper did not finish within \(Self.seconds(timeout)) seconds (command: \(command))"))
         }
-        process.waitUntilExit()
-        let (stdout, stderr) = collected.finish()
-        let elapsed = clock.now - started
-        guard process.terminationStatus == 0 else {
-            let detail = String(decoding: stderr.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            return .failure(Failure(message: "api_key_helper exited with status \(process.terminationStatus)\(detail.isEmpty ? "" : ": \(Secrets.redact(detail))")"))
+        guard outcome.status == 0 else {
+            let detail = String(decoding: outcome.stderr.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return .failure(Failure(message: "api_key_helper exited with status \(outcome.status)\(detail.isEmpty ? "" : ": \(Secrets.redact(detail))")"))
         }
-        let output = String(decoding: stdout, as: UTF8.self)
+        let output = String(decoding: outcome.stdout, as: UTF8.self)
         if output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return .failure(Failure(message: "api_key_helper printed nothing"))
         }
-        return .success(Run(output: output, elapsed: elapsed))
+        return .success(Run(output: output, elapsed: outcome.elapsed))
     }
 
     static func seconds(_ d: Duration) -> String {
@@ -101,37 +73,3 @@ public final class KeyHelper: @unchecked Sendable {
     }
 }
 
-/// Reads two pipes to the end on background threads, so a chatty helper cannot block on a full pipe.
-private final class OutputCollector: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var out = Data()
-    private var err = Data()
-
-    init(_ stdout: FileHandle, _ stderr: FileHandle) {
-        group.enter()
-        DispatchQueue.global().async {
-            self.out = Self.readAll(stdout, limit: 64 * 1024)
-            self.group.leave()
-        }
-        group.enter()
-        DispatchQueue.global().async {
-            self.err = Self.readAll(stderr, limit: 64 * 1024)
-            self.group.leave()
-        }
-    }
-
-    private static func readAll(_ handle: FileHandle, limit: Int) -> Data {
-        var data = Data()
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            if data.count < limit { data.append(chunk.prefix(limit - data.count)) }
-        }
-        return data
-    }
-
-    func finish() -> (Data, Data) {
-        group.wait()
-        return (out, err)
-    }
-}

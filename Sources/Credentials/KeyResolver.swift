@@ -85,7 +85,7 @@ public struct KeyResolver: Sendable {
             }
         }
         if let helper {
-            switch helper.run() {
+            switch helper.current() {
             case .success(let run):
                 consider(run.output, source: .helper, absent: "", details: ["command: \(helper.command)", "ran in \(Self.milliseconds(run.elapsed)) ms"])
             case .failure(let failure):

@@ -18,6 +18,16 @@ public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// How messages name the key from this source: "the key in ANTHROPIC_API_KEY".
+    public var keyPhrase: String {
+        switch self {
+        case .session: return "the key you entered"
+        case .environment(let name): return "the key in \(name)"
+        case .helper: return "the key printed by api_key_helper"
+        case .credentialsFile: return "the key in the credentials file"
+        }
+    }
+
     /// A short word for the status bar.
     public var shortName: String {
         switch self {

@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Remembers keys the API rejected, as salted fingerprints (HMAC-SHA256 with a random per-user
 /// salt), never the keys: enough to notice at the next start that `ANTHROPIC_API_KEY` still holds
@@ -79,12 +82,10 @@ public struct RejectedKeyMemory: Sendable {
 
     private func save(_ list: [Entry]) {
         let text = list.map { "\($0.fingerprint) \(Int($0.date.timeIntervalSince1970))" }.joined(separator: "\n") + "\n"
-        let temporary = listPath + ".tmp"
-        if FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) {
-            _ = try? FileManager.default.replaceItemAt(URL(fileURLWithPath: listPath), withItemAt: URL(fileURLWithPath: temporary))
-            if !FileManager.default.fileExists(atPath: listPath) {
-                try? FileManager.default.moveItem(atPath: temporary, toPath: listPath)
-            }
+        let temporary = listPath + ".\(getpid()).tmp"
+        if FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
+           rename(temporary, listPath) != 0 {
+            unlink(temporary)
         }
     }
 }

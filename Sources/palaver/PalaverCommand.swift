@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatCore
 import Foundation
 
 /// `palaver`: the command-line entry point; parsing and wiring only.
@@ -11,7 +12,7 @@ struct Palaver: AsyncParsableCommand {
         never pass a key as an argument. ANTHROPIC_BASE_URL or base_url in config.toml points \
         palaver at a gateway or at fake-anthropic.
         """,
-        subcommands: [Ask.self, Models.self]
+        subcommands: [Ask.self, Models.self, Doctor.self, Key.self]
     )
 }
 
@@ -20,6 +21,7 @@ struct Palaver: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        PalaverLogging.bootstrap(paths: Paths(), environment: ProcessInfo.processInfo.environment)
         do {
             var command = try Palaver.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -44,36 +44,6 @@ import Testing
         #expect(ErrorReport(error: error, keyDescription: nil, baseURL: "b").text.contains("Wait 2 min"))
     }
 
-    @Test func environmentKeyProblemsAreFoundBeforeSending() {
-        func problem(_ value: String) -> String? {
-            if case .failure(let p) = EnvironmentKey.resolve(["ANTHROPIC_API_KEY": value]) { return p.message }
-            return nil
-        }
-        #expect(problem("")?.contains("not set") == true)
-        #expect(problem("   \n")?.contains("only whitespace") == true)
-        #expect(problem("\"\(Self.key)\"")?.contains("quote") == true)
-        #expect(problem("Bearer \(Self.key)")?.contains("Bearer") == true)
-        #expect(problem("ANTHROPIC_API_KEY=\(Self.key)")?.contains("ANTHROPIC_API_KEY=") == true)
-        #expect(problem("sk-ant-api03 abc")?.contains("space or line break") == true)
-        #expect(problem("sk-ant-\u{200B}api03")?.contains("U+200B") == true)
-        for message in [problem("\"\(Self.key)\""), problem("Bearer \(Self.key)"), problem("ANTHROPIC_API_KEY=\(Self.key)")] {
-            #expect(message?.contains(Self.key) == false)
-        }
-    }
-
-    @Test func surroundingWhitespaceIsTrimmedWithANotice() throws {
-        let found = try EnvironmentKey.resolve(["ANTHROPIC_API_KEY": " \(Self.key)\n"]).get()
-        #expect(found.credential.secret == Self.key)
-        #expect(found.notices.count == 1)
-        #expect(found.source == "ANTHROPIC_API_KEY")
-    }
-
-    @Test func authTokenIsSentAsBearer() throws {
-        let found = try EnvironmentKey.resolve(["ANTHROPIC_API_KEY": "", "ANTHROPIC_AUTH_TOKEN": "tok_abcdefghijkl"]).get()
-        #expect(found.credential.scheme == .bearer)
-        #expect(found.source == "ANTHROPIC_AUTH_TOKEN")
-    }
-
     @Test func sanitizingRemovesEscapeSequencesAndControls() {
         #expect(TerminalText.sanitize("a\u{1B}[31mred\u{1B}[0m b") == "ared b")
         #expect(TerminalText.sanitize("t\u{1B}]0;title\u{07}x") == "tx")

@@ -1,5 +1,6 @@
 import AnthropicAPI
 import Foundation
+import Logging
 
 /// What `palaver ask` was asked to do.
 public struct AskOptions: Sendable {
@@ -59,7 +60,7 @@ public struct AskRunner: Sendable {
         overrides.insecureHTTP = options.insecureHTTP
         overrides.maxRetries = options.maxRetries
         overrides.idleTimeout = options.idleTimeout
-        let setup: ClientSetup
+        var setup: ClientSetup
         switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
                                    notice: { output.err("palaver: \($0)\n") }) {
         case .success(let s): setup = s
@@ -70,9 +71,9 @@ public struct AskRunner: Sendable {
         let config = setup.config
         let baseURL = setup.baseURL
         let prompt = options.prompt
-        let client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport, sleeper: sleeper)
+        var client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport, sleeper: sleeper)
         let memory = ModelMemory(path: paths.modelCacheFile)
-        let keyDescription = setup.keyDescription
+        var keyDescription = setup.keyDescription
 
         // Model: --model › config › remembered › newest listed.
         var model: String
@@ -86,15 +87,23 @@ public struct AskRunner: Sendable {
                 model = try await lookUpNewestModel(client: client, memory: memory, baseURL: baseURL)
             }
         } catch {
+            if error.kind == .authentication { setup.keys.memory.rememberRejected(setup.key.credential.secret) }
             return report(error, keyDescription: keyDescription, baseURL: baseURL, model: nil)
         }
 
         var request = MessageRequest(model: model, maxTokens: options.maxTokens ?? config.maxTokens ?? Self.defaultMaxTokens,
                                      messages: [.user(prompt)], system: options.system)
         var lookedUpAgain = false
+        var helperRetried = false
+        let log = Logger(label: "palaver.ask")
         while true {
+            log.info("sending message", metadata: ["model": "\(request.model)", "base_url": "\(baseURL)", "key": "\(keyDescription)",
+                                                    "stream": "\(options.stream)"])
             do {
                 let message = try await send(request, client: client)
+                log.info("reply complete", metadata: ["message_id": "\(message.id)", "stop_reason": "\(message.stopReason ?? "none")",
+                                                     "output_tokens": "\(message.usage.outputTokens ?? 0)"])
+                setup.keys.memory.forget(setup.key.credential.secret)
                 if options.json {
                     output.out(message.json.serialized() + "\n")
                 } else if !options.stream {
@@ -103,6 +112,23 @@ public struct AskRunner: Sendable {
                 }
                 return .ok
             } catch {
+                log.warning("request failed", metadata: ["error": "\(error)", "attempts": "\(error.attempts)"])
+                if error.kind == .authentication, error.partial == nil {
+                    // A helper may have rotated the key: run it once more before giving up (as the SDK does).
+                    if setup.key.source == .helper, !helperRetried, let helper = setup.keys.resolver.helper {
+                        helperRetried = true
+                        helper.invalidate()
+                        if let fresh = setup.keys.resolver.resolve().key, fresh.credential != setup.key.credential {
+                            output.err("palaver: the API rejected the key from api_key_helper; it printed a new key, trying that.\n")
+                            setup.key = fresh
+                            setup.clientConfiguration.credential = fresh.credential
+                            client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport, sleeper: sleeper)
+                            keyDescription = setup.keyDescription
+                            continue
+                        }
+                    }
+                    setup.keys.memory.rememberRejected(setup.key.credential.secret)
+                }
                 // The remembered model was retired: list again and retry once with the newest.
                 if error.kind == .notFound, explicitModel == nil, !lookedUpAgain, error.partial == nil {
                     lookedUpAgain = true

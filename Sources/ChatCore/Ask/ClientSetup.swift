@@ -1,16 +1,18 @@
 import AnthropicAPI
+import Credentials
 import Foundation
 
 /// Everything a command needs before talking to the API: config, key, base URL, client settings.
 /// Failures arrive already worded for the user, with the exit status they deserve.
 public struct ClientSetup: Sendable {
     public var config: Config
-    public var key: EnvironmentKey
+    public var key: ResolvedKey
+    public var keys: KeySetup
     public var baseURL: String
     public var clientConfiguration: ClientConfiguration
 
     /// The masked key and its source: `sk-ant-…abcd from ANTHROPIC_API_KEY`.
-    public var keyDescription: String { "\(key.credential.masked) from \(key.source)" }
+    public var keyDescription: String { key.description }
 
     /// Command-line overrides; `nil` means "not given".
     public struct Overrides: Sendable {
@@ -35,31 +37,49 @@ public struct ClientSetup: Sendable {
         } catch {
             return .failure(Failure(message: "the config file cannot be used: \(error). Fix or remove it.", status: .usage))
         }
-        let key: EnvironmentKey
-        switch EnvironmentKey.resolve(environment) {
-        case .success(let found):
-            key = found
-            found.notices.forEach(notice)
-        case .failure(let problem):
-            return .failure(Failure(message: problem.message, status: .noUsableKey))
+        for unknown in config.unknownKeys {
+            notice("\(paths.configFile): unknown setting \"\(unknown)\" is ignored (check its spelling).")
         }
-        let baseURL = overrides.baseURL ?? environment["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? config.baseURL ?? ClientConfiguration.defaultBaseURL
-        var policy = RetryPolicy()
-        if let n = overrides.maxRetries ?? config.maxRetries { policy.maxRetries = n }
-        let clientConfiguration = ClientConfiguration(
-            baseURL: baseURL, credential: key.credential,
-            anthropicVersion: config.anthropicVersion ?? ClientConfiguration.defaultVersion,
-            allowInsecureHTTP: overrides.insecureHTTP || (config.allowInsecureHTTP ?? false),
-            retryPolicy: policy,
-            connectTimeout: .milliseconds(Int64((config.connectTimeout ?? 10) * 1000)),
-            idleTimeout: .milliseconds(Int64((overrides.idleTimeout ?? config.idleTimeout ?? 60) * 1000)))
+        let keys = KeySetup(config: config, paths: paths, environment: environment)
+        let resolution = keys.resolver.resolve()
+        resolution.notices.forEach(notice)
+        guard let key = resolution.key else {
+            return .failure(Failure(message: KeySetup.problem(in: resolution), status: .noUsableKey))
+        }
+        for problem in key.inspection.problems where problem.severity == .warning {
+            notice("\(problem.message) \(problem.fix)")
+        }
+        let (baseURL, _) = Self.baseURL(overrides: overrides, environment: environment, config: config)
+        let clientConfiguration = Self.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL,
+                                                           credential: key.credential)
         do {
             try clientConfiguration.checkTransportSecurity()
         } catch {
             let report = ErrorReport(error: error, keyDescription: nil, baseURL: baseURL)
             return .failure(Failure(message: report.text, status: PalaverExitCode(for: error)))
         }
-        return .success(ClientSetup(config: config, key: key, baseURL: baseURL, clientConfiguration: clientConfiguration))
+        return .success(ClientSetup(config: config, key: key, keys: keys, baseURL: baseURL, clientConfiguration: clientConfiguration))
+    }
+
+    /// The base URL and where it came from: `--base-url` › `ANTHROPIC_BASE_URL` › config › default.
+    public static func baseURL(overrides: Overrides, environment: [String: String], config: Config) -> (String, String) {
+        if let url = overrides.baseURL { return (url, "--base-url") }
+        if let url = environment["ANTHROPIC_BASE_URL"], !url.isEmpty { return (url, "ANTHROPIC_BASE_URL") }
+        if let url = config.baseURL { return (url, "base_url in config.toml") }
+        return (ClientConfiguration.defaultBaseURL, "default")
+    }
+
+    /// The client settings from config and command-line overrides.
+    public static func clientConfiguration(config: Config, overrides: Overrides, baseURL: String,
+                                           credential: Credential?) -> ClientConfiguration {
+        var policy = RetryPolicy()
+        if let n = overrides.maxRetries ?? config.maxRetries { policy.maxRetries = n }
+        return ClientConfiguration(
+            baseURL: baseURL, credential: credential,
+            anthropicVersion: config.anthropicVersion ?? ClientConfiguration.defaultVersion,
+            allowInsecureHTTP: overrides.insecureHTTP || (config.allowInsecureHTTP ?? false),
+            retryPolicy: policy,
+            connectTimeout: .milliseconds(Int64((config.connectTimeout ?? 10) * 1000)),
+            idleTimeout: .milliseconds(Int64((overrides.idleTimeout ?? config.idleTimeout ?? 60) * 1000)))
     }
 }

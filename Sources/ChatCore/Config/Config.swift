@@ -13,12 +13,22 @@ public struct Config: Sendable, Equatable {
     public var idleTimeout: Double?
     /// Seconds to make the connection.
     public var connectTimeout: Double?
+    /// A shell command whose standard output is the key.
+    public var apiKeyHelper: String?
+    /// Seconds the helper's key is reused before the command runs again (default 300).
+    public var apiKeyHelperTTL: Double?
+    /// Seconds the helper may take (default 10).
+    public var apiKeyHelperTimeout: Double?
+
+    /// Settings in the file that palaver does not know (typos, or from a newer version); ignored.
+    public var unknownKeys: [String] = []
 
     public init() {}
 
     /// The keys `config.toml` understands, for error messages.
     static let knownKeys = ["base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
-                            "max_retries", "idle_timeout", "connect_timeout", "api_key_helper", "theme"]
+                            "max_retries", "idle_timeout", "connect_timeout", "api_key_helper", "api_key_helper_ttl",
+                            "api_key_helper_timeout", "theme"]
 
     /// Reads `path`; a missing file is an empty config, anything unreadable is a `ConfigError`.
     public static func load(path: String) throws(ConfigError) -> Config {
@@ -69,10 +79,14 @@ public struct Config: Sendable, Equatable {
         config.maxRetries = try int("max_retries", range: 0...20)
         config.idleTimeout = try seconds("idle_timeout")
         config.connectTimeout = try seconds("connect_timeout")
+        config.apiKeyHelper = try string("api_key_helper").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        config.apiKeyHelperTTL = try seconds("api_key_helper_ttl")
+        config.apiKeyHelperTimeout = try seconds("api_key_helper_timeout")
         if let value = table["allow_insecure_http"] {
             guard let b = value.bool else { throw ConfigError(path: path, line: nil, message: "allow_insecure_http must be true or false") }
             config.allowInsecureHTTP = b
         }
+        config.unknownKeys = table.keys.filter { !knownKeys.contains($0) && $0 != "api_key" }.sorted()
         if table["api_key"] != nil {
             throw ConfigError(path: path, line: nil,
                               message: "api_key does not belong in config.toml (it would sit in a readable file); remove it and use ANTHROPIC_API_KEY or `palaver key set`")

@@ -1,0 +1,124 @@
+import ArgumentParser
+import ChatCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `palaver doctor`: explains what is wrong with the key and how to fix it.
+struct Doctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain the key setup: every source, the effective key, the base URL, and a live check.",
+        discussion: "Exit codes follow `palaver ask` (0 all good, 3 no usable key, 4 rejected, 5 permission or credit, 6 rate-limited, 7 network).")
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "Skip the live check with the API.")
+    var noVerify = false
+
+    @Option(name: .long, help: "API base URL (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com).")
+    var baseURL: String?
+
+    @Flag(name: .long, help: "Allow sending the key over plain http to a host that is not this machine.")
+    var insecureHTTP = false
+
+    func run() async throws {
+        var overrides = ClientSetup.Overrides()
+        overrides.baseURL = baseURL
+        overrides.insecureHTTP = insecureHTTP
+        let runner = DoctorRunner(overrides: overrides, verify: !noVerify, json: json,
+                                  environment: ProcessInfo.processInfo.environment, paths: Paths(), output: StandardOutput())
+        let status = await runCancellableOnInterrupt { await runner.run() }
+        throw ExitCode(status.rawValue)
+    }
+}
+
+/// `palaver key …`: manage the saved key.
+struct Key: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Save, check or remove the API key.",
+        subcommands: [Set.self, Status.self, Verify.self, Forget.self])
+
+    struct Options: ParsableArguments {
+        @Option(name: .long, help: "API base URL (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com).")
+        var baseURL: String?
+
+        @Flag(name: .long, help: "Allow sending the key over plain http to a host that is not this machine.")
+        var insecureHTTP = false
+
+        func runner() -> KeyCommandRunner {
+            var overrides = ClientSetup.Overrides()
+            overrides.baseURL = baseURL
+            overrides.insecureHTTP = insecureHTTP
+            return KeyCommandRunner(overrides: overrides, environment: ProcessInfo.processInfo.environment, paths: Paths(),
+                                    output: StandardOutput())
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Save a key to the credentials file (read from standard input or a hidden prompt, never from arguments).")
+
+        @Flag(name: .long, help: "Save without checking the key with the API first.")
+        var noVerify = false
+
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            let secret: String
+            if isatty(STDIN_FILENO) == 1 {
+                guard let typed = readHidden(prompt: "Paste your Anthropic API key (input hidden): ") else {
+                    throw ExitCode(PalaverExitCode.usage.rawValue)
+                }
+                secret = typed
+            } else {
+                secret = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            }
+            let runner = options.runner()
+            let status = await runCancellableOnInterrupt { await runner.set(secret: secret, verify: !noVerify) }
+            throw ExitCode(status.rawValue)
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the effective key (masked), its source and health.")
+        @OptionGroup var options: Options
+        func run() throws { throw ExitCode(options.runner().status().rawValue) }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check the effective key with the API (no tokens spent).")
+        @OptionGroup var options: Options
+        func run() async throws {
+            let runner = options.runner()
+            let status = await runCancellableOnInterrupt { await runner.verify() }
+            throw ExitCode(status.rawValue)
+        }
+    }
+
+    struct Forget: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove the saved key.")
+        func run() throws {
+            let runner = KeyCommandRunner(environment: ProcessInfo.processInfo.environment, paths: Paths(), output: StandardOutput())
+            throw ExitCode(runner.forget().rawValue)
+        }
+    }
+}
+
+/// Reads a line from the terminal with echo off; `nil` on end of input.
+func readHidden(prompt: String) -> String? {
+    FileHandle.standardError.write(Data(prompt.utf8))
+    var saved = termios()
+    let haveTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
+    if haveTerminal {
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+    }
+    defer {
+        if haveTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+    return readLine(strippingNewline: true)
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import Credentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct CredentialsFileTests {
+    private func mode(_ path: String) -> mode_t {
+        var info = stat()
+        stat(path, &info)
+        return info.st_mode & 0o777
+    }
+
+    @Test func writesMode0600InA0700Directory() throws {
+        let temp = try TempDirectory()
+        let file = CredentialsFile(directory: temp.sub("config/palaver"))
+        try file.write(Keys.make("w"))
+        #expect(mode(file.path) == 0o600)
+        #expect(mode(temp.sub("config/palaver")) == 0o700)
+        guard case .key(let key, let savedAt) = file.read() else { Issue.record("not read back"); return }
+        #expect(key == Keys.make("w"))
+        #expect(savedAt != nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.sub("config/palaver")) == ["credentials.toml"])
+    }
+
+    @Test func looseFilesAreRefusedWithTheFix() throws {
+        let temp = try TempDirectory()
+        let file = CredentialsFile(directory: temp.path)
+        try file.write(Keys.make("l"))
+        chmod(file.path, 0o644)
+        guard case .unusable(let reason, let fix) = file.read() else { Issue.record("loose file was used"); return }
+        #expect(reason.contains("644"))
+        #expect(fix.contains("chmod 600 \(file.path)"))
+        chmod(file.path, 0o640)
+        if case .key = file.read() { Issue.record("group-readable file was used") }
+    }
+
+    @Test func aCrashBetweenWriteAndRenameLeavesTheOldFileWhole() throws {
+        let temp = try TempDirectory()
+        let file = CredentialsFile(directory: temp.path)
+        try file.write(Keys.make("o"))
+        let before = try Data(contentsOf: URL(fileURLWithPath: file.path))
+        struct Crash: Error {}
+        #expect(throws: Crash.self) {
+            try file.atomicWrite(Array("api_key = \"\(Keys.make("n"))\"\n".utf8), beforeRename: { throw Crash() })
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file.path)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path) == ["credentials.toml"])
+        guard case .key(let key, _) = file.read() else { Issue.record("old key lost"); return }
+        #expect(key == Keys.make("o"))
+    }
+
+    @Test func garbageAndMissingFilesAreReportedNotUsed() throws {
+        let temp = try TempDirectory()
+        let file = CredentialsFile(directory: temp.path)
+        #expect(file.read() == .missing)
+        FileManager.default.createFile(atPath: file.path, contents: Data("this is not the format".utf8), attributes: [.posixPermissions: 0o600])
+        if case .unusable(let reason, _) = file.read() { #expect(reason.contains("format")) } else { Issue.record("garbage used") }
+        FileManager.default.createFile(atPath: file.path, contents: Data("# only a comment\n".utf8), attributes: [.posixPermissions: 0o600])
+        if case .unusable(let reason, _) = file.read() { #expect(reason.contains("no api_key")) } else { Issue.record("empty used") }
+    }
+
+    @Test func forgetRemovesTheFile() throws {
+        let temp = try TempDirectory()
+        let file = CredentialsFile(directory: temp.path)
+        #expect(try file.remove() == false)
+        try file.write(Keys.make("f"))
+        #expect(try file.remove() == true)
+        #expect(file.read() == .missing)
+    }
+}
+
+@Suite struct RejectedKeyMemoryTests {
+    @Test func remembersFingerprintsNotKeys() throws {
+        let temp = try TempDirectory()
+        let memory = RejectedKeyMemory(directory: temp.path)
+        let key = Keys.make("r")
+        #expect(memory.rejectedAt(key) == nil)
+        memory.rememberRejected(key, at: Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(memory.rejectedAt(key) == Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(memory.rejectedAt(Keys.make("s")) == nil)
+        for name in try FileManager.default.contentsOfDirectory(atPath: temp.path) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: temp.sub(name)))
+            #expect(!String(decoding: bytes, as: UTF8.self).contains(key), "\(name) holds the key")
+            #expect(!String(decoding: bytes, as: UTF8.self).contains(String(key.suffix(20))))
+        }
+        memory.forget(key)
+        #expect(memory.rejectedAt(key) == nil)
+    }
+
+    @Test func fingerprintsAreSaltedPerUser() throws {
+        let a = try TempDirectory(), b = try TempDirectory()
+        let key = Keys.make("t")
+        RejectedKeyMemory(directory: a.path).rememberRejected(key)
+        RejectedKeyMemory(directory: b.path).rememberRejected(key)
+        let first = RejectedKeyMemory(directory: a.path).entries().first?.fingerprint
+        let second = RejectedKeyMemory(directory: b.path).entries().first?.fingerprint
+        #expect(first != nil && second != nil && first != second)
+    }
+
+    @Test func keepsABoundedList() throws {
+        let temp = try TempDirectory()
+        let memory = RejectedKeyMemory(directory: temp.path)
+        for i in 0..<40 { memory.rememberRejected(Keys.make("x", length: 50 + i)) }
+        #expect(memory.entries().count == RejectedKeyMemory.capacity)
+        #expect(memory.rejectedAt(Keys.make("x", length: 89)) != nil)
+        #expect(memory.rejectedAt(Keys.make("x", length: 50)) == nil)
+    }
+}

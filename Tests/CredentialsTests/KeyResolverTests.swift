@@ -1,0 +1,140 @@
+import AnthropicAPI
+import Foundation
+import Testing
+@testable import Credentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct KeyResolverTests {
+    let envKey = Keys.make("e")
+    let tokenKey = "gateway-token-abcdef123456"
+    let helperKey = Keys.make("h")
+    let fileKey = Keys.make("f")
+    let sessionKey = Keys.make("s")
+
+    private func resolver(_ temp: TempDirectory, env: [String: String] = [:], session: String? = nil,
+                          helper: String? = nil, fileKey: String? = nil) throws -> KeyResolver {
+        let file = CredentialsFile(directory: temp.sub("config"))
+        if let fileKey { try file.write(fileKey) }
+        return KeyResolver(environment: env, sessionKey: session, helper: helper.map { KeyHelper(command: $0, timeout: .seconds(5)) },
+                           file: file, memory: RejectedKeyMemory(directory: temp.sub("state")))
+    }
+
+    @Test func precedenceSessionEnvTokenHelperFile() throws {
+        let temp = try TempDirectory()
+        let all = try resolver(temp, env: ["ANTHROPIC_API_KEY": envKey, "ANTHROPIC_AUTH_TOKEN": tokenKey], session: sessionKey,
+                               helper: "printf %s \(helperKey)", fileKey: fileKey)
+        #expect(all.resolve().key?.source == .session)
+        var r = all
+        r.sessionKey = nil
+        #expect(r.resolve().key?.credential == Credential(secret: envKey))
+        r.environment["ANTHROPIC_API_KEY"] = nil
+        #expect(r.resolve().key?.credential == Credential(secret: tokenKey, scheme: .bearer))
+        r.environment = [:]
+        #expect(r.resolve().key?.source == .helper)
+        #expect(r.resolve().key?.credential.secret == helperKey)
+        r.helper = nil
+        #expect(r.resolve().key?.source == .credentialsFile(r.file.path))
+        #expect(r.resolve().key?.credential.secret == fileKey)
+        try r.file.remove()
+        let none = r.resolve()
+        #expect(none.key == nil)
+        #expect(none.health == .missing)
+    }
+
+    @Test func anEmptyVariableCountsAsUnset() throws {
+        let temp = try TempDirectory()
+        let r = try resolver(temp, env: ["ANTHROPIC_API_KEY": ""], fileKey: fileKey)
+        let resolution = r.resolve()
+        #expect(resolution.key?.credential.secret == fileKey)
+        #expect(resolution.sources.contains { if case .absent(let why) = $0.state { return why.contains("empty") } else { return false } })
+    }
+
+    @Test func aMalformedHigherSourceBlocksAndSaysSo() throws {
+        let temp = try TempDirectory()
+        let r = try resolver(temp, env: ["ANTHROPIC_API_KEY": "\"\(envKey)\""], fileKey: fileKey)
+        let resolution = r.resolve()
+        #expect(resolution.key == nil)
+        #expect(resolution.blocked?.source == .environment("ANTHROPIC_API_KEY"))
+        if case .malformed(let why) = resolution.health { #expect(why.contains("quote")) } else { Issue.record("health \(resolution.health)") }
+    }
+
+    @Test func trimmedKeysComeWithANotice() throws {
+        let temp = try TempDirectory()
+        let resolution = try resolver(temp, env: ["ANTHROPIC_API_KEY": "\(envKey)\n"]).resolve()
+        #expect(resolution.key?.credential.secret == envKey)
+        #expect(resolution.notices.count == 1)
+        #expect(resolution.notices[0].contains("ANTHROPIC_API_KEY"))
+    }
+
+    @Test func theStaleVariableTrap() throws {
+        let temp = try TempDirectory()
+        let r = try resolver(temp, env: ["ANTHROPIC_API_KEY": envKey], fileKey: fileKey)
+        #expect(r.resolve().key?.credential.secret == envKey)  // nothing known against it yet
+        r.memory.rememberRejected(envKey)
+        let resolution = r.resolve()
+        #expect(resolution.key?.credential.secret == fileKey)
+        #expect(resolution.key?.source == .credentialsFile(r.file.path))
+        let notice = try #require(resolution.notices.first)
+        #expect(notice.contains("ANTHROPIC_API_KEY holds sk-ant-…eeAA, which the API rejected"))
+        #expect(notice.contains("using the saved key sk-ant-…ffAA"))
+        #expect(!notice.contains(envKey) && !notice.contains(fileKey))
+        // If the saved key was rejected too, or is the same key, there is nothing better to switch to.
+        r.memory.rememberRejected(fileKey)
+        #expect(r.resolve().key?.credential.secret == envKey)
+    }
+
+    @Test func looseCredentialsFileIsNotUsed() throws {
+        let temp = try TempDirectory()
+        let r = try resolver(temp, fileKey: fileKey)
+        chmod(r.file.path, 0o604)
+        let resolution = r.resolve()
+        #expect(resolution.key == nil)
+        #expect(resolution.sources.contains { if case .failed(let reason, _) = $0.state { return reason.contains("other users") } else { return false } })
+    }
+
+    @Test func helperFailuresAreReportedAndOtherSourcesStillWork() throws {
+        let temp = try TempDirectory()
+        let failing = try resolver(temp, helper: "echo oops >&2; exit 3", fileKey: fileKey).resolve()
+        #expect(failing.key?.credential.secret == fileKey)
+        #expect(failing.sources.contains { if case .failed(let reason, _) = $0.state { return reason.contains("status 3") && reason.contains("oops") } else { return false } })
+    }
+}
+
+@Suite struct KeyHelperTests {
+    @Test func outputIsTheKeyAndIsCachedForTheTTL() throws {
+        let temp = try TempDirectory()
+        let counter = temp.sub("count")
+        let helper = KeyHelper(command: "echo x >> \(counter); printf '%s\\n' \(Keys.make("k"))", ttl: .seconds(60))
+        guard case .success(let run) = helper.current() else { Issue.record("failed"); return }
+        #expect(run.output == Keys.make("k") + "\n")
+        _ = helper.current()
+        #expect(try String(contentsOfFile: counter, encoding: .utf8) == "x\n")
+        helper.invalidate()
+        _ = helper.current()
+        #expect(try String(contentsOfFile: counter, encoding: .utf8) == "x\nx\n")
+        let expiring = KeyHelper(command: "echo x >> \(counter); echo k", ttl: .zero)
+        _ = expiring.current()
+        _ = expiring.current()
+        #expect(try String(contentsOfFile: counter, encoding: .utf8) == "x\nx\nx\nx\n")
+    }
+
+    @Test func hangingHelperTimesOut() {
+        let helper = KeyHelper(command: "sleep 30", timeout: .milliseconds(300))
+        let clock = ContinuousClock()
+        let start = clock.now
+        guard case .failure(let failure) = helper.current() else { Issue.record("no timeout"); return }
+        #expect(failure.message.contains("did not finish"))
+        #expect(clock.now - start < .seconds(5))
+    }
+
+    @Test func emptyOutputAndMissingCommandFail() {
+        if case .success = KeyHelper(command: "true").current() { Issue.record("empty output accepted") }
+        if case .failure(let f) = KeyHelper(command: "/nonexistent/helper").current() {
+            #expect(f.message.contains("status 127"))
+        } else {
+            Issue.record("missing command accepted")
+        }
+    }
+}
