@@ -1,4 +1,5 @@
 import AnthropicAPI
+import Credentials
 import Foundation
 import Logging
 
@@ -88,7 +89,7 @@ public struct AskRunner: Sendable {
             }
         } catch {
             if error.kind == .authentication { setup.keys.memory.rememberRejected(setup.key.credential.secret) }
-            return report(error, keyDescription: keyDescription, baseURL: baseURL, model: nil)
+            return report(error, keyDescription: keyDescription, baseURL: baseURL, model: nil, keySource: setup.key.source)
         }
 
         var request = MessageRequest(model: model, maxTokens: options.maxTokens ?? config.maxTokens ?? Self.defaultMaxTokens,
@@ -139,7 +140,7 @@ public struct AskRunner: Sendable {
                         continue
                     }
                 }
-                return report(error, keyDescription: keyDescription, baseURL: baseURL, model: model)
+                return report(error, keyDescription: keyDescription, baseURL: baseURL, model: model, keySource: setup.key.source)
             }
         }
     }
@@ -187,12 +188,12 @@ public struct AskRunner: Sendable {
         output.outIsTerminal ? TerminalText.sanitize(text) : text
     }
 
-    private func report(_ error: APIError, keyDescription: String, baseURL: String, model: String?) -> PalaverExitCode {
+    private func report(_ error: APIError, keyDescription: String, baseURL: String, model: String?, keySource: KeySource?) -> PalaverExitCode {
         if error.kind == .cancelled {
             output.err("palaver: interrupted.\n")
             return .interrupted
         }
-        let report = ErrorReport(error: error, keyDescription: keyDescription, baseURL: baseURL, model: model)
+        let report = ErrorReport(error: error, keyDescription: keyDescription, baseURL: baseURL, model: model, keySource: keySource)
         output.err("palaver: \(report.text)\n")
         return PalaverExitCode(for: error)
     }

@@ -1,4 +1,5 @@
 import AnthropicAPI
+import Credentials
 
 /// Turns an `APIError` into the sentence a user reads: what happened, the facts (masked key,
 /// status, error type, server message, request id), and what to do next.
@@ -8,12 +9,25 @@ public struct ErrorReport: Sendable {
     public var keyDescription: String?
     public var baseURL: String
     public var model: String?
+    /// Where the key came from, so the advice names the right place to fix it.
+    public var keySource: KeySource?
 
-    public init(error: APIError, keyDescription: String?, baseURL: String, model: String? = nil) {
+    public init(error: APIError, keyDescription: String?, baseURL: String, model: String? = nil, keySource: KeySource? = nil) {
         self.error = error
         self.keyDescription = keyDescription
         self.baseURL = baseURL
         self.model = model
+        self.keySource = keySource
+    }
+
+    /// Where to put a new key, for the source the rejected one came from.
+    var newKeyStep: String {
+        switch keySource {
+        case .environment(let name)?: return "set \(name) to it (the variable still holds the rejected key)"
+        case .helper?: return "make api_key_helper print it"
+        case .credentialsFile?: return "save it with `palaver key set`"
+        case .session?, nil: return "save it with `palaver key set` or set ANTHROPIC_API_KEY to it"
+        }
     }
 
     /// One paragraph: the sentence with facts, then the advice.
@@ -35,7 +49,7 @@ public struct ErrorReport: Sendable {
     public var advice: String {
         switch error.kind {
         case .authentication:
-            return "The key is invalid, revoked or expired, or was mistyped: create or copy a current key at https://console.anthropic.com/settings/keys and set ANTHROPIC_API_KEY to it."
+            return "The key is invalid, revoked or expired, or was mistyped: create or copy a current key at https://console.anthropic.com/settings/keys and \(newKeyStep)."
         case .permission:
             return "The key works but may not use this resource: check the key's workspace and model access in the Anthropic Console, or choose another model with --model."
         case .billing, .noCredit:

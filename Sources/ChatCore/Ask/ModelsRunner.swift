@@ -42,7 +42,7 @@ public struct ModelsRunner: Sendable {
             }
         } catch {
             if error.kind == .cancelled { return .interrupted }
-            output.err("palaver: \(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL).text)\n")
+            output.err("palaver: \(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, keySource: setup.key.source).text)\n")
             return PalaverExitCode(for: error)
         }
         let width = models.map(\.id.count).max() ?? 0

@@ -79,7 +79,12 @@ public struct DoctorRunner: Sendable {
         let keys = KeySetup(config: config, paths: paths, environment: environment)
         let resolution = keys.resolver.resolve()
         report.sources = resolution.sources
-        for notice in resolution.notices {
+        // Trimming notices repeat a source's own problem (listed below); the stale-variable notice does not.
+        let sourceProblems = resolution.sources.flatMap { source -> [String] in
+            if case .present(let inspection, _) = source.state { return inspection.problems.map { "\($0.message) \($0.fix)" } }
+            return []
+        }
+        for notice in resolution.notices where !sourceProblems.contains(notice) {
             report.findings.append(Finding(topic: "key", level: .warning, detail: notice, fix: nil))
         }
         for source in resolution.sources {
@@ -153,7 +158,7 @@ public struct DoctorRunner: Sendable {
             report.verification = outcome
             report.health = machine.health
             if let error = outcome.error {
-                let diagnosis = ErrorReport(error: error, keyDescription: key.description, baseURL: baseURL)
+                let diagnosis = ErrorReport(error: error, keyDescription: key.description, baseURL: baseURL, keySource: key.source)
                 var text = diagnosis.text
                 if error.kind == .authentication, case .environment(let name) = key.source {
                     text += " The key came from \(name): if you replaced the key elsewhere, this variable still holds the old one."

@@ -59,7 +59,7 @@ public struct KeyCommandRunner: Sendable {
             let outcome = await KeyVerifier(configuration: clientConfiguration, transport: transport).verify(credential)
             if let error = outcome.error {
                 if error.kind == .authentication { keys.memory.rememberRejected(key) }
-                let report = ErrorReport(error: error, keyDescription: "\(credential.masked) (entered)", baseURL: baseURL)
+                let report = ErrorReport(error: error, keyDescription: "\(credential.masked) (entered)", baseURL: baseURL, keySource: .session)
                 output.err("palaver: \(report.text) Nothing was saved (use --no-verify to save it anyway).\n")
                 return PalaverExitCode(for: error)
             }
@@ -126,7 +126,7 @@ public struct KeyCommandRunner: Sendable {
         output.out("health: \(machine.health.word)\nkey: \(key.credential.masked)\nsource: \(key.source)\n")
         if let error = outcome.error {
             if error.kind == .authentication { keys.memory.rememberRejected(key.credential.secret) }
-            output.err("palaver: \(ErrorReport(error: error, keyDescription: key.description, baseURL: baseURL).text)\n")
+            output.err("palaver: \(ErrorReport(error: error, keyDescription: key.description, baseURL: baseURL, keySource: key.source).text)\n")
             return PalaverExitCode(for: error)
         }
         keys.memory.forget(key.credential.secret)
