@@ -187,6 +187,18 @@ import Glibc
         }
     }
 
+    @Test func proxyVariablesWorkAsInCurl() async throws {
+        try await withPalaver { fake, palaver in
+            var proxied = palaver
+            proxied.environment["http_proxy"] = "http://127.0.0.1:1"
+            let refused = try await proxied.run(["ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi"])
+            #expect(refused.status == 7, "\(refused.stderr)")
+            #expect(fake.server.state.requests().isEmpty)
+            proxied.environment["no_proxy"] = "127.0.0.1"
+            #expect(try await proxied.run(["ask", "--model", "claude-sonnet-4-5-20250929", "hi"]).status == 0)
+        }
+    }
+
     @Test func otherAPIErrorsExitEight() async throws {
         try await withPalaver { fake, palaver in
             let unknownModel = try await palaver.run(["ask", "--model", "claude-nope", "hi"])
