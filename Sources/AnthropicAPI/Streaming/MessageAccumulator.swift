@@ -9,7 +9,7 @@ public struct MessageAccumulator: Sendable {
 
     private var head = Message()
     private var blocks: [Block] = []
-    private var positions: [Int: Int] = [:]
+    private var positions = BlockPositions()
 
     private struct Block: Sendable {
         enum Kind: Sendable { case text, toolUse, thinking, fixed }
@@ -126,5 +126,27 @@ extension String {
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }
         return s
+    }
+}
+
+/// Where each stream block index lives in `blocks`: an array for the small indexes the API
+/// uses (no hashing on the per-delta path), a dictionary for anything unusual.
+struct BlockPositions: Sendable {
+    private var small: [Int] = []
+    private var large: [Int: Int] = [:]
+
+    subscript(index: Int) -> Int? {
+        get {
+            if index >= 0 && index < small.count { return small[index] >= 0 ? small[index] : nil }
+            return index >= 0 && index < 1024 ? nil : large[index]
+        }
+        set {
+            if index >= 0 && index < 1024 {
+                if index >= small.count { small.append(contentsOf: repeatElement(-1, count: index - small.count + 1)) }
+                small[index] = newValue ?? -1
+            } else {
+                large[index] = newValue
+            }
+        }
     }
 }

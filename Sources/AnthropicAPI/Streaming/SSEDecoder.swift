@@ -31,9 +31,9 @@ public struct SSEDecoder: Sendable {
     /// The previous chunk ended in CR: an LF at the start of the next chunk belongs to it.
     private var skipLeadingLF = false
 
-    private var eventName: [UInt8] = []
+    private var eventName = ByteBuffer()
     private var hasEventName = false
-    private var data: [UInt8] = []
+    private var data = ByteBuffer()
     private var dataLines = 0
     private var eventID: String?
     private var retry: Int?
@@ -118,8 +118,8 @@ public struct SSEDecoder: Sendable {
             if sawField {
                 defer {
                     hasEventName = false
-                    eventName.removeAll(keepingCapacity: true)
-                    data.removeAll(keepingCapacity: true)
+                    eventName.clear()
+                    data.clear()
                     dataLines = 0
                     retry = nil
                     sawField = false
@@ -142,12 +142,12 @@ public struct SSEDecoder: Sendable {
         switch Field(line, length: colon) {
         case .data:
             if dataLines > 0 { data.append(0x0A) }
-            data.append(contentsOf: value)
+            data.append(value)
             dataLines += 1
             sawField = true
         case .event:
-            eventName.removeAll(keepingCapacity: true)
-            eventName.append(contentsOf: value)
+            eventName.clear()
+            eventName.append(value)
             hasEventName = true
             sawField = true
         case .id:
@@ -185,5 +185,34 @@ public struct SSEDecoder: Sendable {
             default: self = .unknown
             }
         }
+    }
+}
+
+/// A reusable byte buffer: clearing keeps the storage, appending copies with memcpy. Array's
+/// `removeAll(keepingCapacity:)` and generic append cost more than the rest of a small event.
+struct ByteBuffer: Sendable {
+    private var storage: [UInt8] = []
+    private(set) var count = 0
+
+    mutating func clear() { count = 0 }
+
+    mutating func append(_ byte: UInt8) {
+        if count == storage.count { storage.append(byte) } else { storage[count] = byte }
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        let needed = count + bytes.count
+        if needed > storage.count {
+            storage.append(contentsOf: repeatElement(0, count: max(needed - storage.count, storage.count)))
+        }
+        let start = count
+        storage.withUnsafeMutableBufferPointer { memcpy($0.baseAddress! + start, source, bytes.count) }
+        count = needed
+    }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }
 }
