@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "fake-anthropic", targets: ["fake-anthropic"]),
         .library(name: "AnthropicAPI", targets: ["AnthropicAPI"]),
         .library(name: "FakeAnthropic", targets: ["FakeAnthropic"]),
+        .library(name: "SessionStore", targets: ["SessionStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -48,10 +50,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SessionStore",
+            dependencies: ["AnthropicAPI", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ChatCore",
             dependencies: [
                 "AnthropicAPI",
                 "Credentials",
+                "SessionStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
@@ -77,6 +85,7 @@ let package = Package(
             dependencies: [
                 "AnthropicAPI",
                 "ChatCore",
+                "SessionStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -96,6 +105,11 @@ let package = Package(
         .testTarget(
             name: "CredentialsTests",
             dependencies: ["Credentials", "FakeAnthropic", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SessionStoreTests",
+            dependencies: ["SessionStore", "AnthropicAPI", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

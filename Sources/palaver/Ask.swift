@@ -51,10 +51,20 @@ struct Ask: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds without any data before a stream gives up (default 60).")
     var idleTimeout: Double?
 
+    @Flag(name: .long, help: "Do not store this exchange in the session store.")
+    var noSave = false
+
+    @Flag(name: [.customShort("c"), .long], help: "Continue the most recent conversation (its history is sent as context).")
+    var `continue` = false
+
+    @Option(name: .long, help: "Continue the conversation with this id (see `palaver sessions list`).")
+    var session: String?
+
     func validate() throws {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
         if let maxRetries, !(0...20).contains(maxRetries) { throw ValidationError("--max-retries must be from 0 to 20.") }
         if let idleTimeout, idleTimeout <= 0 { throw ValidationError("--idle-timeout must be above 0 seconds.") }
+        if `continue` && session != nil { throw ValidationError("--continue and --session cannot be used together.") }
     }
 
     func run() async throws {
@@ -81,6 +91,9 @@ struct Ask: AsyncParsableCommand {
         options.insecureHTTP = insecureHTTP
         options.maxRetries = maxRetries
         options.idleTimeout = idleTimeout
+        options.save = !noSave
+        options.continueLatest = `continue`
+        options.sessionID = session
 
         let runner = AskRunner(options: options, environment: ProcessInfo.processInfo.environment,
                                paths: Paths(), output: StandardOutput())

@@ -12,7 +12,7 @@ struct Palaver: AsyncParsableCommand {
         never pass a key as an argument. ANTHROPIC_BASE_URL or base_url in config.toml points \
         palaver at a gateway or at fake-anthropic.
         """,
-        subcommands: [Ask.self, Models.self, Doctor.self, Key.self]
+        subcommands: [Ask.self, Models.self, Doctor.self, Key.self, Sessions.self]
     )
 }
 

@@ -2,6 +2,7 @@ import AnthropicAPI
 import Credentials
 import Foundation
 import Logging
+import SessionStore
 
 /// What `palaver ask` was asked to do.
 public struct AskOptions: Sendable {
@@ -15,6 +16,12 @@ public struct AskOptions: Sendable {
     public var insecureHTTP = false
     public var maxRetries: Int?
     public var idleTimeout: Double?
+    /// Store the exchange in the session store (`--no-save` turns it off).
+    public var save = true
+    /// Continue the most recently updated conversation (`--continue`).
+    public var continueLatest = false
+    /// Continue this conversation (`--session ID`).
+    public var sessionID: String?
 
     public init(prompt: String) {
         self.prompt = prompt
@@ -76,9 +83,47 @@ public struct AskRunner: Sendable {
         let memory = ModelMemory(path: paths.modelCacheFile)
         var keyDescription = setup.keyDescription
 
-        // Model: --model › config › remembered › newest listed.
+        // The session store: required to continue a conversation, best effort otherwise.
+        var store: SessionStore?
+        var continuing: Conversation?
+        if options.save || options.continueLatest || options.sessionID != nil {
+            do {
+                store = try SessionStore(path: SessionStore.defaultPath(environment: environment))
+            } catch {
+                if options.continueLatest || options.sessionID != nil {
+                    output.err("palaver: the session store cannot be used: \(error)\n")
+                    return .usage
+                }
+                output.err("palaver: the session store cannot be used (\(error)); this exchange will not be saved.\n")
+            }
+        }
+        defer { try? store?.close() }
+        var history: [InputMessage] = []
+        if let store, options.continueLatest || options.sessionID != nil {
+            do {
+                if let text = options.sessionID {
+                    guard let id = ConversationID(text), let found = try store.conversation(id) else {
+                        output.err("palaver: there is no conversation \"\(text)\"; `palaver sessions list` shows them.\n")
+                        return .usage
+                    }
+                    continuing = found
+                } else {
+                    guard let latest = try store.latestConversation() else {
+                        output.err("palaver: there is no conversation to continue yet; ask without --continue first.\n")
+                        return .usage
+                    }
+                    continuing = latest
+                }
+                history = try ConversationHistory.load(store, conversation: continuing!.id)
+            } catch {
+                output.err("palaver: the session store cannot be read: \(error)\n")
+                return .usage
+            }
+        }
+
+        // Model: --model › the continued conversation's › config › remembered › newest listed.
         var model: String
-        let explicitModel = options.model ?? config.model
+        let explicitModel = options.model ?? continuing?.model ?? config.model
         do {
             if let explicitModel {
                 model = explicitModel
@@ -92,8 +137,20 @@ public struct AskRunner: Sendable {
             return report(error, keyDescription: keyDescription, baseURL: baseURL, model: nil, keySource: setup.key.source)
         }
 
+        let system = options.system ?? continuing?.systemPrompt
         var request = MessageRequest(model: model, maxTokens: options.maxTokens ?? config.maxTokens ?? Self.defaultMaxTokens,
-                                     messages: [.user(prompt)], system: options.system)
+                                     messages: history + [.user(prompt)], system: system)
+        var recorder: AskRecorder?
+        if let store, options.save || continuing != nil {
+            let warn: @Sendable (String) -> Void = { [output] in output.err("palaver: \($0)\n") }
+            do {
+                let conversation = try continuing ?? store.createConversation(title: Self.title(for: prompt), model: model, systemPrompt: system)
+                recorder = AskRecorder(store: store, conversation: conversation, warn: warn)
+                recorder?.recordPrompt(prompt)
+            } catch {
+                warn("could not save this exchange to \(store.path): \(error)")
+            }
+        }
         var lookedUpAgain = false
         var helperRetried = false
         let log = Logger(label: "palaver.ask")
@@ -101,7 +158,8 @@ public struct AskRunner: Sendable {
             log.info("sending message", metadata: ["model": "\(request.model)", "base_url": "\(baseURL)", "key": "\(keyDescription)",
                                                     "stream": "\(options.stream)"])
             do {
-                let message = try await send(request, client: client)
+                let message = try await send(request, client: client, recorder: recorder)
+                recorder?.completed(message)
                 log.info("reply complete", metadata: ["message_id": "\(message.id)", "stop_reason": "\(message.stopReason ?? "none")",
                                                      "output_tokens": "\(message.usage.outputTokens ?? 0)"])
                 setup.keys.memory.forget(setup.key.credential.secret)
@@ -140,9 +198,17 @@ public struct AskRunner: Sendable {
                         continue
                     }
                 }
+                recorder?.failed(error)
                 return report(error, keyDescription: keyDescription, baseURL: baseURL, model: model, keySource: setup.key.source)
             }
         }
+    }
+
+    /// A conversation title from the first line of the prompt.
+    static func title(for prompt: String) -> String {
+        let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? prompt
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count > 60 ? String(trimmed.prefix(59)) + "…" : trimmed
     }
 
     private func lookUpNewestModel(client: AnthropicClient, memory: ModelMemory, baseURL: String) async throws(APIError) -> String {
@@ -154,7 +220,7 @@ public struct AskRunner: Sendable {
     }
 
     /// Sends and streams text deltas to `out` as they arrive (unless `--json`/`--no-stream`).
-    private func send(_ request: MessageRequest, client: AnthropicClient) async throws(APIError) -> Message {
+    private func send(_ request: MessageRequest, client: AnthropicClient, recorder: AskRecorder?) async throws(APIError) -> Message {
         let printDeltas = options.stream && !options.json
         var endsWithNewline = true
         var printedAny = false
@@ -163,8 +229,11 @@ public struct AskRunner: Sendable {
                 switch event {
                 case .retrying(let notice):
                     output.err("palaver: \(notice.reason.kindSentenceForRetry); retrying in \(ErrorReport.format(notice.delay)) (attempt \(notice.attempt) of \(notice.maxAttempts)).\n")
-                case .event(.contentBlockDelta(_, .text(let text))) where printDeltas:
-                    guard !text.isEmpty else { continue }
+                case .responseStarted(let requestID):
+                    recorder?.replyStarted(model: request.model, requestID: requestID)
+                case .event(.contentBlockDelta(_, .text(let text))):
+                    recorder?.text(text)
+                    guard printDeltas, !text.isEmpty else { continue }
                     output.out(clean(text))
                     endsWithNewline = text.hasSuffix("\n")
                     printedAny = true

@@ -1,0 +1,107 @@
+import AnthropicAPI
+import Foundation
+import SessionStore
+
+/// Writes one `ask` exchange to the session store as it happens: the user's message before the
+/// request is sent, the reply as it streams (checkpointed), and the outcome at the end.
+/// Store failures never cost the reply: they are reported once and recording stops.
+final class AskRecorder: @unchecked Sendable {
+    let store: SessionStore
+    let conversation: Conversation
+    private let warn: @Sendable (String) -> Void
+    private var userMessage: MessageID?
+    private var reply: MessageID?
+    private var checkpointer: Checkpointer?
+    private var requestID: String?
+    private var broken = false
+
+    init(store: SessionStore, conversation: Conversation, warn: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.conversation = conversation
+        self.warn = warn
+    }
+
+    /// Stores the prompt (status pending) before anything is sent.
+    func recordPrompt(_ text: String) {
+        attempt { userMessage = try store.appendUserMessage(to: conversation.id, text: text).id }
+    }
+
+    /// The server accepted the request: the reply row exists from now on (once, across retries).
+    func replyStarted(model: String, requestID: String?) {
+        self.requestID = requestID ?? self.requestID
+        guard reply == nil else { return }
+        attempt {
+            let row = try store.beginAssistantMessage(in: conversation.id, model: model)
+            reply = row.id
+            checkpointer = try store.checkpointer(for: row.id)
+        }
+    }
+
+    func text(_ delta: String) {
+        checkpointer?.appendText(delta)
+    }
+
+    func completed(_ message: Message) {
+        attempt {
+            if reply == nil { replyStarted(model: message.model, requestID: nil) }
+            try checkpointer?.finish(content: message.content, usage: message.usage, stopReason: message.stopReason,
+                                     requestID: requestID, status: .complete)
+            if let userMessage { try store.setStatus(of: userMessage, to: .complete) }
+        }
+    }
+
+    /// The request failed: an interrupted reply keeps what arrived; a failure before any reply
+    /// leaves the prompt marked failed so it can be sent again.
+    func failed(_ error: APIError) {
+        attempt {
+            let summary = error.description
+            if let checkpointer {
+                let partial = error.partial
+                try checkpointer.finish(content: partial?.content, usage: partial?.usage, requestID: error.requestID ?? requestID,
+                                        status: partial == nil ? .failed : .interrupted, errorSummary: summary)
+            }
+            if let userMessage {
+                try store.setStatus(of: userMessage, to: error.partial == nil ? .failed : .complete,
+                                    errorSummary: error.partial == nil ? summary : nil)
+            }
+        }
+    }
+
+    private func attempt(_ body: () throws -> Void) {
+        guard !broken else { return }
+        do {
+            try body()
+        } catch {
+            broken = true
+            warn("could not save this exchange to \(store.path): \(error)")
+        }
+    }
+}
+
+/// The conversation so far as API context: complete exchanges only, so roles alternate.
+/// Unanswered prompts and failed or interrupted replies are left out.
+enum ConversationHistory {
+    static func load(_ store: SessionStore, conversation: ConversationID) throws -> [InputMessage] {
+        var turns: [InputMessage] = []
+        var waiting: StoredMessage?
+        var after = -1
+        while true {
+            let page = try store.messages(in: conversation, after: after, limit: 500)
+            for message in page {
+                switch message.role {
+                case .user:
+                    waiting = message
+                case .assistant:
+                    if let user = waiting, message.status == .complete, !message.content.isEmpty {
+                        turns.append(InputMessage(role: "user", content: user.content))
+                        turns.append(InputMessage(role: "assistant", content: message.content))
+                    }
+                    waiting = nil
+                }
+            }
+            guard let last = page.last, page.count == 500 else { break }
+            after = last.position
+        }
+        return turns
+    }
+}

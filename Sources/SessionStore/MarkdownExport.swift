@@ -1,0 +1,94 @@
+import AnthropicAPI
+
+/// Renders an export document (the JSON form) as Markdown for people to read.
+enum MarkdownExport {
+    static func render(_ document: JSONValue) -> String {
+        let c = document["conversation"] ?? .null
+        var out = ""
+        let title = c["title"]?.stringValue ?? ""
+        out += "# \(title.isEmpty ? "Untitled conversation" : singleLine(title))\n\n"
+        out += "- Model: `\(c["model"]?.stringValue ?? "")`\n"
+        out += "- Created: \(c["created_at"]?.stringValue ?? "")\n"
+        out += "- Updated: \(c["updated_at"]?.stringValue ?? "")\n"
+        let messages = document["messages"]?.arrayValue ?? []
+        out += "- Messages: \(messages.count)\n"
+        if let prompt = c["system_prompt"]?.stringValue, !prompt.isEmpty {
+            out += "\n## System prompt\n\n" + quoted(prompt) + "\n"
+        }
+        for m in messages {
+            out += "\n---\n\n" + heading(m) + "\n\n"
+            let body = blocks(m["content"]?.arrayValue ?? [])
+            out += body.isEmpty ? "_(no content)_\n" : body
+            if let note = statusNote(m) { out += "\n" + note + "\n" }
+        }
+        return out
+    }
+
+    private static func heading(_ m: JSONValue) -> String {
+        let role = m["role"]?.stringValue == "assistant" ? "Assistant" : "User"
+        var parts = ["### \(m["position"]?.intValue ?? 0) · \(role)"]
+        if let model = m["model"]?.stringValue, role == "Assistant" { parts.append("`\(model)`") }
+        switch m["status"]?.stringValue {
+        case "interrupted": parts.append("⚠ interrupted")
+        case "failed": parts.append("✗ failed")
+        case "pending": parts.append("not sent")
+        case "streaming": parts.append("still streaming")
+        default: break
+        }
+        parts.append(m["created_at"]?.stringValue ?? "")
+        return parts.joined(separator: " · ")
+    }
+
+    private static func statusNote(_ m: JSONValue) -> String? {
+        let summary = m["error_summary"]?.stringValue.map { " " + singleLine($0) } ?? ""
+        switch m["status"]?.stringValue {
+        case "interrupted": return "> **Interrupted:** this reply stopped before it finished.\(summary)"
+        case "failed": return "> **Failed:**\(summary.isEmpty ? " the request did not complete." : summary)"
+        case "pending": return "> **Not sent:** this message was stored but its request never completed."
+        default: return nil
+        }
+    }
+
+    private static func blocks(_ blocks: [JSONValue]) -> String {
+        var out = ""
+        for block in blocks {
+            if !out.isEmpty { out += "\n" }
+            switch block["type"]?.stringValue {
+            case "text":
+                out += (block["text"]?.stringValue ?? "") + "\n"
+            case "tool_use":
+                out += "**Tool call** `\(block["name"]?.stringValue ?? "")`\n\n"
+                out += fenced(block["input"]?.serialized() ?? "{}", language: "json")
+            case "tool_result":
+                out += "**Tool result**\n\n" + fenced(block["content"]?.serialized() ?? "", language: "json")
+            case "thinking":
+                out += "<details><summary>Thinking</summary>\n\n" + (block["thinking"]?.stringValue ?? "") + "\n\n</details>\n"
+            case "redacted_thinking":
+                out += "_(redacted thinking)_\n"
+            case let type:
+                out += "_(\(type ?? "unknown") block)_\n"
+            }
+        }
+        return out
+    }
+
+    /// A fenced code block whose fence is longer than any backtick run inside.
+    private static func fenced(_ text: String, language: String) -> String {
+        var longest = 0, run = 0
+        for c in text {
+            run = c == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return fence + language + "\n" + text + "\n" + fence + "\n"
+    }
+
+    private static func quoted(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? ">" : "> " + $0 }
+            .joined(separator: "\n")
+    }
+
+    private static func singleLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

@@ -1,0 +1,229 @@
+import AnthropicAPI
+import Foundation
+import GRDB
+
+/// The export format's identity; `importConversation` refuses anything else.
+enum ExportDocument {
+    static let format = "palaver.conversation"
+    static let version = 1
+}
+
+extension SessionStore {
+    /// A conversation as Markdown or JSON text.
+    ///
+    /// JSON is compact with sorted keys: `{"conversation":{…},"format":"palaver.conversation",
+    /// "messages":[…],"version":1}`. It holds everything stored except database ids, the owner
+    /// bookkeeping of streaming rows and the draft: title, model, system prompt, timestamps
+    /// (ISO 8601 with milliseconds, UTC), and per message its position, role, status, content
+    /// blocks in the API's JSON shape (exactly as stored), model, request id, usage, stop
+    /// reason and error summary. ``importConversation(json:)`` reads it back, and exporting the
+    /// imported copy gives the same bytes.
+    ///
+    /// Markdown has the title, model, dates and system prompt, then one section per message
+    /// with a role heading; interrupted, failed and unsent turns are marked, tool calls are
+    /// fenced JSON and thinking sits in a `<details>` block.
+    public func export(_ id: ConversationID, format: ExportFormat) throws(SessionStoreError) -> String {
+        let document = try exportDocument(id)
+        switch format {
+        case .json: return document.serialized() + "\n"
+        case .markdown: return MarkdownExport.render(document)
+        }
+    }
+
+    private func exportDocument(_ id: ConversationID) throws(SessionStoreError) -> JSONValue {
+        let document = try read { db -> JSONValue? in
+            guard let c = try Row.fetchOne(db, sql: """
+                SELECT title, model, system_prompt, created_at, updated_at FROM conversations WHERE id = ?
+                """, arguments: [id.rawValue]) else { return nil }
+            var messages: [JSONValue] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, position, role, content, status, model, request_id, input_tokens, output_tokens,
+                       cache_creation_input_tokens, cache_read_input_tokens, stop_reason, error_summary,
+                       created_at, updated_at
+                FROM messages WHERE conversation_id = ? ORDER BY position
+                """, arguments: [id.rawValue])
+            func exportedContentOf(_ row: Row) throws -> JSONValue {
+                let stored = (try? JSONValue.parse(row[3] as String)) ?? .array([])
+                guard row[4] as String == MessageStatus.streaming.rawValue else { return stored }
+                return ContentCoding.appending(chunks: try Self.chunks(of: row[0], db), to: stored)
+            }
+            while let row = try rows.next() {
+                var usage: [String: JSONValue] = [:]
+                for (index, key) in [(7, "input_tokens"), (8, "output_tokens"), (9, "cache_creation_input_tokens"),
+                                     (10, "cache_read_input_tokens")] {
+                    if let value = row[index] as Int? { usage[key] = .int(value) }
+                }
+                messages.append(.object([
+                    "position": .int(row[1]),
+                    "role": .string(row[2]),
+                    "content": try exportedContentOf(row),
+                    "status": .string(row[4]),
+                    "model": Self.jsonString(row[5]),
+                    "request_id": Self.jsonString(row[6]),
+                    "usage": usage.isEmpty ? .null : .object(usage),
+                    "stop_reason": Self.jsonString(row[11]),
+                    "error_summary": Self.jsonString(row[12]),
+                    "created_at": .string(Timestamp.iso8601(row[13])),
+                    "updated_at": .string(Timestamp.iso8601(row[14])),
+                ]))
+            }
+            return .object([
+                "format": .string(ExportDocument.format),
+                "version": .int(ExportDocument.version),
+                "conversation": .object([
+                    "title": .string(c[0]),
+                    "model": .string(c[1]),
+                    "system_prompt": Self.jsonString(c[2]),
+                    "created_at": .string(Timestamp.iso8601(c[3])),
+                    "updated_at": .string(Timestamp.iso8601(c[4])),
+                ]),
+                "messages": .array(messages),
+            ])
+        }
+        guard let document else { throw Self.noConversation(id) }
+        return document
+    }
+
+    private static func jsonString(_ value: String?) -> JSONValue {
+        value.map(JSONValue.string) ?? .null
+    }
+
+    /// Creates a new conversation from a JSON export (see ``export(_:format:)``), keeping its
+    /// timestamps, positions, statuses, usage and content exactly. A message exported while it
+    /// was still `streaming` is imported as `interrupted` (no process is writing it here).
+    /// Key-shaped text is masked, as for everything stored. Throws `.invalidImport` naming
+    /// what is wrong, and stores nothing in that case.
+    @discardableResult
+    public func importConversation(json: String) throws(SessionStoreError) -> Conversation {
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue.parse(json)
+        } catch {
+            throw Self.invalidImport("not valid JSON (\(error.description))")
+        }
+        let plan = try ImportPlan(parsed)
+        return try write { db in
+            try db.execute(sql: """
+                INSERT INTO conversations (title, model, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [Secrets.redact(plan.title), plan.model, redactedText(plan.systemPrompt),
+                                 plan.createdAt, plan.updatedAt])
+            let conversationID = db.lastInsertedRowID
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO messages (conversation_id, position, role, content, text, status, model, request_id,
+                    input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,
+                    stop_reason, error_summary, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for m in plan.messages {
+                let content = ContentCoding.redacted(json: m.content)
+                try insert.execute(arguments: [
+                    conversationID, m.position, m.role.rawValue, content.serialized(),
+                    ContentCoding.plainText(ofJSON: content), m.status.rawValue, m.model, m.requestID,
+                    m.usage["input_tokens"], m.usage["output_tokens"], m.usage["cache_creation_input_tokens"],
+                    m.usage["cache_read_input_tokens"], m.stopReason, redactedText(m.errorSummary),
+                    m.createdAt, m.updatedAt,
+                ])
+            }
+            let row = try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
+                                       arguments: [conversationID])!
+            return Self.conversation(from: row)
+        }
+    }
+
+    static func invalidImport(_ reason: String) -> SessionStoreError {
+        SessionStoreError(.invalidImport, path: nil, reason: "cannot import: \(reason)")
+    }
+}
+
+/// A validated export document, ready to insert.
+private struct ImportPlan {
+    struct Message {
+        var position: Int
+        var role: MessageRole
+        var content: JSONValue
+        var status: MessageStatus
+        var model: String?
+        var requestID: String?
+        var usage: [String: Int]
+        var stopReason: String?
+        var errorSummary: String?
+        var createdAt: Int64
+        var updatedAt: Int64
+    }
+
+    var title: String
+    var model: String
+    var systemPrompt: String?
+    var createdAt: Int64
+    var updatedAt: Int64
+    var messages: [Message] = []
+
+    init(_ document: JSONValue) throws(SessionStoreError) {
+        func fail(_ reason: String) -> SessionStoreError { SessionStore.invalidImport(reason) }
+        guard document["format"]?.stringValue == ExportDocument.format else {
+            throw fail("not a palaver conversation export (\"format\" is not \"\(ExportDocument.format)\")")
+        }
+        guard let version = document["version"]?.intValue, version == ExportDocument.version else {
+            throw fail("unsupported export version \(document["version"].map { $0.serialized() } ?? "none")")
+        }
+        guard let c = document["conversation"], case .object = c else { throw fail("no \"conversation\" object") }
+        func string(_ value: JSONValue?, _ name: String) throws(SessionStoreError) -> String {
+            guard let s = value?.stringValue else { throw fail("\(name) must be a string") }
+            return s
+        }
+        func optionalString(_ value: JSONValue?, _ name: String) throws(SessionStoreError) -> String? {
+            guard let value, !value.isNull else { return nil }
+            guard let s = value.stringValue else { throw fail("\(name) must be a string or null") }
+            return s
+        }
+        func time(_ value: JSONValue?, _ name: String) throws(SessionStoreError) -> Int64 {
+            guard let s = value?.stringValue, let ms = Timestamp.parseISO8601(s) else {
+                throw fail("\(name) must be a time like 2026-01-02T03:04:05.678Z")
+            }
+            return ms
+        }
+        title = try string(c["title"], "conversation.title")
+        model = try string(c["model"], "conversation.model")
+        systemPrompt = try optionalString(c["system_prompt"], "conversation.system_prompt")
+        createdAt = try time(c["created_at"], "conversation.created_at")
+        updatedAt = try time(c["updated_at"], "conversation.updated_at")
+        guard let items = document["messages"]?.arrayValue else { throw fail("no \"messages\" array") }
+        var lastPosition = 0
+        for (index, m) in items.enumerated() {
+            let name = "messages[\(index)]"
+            guard case .object = m else { throw fail("\(name) must be an object") }
+            guard let position = m["position"]?.intValue, position > lastPosition else {
+                throw fail("\(name).position must be an integer greater than the previous one")
+            }
+            lastPosition = position
+            guard let role = m["role"]?.stringValue.flatMap(MessageRole.init(rawValue:)) else {
+                throw fail("\(name).role must be \"user\" or \"assistant\"")
+            }
+            guard var status = m["status"]?.stringValue.flatMap(MessageStatus.init(rawValue:)) else {
+                throw fail("\(name).status must be one of \(MessageStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if status == .streaming { status = .interrupted }
+            guard let content = m["content"], let blocks = content.arrayValue,
+                  blocks.allSatisfy({ $0["type"]?.stringValue != nil }) else {
+                throw fail("\(name).content must be an array of content blocks, each with a \"type\"")
+            }
+            var usage: [String: Int] = [:]
+            if let u = m["usage"], !u.isNull {
+                guard let members = u.objectValue else { throw fail("\(name).usage must be an object or null") }
+                for key in ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"] {
+                    guard let value = members[key], !value.isNull else { continue }
+                    guard let n = value.intValue else { throw fail("\(name).usage.\(key) must be an integer") }
+                    usage[key] = n
+                }
+            }
+            messages.append(Message(
+                position: position, role: role, content: content, status: status,
+                model: try optionalString(m["model"], "\(name).model"),
+                requestID: try optionalString(m["request_id"], "\(name).request_id"), usage: usage,
+                stopReason: try optionalString(m["stop_reason"], "\(name).stop_reason"),
+                errorSummary: try optionalString(m["error_summary"], "\(name).error_summary"),
+                createdAt: try time(m["created_at"], "\(name).created_at"),
+                updatedAt: try time(m["updated_at"], "\(name).updated_at")))
+        }
+    }
+}

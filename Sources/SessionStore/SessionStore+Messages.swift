@@ -1,0 +1,303 @@
+import AnthropicAPI
+import Foundation
+import GRDB
+
+extension SessionStore {
+    static let messageColumns = """
+        id, conversation_id, position, role, content, status, model, request_id, input_tokens, \
+        output_tokens, cache_creation_input_tokens, cache_read_input_tokens, stop_reason, error_summary, \
+        created_at, updated_at, owner_pid, owner_start, heartbeat_at
+        """
+
+    /// A window of messages ending before a position (the transcript's last screen when the
+    /// position is `Int.max`): a range scan of the `(conversation_id, position)` index.
+    static let windowBeforeSQL = """
+        SELECT \(messageColumns) FROM messages
+        WHERE conversation_id = ? AND position < ? ORDER BY position DESC LIMIT ?
+        """
+
+    static let windowAfterSQL = """
+        SELECT \(messageColumns) FROM messages
+        WHERE conversation_id = ? AND position > ? ORDER BY position ASC LIMIT ?
+        """
+
+    /// Reads messages, adding the streamed chunks of any `streaming` row to its content.
+    static func fetchMessages(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredMessage] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { try message(from: $0, db) }
+    }
+
+    static func message(from row: Row, _ db: Database) throws -> StoredMessage {
+        var message = message(from: row)
+        if message.status == .streaming {
+            let chunks = try chunks(of: message.id.rawValue, db)
+            if !chunks.isEmpty {
+                let json = ContentCoding.appending(chunks: chunks, to: (try? JSONValue.parse(row[4] as String)) ?? .array([]))
+                message.content = ContentCoding.decode(json)
+            }
+        }
+        return message
+    }
+
+    static func chunks(of messageID: Int64, _ db: Database) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT text FROM message_chunks WHERE message_id = ? ORDER BY seq"),
+                            arguments: [messageID])
+    }
+
+    /// Folds a streaming row's chunks into its stored content (before its status changes, so
+    /// the search index sees the whole text).
+    static func foldChunks(of messageID: Int64, _ db: Database) throws {
+        let chunks = try chunks(of: messageID, db)
+        guard !chunks.isEmpty,
+              let stored = try String.fetchOne(db, sql: "SELECT content FROM messages WHERE id = ?", arguments: [messageID])
+        else { return }
+        let json = ContentCoding.appending(chunks: chunks, to: (try? JSONValue.parse(stored)) ?? .array([]))
+        try db.execute(sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?",
+                       arguments: [json.serialized(), ContentCoding.plainText(ofJSON: json), messageID])
+        try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [messageID])
+    }
+
+    /// Decodes a row without looking at chunks (rows known not to be streaming, or just created).
+    static func message(from row: Row) -> StoredMessage {
+        let usage = Usage(inputTokens: row[8], outputTokens: row[9], cacheCreationInputTokens: row[10],
+                          cacheReadInputTokens: row[11])
+        let ownerPID: Int32? = row[16]
+        let heartbeat: Int64? = row[18]
+        return StoredMessage(
+            id: MessageID(row[0]), conversationID: ConversationID(row[1]), position: row[2],
+            role: MessageRole(rawValue: row[3]) ?? .user, content: ContentCoding.decode(row[4] as String),
+            status: MessageStatus(rawValue: row[5]) ?? .interrupted, model: row[6], requestID: row[7],
+            usage: usage == Usage() ? nil : usage, stopReason: row[12], errorSummary: row[13],
+            createdAt: Timestamp.date(row[14]), updatedAt: Timestamp.date(row[15]),
+            owner: ownerPID.map { StreamOwner(pid: $0, startToken: row[17], heartbeatAt: heartbeat.map(Timestamp.date)) })
+    }
+
+    // MARK: Writing
+
+    /// Stores the user's turn. Call this *before* sending the request, then set `complete` or
+    /// `failed` with ``setStatus(of:to:errorSummary:)``. Key-shaped text is masked.
+    @discardableResult
+    public func appendUserMessage(to conversation: ConversationID, text: String, status: MessageStatus = .pending)
+        throws(SessionStoreError) -> StoredMessage
+    {
+        try appendUserMessage(to: conversation, content: [.text(text)], status: status)
+    }
+
+    /// Stores the user's turn given as content blocks (e.g. tool results as `.other`).
+    @discardableResult
+    public func appendUserMessage(to conversation: ConversationID, content: [ContentBlock],
+                                  status: MessageStatus = .pending) throws(SessionStoreError) -> StoredMessage
+    {
+        guard status == .pending || status == .complete || status == .failed else {
+            throw SessionStoreError(.invalidArgument, path: nil, reason: "a user message is pending, complete or failed, not \(status.rawValue)")
+        }
+        let content = ContentCoding.redacted(content)
+        return try insertMessage(conversation, role: .user, json: ContentCoding.encode(content),
+                                 text: ContentCoding.plainText(of: content), status: status, model: nil, owner: nil)
+    }
+
+    /// Creates the assistant's reply as an empty `streaming` row owned by this process, at
+    /// stream start. Feed it through ``checkpointer(for:policy:clock:)``.
+    @discardableResult
+    public func beginAssistantMessage(in conversation: ConversationID, model: String)
+        throws(SessionStoreError) -> StoredMessage
+    {
+        try insertMessage(conversation, role: .assistant, json: "[]", text: "", status: .streaming, model: model,
+                          owner: identity)
+    }
+
+    private func insertMessage(_ conversation: ConversationID, role: MessageRole, json: String, text: String,
+                               status: MessageStatus, model: String?, owner: ProcessIdentity?)
+        throws(SessionStoreError) -> StoredMessage
+    {
+        let now = nowMilliseconds
+        let row = try write { db -> Row? in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE id = ?",
+                                    arguments: [conversation.rawValue]) != nil else { return nil }
+            // The write transaction is IMMEDIATE, so no other writer can take the same position.
+            let position = try Int.fetchOne(db, sql: "SELECT max(position) FROM messages WHERE conversation_id = ?",
+                                            arguments: [conversation.rawValue]) ?? 0
+            try db.execute(sql: """
+                INSERT INTO messages (conversation_id, position, role, content, text, status, model,
+                                      created_at, updated_at, owner_pid, owner_start, heartbeat_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [conversation.rawValue, position + 1, role.rawValue, json, text, status.rawValue, model,
+                                 now, now, owner?.pid, owner?.startToken, owner == nil ? nil : now])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE conversations SET updated_at = ? WHERE id = ?", arguments: [now, conversation.rawValue])
+            return try Row.fetchOne(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?", arguments: [id])
+        }
+        guard let row else { throw Self.noConversation(conversation) }
+        return Self.message(from: row)
+    }
+
+    /// Sets a message's status (a user message's `pending` → `complete` / `failed`), with an
+    /// optional error summary (key-shaped text masked). Throws `.notFound` for an unknown id.
+    public func setStatus(of id: MessageID, to status: MessageStatus, errorSummary: String? = nil)
+        throws(SessionStoreError)
+    {
+        guard status != .streaming else {
+            throw SessionStoreError(.invalidArgument, path: nil, reason: "only beginAssistantMessage starts a streaming reply")
+        }
+        let now = nowMilliseconds
+        let changed = try write { db in
+            try Self.foldChunks(of: id.rawValue, db)
+            try db.execute(sql: """
+                UPDATE messages SET status = ?, error_summary = coalesce(?, error_summary), updated_at = ?
+                WHERE id = ?
+                """, arguments: [status.rawValue, redactedText(errorSummary), now, id.rawValue])
+            return db.changesCount
+        }
+        if changed == 0 { throw Self.noMessage(id) }
+    }
+
+    /// Writes an assistant reply's final state and releases its owner. `content: nil` keeps the
+    /// content of the last checkpoint (e.g. for an interrupted stream). Bumps the conversation's
+    /// `updatedAt`. Key-shaped text in the content and the error summary is masked.
+    @discardableResult
+    public func finishAssistantMessage(_ id: MessageID, content: [ContentBlock]?, usage: Usage? = nil,
+                                       stopReason: String? = nil, requestID: String? = nil,
+                                       status: MessageStatus = .complete, errorSummary: String? = nil)
+        throws(SessionStoreError) -> StoredMessage
+    {
+        guard status == .complete || status == .interrupted || status == .failed else {
+            throw SessionStoreError(.invalidArgument, path: nil, reason: "a reply finishes complete, interrupted or failed, not \(status.rawValue)")
+        }
+        let content = content.map(ContentCoding.redacted)
+        let json = content.map(ContentCoding.encode)
+        let text = content.map(ContentCoding.plainText(of:))
+        let now = nowMilliseconds
+        let row = try write { db -> Row? in
+            if json == nil {
+                try Self.foldChunks(of: id.rawValue, db)
+            } else {
+                try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [id.rawValue])
+            }
+            try db.execute(sql: """
+                UPDATE messages SET content = coalesce(?, content), text = coalesce(?, text), status = ?,
+                    input_tokens = ?, output_tokens = ?, cache_creation_input_tokens = ?, cache_read_input_tokens = ?,
+                    stop_reason = ?, request_id = coalesce(?, request_id), error_summary = ?, updated_at = ?,
+                    owner_pid = NULL, owner_start = NULL, heartbeat_at = NULL
+                WHERE id = ? AND role = 'assistant'
+                """, arguments: [json, text, status.rawValue, usage?.inputTokens, usage?.outputTokens,
+                                 usage?.cacheCreationInputTokens, usage?.cacheReadInputTokens, stopReason, requestID,
+                                 redactedText(errorSummary), now, id.rawValue])
+            guard db.changesCount > 0 else { return nil }
+            try db.execute(sql: """
+                UPDATE conversations SET updated_at = ? WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)
+                """, arguments: [now, id.rawValue])
+            return try Row.fetchOne(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?", arguments: [id.rawValue])
+        }
+        guard let row else {
+            throw SessionStoreError(.notFound, path: nil, reason: "no assistant message \(id)")
+        }
+        return Self.message(from: row)
+    }
+
+    /// What one checkpoint writes.
+    enum CheckpointWrite {
+        /// The whole content (replacing any chunks).
+        case full(json: String, text: String)
+        /// Text appended since the last checkpoint.
+        case chunk(seq: Int, text: String)
+        /// Only the heartbeat.
+        case heartbeat
+    }
+
+    /// One checkpoint of a streaming reply, with a fresh heartbeat. Applies only while `owner`
+    /// still owns the row; a row another process marked `interrupted` while this one was still
+    /// writing (it missed heartbeats, e.g. while suspended) becomes `streaming` again. Returns
+    /// false when the row is no longer this writer's.
+    func writeCheckpoint(_ id: MessageID, _ checkpoint: CheckpointWrite, owner: ProcessIdentity) throws(SessionStoreError) -> Bool {
+        let now = nowMilliseconds
+        let changesContent: Bool
+        if case .heartbeat = checkpoint { changesContent = false } else { changesContent = true }
+        return try write { db in
+            try db.execute(sql: """
+                UPDATE messages SET status = 'streaming', heartbeat_at = ?,
+                    updated_at = CASE WHEN ? THEN ? ELSE updated_at END
+                WHERE id = ? AND owner_pid = ? AND owner_start IS ? AND status IN ('streaming', 'interrupted')
+                """, arguments: [now, changesContent, now, id.rawValue, owner.pid, owner.startToken])
+            guard db.changesCount > 0 else { return false }
+            switch checkpoint {
+            case .full(let json, let text):
+                try db.execute(sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?", arguments: [json, text, id.rawValue])
+                try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [id.rawValue])
+            case .chunk(let seq, let text):
+                try db.execute(sql: "INSERT INTO message_chunks (message_id, seq, text) VALUES (?, ?, ?)",
+                               arguments: [id.rawValue, seq, text])
+            case .heartbeat:
+                break
+            }
+            return true
+        }
+    }
+
+    static func noMessage(_ id: MessageID) -> SessionStoreError {
+        SessionStoreError(.notFound, path: nil, reason: "no message \(id)")
+    }
+
+    // MARK: Reading
+
+    /// The message, or `nil` if there is none with this id.
+    public func message(_ id: MessageID) throws(SessionStoreError) -> StoredMessage? {
+        try read { db in
+            try Self.fetchMessages(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?",
+                                   arguments: [id.rawValue]).first
+        }
+    }
+
+    /// The last `limit` messages of a conversation, oldest first: the last screen of a
+    /// transcript. Reads only those rows, through the `(conversation_id, position)` index.
+    public func lastMessages(in conversation: ConversationID, limit: Int) throws(SessionStoreError) -> [StoredMessage] {
+        try messages(in: conversation, before: Int.max, limit: limit)
+    }
+
+    /// Up to `limit` messages just before `position`, oldest first (scrolling back).
+    public func messages(in conversation: ConversationID, before position: Int, limit: Int)
+        throws(SessionStoreError) -> [StoredMessage]
+    {
+        try Self.requireLimit(limit)
+        return try read { db in
+            try Self.fetchMessages(db, sql: Self.windowBeforeSQL, arguments: [conversation.rawValue, position, limit])
+                .reversed()
+        }
+    }
+
+    /// Up to `limit` messages just after `position`, oldest first (paging forward, e.g. to send
+    /// a whole conversation as context: start `after: 0`).
+    public func messages(in conversation: ConversationID, after position: Int, limit: Int)
+        throws(SessionStoreError) -> [StoredMessage]
+    {
+        try Self.requireLimit(limit)
+        return try read { db in
+            try Self.fetchMessages(db, sql: Self.windowAfterSQL, arguments: [conversation.rawValue, position, limit])
+        }
+    }
+
+    /// How many messages a conversation has.
+    public func messageCount(in conversation: ConversationID) throws(SessionStoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE conversation_id = ?",
+                             arguments: [conversation.rawValue]) ?? 0
+        }
+    }
+
+    /// The user message a reply answered: the nearest user message before it in its
+    /// conversation. A retry of an interrupted or failed reply re-sends this message.
+    /// `nil` if the id is unknown or no user message precedes it.
+    public func userMessage(answeredBy reply: MessageID) throws(SessionStoreError) -> StoredMessage? {
+        try read { db in
+            try Self.fetchMessages(db, sql: """
+                SELECT \(Self.messageColumns) FROM messages
+                WHERE conversation_id = (SELECT conversation_id FROM messages WHERE id = ?1)
+                  AND position < (SELECT position FROM messages WHERE id = ?1)
+                  AND role = 'user'
+                ORDER BY position DESC LIMIT 1
+                """, arguments: [reply.rawValue]).first
+        }
+    }
+
+    static func requireLimit(_ limit: Int) throws(SessionStoreError) {
+        guard limit >= 0 else { throw SessionStoreError(.invalidArgument, path: nil, reason: "limit must not be negative") }
+    }
+}

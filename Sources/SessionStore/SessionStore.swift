@@ -1,0 +1,210 @@
+import AnthropicAPI
+import Foundation
+import GRDB
+
+/// palaver's conversations on disk: one SQLite database (through GRDB) that survives quits,
+/// crashes and `kill -9`. Nothing outside this module writes SQL.
+///
+/// ## Opening
+/// - ``SessionStore/defaultPath(environment:)``: `$XDG_DATA_HOME/palaver/palaver.sqlite` (only an
+///   absolute `XDG_DATA_HOME` counts), else `~/.local/share/palaver/palaver.sqlite`; creates the
+///   folder with mode 0700.
+/// - ``SessionStore/init(path:options:)`` opens or creates the database (file mode 0600) in WAL
+///   mode with a 5 s busy timeout and foreign keys on, runs pending migrations, then recovers
+///   abandoned streams. It throws a ``SessionStoreError`` naming the path for an unreadable file
+///   (`.unreadable`), a read-only file or folder (`.readOnly`), a file that is not a database
+///   (`.notADatabase`), a damaged or truncated one (`.corrupt`), another program's database
+///   (`.foreignDatabase`) and one written by a newer palaver (`.newerSchema`). It never
+///   overwrites, repairs or deletes an existing file it cannot use.
+/// - ``SessionStore/close()``.
+///
+/// ## Conversations
+/// ``createConversation(title:model:systemPrompt:)``, ``conversation(_:)``,
+/// ``conversations(limit:offset:)`` (most recently updated first), ``conversationCount()``,
+/// ``latestConversation()``, ``renameConversation(_:to:)``, ``setModel(_:for:)``,
+/// ``setSystemPrompt(_:for:)``, ``deleteConversation(_:)`` (its messages and draft go too).
+///
+/// ## Drafts
+/// ``saveDraft(_:for:)`` (empty text deletes the draft) and ``draft(for:)``.
+///
+/// ## Messages: write-ahead of the network
+/// 1. ``appendUserMessage(to:text:status:)`` / ``appendUserMessage(to:content:status:)`` stores
+///    the user's turn (default `pending`) *before* the request is sent; the caller then sets
+///    `complete` or `failed` with ``setStatus(of:to:errorSummary:)``.
+/// 2. ``beginAssistantMessage(in:model:)`` creates the reply as a `streaming` row owned by this
+///    process (pid, start token, heartbeat).
+/// 3. ``checkpointer(for:policy:clock:)`` returns a ``Checkpointer`` that takes the streamed
+///    text or content and writes it on a background queue every 250 ms or 2 KB of new content
+///    (whichever comes first), appending only what arrived, keeps the heartbeat fresh, and
+///    flushes on finish.
+/// 4. ``Checkpointer/finish(content:usage:stopReason:requestID:status:errorSummary:)`` or
+///    ``finishAssistantMessage(_:content:usage:stopReason:requestID:status:errorSummary:)``
+///    writes the final row (`complete`, `interrupted` or `failed`).
+///
+/// Error summaries, titles, system prompts, drafts and the text of text blocks pass through
+/// `Secrets.redact` before they are written: an API key never reaches the file.
+///
+/// ## Recovery
+/// On open (and on demand with ``recoverAbandonedStreams()``) every `streaming` row whose owner
+/// is gone (pid not running, pid reused by another process, or no heartbeat for
+/// ``Options/staleStreamAfter``, 30 s) becomes `interrupted`, keeping the content of its last
+/// checkpoint. A row still being written by a live process is left alone. To retry a reply,
+/// ``userMessage(answeredBy:)`` returns the user message it answered, to be sent again.
+///
+/// ## Reading
+/// ``message(_:)``, ``lastMessages(in:limit:)``, ``messages(in:before:limit:)`` and
+/// ``messages(in:after:limit:)`` read a window through the `(conversation_id, position)` index;
+/// nothing loads a whole conversation unless the caller pages through it.
+/// ``messageCount(in:)`` counts.
+///
+/// ## Search, export, import
+/// ``search(_:limit:highlight:)`` (FTS5, newest first; any user text is safe: each word
+/// becomes a quoted phrase), ``export(_:format:)`` (Markdown or JSON) and
+/// ``importConversation(json:)``: JSON export → import → export gives identical bytes (ids are
+/// not part of the export; timestamps, usage, statuses and content are kept exactly; a
+/// `streaming` row imports as `interrupted`).
+///
+/// ## Durability and threads
+/// WAL with `synchronous = NORMAL` (GRDB's default for WAL): every committed write survives a
+/// crash or `kill -9` of the process; a power cut may lose the last commits before the next
+/// WAL checkpoint, never corrupt the file. Every method is synchronous and thread-safe; reads
+/// run concurrently, writes are serialised (IMMEDIATE transactions, so two processes never
+/// deadlock and wait up to the busy timeout). Calls take about a millisecond; call them off the
+/// UI loop. The schema is described in `Schema.swift`.
+public final class SessionStore: Sendable {
+    /// Settings for opening a store; the defaults are what palaver uses.
+    public struct Options: Sendable {
+        /// How long a write waits for another process's lock before failing with `.busy`.
+        public var busyTimeout: TimeInterval = 5
+        /// A `streaming` row whose heartbeat is older than this is abandoned even if its pid runs.
+        public var staleStreamAfter: TimeInterval = 30
+        /// Recover abandoned streams while opening.
+        public var recoversOnOpen = true
+        /// The wall clock for timestamps and heartbeats.
+        public var now: @Sendable () -> Date = { Date() }
+
+        public init() {}
+
+        // Test hooks: stop at an earlier schema version, add migrations, act as another process.
+        var migrationTarget: String?
+        var extraMigrations: [(String, @Sendable (Database) throws -> Void)] = []
+        var identity: ProcessIdentity = .current
+    }
+
+    /// The database file, as an absolute path.
+    public let path: String
+    /// Streaming rows that opening this store found abandoned and marked `interrupted`.
+    public let recoveredOnOpen: [MessageID]
+
+    let pool: DatabasePool
+    let options: Options
+    var identity: ProcessIdentity { options.identity }
+
+    /// Opens (creating if needed) the database at `path`; see the type's documentation for
+    /// what is checked and the errors thrown.
+    public init(path: String, options: Options = Options()) throws(SessionStoreError) {
+        let path = URL(fileURLWithPath: path).standardizedFileURL.path
+        self.path = path
+        self.options = options
+        _ = try DatabaseFile.prepare(path: path)
+
+        let migrator = Schema.migrator(extra: options.extraMigrations)
+        var configuration = Configuration()
+        configuration.label = "palaver.SessionStore"
+        configuration.busyMode = .timeout(options.busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // The writer connection checks whose database this is before GRDB switches the
+            // file to WAL mode, which would write to it.
+            if !db.configuration.readonly { try Self.checkOwnership(db, migrator: migrator, path: path) }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw SessionStoreError.wrapping(error, path: path)
+        }
+        try Self.migrate(pool, migrator: migrator, target: options.migrationTarget ?? migrator.migrations.last!, path: path)
+        if options.recoversOnOpen && (options.migrationTarget == nil) {
+            recoveredOnOpen = try Self.recover(pool: pool, options: options, path: path)
+        } else {
+            recoveredOnOpen = []
+        }
+    }
+
+    /// Closes the database. Later calls throw `.closed`. Finish every ``Checkpointer`` first.
+    public func close() throws(SessionStoreError) {
+        do { try pool.close() } catch { throw SessionStoreError.wrapping(error, path: path) }
+    }
+
+    /// `$XDG_DATA_HOME/palaver/palaver.sqlite` when `XDG_DATA_HOME` is an absolute path, else
+    /// `$HOME/.local/share/palaver/palaver.sqlite`. Creates the `palaver` folder (and missing
+    /// parents) with mode 0700.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(SessionStoreError) -> String
+    {
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else {
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            base = (home as NSString).appendingPathComponent(".local/share")
+        }
+        let directory = (base as NSString).appendingPathComponent("palaver")
+        try DatabaseFile.createDirectory(directory)
+        return (directory as NSString).appendingPathComponent("palaver.sqlite")
+    }
+
+    // MARK: Access helpers
+
+    func read<T>(_ body: (Database) throws -> T) throws(SessionStoreError) -> T {
+        do { return try pool.read(body) } catch { throw SessionStoreError.wrapping(error, path: path) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(SessionStoreError) -> T {
+        do { return try pool.write(body) } catch { throw SessionStoreError.wrapping(error, path: path) }
+    }
+
+    var nowMilliseconds: Int64 { Timestamp.milliseconds(options.now()) }
+
+    // MARK: Opening
+
+    /// Refuses a database that is another program's or a newer palaver's, before anything is written.
+    static func checkOwnership(_ db: Database, migrator: DatabaseMigrator, path: String) throws {
+        let tables = try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+            """)
+        if tables.isEmpty { return }
+        guard tables.contains("grdb_migrations") else {
+            throw SessionStoreError(.foreignDatabase, path: path, reason: "this SQLite database belongs to another program (tables: \(tables.prefix(5).joined(separator: ", "))); palaver will not change it")
+        }
+        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        if !applied.isEmpty && !applied.contains(where: { $0.hasPrefix(Schema.migrationPrefix) }) {
+            throw SessionStoreError(.foreignDatabase, path: path, reason: "this SQLite database belongs to another program; palaver will not change it")
+        }
+        let known = Set(migrator.migrations)
+        let unknown = applied.filter { !known.contains($0) }
+        if !unknown.isEmpty {
+            throw SessionStoreError(.newerSchema, path: path, reason: "the database was written by a newer palaver (schema \(unknown.sorted().joined(separator: ", "))); update palaver to open it")
+        }
+    }
+
+    static func migrate(_ pool: DatabasePool, migrator: DatabaseMigrator, target: String, path: String) throws(SessionStoreError) {
+        // Two palavers starting at once may both try to migrate; the loser's migration fails
+        // ("table already exists") after the winner committed, so it looks again and retries.
+        var lastApplied: Set<String> = []
+        for attempt in 1...4 {
+            do {
+                lastApplied = try pool.writeWithoutTransaction { try migrator.appliedIdentifiers($0) }
+                try migrator.migrate(pool, upTo: target)
+                return
+            } catch {
+                let applied = (try? pool.writeWithoutTransaction { try migrator.appliedIdentifiers($0) }) ?? lastApplied
+                if attempt < 4 && applied != lastApplied { continue }
+                let failed = migrator.migrations.first { !applied.contains($0) } ?? target
+                let cause = SessionStoreError.wrapping(error, path: path)
+                if cause.code == .busy || cause.code == .readOnly || cause.code == .corrupt { throw cause }
+                throw SessionStoreError(.migrationFailed, path: path, reason: "updating the database schema failed at \(failed) and was rolled back; the previous schema is intact (\(cause.reason))")
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+import AnthropicAPI
+import Foundation
+import GRDB
+@testable import SessionStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway folder, removed (with everything in it) when the test ends.
+final class TemporaryDirectory: @unchecked Sendable {
+    let path: String
+
+    init() {
+        let base = FileManager.default.temporaryDirectory.path
+        path = (base as NSString).appendingPathComponent("palaver-store-tests-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o755])
+    }
+
+    deinit {
+        // Permission tests lock down the folder and files directly inside it; undo that first.
+        chmod(path, 0o755)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+            chmod(file(name), 0o755)
+        }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    /// The database path used by most tests.
+    var database: String { file("palaver.sqlite") }
+}
+
+/// A wall clock the test moves by hand.
+final class TestWallClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000.123)) { current = start }
+
+    var now: Date { lock.withLock { current } }
+    func advance(by seconds: TimeInterval) { lock.withLock { current += seconds } }
+    var function: @Sendable () -> Date { { [self] in self.now } }
+}
+
+/// A monotonic clock whose timers fire only when the test advances it.
+final class ManualCheckpointClock: CheckpointClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Duration = .zero
+    private var timers: [(due: Duration, order: Int, action: @Sendable () -> Void)] = []
+    private var order = 0
+
+    func now() -> Duration { lock.withLock { current } }
+
+    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) {
+        lock.withLock {
+            order += 1
+            timers.append((current + delay, order, action))
+        }
+    }
+
+    /// Moves time forward, firing each due timer at its own due time, in order.
+    func advance(by delta: Duration) {
+        let target = now() + delta
+        while true {
+            let next: (@Sendable () -> Void)? = lock.withLock {
+                guard let index = timers.indices.filter({ timers[$0].due <= target })
+                    .min(by: { (timers[$0].due, timers[$0].order) < (timers[$1].due, timers[$1].order) })
+                else { return nil }
+                let timer = timers.remove(at: index)
+                current = max(current, timer.due)
+                return timer.action
+            }
+            guard let next else { break }
+            next()
+        }
+        lock.withLock { current = target }
+    }
+
+    var pendingTimers: Int { lock.withLock { timers.count } }
+}
+
+extension SessionStore.Options {
+    static func testing(clock: TestWallClock? = nil) -> Self {
+        var options = Self()
+        if let clock { options.now = clock.function }
+        return options
+    }
+}
+
+/// Raw access to a database file, for checks the store's API does not offer.
+func withRawDatabase<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
+    let queue = try DatabaseQueue(path: path)
+    defer { try? queue.close() }
+    return try queue.writeWithoutTransaction(body)
+}
+
+/// Stored times have millisecond precision.
+func sameMillisecond(_ a: Date?, _ b: Date?) -> Bool {
+    guard let a, let b else { return a == nil && b == nil }
+    return abs(a.timeIntervalSince(b)) < 0.0005
+}
+
+func fileBytes(_ path: String) -> [UInt8] {
+    (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? []
+}
+
+func fileMode(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int) ?? -1
+}
+
+func expectStoreError(_ code: SessionStoreError.Code, _ body: () throws -> Void) -> SessionStoreError? {
+    do {
+        try body()
+        return nil
+    } catch let error as SessionStoreError {
+        return error.code == code ? error : nil
+    } catch {
+        return nil
+    }
+}
+
+/// Counts occurrences of `needle` in `haystack` (byte search).
+func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> Int {
+    guard !needle.isEmpty, haystack.count >= needle.count else { return 0 }
+    var count = 0
+    var i = 0
+    let first = needle[0]
+    while i <= haystack.count - needle.count {
+        if haystack[i] == first && Array(haystack[i..<i + needle.count]) == needle { count += 1 }
+        i += 1
+    }
+    return count
+}
+
+// MARK: Child processes
+
+/// Runs this test binary again as a child process that performs one `ChildRole`, so tests
+/// can use a second real process (concurrent writers, `kill -9`, an unprivileged user).
+enum ChildProcess {
+    static let roleVariable = "PALAVER_STORE_TEST_CHILD"
+
+    /// The test executable: `/proc/self/exe` on Linux.
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    static var isSupported: Bool {
+        #if os(Linux)
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// Starts the child; its stdout and stderr go to files in `directory`.
+    static func start(_ role: String, arguments: [String: String], in directory: TemporaryDirectory) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--testing-library", "swift-testing", "--filter", "childProcessEntryPoint"]
+        var environment = ProcessInfo.processInfo.environment
+        environment[roleVariable] = role
+        for (key, value) in arguments { environment["PALAVER_STORE_TEST_\(key)"] = value }
+        process.environment = environment
+        let id = UUID().uuidString.prefix(8)
+        _ = FileManager.default.createFile(atPath: directory.file("child-\(id).out"), contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: directory.file("child-\(id).out"))
+        process.standardError = FileHandle(forWritingAtPath: directory.file("child-\(id).out"))
+        try process.run()
+        return process
+    }
+
+    /// Runs the child to completion and returns what it reported (lines starting `RESULT `).
+    static func run(_ role: String, arguments: [String: String], in directory: TemporaryDirectory) throws -> (status: Int32, results: [String]) {
+        let resultFile = directory.file("result-\(UUID().uuidString)")
+        // Created here, writable by anyone: the child may have become `nobody`.
+        _ = FileManager.default.createFile(atPath: resultFile, contents: nil, attributes: [.posixPermissions: 0o666])
+        var arguments = arguments
+        arguments["RESULT_FILE"] = resultFile
+        let process = try start(role, arguments: arguments, in: directory)
+        process.waitUntilExit()
+        let text = (try? String(contentsOfFile: resultFile, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, text.split(separator: "\n").map(String.init))
+    }
+
+    /// Waits (up to `timeout` seconds) for a file a child writes when it reaches a point.
+    static func waitForFile(_ path: String, timeout: TimeInterval = 20) -> String? {
+        let deadline = Date() + timeout
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") { return text }
+            usleep(10_000)
+        }
+        return nil
+    }
+
+    /// Whether this machine lets a root test process drop to an unprivileged user, asked once.
+    static let canDropPrivileges: Bool = {
+        guard isSupported, getuid() == 0 else { return false }
+        let directory = TemporaryDirectory()
+        guard let outcome = try? run("probe-unprivileged", arguments: [:], in: directory) else { return false }
+        return outcome.results == ["RESULT uid=65534"]
+    }()
+
+    /// Permission tests need a user the file modes apply to: this process when it is not root,
+    /// a child that dropped to `nobody` when it is.
+    static var canTestPermissions: Bool { getuid() != 0 || canDropPrivileges }
+}
+
+/// What a child process does, chosen by `PALAVER_STORE_TEST_CHILD`; each writes its results as
+/// lines to `PALAVER_STORE_TEST_RESULT_FILE`.
+enum ChildRole {
+    static func argument(_ name: String) -> String {
+        ProcessInfo.processInfo.environment["PALAVER_STORE_TEST_\(name)"] ?? ""
+    }
+
+    static func report(_ lines: [String]) {
+        let text = lines.map { "RESULT \($0)\n" }.joined()
+        try? text.write(toFile: argument("RESULT_FILE"), atomically: false, encoding: .utf8)
+    }
+
+    static func run(_ role: String) throws {
+        switch role {
+        case "probe-unprivileged":
+            report(dropPrivileges() ? ["uid=\(getuid())"] : ["cannot drop privileges"])
+
+        case "open-unprivileged":
+            guard dropPrivileges() else { return report(["cannot drop privileges"]) }
+            report([openOutcome(argument("PATH"))])
+
+        case "writer":
+            // Appends COUNT user messages to conversation CONVERSATION, one transaction each.
+            let store = try SessionStore(path: argument("PATH"))
+            let conversation = ConversationID(Int64(argument("CONVERSATION"))!)
+            let count = Int(argument("COUNT"))!
+            let tag = argument("TAG")
+            for i in 0..<count {
+                try store.appendUserMessage(to: conversation, text: "\(tag) \(i)", status: .complete)
+            }
+            try store.close()
+            report(["wrote \(count)"])
+
+        case "streamer":
+            // Starts a reply, streams TEXT in pieces, makes sure it is checkpointed, says so,
+            // then keeps streaming slowly until it is killed.
+            let store = try SessionStore(path: argument("PATH"))
+            let conversation = ConversationID(Int64(argument("CONVERSATION"))!)
+            let reply = try store.beginAssistantMessage(in: conversation, model: "claude-test")
+            let checkpointer = try store.checkpointer(for: reply.id)
+            for word in argument("TEXT").split(separator: " ", omittingEmptySubsequences: false) {
+                checkpointer.appendText(word + " ")
+            }
+            try checkpointer.flush()
+            try "\(reply.id) \(getpid())\n".write(toFile: argument("READY_FILE"), atomically: true, encoding: .utf8)
+            while true {
+                usleep(50_000)
+                checkpointer.appendText("…")  // never flushed explicitly; the kill decides
+            }
+
+        default:
+            report(["unknown role \(role)"])
+        }
+    }
+
+    /// Becomes `nobody` (65534) for the rest of the process.
+    static func dropPrivileges() -> Bool {
+        #if os(Linux)
+        if getuid() != 0 { return true }
+        return setgroups(0, nil) == 0 && setgid(65534) == 0 && setuid(65534) == 0 && getuid() == 65534
+        #else
+        return false
+        #endif
+    }
+
+    /// `opened`, or `error <code> <description>` for a failed open.
+    static func openOutcome(_ path: String) -> String {
+        do {
+            let store = try SessionStore(path: path)
+            try store.close()
+            return "opened"
+        } catch {
+            return "error \(error.code) \(error.description)"
+        }
+    }
+}
