@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func serialisationRoundTrips() throws {
-        let value = JSONValue.object(["k": .string("line\nquote\" \u{1} é 🙂"), "n": .int(-5), "d": .double(0.25), "z": .null])
+        let value = JSONValue.object(["k": .string("line\nquote\" \u{1} é 🙂 \u{2028}\u{7F}\\ tab\t"), "n": .int(-5), "d": .double(0.25), "z": .null])
+        #expect(JSONValue.string("a\u{2028}b\u{7F}").serialized() == #""a\u2028b\u007f""#)
         #expect(try JSONValue.parse(value.serialized()) == value)
     }
 }

@@ -83,7 +83,8 @@ extension Usage {
 }
 
 extension ContentBlock {
-    init(json: JSONValue) {
+    /// Builds a block from its API JSON; unknown block types are kept whole as `.other`.
+    public init(json: JSONValue) {
         let type = json["type"]?.stringValue ?? ""
         switch type {
         case "text":
