@@ -97,7 +97,7 @@ public struct KeyHealthMachine: Sendable, Equatable {
             case .billing, .noCredit:
                 health = .noCredit(message: error.message)
             case .rateLimited:
-                health = .rateLimited(until: error.retryAfter.map { date.addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) })
+                health = .rateLimited(until: error.retryAfter.map { date.addingTimeInterval($0.inSeconds) })
             case .network, .timeout:
                 health = .offline(error.message)
             default:

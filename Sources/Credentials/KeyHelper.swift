@@ -54,7 +54,7 @@ public final class KeyHelper: @unchecked Sendable {
             return .failure(Failure(message: "api_key_helper could not be started: \(error.message)"))
         }
         if outcome.timedOut {
-            return .failure(Failure(message: "api_key_helper did not finish within \(Self.seconds(timeout)) seconds (command: \(command))"))
+            return .failure(Failure(message: "api_key_helper did not finish within \(timeout.spoken) (command: \(command))"))
         }
         guard outcome.status == 0 else {
             let detail = String(decoding: outcome.stderr.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -67,9 +67,5 @@ public final class KeyHelper: @unchecked Sendable {
         return .success(Run(output: output, elapsed: outcome.elapsed))
     }
 
-    static func seconds(_ d: Duration) -> String {
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)
-    }
 }
 

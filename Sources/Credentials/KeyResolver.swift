@@ -87,7 +87,7 @@ public struct KeyResolver: Sendable {
         if let helper {
             switch helper.current() {
             case .success(let run):
-                consider(run.output, source: .helper, absent: "", details: ["command: \(helper.command)", "ran in \(Self.milliseconds(run.elapsed)) ms"])
+                consider(run.output, source: .helper, absent: "", details: ["command: \(helper.command)", "ran in \(run.elapsed.inMilliseconds) ms"])
             case .failure(let failure):
                 sources.append(SourceReport(source: .helper, state: .failed(reason: failure.message, fix: "Fix the command in api_key_helper (config.toml), or remove it."),
                                             details: ["command: \(helper.command)"]))
@@ -134,7 +134,4 @@ public struct KeyResolver: Sendable {
         return formatter.string(from: date)
     }
 
-    static func milliseconds(_ d: Duration) -> Int {
-        Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
-    }
 }

@@ -202,14 +202,14 @@ import TestSupport
 
     @Test func stalledStreamTimesOut() async throws {
         try await FakeServerHarness.with { fake in
-            fake.server.state.enqueueFault(.stall(seconds: 10, afterEvents: 1))
+            fake.server.state.enqueueFault(.stall(seconds: 60, afterEvents: 1))
             let clock = ContinuousClock()
             let start = clock.now
             let result = await run(client(fake, maxRetries: 0, idleTimeout: .milliseconds(700)))
             let error = try #require(result.error)
             #expect(error.kind == .timeout)
             #expect(error.isInterrupted)
-            #expect(clock.now - start < .seconds(8))
+            #expect(clock.now - start < .seconds(30))  // far below the 60 s stall
         }
     }
 
@@ -232,11 +232,11 @@ import TestSupport
             task.cancel()
             _ = try? await task.value
             // The server sees the connection go away: the transfer was aborted, not left running.
-            while fake.server.state.activeResponses() > 0 && clock.now - cancelledAt < .seconds(5) {
+            while fake.server.state.activeResponses() > 0 && clock.now - cancelledAt < .seconds(15) {
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(fake.server.state.activeResponses() == 0)
-            #expect(clock.now - cancelledAt < .seconds(2))
+            #expect(clock.now - cancelledAt < .seconds(15))  // the whole reply would take 40 s
         }
     }
 

@@ -187,7 +187,7 @@ import Testing
         let clock = ContinuousClock()
         let started = clock.now
         let error = await task.value
-        #expect(clock.now - started < .seconds(5))
+        #expect(clock.now - started < .seconds(15))  // far below the 30 s retry wait
         #expect((error as? APIError)?.kind == .cancelled || error == nil)
         #expect(transport.requestCount == 1)
     }

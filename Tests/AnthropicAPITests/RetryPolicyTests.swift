@@ -49,3 +49,14 @@ import Testing
         #expect(RetryPolicy().delay(beforeRetry: 0, after: failure(kind)) != nil)
     }
 }
+
+@Suite struct DurationUnitsTests {
+    @Test func spokenDurations() {
+        #expect(Duration.milliseconds(250).spoken == "250 ms")
+        #expect(Duration.milliseconds(1500).spoken == "1.5 s")
+        #expect(Duration.seconds(12).spoken == "12 s")
+        #expect(Duration.seconds(120).spoken == "2 min")
+        #expect(Duration.milliseconds(1234).inMilliseconds == 1234)
+        #expect(Duration.milliseconds(1500).inSeconds == 1.5)
+    }
+}

@@ -126,7 +126,7 @@ import Glibc
         let start = clock.now
         guard case .failure(let failure) = helper.current() else { Issue.record("no timeout"); return }
         #expect(failure.message.contains("did not finish"))
-        #expect(clock.now - start < .seconds(5))
+        #expect(clock.now - start < .seconds(15))  // far below the 30 s the command would take
     }
 
     @Test func emptyOutputAndMissingCommandFail() {

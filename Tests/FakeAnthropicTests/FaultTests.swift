@@ -195,7 +195,7 @@ struct FaultTests {
         let started = clock.now
         await fake.stop()
         let took = started.duration(to: clock.now)
-        #expect(took < .seconds(2), "stop() took \(took)")
+        #expect(took < .seconds(10), "stop() took \(took)")  // the stall lasts 30 s
         let r = try await client.value
         #expect(r.status == 200)
         #expect(!r.complete)

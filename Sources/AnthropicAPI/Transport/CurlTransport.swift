@@ -85,8 +85,8 @@ private final class CurlTransfer: @unchecked Sendable {
         ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
-        ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.milliseconds)
-        if let total = options.totalTimeout { ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, total.milliseconds) }
+        ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.inMilliseconds)
+        if let total = options.totalTimeout { ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, total.inMilliseconds) }
         ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
         if request.method == "GET" { ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
@@ -157,8 +157,8 @@ private final class CurlTransfer: @unchecked Sendable {
         }
         if idleTimedOut {
             curl_easy_cleanup(easy)
-            let seconds = options.idleTimeout.map { "\($0.seconds)" } ?? "?"
-            continuation.finish(throwing: APIError(kind: .timeout, message: "no data arrived for \(seconds) seconds"))
+            let idle = options.idleTimeout.map(\.spoken) ?? "too long"
+            continuation.finish(throwing: APIError(kind: .timeout, message: "no data arrived for \(idle)"))
             return
         }
         if outcome != CURLE_OK {
@@ -227,14 +227,3 @@ private func curlProgress(_ userdata: UnsafeMutableRawPointer?, _ dltotal: curl_
     return transfer.isCancelled ? 1 : 0
 }
 
-extension Duration {
-    var milliseconds: Int {
-        let (s, attos) = components
-        return Int(s) * 1000 + Int(attos / 1_000_000_000_000_000)
-    }
-
-    var seconds: Double {
-        let (s, attos) = components
-        return Double(s) + Double(attos) / 1e18
-    }
-}

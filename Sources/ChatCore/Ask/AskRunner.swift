@@ -228,7 +228,7 @@ public struct AskRunner: Sendable {
             for try await event in client.send(request, stream: options.stream) {
                 switch event {
                 case .retrying(let notice):
-                    output.err("palaver: \(notice.reason.kindSentenceForRetry); retrying in \(ErrorReport.format(notice.delay)) (attempt \(notice.attempt) of \(notice.maxAttempts)).\n")
+                    output.err("palaver: \(notice.reason.kindSentenceForRetry); retrying in \(notice.delay.spoken) (attempt \(notice.attempt) of \(notice.maxAttempts)).\n")
                 case .responseStarted(let requestID):
                     recorder?.replyStarted(model: request.model, requestID: requestID)
                 case .event(.contentBlockDelta(_, .text(let text))):

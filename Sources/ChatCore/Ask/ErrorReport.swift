@@ -56,7 +56,7 @@ public struct ErrorReport: Sendable {
             return "The key itself is fine: add credit or fix billing at https://console.anthropic.com/settings/billing, then try again."
         case .rateLimited:
             if let wait = error.retryAfter {
-                return "Wait \(Self.format(wait)) before trying again, or send fewer requests."
+                return "Wait \(wait.spoken) before trying again, or send fewer requests."
             }
             return "Wait a little before trying again, or send fewer requests."
         case .overloaded, .serviceUnavailable, .apiError, .serverTimeout:
@@ -85,12 +85,6 @@ public struct ErrorReport: Sendable {
         }
     }
 
-    static func format(_ d: Duration) -> String {
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        if s < 1 { return "\(Int((s * 1000).rounded())) ms" }
-        if s < 90 { return s == s.rounded() ? "\(Int(s)) s" : String(format: "%.1f s", s) }
-        return "\(Int((s / 60).rounded())) min"
-    }
 }
 
 extension APIError {
