@@ -27,14 +27,4 @@ public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .credentialsFile: return "the key in the credentials file"
         }
     }
-
-    /// A short word for the status bar.
-    public var shortName: String {
-        switch self {
-        case .session: return "entered"
-        case .environment: return "env"
-        case .helper: return "helper"
-        case .credentialsFile: return "file"
-        }
-    }
 }

@@ -219,7 +219,7 @@ public final class AnthropicClient: Sendable {
         }
         guard decoder.accumulator.isComplete else {
             throw AttemptFailure(error: APIError(kind: .truncated, httpStatus: head.status,
-                                                 message: "the stream ended without message_stop after \(received) bytes",
+                                                 message: "the stream ended without message_stop after \(received) bytes\(decoder.hasPendingInput ? ", in the middle of an event" : "")",
                                                  requestID: head.headers["request-id"]),
                                  partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
         }

@@ -56,11 +56,6 @@ public struct MessageAccumulator: Sendable {
         return m
     }
 
-    /// The text of all text blocks so far.
-    public var text: String {
-        blocks.reduce(into: "") { if $1.kind == .text { $0 += $1.text } }
-    }
-
     /// Applies one event. An `error` event throws the error it carries.
     public mutating func apply(_ event: StreamEvent) throws(APIError) {
         switch event {
