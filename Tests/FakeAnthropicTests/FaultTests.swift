@@ -138,13 +138,15 @@ struct FaultTests {
     @Test func stallMidStream() async throws {
         let fake = try await FakeServerHarness.start(reply: ReplyConfig(pingEvery: 1))
         defer { Task { await fake.stop() } }
-        fake.state.enqueueFault(.stall(seconds: 0.8, afterEvents: 1))
+        // Margins are wide: on a loaded machine the bytes before the stall can arrive late and
+        // bunched, which shortens the gap the client sees.
+        fake.state.enqueueFault(.stall(seconds: 2, afterEvents: 1))
         let r = try await postMessages(fake, json: messagesJSON(stream: true))
         #expect(r.status == 200)
         #expect(r.complete)  // continues normally afterwards
         #expect(textDeltas(parseSSE(r.text)).joined() == "Hello from fake-anthropic. You said: hello there")
-        #expect(r.longestGap >= 0.7, "no bytes (not even pings) during the stall: \(r.arrivals)")
-        #expect(r.longestGap < 3)
+        #expect(r.longestGap >= 1.0, "no bytes (not even pings) during the stall: \(r.arrivals)")
+        #expect(r.longestGap < 8)
     }
 
     @Test func stallBeforeFirstEventAndNonStreaming() async throws {

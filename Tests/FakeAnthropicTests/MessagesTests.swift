@@ -203,8 +203,7 @@ struct MessagesTests {
         #expect(textDeltas(events) == ["ab", "cd", "ef", "gh", "ij"])
         // 1 ping after message_start + one after deltas 2 and 4
         #expect(events.filter { $0.event == "ping" }.count == 3)
-        #expect(elapsed >= .milliseconds(230))  // 4 gaps of 60 ms
-        #expect(r.longestGap >= 0.045)
+        #expect(elapsed >= .milliseconds(230))  // 4 gaps of 60 ms (arrival gaps are not checked: load bunches them)
     }
 
     @Test func thinkingAndToolUseStream() async throws {
