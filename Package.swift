@@ -50,6 +50,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TerminalUI",
+            dependencies: ["CNCursesW"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tui-smoke",
+            dependencies: ["TerminalUI"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SessionStore",
             dependencies: ["AnthropicAPI", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
@@ -110,6 +120,11 @@ let package = Package(
         .testTarget(
             name: "SessionStoreTests",
             dependencies: ["SessionStore", "AnthropicAPI", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TerminalUITests",
+            dependencies: ["TerminalUI"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,6 +13,8 @@
 #define NCURSES_WIDECHAR 1
 #endif
 #include <locale.h>
+#include <langinfo.h>
+#include <stdio.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -48,5 +50,26 @@ static inline int cnc_put_cell(WINDOW *w, int y, int x, const wchar_t *chars, at
 static inline int cnc_move(WINDOW *w, int y, int x) { return wmove(w, y, x); }
 
 static inline int cnc_setlocale_all(void) { return setlocale(LC_ALL, "") != NULL; }
+
+/* Puts one cell with an extended colour pair: any pair number below COLOR_PAIRS (ncurses 6.1+). */
+static inline int cnc_put_cell_ext(WINDOW *w, int y, int x, const wchar_t *chars, attr_t attrs, int pair) {
+    cchar_t cell;
+    int ext = pair;
+    if (setcchar(&cell, chars, attrs, (short)(pair <= 0x7fff ? pair : 0), &ext) == ERR) return ERR;
+    return mvwadd_wch(w, y, x, &cell);
+}
+
+/* Starts curses on the process's stdout and stdin without exiting on failure (unlike initscr);
+   returns NULL when the terminal cannot be used. */
+static inline SCREEN *cnc_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+
+/* Columns libc gives a code point in the current locale (what ncurses itself assumes). */
+static inline int cnc_wcwidth(wchar_t c) { return wcwidth(c); }
+
+/* Sets only LC_CTYPE (for a UTF-8 fallback such as "C.UTF-8"); returns 1 on success. */
+static inline int cnc_setlocale_ctype(const char *name) { return setlocale(LC_CTYPE, name) != NULL; }
+
+/* The character set of the current locale, such as "UTF-8". */
+static inline const char *cnc_codeset(void) { return nl_langinfo(CODESET); }
 
 #endif
