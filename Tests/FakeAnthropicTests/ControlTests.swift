@@ -114,9 +114,9 @@ struct ControlTests {
 
     @Test func withHelperAlwaysStops() async throws {
         struct Boom: Error {}
-        var port = 0
+        var used: FakeServerHarness?
         let answer = try await FakeServerHarness.with(configure: { $0.pathPrefix = "/p" }) { fake in
-            port = fake.port
+            used = fake
             #expect(fake.apiBaseURL == "http://127.0.0.1:\(fake.port)/p")
             let r = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/p/v1/models",
                                                 key: FakeServerHarness.defaultKey)
@@ -124,20 +124,14 @@ struct ControlTests {
             return 42
         }
         #expect(answer == 42)
-        let stoppedPort = port
-        await #expect(throws: (any Error).self) {
-            _ = try await RawHTTPClient.api(port: stoppedPort, method: "GET", path: "/v1/models", key: nil, timeout: 2)
-        }
+        try await expectStopped(try #require(used), method: "GET", path: "/p/v1/models")
         await #expect(throws: Boom.self) {
             try await FakeServerHarness.with { fake in
-                port = fake.port
+                used = fake
                 throw Boom()
             }
         }
-        let thrownPort = port
-        await #expect(throws: (any Error).self) {
-            _ = try await RawHTTPClient.api(port: thrownPort, method: "GET", path: "/v1/models", key: nil, timeout: 2)
-        }
+        try await expectStopped(try #require(used), method: "GET", path: "/v1/models")
     }
 
     @Test func bindFailureThrows() async throws {

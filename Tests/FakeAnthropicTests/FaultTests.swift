@@ -204,10 +204,7 @@ struct FaultTests {
         #expect(!r.timedOut)
         #expect(textDeltas(parseSSE(r.text)).count == 1)
         // stopped means stopped
-        await #expect(throws: (any Error).self) {
-            _ = try await RawHTTPClient.api(port: port, path: "/v1/messages", key: FakeServerHarness.defaultKey,
-                                            json: messagesJSON(), timeout: 2)
-        }
+        try await expectStopped(fake, path: "/v1/messages", json: messagesJSON())
     }
 
     @Test func faultPathsAndControlValidation() async throws {

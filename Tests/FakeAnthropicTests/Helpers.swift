@@ -75,3 +75,12 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) async -> Bool {
     }
     return condition()
 }
+
+/// The server no longer answers. Tests run in parallel, so another test's server may have
+/// taken the freed port: a reply is fine as long as the stopped server did not log it.
+func expectStopped(_ fake: FakeServerHarness, method: String = "POST", path: String, json: String? = nil) async throws {
+    let before = fake.state.requests().count
+    _ = try? await RawHTTPClient.api(port: fake.port, method: method, path: path, key: FakeServerHarness.defaultKey,
+                                     json: json, timeout: 2)
+    #expect(fake.state.requests().count == before)
+}
