@@ -60,16 +60,23 @@ struct Ask: AsyncParsableCommand {
     @Option(name: .long, help: "Continue the conversation with this id (see `palaver sessions list`).")
     var session: String?
 
+    @Flag(name: .long, help: "Send the last failed or interrupted prompt of the latest conversation (or of --session) again.")
+    var retry = false
+
     func validate() throws {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
         if let maxRetries, !(0...20).contains(maxRetries) { throw ValidationError("--max-retries must be from 0 to 20.") }
         if let idleTimeout, idleTimeout <= 0 { throw ValidationError("--idle-timeout must be above 0 seconds.") }
         if `continue` && session != nil { throw ValidationError("--continue and --session cannot be used together.") }
+        if retry && !prompt.isEmpty { throw ValidationError("--retry sends the stored prompt again; give no prompt with it.") }
+        if retry && noSave { throw ValidationError("--retry works on the stored conversation; it cannot be used with --no-save.") }
     }
 
     func run() async throws {
         let text: String
-        if prompt.isEmpty {
+        if retry {
+            text = ""
+        } else if prompt.isEmpty {
             guard isatty(STDIN_FILENO) == 0 else {
                 throw ValidationError("Give a prompt as arguments, or pipe one in on standard input.")
             }
@@ -92,8 +99,9 @@ struct Ask: AsyncParsableCommand {
         options.maxRetries = maxRetries
         options.idleTimeout = idleTimeout
         options.save = !noSave
-        options.continueLatest = `continue`
         options.sessionID = session
+        options.continueLatest = `continue` || (retry && session == nil)
+        options.retry = retry
 
         let runner = AskRunner(options: options, environment: ProcessInfo.processInfo.environment,
                                paths: Paths(), output: StandardOutput())

@@ -144,3 +144,42 @@ import Glibc
         }
     }
 }
+
+/// `palaver ask --retry`: a failed or interrupted prompt is sent again, in place.
+@Suite struct AskRetryTests {
+    static let model = "claude-sonnet-4-5-20250929"
+
+    @Test func retrySendsTheFailedPromptAgainWithTheSameHistory() async throws {
+        try await FakeServerHarness.with { fake in
+            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: FakeServerHarness.defaultKey)
+            defer { palaver.cleanUp() }
+            #expect(try await palaver.run(["ask", "--model", Self.model, "first"]).status == 0)
+            #expect(try await palaver.run(["ask", "--retry"]).status == 2)  // nothing failed yet
+
+            fake.state.enqueueFault(.status(500))
+            #expect(try await palaver.run(["ask", "-c", "--max-retries", "0", "second, lost?"]).status == 8)
+            let retried = try await palaver.run(["ask", "--retry"])
+            #expect(retried.status == 0, "\(retried.stderr)")
+            #expect(retried.stdout == "Hello from fake-anthropic. You said: second, lost?\n")
+            let sent = try #require(fake.state.requests().last?.jsonBody as? [String: Any])
+            let messages = try #require(sent["messages"] as? [[String: Any]])
+            #expect(messages.map { $0["content"] as? String } == ["first", "Hello from fake-anthropic. You said: first", "second, lost?"])
+
+            // An interrupted reply: the same prompt again, and the history skips the broken reply.
+            fake.state.setReply(ReplyConfig(text: "a long answer that will break", chunkChars: 4))
+            fake.state.enqueueFault(.drop(afterEvents: 2))
+            #expect(try await palaver.run(["ask", "-c", "third"]).status == 7)
+            fake.state.setReply(ReplyConfig())
+            #expect(try await palaver.run(["ask", "--session", "1", "--retry"]).status == 0)
+            #expect(try await palaver.run(["ask", "-c", "fourth"]).status == 0)
+            let last = try #require(fake.state.requests().last?.jsonBody as? [String: Any])
+            let roles = (last["messages"] as? [[String: Any]])?.map { $0["role"] as? String }
+            #expect(roles == ["user", "assistant", "user", "assistant", "user", "assistant", "user"])
+
+            let show = try await palaver.run(["sessions", "show", "1"])
+            #expect(show.stdout.components(separatedBy: "## You").count - 1 == 4)  // no duplicated prompts
+            #expect(show.stdout.contains("## Claude (interrupted)"))
+            #expect(!show.stdout.contains("(failed"))
+        }
+    }
+}

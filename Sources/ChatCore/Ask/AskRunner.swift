@@ -22,6 +22,8 @@ public struct AskOptions: Sendable {
     public var continueLatest = false
     /// Continue this conversation (`--session ID`).
     public var sessionID: String?
+    /// Send the conversation's failed or interrupted prompt again instead of a new one (`--retry`).
+    public var retry = false
 
     public init(prompt: String) {
         self.prompt = prompt
@@ -59,7 +61,7 @@ public struct AskRunner: Sendable {
 
     /// Runs to completion and returns the exit status; every failure has been reported on `err`.
     public func run() async -> PalaverExitCode {
-        guard !options.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard options.retry || !options.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             output.err("palaver: the prompt is empty. Give it as arguments (palaver ask \"question\") or on standard input.\n")
             return .usage
         }
@@ -78,47 +80,23 @@ public struct AskRunner: Sendable {
         }
         let config = setup.config
         let baseURL = setup.baseURL
-        let prompt = options.prompt
+        var prompt = options.prompt
         var client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport, sleeper: sleeper)
         let memory = ModelMemory(path: paths.modelCacheFile)
         var keyDescription = setup.keyDescription
 
         // The session store: required to continue a conversation, best effort otherwise.
-        var store: SessionStore?
-        var continuing: Conversation?
-        if options.save || options.continueLatest || options.sessionID != nil {
-            do {
-                store = try SessionStore(path: SessionStore.defaultPath(environment: environment))
-            } catch {
-                if options.continueLatest || options.sessionID != nil {
-                    output.err("palaver: the session store cannot be used: \(error)\n")
-                    return .usage
-                }
-                output.err("palaver: the session store cannot be used (\(error)); this exchange will not be saved.\n")
-            }
+        let context: ConversationContext
+        switch openConversation() {
+        case .success(let c): context = c
+        case .failure(let status): return status
         }
+        let store = context.store
+        let continuing = context.continuing
         defer { try? store?.close() }
-        var history: [InputMessage] = []
-        if let store, options.continueLatest || options.sessionID != nil {
-            do {
-                if let text = options.sessionID {
-                    guard let id = ConversationID(text), let found = try store.conversation(id) else {
-                        output.err("palaver: there is no conversation \"\(text)\"; `palaver sessions list` shows them.\n")
-                        return .usage
-                    }
-                    continuing = found
-                } else {
-                    guard let latest = try store.latestConversation() else {
-                        output.err("palaver: there is no conversation to continue yet; ask without --continue first.\n")
-                        return .usage
-                    }
-                    continuing = latest
-                }
-                history = try ConversationHistory.load(store, conversation: continuing!.id)
-            } catch {
-                output.err("palaver: the session store cannot be read: \(error)\n")
-                return .usage
-            }
+        if let retrying = context.retrying {
+            prompt = retrying.text
+            output.err("palaver: sending again: \(Self.title(for: prompt))\n")
         }
 
         // Model: --model › the continued conversation's › config › remembered › newest listed.
@@ -139,14 +117,19 @@ public struct AskRunner: Sendable {
 
         let system = options.system ?? continuing?.systemPrompt
         var request = MessageRequest(model: model, maxTokens: options.maxTokens ?? config.maxTokens ?? Self.defaultMaxTokens,
-                                     messages: history + [.user(prompt)], system: system)
+                                     messages: context.history + [InputMessage(role: "user", content: context.retrying?.content ?? [.text(prompt)])],
+                                     system: system)
         var recorder: AskRecorder?
         if let store, options.save || continuing != nil {
             let warn: @Sendable (String) -> Void = { [output] in output.err("palaver: \($0)\n") }
             do {
                 let conversation = try continuing ?? store.createConversation(title: Self.title(for: prompt), model: model, systemPrompt: system)
                 recorder = AskRecorder(store: store, conversation: conversation, warn: warn)
-                recorder?.recordPrompt(prompt)
+                if let retrying = context.retrying {
+                    recorder?.reuse(prompt: retrying.id)
+                } else {
+                    recorder?.recordPrompt(prompt)
+                }
             } catch {
                 warn("could not save this exchange to \(store.path): \(error)")
             }
@@ -202,6 +185,67 @@ public struct AskRunner: Sendable {
                 return report(error, keyDescription: keyDescription, baseURL: baseURL, model: model, keySource: setup.key.source)
             }
         }
+    }
+
+    /// The store and the conversation an `ask` works in.
+    struct ConversationContext {
+        var store: SessionStore?
+        var continuing: Conversation?
+        /// Complete exchanges before the prompt, sent as context.
+        var history: [InputMessage] = []
+        /// With `--retry`: the stored prompt to send again.
+        var retrying: StoredMessage?
+    }
+
+    /// Opens the store and finds the conversation to continue and, with `--retry`, the prompt to resend.
+    /// Failures are reported here; the result carries the exit status.
+    private func openConversation() -> Result<ConversationContext, PalaverExitCode> {
+        let needsStore = options.continueLatest || options.sessionID != nil || options.retry
+        var context = ConversationContext()
+        guard options.save || needsStore else { return .success(context) }
+        let store: SessionStore
+        do {
+            store = try SessionStore(path: SessionStore.defaultPath(environment: environment))
+        } catch {
+            if needsStore {
+                output.err("palaver: the session store cannot be used: \(error)\n")
+                return .failure(.usage)
+            }
+            output.err("palaver: the session store cannot be used (\(error)); this exchange will not be saved.\n")
+            return .success(context)
+        }
+        context.store = store
+        guard needsStore else { return .success(context) }
+        do {
+            if let text = options.sessionID {
+                guard let id = ConversationID(text), let found = try store.conversation(id) else {
+                    output.err("palaver: there is no conversation \"\(text)\"; `palaver sessions list` shows them.\n")
+                    return .failure(.usage)
+                }
+                context.continuing = found
+            } else {
+                guard let latest = try store.latestConversation() else {
+                    output.err("palaver: there is no conversation to continue yet; ask without --continue first.\n")
+                    return .failure(.usage)
+                }
+                context.continuing = latest
+            }
+            let id = context.continuing!.id
+            if options.retry {
+                guard let retrying = try ConversationHistory.promptToRetry(store, conversation: id) else {
+                    output.err("palaver: the last exchange of conversation \(id) is complete; there is nothing to send again.\n")
+                    return .failure(.usage)
+                }
+                context.retrying = retrying
+                context.history = try ConversationHistory.load(store, conversation: id, before: retrying.position)
+            } else {
+                context.history = try ConversationHistory.load(store, conversation: id)
+            }
+        } catch {
+            output.err("palaver: the session store cannot be read: \(error)\n")
+            return .failure(.usage)
+        }
+        return .success(context)
     }
 
     /// A conversation title from the first line of the prompt.

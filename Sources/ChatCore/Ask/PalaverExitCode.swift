@@ -32,3 +32,6 @@ public enum PalaverExitCode: Int32, Sendable {
         }
     }
 }
+
+/// Lets an exit status travel as the failure of a `Result`.
+extension PalaverExitCode: Error {}

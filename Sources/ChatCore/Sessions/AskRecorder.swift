@@ -26,6 +26,11 @@ final class AskRecorder: @unchecked Sendable {
         attempt { userMessage = try store.appendUserMessage(to: conversation.id, text: text).id }
     }
 
+    /// Sends a stored prompt again (`--retry`): its row is reused, not duplicated.
+    func reuse(prompt: MessageID) {
+        userMessage = prompt
+    }
+
     /// The server accepted the request: the reply row exists from now on (once, across retries).
     func replyStarted(model: String, requestID: String?) {
         self.requestID = requestID ?? self.requestID
@@ -81,27 +86,43 @@ final class AskRecorder: @unchecked Sendable {
 /// The conversation so far as API context: complete exchanges only, so roles alternate.
 /// Unanswered prompts and failed or interrupted replies are left out.
 enum ConversationHistory {
-    static func load(_ store: SessionStore, conversation: ConversationID) throws -> [InputMessage] {
+    /// The exchanges before `position` (all of them by default).
+    static func load(_ store: SessionStore, conversation: ConversationID, before position: Int = .max) throws -> [InputMessage] {
         var turns: [InputMessage] = []
         var waiting: StoredMessage?
         var after = -1
         while true {
             let page = try store.messages(in: conversation, after: after, limit: 500)
-            for message in page {
+            for message in page where message.position < position {
                 switch message.role {
                 case .user:
                     waiting = message
                 case .assistant:
+                    // A prompt sent again has an interrupted reply before its complete one.
                     if let user = waiting, message.status == .complete, !message.content.isEmpty {
                         turns.append(InputMessage(role: "user", content: user.content))
                         turns.append(InputMessage(role: "assistant", content: message.content))
+                        waiting = nil
                     }
-                    waiting = nil
                 }
             }
             guard let last = page.last, page.count == 500 else { break }
             after = last.position
         }
         return turns
+    }
+
+    /// The prompt to send again: the last message if it is an unanswered or failed prompt, or
+    /// the prompt a failed or interrupted last reply answered. `nil` when the last exchange is complete.
+    static func promptToRetry(_ store: SessionStore, conversation: ConversationID) throws -> StoredMessage? {
+        guard let last = try store.lastMessages(in: conversation, limit: 1).first else { return nil }
+        switch (last.role, last.status) {
+        case (.user, .failed), (.user, .pending):
+            return last
+        case (.assistant, .interrupted), (.assistant, .failed):
+            return try store.userMessage(answeredBy: last.id)
+        default:
+            return nil
+        }
     }
 }
