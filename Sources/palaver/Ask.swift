@@ -39,11 +39,7 @@ struct Ask: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the final message as JSON (the API's shape) instead of text.")
     var json = false
 
-    @Option(name: .long, help: "API base URL, with an optional path prefix (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com).")
-    var baseURL: String?
-
-    @Flag(name: .long, help: "Allow sending the key over plain http to a host that is not this machine.")
-    var insecureHTTP = false
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(name: .long, help: "Retries after a retryable failure (default 2).")
     var maxRetries: Int?
@@ -94,8 +90,8 @@ struct Ask: AsyncParsableCommand {
         options.maxTokens = maxTokens
         options.stream = !noStream
         options.json = json
-        options.baseURL = baseURL
-        options.insecureHTTP = insecureHTTP
+        options.baseURL = connection.baseURL
+        options.insecureHTTP = connection.insecureHTTP
         options.maxRetries = maxRetries
         options.idleTimeout = idleTimeout
         options.save = !noSave

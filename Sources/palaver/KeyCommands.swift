@@ -17,17 +17,10 @@ struct Doctor: AsyncParsableCommand {
     @Flag(name: .long, help: "Skip the live check with the API.")
     var noVerify = false
 
-    @Option(name: .long, help: "API base URL (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com).")
-    var baseURL: String?
-
-    @Flag(name: .long, help: "Allow sending the key over plain http to a host that is not this machine.")
-    var insecureHTTP = false
+    @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        var overrides = ClientSetup.Overrides()
-        overrides.baseURL = baseURL
-        overrides.insecureHTTP = insecureHTTP
-        let runner = DoctorRunner(overrides: overrides, verify: !noVerify, json: json,
+        let runner = DoctorRunner(overrides: connection.overrides, verify: !noVerify, json: json,
                                   environment: ProcessInfo.processInfo.environment, paths: Paths(), output: StandardOutput())
         let status = await runCancellableOnInterrupt { await runner.run() }
         throw ExitCode(status.rawValue)
@@ -41,18 +34,11 @@ struct Key: AsyncParsableCommand {
         subcommands: [Set.self, Status.self, Verify.self, Forget.self])
 
     struct Options: ParsableArguments {
-        @Option(name: .long, help: "API base URL (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com).")
-        var baseURL: String?
-
-        @Flag(name: .long, help: "Allow sending the key over plain http to a host that is not this machine.")
-        var insecureHTTP = false
+        @OptionGroup var connection: ConnectionOptions
 
         func runner() -> KeyCommandRunner {
-            var overrides = ClientSetup.Overrides()
-            overrides.baseURL = baseURL
-            overrides.insecureHTTP = insecureHTTP
-            return KeyCommandRunner(overrides: overrides, environment: ProcessInfo.processInfo.environment, paths: Paths(),
-                                    output: StandardOutput())
+            KeyCommandRunner(overrides: connection.overrides, environment: ProcessInfo.processInfo.environment, paths: Paths(),
+                             output: StandardOutput())
         }
     }
 

@@ -7,14 +7,10 @@ import Foundation
 struct Models: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the models the API offers, newest first.")
 
-    @Option(name: .long, help: "API base URL (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com).")
-    var baseURL: String?
-
-    @Flag(name: .long, help: "Allow sending the key over plain http to a host that is not this machine.")
-    var insecureHTTP = false
+    @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let runner = ModelsRunner(baseURL: baseURL, insecureHTTP: insecureHTTP,
+        let runner = ModelsRunner(overrides: connection.overrides,
                                   environment: ProcessInfo.processInfo.environment, paths: Paths(), output: StandardOutput())
         let status = await runCancellableOnInterrupt { await runner.run() }
         throw ExitCode(status.rawValue)

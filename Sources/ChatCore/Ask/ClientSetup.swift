@@ -35,7 +35,7 @@ public struct ClientSetup: Sendable {
         do {
             config = try Config.load(path: paths.configFile)
         } catch {
-            return .failure(Failure(message: "the config file cannot be used: \(error). Fix or remove it.", status: .usage))
+            return .failure(Failure(message: error.unusableSentence, status: .usage))
         }
         for unknown in config.unknownKeys {
             notice("\(paths.configFile): unknown setting \"\(unknown)\" is ignored (check its spelling).")

@@ -8,11 +8,8 @@ public struct ModelsRunner: Sendable {
     public var output: any AskOutput
     public var transport: any HTTPTransport
 
-    public init(baseURL: String?, insecureHTTP: Bool, environment: [String: String], paths: Paths,
+    public init(overrides: ClientSetup.Overrides, environment: [String: String], paths: Paths,
                 output: any AskOutput, transport: any HTTPTransport = CurlTransport()) {
-        var overrides = ClientSetup.Overrides()
-        overrides.baseURL = baseURL
-        overrides.insecureHTTP = insecureHTTP
         self.overrides = overrides
         self.environment = environment
         self.paths = paths

@@ -104,4 +104,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
     }
+
+    /// The sentence every command prints when it cannot use the config file.
+    public var unusableSentence: String { "the config file cannot be used: \(description). Fix or remove it." }
 }

@@ -19,24 +19,32 @@ public struct KeyCommandRunner: Sendable {
         self.transport = transport
     }
 
-    private func loadConfig() -> Result<Config, ConfigError> {
-        Result { () throws(ConfigError) in try Config.load(path: paths.configFile) }
+    /// The config, or `nil` after telling the user why it cannot be used.
+    private func loadConfig() -> Config? {
+        do {
+            return try Config.load(path: paths.configFile)
+        } catch {
+            output.err("palaver: \(error.unusableSentence)\n")
+            return nil
+        }
     }
 
-    private func configuration(_ config: Config, credential: Credential?) -> (ClientConfiguration, String) {
+    /// Client settings for `credential` and the base URL, or `nil` after reporting a refused base URL.
+    private func checkedConfiguration(_ config: Config, credential: Credential) -> (ClientConfiguration, String)? {
         let (baseURL, _) = ClientSetup.baseURL(overrides: overrides, environment: environment, config: config)
-        return (ClientSetup.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL, credential: credential), baseURL)
+        let configuration = ClientSetup.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL, credential: credential)
+        do {
+            try configuration.checkTransportSecurity()
+        } catch {
+            output.err("palaver: \(ErrorReport(error: error, keyDescription: nil, baseURL: baseURL).text)\n")
+            return nil
+        }
+        return (configuration, baseURL)
     }
 
     /// Checks `secret`, verifies it unless `verify` is false, and saves it to the credentials file.
     public func set(secret: String, verify: Bool) async -> PalaverExitCode {
-        let config: Config
-        switch loadConfig() {
-        case .success(let c): config = c
-        case .failure(let e):
-            output.err("palaver: the config file cannot be used: \(e). Fix or remove it.\n")
-            return .usage
-        }
+        guard let config = loadConfig() else { return .usage }
         let inspection = KeyDiagnosis.inspect(secret, source: .session)
         guard let key = inspection.key else {
             let problem = inspection.fatal!
@@ -49,13 +57,7 @@ public struct KeyCommandRunner: Sendable {
         let credential = Credential(secret: key, scheme: inspection.scheme)
         let keys = KeySetup(config: config, paths: paths, environment: environment)
         if verify {
-            let (clientConfiguration, baseURL) = configuration(config, credential: credential)
-            do {
-                try clientConfiguration.checkTransportSecurity()
-            } catch {
-                output.err("palaver: \(ErrorReport(error: error, keyDescription: nil, baseURL: baseURL).text)\n")
-                return .usage
-            }
+            guard case let (clientConfiguration, baseURL)? = checkedConfiguration(config, credential: credential) else { return .usage }
             let outcome = await KeyVerifier(configuration: clientConfiguration, transport: transport).verify(credential)
             if let error = outcome.error {
                 if error.kind == .authentication { keys.memory.rememberRejected(key) }
@@ -82,7 +84,7 @@ public struct KeyCommandRunner: Sendable {
 
     /// Prints health (without a network check), source and masked key.
     public func status() -> PalaverExitCode {
-        let config = (try? loadConfig().get()) ?? Config()
+        let config = (try? Config.load(path: paths.configFile)) ?? Config()
         let resolution = KeySetup(config: config, paths: paths, environment: environment).resolver.resolve()
         resolution.notices.forEach { output.err("palaver: \($0)\n") }
         if let key = resolution.key {
@@ -97,13 +99,7 @@ public struct KeyCommandRunner: Sendable {
 
     /// Checks the effective key with the API (`GET /v1/models`, no tokens spent).
     public func verify() async -> PalaverExitCode {
-        let config: Config
-        switch loadConfig() {
-        case .success(let c): config = c
-        case .failure(let e):
-            output.err("palaver: the config file cannot be used: \(e). Fix or remove it.\n")
-            return .usage
-        }
+        guard let config = loadConfig() else { return .usage }
         let keys = KeySetup(config: config, paths: paths, environment: environment)
         let resolution = keys.resolver.resolve()
         resolution.notices.forEach { output.err("palaver: \($0)\n") }
@@ -112,13 +108,7 @@ public struct KeyCommandRunner: Sendable {
             output.err("palaver: \(KeySetup.problem(in: resolution))\n")
             return .noUsableKey
         }
-        let (clientConfiguration, baseURL) = configuration(config, credential: key.credential)
-        do {
-            try clientConfiguration.checkTransportSecurity()
-        } catch {
-            output.err("palaver: \(ErrorReport(error: error, keyDescription: nil, baseURL: baseURL).text)\n")
-            return .usage
-        }
+        guard case let (clientConfiguration, baseURL)? = checkedConfiguration(config, credential: key.credential) else { return .usage }
         var machine = KeyHealthMachine(health: resolution.health)
         machine.handle(.checkStarted)
         let outcome = await KeyVerifier(configuration: clientConfiguration, transport: transport).verify(key.credential)
