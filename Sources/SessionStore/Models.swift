@@ -1,8 +1,9 @@
 import AnthropicAPI
 import Foundation
 
-/// The identifier of a stored conversation (its SQLite row id; never reused after a delete).
-public struct ConversationID: Hashable, Sendable, Comparable, LosslessStringConvertible {
+/// The identifier of a stored row (its SQLite row id; never reused after a delete). The tag
+/// keeps conversation and message ids apart in the type system.
+public struct RowID<Tag>: Hashable, Sendable, Comparable, LosslessStringConvertible {
     public let rawValue: Int64
     public init(_ rawValue: Int64) { self.rawValue = rawValue }
     /// Parses the decimal form the CLI prints (`palaver sessions show 42`).
@@ -14,17 +15,13 @@ public struct ConversationID: Hashable, Sendable, Comparable, LosslessStringConv
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// The identifier of a stored message (its SQLite row id; never reused after a delete).
-public struct MessageID: Hashable, Sendable, Comparable, LosslessStringConvertible {
-    public let rawValue: Int64
-    public init(_ rawValue: Int64) { self.rawValue = rawValue }
-    public init?(_ description: String) {
-        guard let value = Int64(description.trimmingCharacters(in: .whitespaces)), value > 0 else { return nil }
-        rawValue = value
-    }
-    public var description: String { String(rawValue) }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-}
+public enum ConversationRow {}
+public enum MessageRow {}
+
+/// The identifier of a stored conversation.
+public typealias ConversationID = RowID<ConversationRow>
+/// The identifier of a stored message.
+public typealias MessageID = RowID<MessageRow>
 
 /// A conversation's header: what the sidebar and `sessions list` show.
 public struct Conversation: Sendable, Equatable, Identifiable {
