@@ -51,10 +51,15 @@ public struct KeyResolver: Sendable {
         /// The first present source when its key cannot be used (so nothing is sent).
         public var blocked: ResolvedKey?
         public var sources: [SourceReport]
-        /// Things the user should read: trimmed keys, the stale-variable trap.
-        public var notices: [String]
+        /// What the user should read about automatic fixes (trimmed keys) of the effective source.
+        public var fixNotices: [String] = []
+        /// Set when the stale-variable trap switched to the saved key: says so plainly.
+        public var staleVariableNotice: String?
         /// The starting health: missing, malformed or unverified.
         public var health: KeyHealth
+
+        /// Everything the user should read, in order.
+        public var notices: [String] { fixNotices + (staleVariableNotice.map { [$0] } ?? []) }
     }
 
     public func resolve() -> Resolution {
@@ -104,27 +109,24 @@ public struct KeyResolver: Sendable {
             sources.append(SourceReport(source: .credentialsFile(file.path), state: .failed(reason: "\(file.path) is not used: \(reason)", fix: fix)))
         }
 
-        var notices: [String] = []
         guard let first = candidates.first?.0 else {
-            return Resolution(key: nil, blocked: nil, sources: sources, notices: notices, health: .missing)
+            return Resolution(key: nil, blocked: nil, sources: sources, health: .missing)
         }
-        for problem in first.inspection.problems where problem.severity == .fixed {
-            notices.append("\(problem.message) \(problem.fix)")
-        }
+        let fixNotices = first.inspection.problems.filter { $0.severity == .fixed }.map { "\($0.message) \($0.fix)" }
 
         // The stale-variable trap: a variable still holding a rejected key hides a newer saved key.
         if case .environment(let name) = first.source, let key = first.inspection.key, let rejected = memory.rejectedAt(key),
            let saved = candidates.first(where: { if case .credentialsFile = $0.0.source { return true } else { return false } })?.0,
            let savedKey = saved.inspection.key, savedKey != key, memory.rejectedAt(savedKey) == nil {
-            notices.append("\(name) holds \(first.credential.masked), which the API rejected on \(Self.format(rejected)); using the saved key \(saved.credential.masked) from the credentials file instead. Unset or update \(name) to silence this notice.")
-            return Resolution(key: saved, blocked: nil, sources: sources, notices: notices, health: .unverified)
+            let notice = "\(name) holds \(first.credential.masked), which the API rejected on \(Self.format(rejected)); using the saved key \(saved.credential.masked) from the credentials file instead. Unset or update \(name) to silence this notice."
+            return Resolution(key: saved, blocked: nil, sources: sources, fixNotices: fixNotices, staleVariableNotice: notice, health: .unverified)
         }
 
         guard first.inspection.isUsable else {
-            return Resolution(key: nil, blocked: first, sources: sources, notices: notices,
+            return Resolution(key: nil, blocked: first, sources: sources, fixNotices: fixNotices,
                               health: .malformed(first.inspection.fatal?.message ?? "the key cannot be used"))
         }
-        return Resolution(key: first, blocked: nil, sources: sources, notices: notices, health: .unverified)
+        return Resolution(key: first, blocked: nil, sources: sources, fixNotices: fixNotices, health: .unverified)
     }
 
     static func format(_ date: Date) -> String {

@@ -79,12 +79,8 @@ public struct DoctorRunner: Sendable {
         let keys = KeySetup(config: config, paths: paths, environment: environment)
         let resolution = keys.resolver.resolve()
         report.sources = resolution.sources
-        // Trimming notices repeat a source's own problem (listed below); the stale-variable notice does not.
-        let sourceProblems = resolution.sources.flatMap { source -> [String] in
-            if case .present(let inspection, _) = source.state { return inspection.problems.map { "\($0.message) \($0.fix)" } }
-            return []
-        }
-        for notice in resolution.notices where !sourceProblems.contains(notice) {
+        // Fix notices repeat a source's own problem (listed below); the stale-variable notice does not.
+        if let notice = resolution.staleVariableNotice {
             report.findings.append(Finding(topic: "key", level: .warning, detail: notice, fix: nil))
         }
         for source in resolution.sources {
@@ -107,7 +103,7 @@ public struct DoctorRunner: Sendable {
         report.effective = resolution.key
         report.health = resolution.health
         if let key = resolution.key {
-            if resolution.notices.contains(where: { $0.contains("rejected on") && $0.contains("instead") }) {
+            if resolution.staleVariableNotice != nil {
                 report.effectiveReason = "the variable holds a key the API rejected before, so the saved key is used instead"
             } else {
                 report.effectiveReason = "\(key.source) is the highest-precedence source that holds a key"
