@@ -86,28 +86,35 @@ final class AskRecorder: @unchecked Sendable {
 /// The conversation so far as API context: complete exchanges only, so roles alternate.
 /// Unanswered prompts and failed or interrupted replies are left out.
 enum ConversationHistory {
+    /// Calls `body` with every message of the conversation in order, a window of 500 at a time.
+    static func forEachMessage(_ store: SessionStore, in conversation: ConversationID,
+                               _ body: (StoredMessage) throws -> Void) throws {
+        var after = -1
+        while true {
+            let page = try store.messages(in: conversation, after: after, limit: 500)
+            try page.forEach(body)
+            guard let last = page.last, page.count == 500 else { return }
+            after = last.position
+        }
+    }
+
     /// The exchanges before `position` (all of them by default).
     static func load(_ store: SessionStore, conversation: ConversationID, before position: Int = .max) throws -> [InputMessage] {
         var turns: [InputMessage] = []
         var waiting: StoredMessage?
-        var after = -1
-        while true {
-            let page = try store.messages(in: conversation, after: after, limit: 500)
-            for message in page where message.position < position {
-                switch message.role {
-                case .user:
-                    waiting = message
-                case .assistant:
-                    // A prompt sent again has an interrupted reply before its complete one.
-                    if let user = waiting, message.status == .complete, !message.content.isEmpty {
-                        turns.append(InputMessage(role: "user", content: user.content))
-                        turns.append(InputMessage(role: "assistant", content: message.content))
-                        waiting = nil
-                    }
+        try forEachMessage(store, in: conversation) { message in
+            guard message.position < position else { return }
+            switch message.role {
+            case .user:
+                waiting = message
+            case .assistant:
+                // A prompt sent again has an interrupted reply before its complete one.
+                if let user = waiting, message.status == .complete, !message.content.isEmpty {
+                    turns.append(InputMessage(role: "user", content: user.content))
+                    turns.append(InputMessage(role: "assistant", content: message.content))
+                    waiting = nil
                 }
             }
-            guard let last = page.last, page.count == 500 else { break }
-            after = last.position
         }
         return turns
     }

@@ -93,31 +93,23 @@ public struct SessionsRunner: Sendable {
 
     private func show(_ store: SessionStore, _ c: Conversation, last: Int?) throws {
         output.out("# \(clean(c.title))\nconversation \(c.id) · \(c.model)\(c.systemPrompt.map { " · system: \(clean($0))" } ?? "")\n")
-        let messages: [StoredMessage]
         if let last {
-            messages = try store.lastMessages(in: c.id, limit: last)
+            try store.lastMessages(in: c.id, limit: last).forEach(printMessage)
         } else {
-            var all: [StoredMessage] = []
-            var after = -1
-            while true {
-                let page = try store.messages(in: c.id, after: after, limit: 500)
-                all += page
-                guard let tail = page.last, page.count == 500 else { break }
-                after = tail.position
-            }
-            messages = all
+            try ConversationHistory.forEachMessage(store, in: c.id, printMessage)
         }
-        for m in messages {
-            var heading = "\n## \(m.role == .user ? "You" : "Claude")"
-            switch m.status {
-            case .interrupted: heading += " (interrupted)"
-            case .failed: heading += " (failed\(m.errorSummary.map { ": \($0)" } ?? ""))"
-            case .streaming: heading += " (still streaming)"
-            case .pending: heading += " (not answered)"
-            case .complete: break
-            }
-            output.out(clean(heading) + "\n" + clean(m.text) + "\n")
+    }
+
+    private func printMessage(_ m: StoredMessage) {
+        var heading = "\n## \(m.role == .user ? "You" : "Claude")"
+        switch m.status {
+        case .interrupted: heading += " (interrupted)"
+        case .failed: heading += " (failed\(m.errorSummary.map { ": \($0)" } ?? ""))"
+        case .streaming: heading += " (still streaming)"
+        case .pending: heading += " (not answered)"
+        case .complete: break
         }
+        output.out(clean(heading) + "\n" + clean(m.text) + "\n")
     }
 
     private func search(_ store: SessionStore, _ text: String, limit: Int) throws {
