@@ -76,6 +76,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ChatUI",
+            dependencies: ["ChatCore", "TerminalUI", "SessionStore", "AnthropicAPI", "Credentials"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FakeAnthropic",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -95,7 +100,9 @@ let package = Package(
             dependencies: [
                 "AnthropicAPI",
                 "ChatCore",
+                "ChatUI",
                 "SessionStore",
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -124,12 +131,17 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminalUITests",
-            dependencies: ["TerminalUI"],
+            dependencies: ["TerminalUI", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChatCoreTests",
             dependencies: ["ChatCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatUITests",
+            dependencies: ["ChatUI", "ChatCore", "TerminalUI", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -33,6 +33,15 @@ public struct Conversation: Sendable, Equatable, Identifiable {
     public var createdAt: Date
     /// Bumped by every message appended or finished, and by renames and setting changes.
     public var updatedAt: Date
+
+    public init(id: ConversationID, title: String, model: String, systemPrompt: String? = nil, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.title = title
+        self.model = model
+        self.systemPrompt = systemPrompt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// Who wrote a message.
@@ -82,6 +91,25 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
     public var updatedAt: Date
     /// The writer of a `streaming` row (kept on rows recovered as `interrupted`); `nil` otherwise.
     public var owner: StreamOwner?
+
+    public init(id: MessageID, conversationID: ConversationID, position: Int, role: MessageRole, content: [ContentBlock],
+                status: MessageStatus, model: String? = nil, requestID: String? = nil, usage: Usage? = nil,
+                stopReason: String? = nil, errorSummary: String? = nil, createdAt: Date, updatedAt: Date, owner: StreamOwner? = nil) {
+        self.id = id
+        self.conversationID = conversationID
+        self.position = position
+        self.role = role
+        self.content = content
+        self.status = status
+        self.model = model
+        self.requestID = requestID
+        self.usage = usage
+        self.stopReason = stopReason
+        self.errorSummary = errorSummary
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.owner = owner
+    }
 
     /// The text of every text block, blocks separated by a blank line.
     public var text: String { ContentCoding.plainText(of: content) }

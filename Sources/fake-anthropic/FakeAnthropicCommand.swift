@@ -45,6 +45,9 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Characters per streamed delta.")
     var chunkChars: Int = 8
 
+    @Flag(name: .long, help: "Stop when the process that started this one ends (for palaver --demo).")
+    var exitWithParent = false
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
@@ -116,6 +119,13 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("fake-anthropic: API base URL \(server.apiBaseURL); keys: [\(masked)]\n".utf8))
         }
 
+        if exitWithParent {
+            let parent = getppid()
+            Task.detached {
+                while getppid() == parent { try? await Task.sleep(for: .milliseconds(500)) }
+                stopSignal.fire()
+            }
+        }
         await stopSignal.wait()
         await server.stop()
 

@@ -80,6 +80,13 @@ public struct RetryNotice: Sendable {
     public var delay: Duration
     /// The failure that caused the retry.
     public var reason: APIError
+
+    public init(attempt: Int, maxAttempts: Int, delay: Duration, reason: APIError) {
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.delay = delay
+        self.reason = reason
+    }
 }
 
 /// Waits; injectable so tests control time.

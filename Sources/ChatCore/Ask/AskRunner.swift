@@ -249,11 +249,7 @@ public struct AskRunner: Sendable {
     }
 
     /// A conversation title from the first line of the prompt.
-    static func title(for prompt: String) -> String {
-        let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? prompt
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return trimmed.count > 60 ? String(trimmed.prefix(59)) + "…" : trimmed
-    }
+    static func title(for prompt: String) -> String { ChatState.title(for: prompt) }
 
     private func lookUpNewestModel(client: AnthropicClient, memory: ModelMemory, baseURL: String) async throws(APIError) -> String {
         guard let newest = try await client.newestModel() else {

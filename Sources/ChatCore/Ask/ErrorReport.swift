@@ -89,7 +89,7 @@ public struct ErrorReport: Sendable {
 
 extension APIError {
     /// The start of the sentence: what happened, without the facts.
-    var kindSentence: String {
+    public var kindSentence: String {
         if isInterrupted { return "The reply was interrupted: " + String(description.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces).lowercasedFirst }
         return String(description.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
     }

@@ -19,6 +19,8 @@ public struct Config: Sendable, Equatable {
     public var apiKeyHelperTTL: Double?
     /// Seconds the helper may take (default 10).
     public var apiKeyHelperTimeout: Double?
+    /// The colour theme of the full-screen chat (a file stem in the themes folders).
+    public var theme: String?
 
     /// Settings in the file that palaver does not know (typos, or from a newer version); ignored.
     public var unknownKeys: [String] = []
@@ -74,6 +76,7 @@ public struct Config: Sendable, Equatable {
         }
         config.baseURL = try string("base_url")
         config.model = try string("model")
+        config.theme = try string("theme")
         config.anthropicVersion = try string("anthropic_version")
         config.maxTokens = try int("max_tokens", range: 1...1_000_000)
         config.maxRetries = try int("max_retries", range: 0...20)

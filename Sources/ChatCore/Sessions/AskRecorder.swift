@@ -9,7 +9,7 @@ final class AskRecorder: @unchecked Sendable {
     let store: SessionStore
     let conversation: Conversation
     private let warn: @Sendable (String) -> Void
-    private var userMessage: MessageID?
+    private(set) var userMessage: MessageID?
     private var reply: MessageID?
     private var checkpointer: Checkpointer?
     private var requestID: String?

@@ -1,0 +1,100 @@
+import AnthropicAPI
+import Credentials
+import Foundation
+import SessionStore
+
+/// Everything that can change the chat: what the user asked for and what the runtime reports
+/// back. ``ChatState/update(_:)`` turns each into new state plus ``ChatEffect``s.
+public enum ChatAction: Sendable {
+    // MARK: The user
+    /// Send this prompt in the open conversation (a new one is created on first send).
+    case send(String)
+    /// Stop the reply that is streaming; its text so far stays, marked interrupted.
+    case cancel
+    /// Send the last prompt again: in place when it failed or was interrupted.
+    case retryLast
+    /// Start a new, empty conversation (created in the store on first send).
+    case newConversation
+    case open(ConversationID)
+    case rename(ConversationID, String)
+    case delete(ConversationID)
+    /// The model for the open conversation (and for new ones).
+    case setModel(String)
+    /// The system prompt of the open conversation (`nil` or empty removes it).
+    case setSystemPrompt(String?)
+    /// Load more earlier messages of the open conversation.
+    case loadEarlier
+
+    // MARK: The runtime
+    case conversationsLoaded([Conversation], total: Int)
+    /// A conversation was opened: its last messages, how many earlier ones were not loaded, its draft.
+    case conversationOpened(Conversation, messages: [StoredMessage], earlier: Int, draft: String?)
+    case earlierLoaded(ConversationID, messages: [StoredMessage], earlier: Int)
+    /// The store created the conversation a first prompt was sent in.
+    case conversationCreated(Conversation, turn: Int)
+    /// The prompt of a turn was stored (before the request was sent).
+    case promptStored(turn: Int, MessageID)
+    case turn(Int, TurnEvent)
+    case modelsLoaded([ModelInfo])
+    case modelsFailed(APIError)
+    case keyChecked(KeyVerifier.Outcome)
+    /// The store failed; the text says what and that the chat goes on unsaved.
+    case storeFailed(String)
+    /// Time passed: countdowns, rates and notices move on.
+    case tick(Date)
+}
+
+/// The progress of one request, as reported by the runtime.
+public enum TurnEvent: Sendable {
+    /// The client waits before trying again.
+    case retrying(RetryNotice)
+    /// The server accepted the request.
+    case started(requestID: String?)
+    case text(String)
+    case usage(Usage)
+    case completed(Message)
+    case failed(APIError)
+}
+
+/// Work for the runtime: I/O that must not run in the update function.
+public enum ChatEffect: Sendable {
+    case loadConversations
+    case openConversation(ConversationID, saveDraftOf: DraftSave?)
+    case loadEarlier(ConversationID, before: Int)
+    case send(TurnRequest)
+    case cancelTurn(Int)
+    case rename(ConversationID, String)
+    case delete(ConversationID)
+    case setModel(ConversationID, String)
+    case setSystemPrompt(ConversationID, String?)
+    case saveDraft(DraftSave)
+    case loadModels
+    case verifyKey
+}
+
+/// A draft to store: for a conversation, or (`nil`) for the new one not yet created.
+public struct DraftSave: Sendable, Equatable {
+    public var conversation: ConversationID?
+    public var text: String
+    public init(conversation: ConversationID?, text: String) {
+        self.conversation = conversation
+        self.text = text
+    }
+}
+
+/// One request to send: what the runtime needs to store, send and report a turn.
+public struct TurnRequest: Sendable {
+    /// The turn's id (also the local id of the prompt entry).
+    public var turn: Int
+    /// The conversation, or nil to create one titled `newTitle`.
+    public var conversation: ConversationID?
+    public var newTitle: String
+    public var prompt: String
+    /// A stored prompt to send again instead of storing a new one.
+    public var resendStored: MessageID?
+    public var model: String
+    public var systemPrompt: String?
+    public var maxTokens: Int
+    /// The exchanges before this prompt, used when the store cannot provide them.
+    public var history: [InputMessage]
+}

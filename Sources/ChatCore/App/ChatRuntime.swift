@@ -1,0 +1,240 @@
+import AnthropicAPI
+import Credentials
+import Foundation
+import Logging
+import SessionStore
+
+/// Carries out ``ChatEffect``s off the UI loop and reports what happened as ``ChatAction``s
+/// through `emit` (called from any thread).
+///
+/// Store work runs in order on one serial queue; requests run as tasks, one per turn, and can
+/// be cancelled. The prompt is stored before it is sent and the reply is checkpointed as it
+/// streams, exactly as `palaver ask` does, so a crash or kill loses at most the last checkpoint.
+public final class ChatRuntime: @unchecked Sendable {
+    public let store: SessionStore?
+    public let paths: Paths
+    private let transport: any HTTPTransport
+    private let emit: @Sendable (ChatAction) -> Void
+    private let storeQueue = DispatchQueue(label: "palaver.store")
+    private let lock = NSLock()
+    private var configuration: ClientConfiguration
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private let log = Logger(label: "palaver.chat")
+
+    /// How many messages of a conversation are loaded at a time.
+    public static let pageSize = 300
+
+    public init(store: SessionStore?, paths: Paths, configuration: ClientConfiguration,
+                transport: any HTTPTransport = CurlTransport(), emit: @escaping @Sendable (ChatAction) -> Void) {
+        self.store = store
+        self.paths = paths
+        self.configuration = configuration
+        self.transport = transport
+        self.emit = emit
+    }
+
+    /// The client settings requests use from now on (a new key, for one).
+    public var clientConfiguration: ClientConfiguration {
+        get { lock.withLock { configuration } }
+        set { lock.withLock { configuration = newValue } }
+    }
+
+    public func perform(_ effects: [ChatEffect]) {
+        effects.forEach(perform)
+    }
+
+    public func perform(_ effect: ChatEffect) {
+        switch effect {
+        case .loadConversations:
+            onStore { store in
+                self.emit(.conversationsLoaded(try store.conversations(limit: 500), total: try store.conversationCount()))
+            }
+        case .openConversation(let id, let save):
+            if let save { self.save(save) }
+            onStore { store in
+                guard let conversation = try store.conversation(id) else {
+                    self.emit(.storeFailed("That conversation no longer exists (deleted from another terminal?)."))
+                    self.emit(.conversationsLoaded(try store.conversations(limit: 500), total: try store.conversationCount()))
+                    return
+                }
+                let messages = try store.lastMessages(in: id, limit: Self.pageSize)
+                self.emit(.conversationOpened(conversation, messages: messages, earlier: Self.countBefore(messages),
+                                              draft: try store.draft(for: id)))
+            }
+        case .loadEarlier(let id, let position):
+            onStore { store in
+                let messages = try store.messages(in: id, before: position, limit: Self.pageSize)
+                self.emit(.earlierLoaded(id, messages: messages, earlier: Self.countBefore(messages)))
+            }
+        case .send(let request):
+            // Registered under the lock, so the task cannot remove itself before it is added.
+            lock.withLock {
+                tasks[request.turn] = Task.detached { [self] in
+                    await self.run(request)
+                    self.lock.withLock { _ = self.tasks.removeValue(forKey: request.turn) }
+                }
+            }
+        case .cancelTurn(let turn):
+            lock.withLock { tasks[turn] }?.cancel()
+        case .rename(let id, let title):
+            onStore { try $0.renameConversation(id, to: title) }
+        case .delete(let id):
+            onStore { try $0.deleteConversation(id) }
+        case .setModel(let id, let model):
+            onStore { try $0.setModel(model, for: id) }
+        case .setSystemPrompt(let id, let prompt):
+            onStore { try $0.setSystemPrompt(prompt, for: id) }
+        case .saveDraft(let save):
+            self.save(save)
+        case .loadModels:
+            let client = AnthropicClient(configuration: clientConfiguration, transport: transport)
+            Task.detached { [emit] in
+                do throws(APIError) {
+                    let page = try await client.listModels(limit: 100)
+                    emit(.modelsLoaded(page.models.sorted { $0.createdAt > $1.createdAt }))
+                } catch {
+                    emit(.modelsFailed(error))
+                }
+            }
+        case .verifyKey:
+            let configuration = clientConfiguration
+            guard let credential = configuration.credential else { return }
+            Task.detached { [transport, emit] in
+                emit(.keyChecked(await KeyVerifier(configuration: configuration, transport: transport).verify(credential)))
+            }
+        }
+    }
+
+    /// How many messages come before `page` (positions count from 1).
+    static func countBefore(_ page: [StoredMessage]) -> Int {
+        max(0, (page.first?.position ?? 1) - 1)
+    }
+
+    /// Waits until every store write asked for so far is done (before quitting).
+    public func flush() {
+        storeQueue.sync {}
+    }
+
+    /// Cancels every request in flight.
+    public func cancelAll() {
+        lock.withLock { tasks.values.forEach { $0.cancel() } }
+    }
+
+    /// Requests still running.
+    public var activeTurns: Int { lock.withLock { tasks.count } }
+
+    // MARK: Drafts
+
+    /// Where the draft of the new, not yet stored conversation is kept.
+    public var newConversationDraftPath: String { paths.stateDirectory + "/new-conversation-draft.txt" }
+
+    /// The saved draft of the new conversation (read at start).
+    public func newConversationDraft() -> String? {
+        guard let data = FileManager.default.contents(atPath: newConversationDraftPath) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        return text.isEmpty ? nil : text
+    }
+
+    private func save(_ draft: DraftSave) {
+        guard let id = draft.conversation else {
+            let path = newConversationDraftPath
+            storeQueue.async { [emit] in
+                do {
+                    if draft.text.isEmpty {
+                        try? FileManager.default.removeItem(atPath: path)
+                    } else {
+                        try Paths.ensureDirectory((path as NSString).deletingLastPathComponent)
+                        try Data(draft.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                    }
+                } catch {
+                    emit(.storeFailed("The draft could not be saved to \(path): \(error.localizedDescription)"))
+                }
+            }
+            return
+        }
+        onStore { try $0.saveDraft(draft.text, for: id) }
+    }
+
+    private func onStore(_ body: @escaping @Sendable (SessionStore) throws -> Void) {
+        guard let store else { return }
+        storeQueue.async { [emit] in
+            do {
+                try body(store)
+            } catch {
+                emit(.storeFailed("The conversation store failed (\(error)); the chat goes on but is not saved."))
+            }
+        }
+    }
+
+    // MARK: Requests
+
+    private func run(_ request: TurnRequest) async {
+        let turn = request.turn
+        var history = request.history
+        var recorder: AskRecorder?
+        if let store {
+            do {
+                let conversation: Conversation
+                if let id = request.conversation, let existing = try store.conversation(id) {
+                    conversation = existing
+                } else {
+                    conversation = try store.createConversation(title: request.newTitle, model: request.model,
+                                                                systemPrompt: request.systemPrompt)
+                    emit(.conversationCreated(conversation, turn: turn))
+                }
+                let rec = AskRecorder(store: store, conversation: conversation,
+                                      warn: { [emit] in emit(.storeFailed("Could not save this exchange: \($0)")) })
+                if let stored = request.resendStored, let message = try store.message(stored) {
+                    history = try ConversationHistory.load(store, conversation: conversation.id, before: message.position)
+                    rec.reuse(prompt: stored)
+                    try store.setStatus(of: stored, to: .pending)
+                } else {
+                    history = try ConversationHistory.load(store, conversation: conversation.id)
+                    rec.recordPrompt(request.prompt)
+                }
+                if let stored = rec.userMessage { emit(.promptStored(turn: turn, stored)) }
+                recorder = rec
+            } catch {
+                emit(.storeFailed("The conversation store failed (\(error)); this exchange is not saved."))
+            }
+        }
+        let message = MessageRequest(model: request.model, maxTokens: request.maxTokens,
+                                     messages: history + [InputMessage(role: "user", content: [.text(request.prompt)])],
+                                     system: request.systemPrompt)
+        let client = AnthropicClient(configuration: clientConfiguration, transport: transport)
+        log.info("sending message", metadata: ["model": "\(request.model)", "turn": "\(turn)"])
+        var received = ""
+        do {
+            for try await event in client.send(message) {
+                switch event {
+                case .retrying(let notice):
+                    emit(.turn(turn, .retrying(notice)))
+                case .responseStarted(let requestID):
+                    recorder?.replyStarted(model: request.model, requestID: requestID)
+                    emit(.turn(turn, .started(requestID: requestID)))
+                case .event(.contentBlockDelta(_, .text(let text))):
+                    received += text
+                    recorder?.text(text)
+                    emit(.turn(turn, .text(text)))
+                case .event(.messageDelta(_, _, let usage)):
+                    emit(.turn(turn, .usage(usage)))
+                case .event:
+                    break
+                case .completed(let reply):
+                    recorder?.completed(reply)
+                    emit(.turn(turn, .completed(reply)))
+                    return
+                }
+            }
+            // A cancelled stream ends without an error.
+            var failure = APIError(kind: .cancelled, message: "stopped before the reply was complete")
+            if !received.isEmpty { failure.partial = Message(model: request.model, content: [.text(received)]) }
+            throw failure
+        } catch {
+            let failure = (error as? APIError) ?? APIError(kind: .cancelled, message: "stopped")
+            log.info("message failed", metadata: ["turn": "\(turn)", "error": "\(failure.kindSentence)"])
+            recorder?.failed(failure)
+            emit(.turn(turn, .failed(failure)))
+        }
+    }
+}

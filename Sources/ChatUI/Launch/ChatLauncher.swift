@@ -1,0 +1,134 @@
+import AnthropicAPI
+import ChatCore
+import Credentials
+import Foundation
+import Logging
+import SessionStore
+import TerminalUI
+
+/// Starts the full-screen chat: config, key, store, theme, demo server, then the loop.
+/// Problems that stop it before the screen opens come back as a ``Failure`` worded for the user.
+public struct ChatLauncher {
+    public struct Options {
+        public var overrides = ClientSetup.Overrides()
+        public var model: String?
+        public var theme: String?
+        public var demo = false
+        /// Start in a new conversation instead of the latest one.
+        public var startNew = false
+        /// Open this conversation.
+        public var session: ConversationID?
+        public init() {}
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public var status: PalaverExitCode
+    }
+
+    public var options: Options
+    public var environment: [String: String]
+    public var paths: Paths
+
+    public init(options: Options, environment: [String: String], paths: Paths) {
+        self.options = options
+        self.environment = environment
+        self.paths = paths
+    }
+
+    /// Runs the chat until the user quits.
+    public func run() throws(Failure) {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw Failure(description: "the full-screen chat needs a terminal; for scripts use `palaver ask`.", status: .usage)
+        }
+        let config: Config
+        do {
+            config = try Config.load(path: paths.configFile)
+        } catch {
+            throw Failure(description: error.unusableSentence, status: .usage)
+        }
+        var notices = config.unknownKeys.map { "\(paths.configFile): unknown setting \"\($0)\" is ignored." }
+
+        // Demo mode: a local fake with a throwaway key and a throwaway store.
+        var demo: DemoServer?
+        var environment = environment
+        var demoData: String?
+        if options.demo {
+            do {
+                demo = try DemoServer()
+            } catch {
+                throw Failure(description: error.description, status: .usage)
+            }
+            let dir = NSTemporaryDirectory() + "palaver-demo-\(getpid())"
+            demoData = dir
+            environment["XDG_DATA_HOME"] = dir
+        }
+        defer {
+            demo?.stop()
+            if let demoData { try? FileManager.default.removeItem(atPath: demoData) }
+        }
+
+        let keys = KeySetup(config: config, paths: paths, environment: demo == nil ? environment : [:], sessionKey: demo?.key)
+        let resolution = keys.resolver.resolve()
+        if demo == nil { notices += resolution.notices }
+        var overrides = options.overrides
+        if let demo { overrides.baseURL = demo.baseURL }
+        let (baseURL, _) = ClientSetup.baseURL(overrides: overrides, environment: environment, config: config)
+        let configuration = ClientSetup.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL,
+                                                            credential: resolution.key?.credential)
+        do {
+            try configuration.checkTransportSecurity()
+        } catch {
+            throw Failure(description: ErrorReport(error: error, keyDescription: nil, baseURL: baseURL).text, status: PalaverExitCode(for: error))
+        }
+
+        var store: SessionStore?
+        do {
+            store = try SessionStore(path: SessionStore.defaultPath(environment: environment))
+        } catch {
+            notices.append("The conversation store cannot be opened (\(error)); this session is not saved.")
+        }
+
+        let explicitModel = options.model ?? config.model
+        let fallback = explicitModel ?? ModelMemory(path: paths.modelCacheFile).model(for: baseURL) ?? Self.fallbackModel
+        let settings = ChatState.Settings(baseURL: baseURL, fallbackModel: fallback, modelIsExplicit: explicitModel != nil,
+                                          maxTokens: config.maxTokens ?? 4096, demo: demo != nil)
+        var chat = ChatState(settings: settings, key: KeyStatus(resolution: resolution), now: Date())
+        if store == nil { chat.storeProblem = "not saved" }
+
+        TerminalRestore.installHandlers()
+        let backend = NCursesBackend()
+        let inbox = Inbox()
+        let runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, emit: inbox.post)
+
+        // The theme needs the terminal's colours, known once the backend has it; the loop enters
+        // it again (a no-op) itself.
+        let themes = ThemeCatalog(directories: [paths.configDirectory + "/themes"]
+            + ThemeCatalog.shippedDirectories(executablePath: DemoServer.executablePath()))
+        var resume = options.session
+        if resume == nil, !options.startNew, let store { resume = (try? store.latestConversation())?.id }
+        if resume == nil, let draft = runtime.newConversationDraft() { chat.draft = draft }
+        // NO_COLOR makes the backend colourless, unless a theme was asked for by name.
+        let terminalOptions = TerminalOptions(colorDepth: options.theme != nil ? .trueColor : nil)
+        do {
+            try backend.enter(terminalOptions)
+        } catch {
+            throw Failure(description: "the terminal could not be set up: \(error)", status: .usage)
+        }
+        let name = ThemeCatalog.choose(requested: options.theme, configured: config.theme, environment: environment,
+                                       colorDepth: backend.colorDepth)
+        let loaded = themes.load(name: name)
+        notices += loaded.warnings
+        var app = ChatApp(chat: chat, size: backend.size, theme: loaded.theme)
+        if !notices.isEmpty { app.chat.show(notices.joined(separator: " "), error: true, seconds: 15) }
+        Logger(label: "palaver.chat").info("chat started", metadata: ["base_url": "\(baseURL)", "key": "\(KeyStatus(resolution: resolution).description ?? "none")"])
+        do {
+            try ChatLoop(backend: backend, runtime: runtime, inbox: inbox).run(&app, resume: resume, options: terminalOptions)
+        } catch {
+            throw Failure(description: "the terminal failed: \(error)", status: .usage)
+        }
+    }
+
+    /// The model used until the model list arrives when nothing chose one.
+    public static let fallbackModel = "claude-sonnet-4-5"
+}

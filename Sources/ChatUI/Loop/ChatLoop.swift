@@ -1,0 +1,84 @@
+import ChatCore
+import Foundation
+import SessionStore
+import TerminalUI
+
+/// The one loop that owns the screen: it merges input, runtime results and timer ticks, runs
+/// the app's update, and draws at most 60 frames a second (a burst of stream deltas costs one frame).
+public struct ChatLoop {
+    public var backend: any TerminalBackend
+    public var runtime: ChatRuntime
+    public var inbox: Inbox
+    /// How long after the last edit the draft is saved.
+    public var draftDelay: Duration = .milliseconds(1500)
+
+    public init(backend: any TerminalBackend, runtime: ChatRuntime, inbox: Inbox) {
+        self.backend = backend
+        self.runtime = runtime
+        self.inbox = inbox
+    }
+
+    /// Runs until the user quits. The terminal is given back on return and on throw.
+    public func run(_ app: inout ChatApp, resume: ConversationID?, options: TerminalOptions = TerminalOptions()) throws {
+        try backend.enter(options)
+        defer { backend.leave() }
+        inbox.connect(backend.makeWaker())
+        app.ui.size = backend.size
+        let terminal = Terminal(backend: backend)
+        let clock = ContinuousClock()
+        var pacer = FramePacer<ContinuousClock.Instant>(framesPerSecond: 60)
+        pacer.markDirty()
+        runtime.perform(app.start(resume: resume))
+        var nextTick = clock.now
+        var lastEdit = clock.now
+
+        while !app.ui.quitRequested {
+            let results = inbox.drain()
+            if !results.isEmpty {
+                for action in results { runtime.perform(app.apply(action)) }
+                pacer.markDirty()
+            }
+            var now = clock.now
+            if now >= nextTick {
+                runtime.perform(app.apply(.tick(Date())))
+                if lastEdit.duration(to: now) >= draftDelay, let save = app.takeDraftSave() { runtime.perform(save) }
+                nextTick = now + (app.chat.isStreaming ? .milliseconds(250) : .seconds(1))
+                pacer.markDirty()
+            }
+            if app.ui.redrawRequested {
+                app.ui.redrawRequested = false
+                terminal.invalidate()
+                pacer.markDirty()
+            }
+            var timeout = now.duration(to: nextTick)
+            switch pacer.decide(now: now) {
+            case .drawNow:
+                if app.ui.size != backend.size { app.ui.size = backend.size }
+                terminal.draw { app.render(into: &$0) }
+                pacer.didDraw(at: now)
+            case .wait(let delay):
+                timeout = min(timeout, delay)
+            case .idle:
+                break
+            }
+            guard let event = backend.readEvent(timeout: max(.zero, timeout)) else { continue }
+            now = clock.now
+            if case .resize = event { terminal.invalidate() } else { lastEdit = now }
+            runtime.perform(app.handle(event))
+            pacer.markDirty()
+        }
+        finish(&app)
+    }
+
+    /// Quitting: save the draft, stop requests (their text so far is stored, marked
+    /// interrupted), and wait for the store.
+    private func finish(_ app: inout ChatApp) {
+        if let save = app.takeDraftSave() { runtime.perform(save) }
+        runtime.cancelAll()
+        let deadline = ContinuousClock.now + .seconds(3)
+        while runtime.activeTurns > 0 && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        runtime.flush()
+    }
+}

@@ -1,0 +1,34 @@
+import ChatCore
+import Foundation
+import TerminalUI
+
+/// Where the runtime's results wait for the loop; posting wakes the loop if it is waiting for input.
+public final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var actions: [ChatAction] = []
+    private var waker: TerminalWaker?
+
+    public init() {}
+
+    /// Wakes `waker` whenever something arrives from now on.
+    public func connect(_ waker: TerminalWaker) {
+        lock.withLock { self.waker = waker }
+    }
+
+    /// Queues a result (any thread).
+    public func post(_ action: ChatAction) {
+        let wake: TerminalWaker? = lock.withLock {
+            actions.append(action)
+            return actions.count == 1 ? waker : nil
+        }
+        wake?.wake()
+    }
+
+    /// Everything that arrived, in order.
+    public func drain() -> [ChatAction] {
+        lock.withLock {
+            defer { actions.removeAll(keepingCapacity: true) }
+            return actions
+        }
+    }
+}

@@ -1,0 +1,278 @@
+import AnthropicAPI
+import Credentials
+import Foundation
+import SessionStore
+import Testing
+@testable import ChatCore
+
+/// The chat's update function: every path a turn can take, without I/O.
+@Suite struct ChatStateTests {
+    static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+
+    func makeState(health: KeyHealth = .valid(verifiedAt: t0), explicit: Bool = true) -> ChatState {
+        ChatState(settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: explicit),
+                  key: KeyStatus(health: health, masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY")), now: Self.t0)
+    }
+
+    func request(_ effects: [ChatEffect]) -> TurnRequest? {
+        effects.lazy.compactMap { if case .send(let r) = $0 { return r } else { return nil } }.first
+    }
+
+    func complete(_ state: inout ChatState, turn: Int, text: String) {
+        _ = state.update(.turn(turn, .started(requestID: "req_1")))
+        _ = state.update(.turn(turn, .text(text)))
+        _ = state.update(.turn(turn, .completed(Message(model: "claude-test-1", content: [.text(text)], usage: Usage(inputTokens: 3, outputTokens: 5)))))
+    }
+
+    @Test func sendingStoresThePromptFirstAndStreamsTheReplyIntoPlace() throws {
+        var state = makeState()
+        state.draft = "Hello"
+        let r = try #require(request(state.update(.send("Hello"))))
+        #expect(r.prompt == "Hello" && r.model == "claude-test-1" && r.conversation == nil && r.history.isEmpty)
+        #expect(r.newTitle == "Hello")
+        #expect(state.draft.isEmpty)
+        #expect(state.transcript.map(\.state) == [.pending(nil)])
+        #expect(state.isStreaming)
+
+        _ = state.update(.turn(r.turn, .started(requestID: "req_1")))
+        _ = state.update(.turn(r.turn, .text("Hi ")))
+        _ = state.update(.turn(r.turn, .text("there")))
+        #expect(state.transcript.map(\.text) == ["Hello", "Hi there"])
+        #expect(state.transcript[1].state == .streaming)
+        _ = state.update(.turn(r.turn, .completed(Message(model: "claude-test-1", content: [.text("Hi there")], usage: Usage(inputTokens: 3, outputTokens: 2)))))
+        #expect(state.transcript.map(\.state) == [.complete, .complete])
+        #expect(state.lastUsage?.outputTokens == 2)
+        #expect(!state.isStreaming)
+        #expect(state.key.health == .valid(verifiedAt: Self.t0))
+    }
+
+    @Test func theSecondPromptCarriesTheFirstExchangeAsHistory() throws {
+        var state = makeState()
+        let first = try #require(request(state.update(.send("one"))))
+        complete(&state, turn: first.turn, text: "uno")
+        let second = try #require(request(state.update(.send("two"))))
+        #expect(second.history.map(\.role) == ["user", "assistant"])
+        #expect(second.history.map { $0.content } == [[.text("one")], [.text("uno")]])
+    }
+
+    @Test func whitespaceOnlyIsNotSent() {
+        var state = makeState()
+        #expect(state.update(.send("  \n ")).isEmpty)
+        #expect(state.transcript.isEmpty)
+    }
+
+    @Test func sendingWhileAReplyStreamsIsRefusedAndTheTextStays() throws {
+        var state = makeState()
+        _ = try #require(request(state.update(.send("one"))))
+        state.draft = "two"
+        #expect(state.update(.send("two")).isEmpty)
+        #expect(state.draft == "two")
+        #expect(state.notice?.isError == true)
+        #expect(state.transcript.count == 1)
+    }
+
+    @Test func aFailureBeforeAnyReplyKeepsThePromptMarkedFailedWithTheDiagnosis() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        let error = APIError(kind: .authentication, httpStatus: 401, errorType: "authentication_error", message: "invalid x-api-key", requestID: "req_9")
+        _ = state.update(.turn(r.turn, .failed(error)))
+        guard case .failed(let report) = state.transcript[0].state else { Issue.record("not failed"); return }
+        #expect(report.contains("401") && report.contains("req_9") && report.contains("sk-ant-…wxyz"))
+        #expect(state.transcript[0].text == "hi")
+        #expect(state.key.health.word == "rejected")
+        #expect(!state.isStreaming)
+    }
+
+    @Test func aFailureMidStreamKeepsThePartialReplyMarkedInterrupted() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        _ = state.update(.turn(r.turn, .started(requestID: nil)))
+        _ = state.update(.turn(r.turn, .text("partial an")))
+        var error = APIError(kind: .network, message: "connection reset")
+        error.partial = Message(content: [.text("partial answer")])
+        _ = state.update(.turn(r.turn, .failed(error)))
+        #expect(state.transcript[1].text == "partial answer")
+        guard case .interrupted = state.transcript[1].state else { Issue.record("not interrupted"); return }
+        #expect(state.transcript[0].state == .complete)
+    }
+
+    @Test func escStopsTheReplyAndTheTextSoFarStays() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        _ = state.update(.turn(r.turn, .started(requestID: nil)))
+        _ = state.update(.turn(r.turn, .text("so far")))
+        let effects = state.update(.cancel)
+        guard case .cancelTurn(let id)? = effects.first else { Issue.record("no cancel effect"); return }
+        #expect(id == r.turn)
+        #expect(state.update(.cancel).isEmpty) // once
+        _ = state.update(.turn(r.turn, .failed(APIError(kind: .cancelled, message: "cancelled"))))
+        #expect(state.transcript[1].text == "so far")
+        #expect(state.transcript[1].state == .interrupted("stopped by you (Esc): Ctrl+R asks again"))
+        #expect(state.key.health == .valid(verifiedAt: Self.t0)) // a stop says nothing about the key
+    }
+
+    @Test func retryResendsAFailedPromptInPlace() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        _ = state.update(.promptStored(turn: r.turn, MessageID(7)))
+        _ = state.update(.turn(r.turn, .failed(APIError(kind: .overloaded, httpStatus: 529, message: "overloaded"))))
+        let again = try #require(request(state.update(.retryLast)))
+        #expect(again.turn == r.turn)
+        #expect(again.resendStored == MessageID(7))
+        #expect(state.transcript.count == 1)
+        #expect(state.transcript[0].state == .pending(nil))
+        complete(&state, turn: again.turn, text: "hello")
+        #expect(state.transcript.map(\.text) == ["hi", "hello"])
+    }
+
+    @Test func retryAfterAnInterruptedReplyKeepsItMarkedAndAddsTheNewReply() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        _ = state.update(.turn(r.turn, .started(requestID: nil)))
+        _ = state.update(.turn(r.turn, .failed(APIError(kind: .cancelled, message: "stopped"))))
+        let again = try #require(request(state.update(.retryLast)))
+        #expect(again.turn == r.turn && again.prompt == "hi")
+        complete(&state, turn: again.turn, text: "full")
+        #expect(state.transcript.map(\.role) == [.user, .assistant, .assistant])
+        #expect(state.transcript.last?.text == "full")
+    }
+
+    @Test func retryAfterACompleteExchangeAsksTheSameAgain() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        complete(&state, turn: r.turn, text: "hello")
+        let again = try #require(request(state.update(.retryLast)))
+        #expect(again.turn != r.turn && again.prompt == "hi" && again.resendStored == nil)
+        #expect(again.history.count == 2)
+    }
+
+    @Test func retryingWaitsAreShownAndEndWhenTheReplyStarts() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        let notice = RetryNotice(attempt: 2, maxAttempts: 3, delay: .seconds(4), reason: APIError(kind: .overloaded, httpStatus: 529, message: "busy"))
+        _ = state.update(.turn(r.turn, .retrying(notice)))
+        #expect(state.turn?.retry?.at == Self.t0.addingTimeInterval(4))
+        _ = state.update(.turn(r.turn, .started(requestID: nil)))
+        #expect(state.turn?.retry == nil)
+    }
+
+    @Test func newConversationSavesTheDraftAndEmptiesTheScreen() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        _ = state.update(.conversationCreated(Conversation(id: ConversationID(3), title: "hi", model: "m", createdAt: Self.t0, updatedAt: Self.t0), turn: r.turn))
+        complete(&state, turn: r.turn, text: "hello")
+        state.draft = "unsent words"
+        let effects = state.update(.newConversation)
+        guard case .saveDraft(let save)? = effects.first else { Issue.record("draft not saved"); return }
+        #expect(save == DraftSave(conversation: ConversationID(3), text: "unsent words"))
+        #expect(state.transcript.isEmpty && state.conversation == nil && state.draft.isEmpty)
+        #expect(state.conversations.map(\.id) == [ConversationID(3)])
+    }
+
+    @Test func openingAConversationSavesTheDraftAndLoadsItsOwn() {
+        var state = makeState()
+        state.draft = "for the new one"
+        let effects = state.update(.open(ConversationID(5)))
+        guard case .openConversation(let id, let save)? = effects.first else { Issue.record("no open"); return }
+        #expect(id == ConversationID(5) && save == DraftSave(conversation: nil, text: "for the new one"))
+        let before = state.draftRevision
+        let c = Conversation(id: ConversationID(5), title: "five", model: "claude-other", createdAt: Self.t0, updatedAt: Self.t0)
+        _ = state.update(.conversationOpened(c, messages: [], earlier: 0, draft: "its draft"))
+        #expect(state.draft == "its draft" && state.draftRevision != before)
+        #expect(state.model == "claude-other")
+        #expect(state.title == "five")
+    }
+
+    @Test func switchingWhileAReplyStreamsIsRefused() throws {
+        var state = makeState()
+        _ = try #require(request(state.update(.send("hi"))))
+        #expect(state.update(.open(ConversationID(5))).isEmpty)
+        #expect(state.update(.newConversation).isEmpty)
+        #expect(state.notice?.isError == true)
+    }
+
+    @Test func deletingTheOpenConversationEmptiesTheScreen() {
+        var state = makeState()
+        let c = Conversation(id: ConversationID(5), title: "five", model: "m", createdAt: Self.t0, updatedAt: Self.t0)
+        _ = state.update(.conversationsLoaded([c], total: 1))
+        _ = state.update(.conversationOpened(c, messages: [], earlier: 0, draft: nil))
+        let effects = state.update(.delete(c.id))
+        guard case .delete(let id)? = effects.first else { Issue.record("no delete"); return }
+        #expect(id == c.id && state.conversation == nil && state.conversations.isEmpty && state.conversationTotal == 0)
+    }
+
+    @Test func renameAndModelAndSystemPromptGoToTheStore() {
+        var state = makeState()
+        let c = Conversation(id: ConversationID(5), title: "five", model: "m", createdAt: Self.t0, updatedAt: Self.t0)
+        _ = state.update(.conversationsLoaded([c], total: 1))
+        _ = state.update(.conversationOpened(c, messages: [], earlier: 0, draft: nil))
+        guard case .rename(_, "Renamed")? = state.update(.rename(c.id, "  Renamed ")).first else { Issue.record("no rename"); return }
+        #expect(state.title == "Renamed" && state.conversations[0].title == "Renamed")
+        #expect(state.update(.rename(c.id, "   ")).isEmpty)
+        guard case .setModel(_, "claude-b")? = state.update(.setModel("claude-b")).first else { Issue.record("no model"); return }
+        #expect(state.model == "claude-b")
+        guard case .setSystemPrompt(_, "Be brief.")? = state.update(.setSystemPrompt("Be brief.")).first else { Issue.record("no system"); return }
+        #expect(state.systemPrompt == "Be brief.")
+        guard case .setSystemPrompt(_, nil)? = state.update(.setSystemPrompt("  ")).first else { Issue.record("not removed"); return }
+    }
+
+    @Test func theNewestListedModelIsUsedUnlessOneWasChosen() {
+        var state = makeState(explicit: false)
+        let models = [ModelInfo(id: "claude-new", displayName: "New", createdAt: "2026-10-01"), ModelInfo(id: "claude-old", displayName: "Old", createdAt: "2025-01-01")]
+        _ = state.update(.modelsLoaded(models))
+        #expect(state.model == "claude-new")
+        var chosen = makeState(explicit: true)
+        _ = chosen.update(.modelsLoaded(models))
+        #expect(chosen.model == "claude-test-1")
+    }
+
+    @Test func aRejectedModelListTurnsTheKeyRejected() {
+        var state = makeState()
+        _ = state.update(.modelsFailed(APIError(kind: .authentication, httpStatus: 401, message: "invalid x-api-key")))
+        #expect(state.key.health.word == "rejected")
+        #expect(state.modelListProblem != nil)
+    }
+
+    @Test func startChecksTheKeyOnlyWhenThereIsOne() {
+        var state = makeState(health: .unverified)
+        let effects = state.start(resume: ConversationID(2))
+        #expect(effects.count == 4)
+        #expect(state.key.health == .checking)
+        var none = makeState(health: .missing)
+        #expect(none.start(resume: nil).count == 1)
+    }
+
+    @Test func ticksExpireNoticesAndMoveTheClock() {
+        var state = makeState()
+        state.show("hello", error: false, seconds: 5)
+        _ = state.update(.tick(Self.t0.addingTimeInterval(4)))
+        #expect(state.notice != nil)
+        _ = state.update(.tick(Self.t0.addingTimeInterval(6)))
+        #expect(state.notice == nil && state.now == Self.t0.addingTimeInterval(6))
+    }
+
+    @Test func storedMessagesKeepTheirMarks() {
+        var state = makeState()
+        func stored(_ id: Int64, _ role: MessageRole, _ status: MessageStatus, _ text: String, error: String? = nil) -> StoredMessage {
+            StoredMessage(id: MessageID(id), conversationID: ConversationID(1), position: Int(id), role: role, content: [.text(text)],
+                          status: status, errorSummary: error, createdAt: Self.t0, updatedAt: Self.t0)
+        }
+        let c = Conversation(id: ConversationID(1), title: "t", model: "m", createdAt: Self.t0, updatedAt: Self.t0)
+        _ = state.update(.conversationOpened(c, messages: [
+            stored(1, .user, .complete, "q"), stored(2, .assistant, .interrupted, "half", error: "network"),
+            stored(3, .user, .failed, "q2", error: "HTTP 500"),
+        ], earlier: 0, draft: nil))
+        #expect(state.transcript.map(\.state) == [.complete, .interrupted("network"), .failed("HTTP 500")])
+        #expect(state.transcript.map(\.position) == [1, 2, 3])
+    }
+
+    @Test func tokensPerSecondIsEstimatedFromTheText() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        _ = state.update(.turn(r.turn, .started(requestID: nil)))
+        _ = state.update(.turn(r.turn, .text(String(repeating: "a", count: 400))))
+        #expect(state.tokensPerSecond == nil)
+        _ = state.update(.tick(Self.t0.addingTimeInterval(2)))
+        #expect(state.tokensPerSecond == 50)
+    }
+}

@@ -1,0 +1,126 @@
+import AnthropicAPI
+import ChatCore
+import FakeAnthropic
+import Foundation
+import SessionStore
+import TestSupport
+import Testing
+import TerminalUI
+@testable import ChatUI
+
+/// The app and its runtime over real HTTP against fake-anthropic, with a real store.
+@Suite struct ChatRuntimeTests {
+    /// An app wired to a runtime whose results land in an inbox that `pump` drains.
+    final class Rig {
+        var app: ChatApp
+        let runtime: ChatRuntime
+        let inbox = Inbox()
+        let store: SessionStore
+        let directory: String
+
+        init(fake: FakeServerHarness) throws {
+            directory = NSTemporaryDirectory() + "palaver-chat-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            store = try SessionStore(path: directory + "/palaver.sqlite")
+            var environment = ["HOME": directory]
+            environment["XDG_STATE_HOME"] = directory + "/state"
+            let paths = Paths(environment: environment)
+            let configuration = ClientConfiguration(baseURL: fake.baseURL, credential: Credential(secret: FakeServerHarness.defaultKey))
+            let chat = ChatState(settings: .init(baseURL: fake.baseURL, fallbackModel: "claude-sonnet-4-5-20250929", modelIsExplicit: true),
+                                 key: ChatCore.KeyStatus(health: .unverified, masked: "sk-ant-…test", source: .environment("ANTHROPIC_API_KEY")),
+                                 now: Date())
+            app = makeApp(chat: chat)
+            runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, emit: inbox.post)
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+        /// Feeds results back until `done` holds (or 10 s pass).
+        func pump(until done: (ChatApp) -> Bool) async throws {
+            let deadline = Date().addingTimeInterval(10)
+            while !done(app) && Date() < deadline {
+                let actions = inbox.drain()
+                if actions.isEmpty { try await Task.sleep(for: .milliseconds(5)); continue }
+                for action in actions { runtime.perform(app.apply(action)) }
+            }
+        }
+
+        func send(_ text: String) {
+            app.type(text)
+            runtime.perform(app.press(KeyEvent(.enter)))
+        }
+    }
+
+    @Test func aMessageStreamsInAndIsStored() async throws {
+        try await FakeServerHarness.with(reply: ReplyConfig(text: "Hello from the fake", chunkChars: 4)) { fake in
+            let rig = try Rig(fake: fake)
+            rig.runtime.perform(rig.app.start(resume: nil))
+            rig.send("Hi there")
+            try await rig.pump { !$0.chat.isStreaming && $0.chat.transcript.count == 2 }
+            #expect(rig.app.chat.transcript.map(\.text) == ["Hi there", "Hello from the fake"], "\(rig.app.chat.transcript.map(\.state))")
+            #expect(rig.app.chat.key.health.word == "valid")
+            rig.runtime.flush()
+            let conversation = try #require(try rig.store.latestConversation())
+            #expect(conversation.title == "Hi there")
+            let stored = try rig.store.lastMessages(in: conversation.id, limit: 10)
+            #expect(stored.map(\.text) == ["Hi there", "Hello from the fake"])
+            #expect(stored.map(\.status) == [.complete, .complete])
+            #expect(rig.app.chat.conversations.first?.id == conversation.id)
+        }
+    }
+
+    @Test func escStopsAReplyAndTheStoreKeepsItInterrupted() async throws {
+        try await FakeServerHarness.with(reply: ReplyConfig(text: String(repeating: "slow words ", count: 200), chunkChars: 5, delayMs: 20)) { fake in
+            let rig = try Rig(fake: fake)
+            rig.send("Tell me a long story")
+            try await rig.pump { $0.chat.transcript.count == 2 && $0.chat.transcript[1].text.count > 20 }
+            rig.runtime.perform(rig.app.press(KeyEvent(.escape)))
+            try await rig.pump { !$0.chat.isStreaming }
+            let reply = rig.app.chat.transcript[1]
+            guard case .interrupted = reply.state else { Issue.record("not interrupted: \(reply.state)"); return }
+            rig.runtime.flush()
+            let conversation = try #require(try rig.store.latestConversation())
+            let stored = try rig.store.lastMessages(in: conversation.id, limit: 10)
+            #expect(stored.last?.status == .interrupted)
+            #expect(stored.last.map { reply.text.hasPrefix($0.text) } == true)
+        }
+    }
+
+    @Test func aFailedRequestIsRetriedInPlaceWithCtrlR() async throws {
+        try await FakeServerHarness.with(reply: ReplyConfig(text: "Recovered")) { fake in
+            let rig = try Rig(fake: fake)
+            var configuration = rig.runtime.clientConfiguration
+            configuration.retryPolicy.maxRetries = 0
+            rig.runtime.clientConfiguration = configuration
+            fake.state.enqueueFault(.status(500, message: "boom"))
+            rig.send("Please answer")
+            try await rig.pump { !$0.chat.isStreaming }
+            guard case .failed(let report) = rig.app.chat.transcript[0].state else { Issue.record("not failed"); return }
+            #expect(report.contains("500"))
+            rig.runtime.perform(rig.app.press(.ctrl("r")))
+            try await rig.pump { !$0.chat.isStreaming && $0.chat.transcript.count == 2 }
+            #expect(rig.app.chat.transcript.map(\.text) == ["Please answer", "Recovered"])
+            rig.runtime.flush()
+            let conversation = try #require(try rig.store.latestConversation())
+            let stored = try rig.store.lastMessages(in: conversation.id, limit: 10)
+            #expect(stored.map(\.text) == ["Please answer", "Recovered"]) // the same prompt row, not a copy
+        }
+    }
+
+    @Test func conversationsReopenWithTheirDraft() async throws {
+        try await FakeServerHarness.with(reply: ReplyConfig(text: "ok")) { fake in
+            let rig = try Rig(fake: fake)
+            rig.send("first conversation")
+            try await rig.pump { !$0.chat.isStreaming && $0.chat.transcript.count == 2 }
+            let first = try #require(rig.app.chat.conversation?.id)
+            rig.app.type("half-written thought")
+            rig.runtime.perform(rig.app.press(.ctrl("n")))
+            rig.send("second conversation")
+            try await rig.pump { !$0.chat.isStreaming && $0.chat.transcript.count == 2 }
+            rig.runtime.perform(rig.app.chat.update(.open(first)))
+            try await rig.pump { $0.chat.conversation?.id == first }
+            #expect(rig.app.ui.composer.text == "half-written thought")
+            #expect(rig.app.chat.transcript.map(\.text) == ["first conversation", "ok"])
+        }
+    }
+}
