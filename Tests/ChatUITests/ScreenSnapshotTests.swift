@@ -168,3 +168,49 @@ import TerminalUI
         #expect(text.contains("safe"))
     }
 }
+
+/// The same conversation in every shipped theme, with styles.
+@Suite struct ThemeScreenTests {
+    static let catalog = ThemeCatalog(directories: ThemeCatalog.shippedDirectories(executablePath: "/nonexistent/palaver"))
+
+    @Test(arguments: ["default", "light", "high-contrast", "monochrome"])
+    func conversationInTheme(_ name: String) throws {
+        let loaded = Self.catalog.load(name: name)
+        #expect(loaded.warnings.isEmpty)
+        #expect(loaded.name == name)
+        var app = makeApp(width: 100, height: 14, theme: loaded.theme)
+        _ = app.apply(.conversationsLoaded([conversation(1, "Hi Claude")], total: 1))
+        app.type("Hi Claude")
+        let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
+        _ = app.apply(.conversationCreated(conversation(1, "Hi Claude"), turn: request.turn))
+        app.stream(turn: request.turn, ["Hello! ", "How can I help?"])
+        let styled = app.screen().styledText()
+        assertSnapshot(styled, named: "theme-\(name)")
+        if name == "monochrome" {
+            let colours = styled.replacingOccurrences(of: "fg=default", with: "").replacingOccurrences(of: "bg=default", with: "")
+            #expect(!colours.contains("fg=") && !colours.contains("bg="))
+        }
+    }
+
+    @Test func f6SwitchesTheThemeAndABrokenOneFallsBackWithTheReason() throws {
+        let dir = NSTemporaryDirectory() + "palaver-themes-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "name = \"broken\"\n[styles]\ndefault = { fg = \"nocolour\" }\n".write(toFile: dir + "/broken.toml", atomically: true, encoding: .utf8)
+        var app = makeApp()
+        app.themes = ThemeCatalog(directories: [dir] + Self.catalog.directories)
+        app.press(KeyEvent(.function(6)))
+        guard case .themePicker(_, let names)? = app.ui.overlays.last else { Issue.record("no picker"); return }
+        #expect(names.contains("light") && names.contains("broken"))
+        let light = try #require(names.firstIndex(of: "light"))
+        let start = try #require(names.firstIndex(of: "default"))
+        for _ in 0..<abs(light - start) { app.press(KeyEvent(light > start ? .down : .up)) }
+        app.press(KeyEvent(.enter))
+        #expect(app.themeName == "light")
+        #expect(app.theme.name == "light")
+        app.useTheme("broken")
+        #expect(app.themeName == "default")
+        #expect(app.chat.notice?.text.contains("broken.toml") == true)
+        #expect(app.chat.notice?.text.contains("broken.toml:3:") == true, "\(app.chat.notice?.text ?? "no notice")")
+    }
+}

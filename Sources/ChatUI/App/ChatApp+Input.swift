@@ -64,6 +64,10 @@ extension ChatApp {
             var editor = TextEditor(text: chat.systemPrompt ?? "", placeholder: "How Claude should behave in this conversation")
             editor.moveToEnd()
             ui.overlays.append(.systemPrompt(editor))
+        case (.function(6), _):
+            guard let themes else { return [] }
+            let names = themes.names()
+            ui.overlays.append(.themePicker(ListState(selected: names.firstIndex(of: themeName) ?? 0), names: names))
         case (.function(8), _):
             guard let conversation = chat.conversation else { return [] }
             ui.overlays.append(.confirmDelete(conversation.id, title: conversation.title))
@@ -270,8 +274,31 @@ extension ChatApp {
                 if let i = list.selected, choices.indices.contains(i) { return send(.setModel(choices[i])) }
             default: break
             }
+        case .themePicker(var list, let names):
+            switch key.key {
+            case .escape: close(&self)
+            case .up: list.selectPrevious(count: names.count); replaceTop(.themePicker(list, names: names))
+            case .down: list.selectNext(count: names.count); replaceTop(.themePicker(list, names: names))
+            case .enter:
+                close(&self)
+                if let i = list.selected, names.indices.contains(i) { useTheme(names[i]) }
+            default: break
+            }
         }
         return []
+    }
+
+    /// Switches to the named theme (a broken file falls back to the default, with the reason).
+    mutating func useTheme(_ name: String) {
+        guard let themes else { return }
+        let loaded = themes.load(name: name)
+        theme = loaded.theme
+        themeName = loaded.name
+        if loaded.warnings.isEmpty {
+            chat.show("Theme: \(loaded.name) (set theme = \"\(loaded.name)\" in config.toml to keep it).", error: false)
+        } else {
+            chat.show(loaded.warnings.joined(separator: " "), error: true, seconds: 15)
+        }
     }
 
     private mutating func replaceTop(_ overlay: Overlay) {

@@ -15,6 +15,10 @@ public struct ChatApp {
     }
     /// Cached transcript rows (a reference: rendering fills it).
     let layout: TranscriptLayout
+    /// Where themes come from, for the theme picker (nil: no picker).
+    public var themes: ThemeCatalog?
+    /// The name of the theme shown.
+    public var themeName = ThemeCatalog.defaultName
 
     public init(chat: ChatState, size: Size, theme: Theme, timeZone: TimeZone = .current) {
         self.chat = chat

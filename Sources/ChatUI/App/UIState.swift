@@ -16,6 +16,8 @@ public enum Overlay: Equatable {
     case rename(ConversationID, TextEditor)
     case systemPrompt(TextEditor)
     case modelPicker(ListState)
+    /// Choosing a colour theme; `names` are the catalog's themes.
+    case themePicker(ListState, names: [String])
     /// A paste too large to insert without asking.
     case confirmPaste(String)
 }

@@ -120,6 +120,8 @@ public struct ChatLauncher {
         let loaded = themes.load(name: name)
         notices += loaded.warnings
         var app = ChatApp(chat: chat, size: backend.size, theme: loaded.theme)
+        app.themes = themes
+        app.themeName = loaded.name
         if !notices.isEmpty { app.chat.show(notices.joined(separator: " "), error: true, seconds: 15) }
         Logger(label: "palaver.chat").info("chat started", metadata: ["base_url": "\(baseURL)", "key": "\(KeyStatus(resolution: resolution).description ?? "none")"])
         do {

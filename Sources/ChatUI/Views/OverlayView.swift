@@ -74,6 +74,14 @@ struct OverlayView {
                 .render(in: body, buffer: &buffer, state: &list)
             hint("↑/↓ choose · Enter uses it · Esc cancels", frame: frame, buffer: &buffer)
             return nil
+        case .themePicker(var list, let names):
+            let frame = modal("Theme", width: min(area.width - 2, 44), height: min(area.height - 2, names.count + 4), in: area, buffer: &buffer)
+            let body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)
+            ListView(items: names.map { Line("  " + TextSanitizer.sanitize($0, keepNewlines: false)) }, style: theme.style("modal.text"),
+                     selectedStyle: theme.style("modal.button.selected"))
+                .render(in: body, buffer: &buffer, state: &list)
+            hint("↑/↓ choose · Enter uses it · Esc cancels", frame: frame, buffer: &buffer)
+            return nil
         }
     }
 
