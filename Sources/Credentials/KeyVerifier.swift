@@ -17,6 +17,12 @@ public struct KeyVerifier: Sendable {
         public var requestID: String?
         public var at: Date
         public var event: KeyHealthMachine.Event { error.map { .failed($0, at: at) } ?? .succeeded(at: at) }
+
+        public init(error: APIError?, requestID: String?, at: Date) {
+            self.error = error
+            self.requestID = requestID
+            self.at = at
+        }
     }
 
     /// Verifies `credential` once, without retries (a check must answer quickly).

@@ -24,6 +24,12 @@ public enum ChatAction: Sendable {
     case setSystemPrompt(String?)
     /// Load more earlier messages of the open conversation.
     case loadEarlier
+    /// Check this key (typed into the key dialog) locally, then with the API.
+    case submitKey(String)
+    /// Use the verified key: saved to the credentials file, or for this session only.
+    case keepKey(save: Bool)
+    /// Close the key dialog without a new key (a waiting message stays pending).
+    case closeKeyPrompt
 
     // MARK: The runtime
     case conversationsLoaded([Conversation], total: Int)
@@ -38,6 +44,14 @@ public enum ChatAction: Sendable {
     case modelsLoaded([ModelInfo])
     case modelsFailed(APIError)
     case keyChecked(KeyVerifier.Outcome)
+    /// The result of checking the key typed into the dialog.
+    case candidateChecked(KeyVerifier.Outcome)
+    /// A new key is in use (typed and kept, or found by a reload), verified at `at`.
+    case keyApplied(masked: String, source: KeySource, at: Date, reloaded: Bool)
+    /// Looking again where keys come from found no other valid key.
+    case keyReloadFailed
+    /// Saving a key to the credentials file failed (it is used for this session anyway).
+    case keySaveFailed(String)
     /// The store failed; the text says what and that the chat goes on unsaved.
     case storeFailed(String)
     /// Time passed: countdowns, rates and notices move on.
@@ -70,6 +84,13 @@ public enum ChatEffect: Sendable {
     case saveDraft(DraftSave)
     case loadModels
     case verifyKey
+    /// Check a candidate key with the API.
+    case verifyCandidate(String)
+    /// Use a verified key from now on, saving it to the credentials file if asked.
+    case useKey(String, save: Bool)
+    /// The key was rejected: remember that, look again where keys come from (the helper, the
+    /// credentials file) and use a different valid key found there.
+    case reloadKey
 }
 
 /// A draft to store: for a conversation, or (`nil`) for the new one not yet created.

@@ -19,14 +19,17 @@ public final class ChatRuntime: @unchecked Sendable {
     private let lock = NSLock()
     private var configuration: ClientConfiguration
     private var tasks: [Int: Task<Void, Never>] = [:]
+    /// Where keys come from (nil in demo mode: no reloading, nothing saved).
+    private let keys: KeySetup?
     private let log = Logger(label: "palaver.chat")
 
     /// How many messages of a conversation are loaded at a time.
     public static let pageSize = 300
 
-    public init(store: SessionStore?, paths: Paths, configuration: ClientConfiguration,
+    public init(store: SessionStore?, paths: Paths, configuration: ClientConfiguration, keys: KeySetup? = nil,
                 transport: any HTTPTransport = CurlTransport(), emit: @escaping @Sendable (ChatAction) -> Void) {
         self.store = store
+        self.keys = keys
         self.paths = paths
         self.configuration = configuration
         self.transport = transport
@@ -102,7 +105,61 @@ public final class ChatRuntime: @unchecked Sendable {
             Task.detached { [transport, emit] in
                 emit(.keyChecked(await KeyVerifier(configuration: configuration, transport: transport).verify(credential)))
             }
+        case .verifyCandidate(let secret):
+            let configuration = clientConfiguration
+            Task.detached { [transport, emit] in
+                let credential = Self.credential(for: secret)
+                emit(.candidateChecked(await KeyVerifier(configuration: configuration, transport: transport).verify(credential)))
+            }
+        case .useKey(let secret, let save):
+            var source = KeySource.session
+            if save, let keys {
+                do {
+                    try keys.file.write(secret)
+                    source = .credentialsFile(keys.file.path)
+                } catch {
+                    emit(.keySaveFailed(Secrets.redact("\(error)")))
+                }
+            }
+            keys?.memory.forget(secret)
+            let credential = Self.credential(for: secret)
+            lock.withLock { configuration.credential = credential }
+            log.info("key changed", metadata: ["key": "\(credential.masked)", "source": "\(source)"])
+            emit(.keyApplied(masked: credential.masked, source: source, at: Date(), reloaded: false))
+        case .reloadKey:
+            let configuration = clientConfiguration
+            Task.detached { [self] in await self.reload(after: configuration) }
         }
+    }
+
+    /// A credential for a typed key (an OAuth token goes as Bearer).
+    static func credential(for secret: String) -> Credential {
+        Credential(secret: secret, scheme: KeyDiagnosis.inspect(secret, source: .session).scheme)
+    }
+
+    /// After a 401: remembers the rejected key, looks again (helper re-run, credentials file
+    /// re-read), and switches to a different key found there if the API accepts it.
+    private func reload(after configuration: ClientConfiguration) async {
+        guard let keys, let rejected = configuration.credential else { emit(.keyReloadFailed); return }
+        keys.memory.rememberRejected(rejected.secret)
+        keys.resolver.helper?.invalidate()
+        var resolver = keys.resolver
+        resolver.sessionKey = nil
+        let resolution = resolver.resolve()
+        guard let found = resolution.key, found.credential.secret != rejected.secret,
+              keys.memory.rejectedAt(found.credential.secret) == nil else {
+            emit(.keyReloadFailed)
+            return
+        }
+        let outcome = await KeyVerifier(configuration: configuration, transport: transport).verify(found.credential)
+        guard outcome.error == nil else {
+            if outcome.error?.kind == .authentication { keys.memory.rememberRejected(found.credential.secret) }
+            emit(.keyReloadFailed)
+            return
+        }
+        lock.withLock { self.configuration.credential = found.credential }
+        log.info("key reloaded", metadata: ["key": "\(found.credential.masked)", "source": "\(found.source)"])
+        emit(.keyApplied(masked: found.credential.masked, source: found.source, at: outcome.at, reloaded: true))
     }
 
     /// How many messages come before `page` (positions count from 1).

@@ -16,13 +16,17 @@ public struct ChatState: Sendable {
         public var maxTokens: Int
         /// Demo mode: talking to a local fake-anthropic.
         public var demo: Bool
+        /// Seconds between key checks while idle (`key_check_interval`).
+        public var keyCheckInterval: TimeInterval
 
-        public init(baseURL: String, fallbackModel: String, modelIsExplicit: Bool = false, maxTokens: Int = 4096, demo: Bool = false) {
+        public init(baseURL: String, fallbackModel: String, modelIsExplicit: Bool = false, maxTokens: Int = 4096, demo: Bool = false,
+                    keyCheckInterval: TimeInterval = 600) {
             self.baseURL = baseURL
             self.fallbackModel = fallbackModel
             self.modelIsExplicit = modelIsExplicit
             self.maxTokens = maxTokens
             self.demo = demo
+            self.keyCheckInterval = keyCheckInterval
         }
     }
 
@@ -71,6 +75,18 @@ public struct ChatState: Sendable {
     public var notice: Notice?
     /// Set once the store failed: the chat goes on, unsaved.
     public var storeProblem: String?
+    /// The key dialog, when open.
+    public var keyPrompt: KeyPrompt?
+    /// A prompt waiting for a valid key (sent again once one is in use).
+    public var awaitingKeyTurn: Int?
+    /// A prompt waiting for the network (sent again once a key check gets through).
+    public var awaitingNetworkTurn: Int?
+    /// When the health monitor checks the key next (nil while a check runs or without a key).
+    public var nextKeyCheck: Date?
+    /// Seconds until the next check while offline (doubles up to the interval).
+    var offlineBackoff: TimeInterval = 15
+    /// A reload of the key sources is under way.
+    public var reloadingKey = false
 
     /// The composer's text; the UI keeps it in sync. ``draftRevision`` changes when the update
     /// function replaces it (a conversation opened, a prompt put back), so the UI reloads it.
@@ -113,6 +129,8 @@ public struct ChatState: Sendable {
             effects.append(.loadModels)
             key.machine.handle(.checkStarted)
             effects.append(.verifyKey)
+        } else {
+            keyPrompt = KeyPrompt(reason: .firstRun, rejectedMasked: key.masked, rejectedSource: key.source)
         }
         return effects
     }
@@ -174,6 +192,19 @@ public struct ChatState: Sendable {
             guard let id = conversation?.id else { newSystemPrompt = prompt; return [] }
             conversation?.systemPrompt = prompt
             return [.setSystemPrompt(id, prompt)]
+        case .submitKey(let text):
+            return submitKey(text)
+        case .keepKey(let save):
+            guard let prompt = keyPrompt, prompt.phase == .verified, let candidate = prompt.candidate else { return [] }
+            keyPrompt = nil
+            return [.useKey(candidate, save: save)]
+        case .closeKeyPrompt:
+            guard keyPrompt != nil else { return [] }
+            keyPrompt = nil
+            if let waiting = awaitingKeyTurn, let i = index(of: waiting) {
+                transcript[i].state = .pending("waiting for a valid key: Ctrl+R sends it again")
+            }
+            return []
         case .loadEarlier:
             guard let id = conversation?.id, earlierCount > 0,
                   let first = transcript.first(where: { $0.position != nil })?.position else { return [] }
@@ -217,9 +248,46 @@ public struct ChatState: Sendable {
         case .modelsFailed(let error):
             modelListProblem = error.description
             key.machine.handle(.failed(error, at: now))
-            return []
+            return error.kind == .authentication ? keyRejected() : []
         case .keyChecked(let outcome):
             key.machine.handle(outcome.event)
+            return checked(outcome)
+        case .candidateChecked(let outcome):
+            guard var prompt = keyPrompt, prompt.phase == .verifying else { return [] }
+            if let error = outcome.error {
+                prompt.candidate = nil
+                if error.kind == .authentication {
+                    let id = error.requestID.map { " (request \($0))" } ?? ""
+                    prompt.phase = .failed("The API rejected this key too: \(error.message.isEmpty ? "invalid key" : error.message)\(id). Check that you copied the whole key from the Console.")
+                } else {
+                    prompt.phase = .failed(ErrorReport(error: error, keyDescription: nil, baseURL: settings.baseURL).text)
+                }
+            } else {
+                prompt.phase = .verified
+            }
+            keyPrompt = prompt
+            return []
+        case .keyApplied(let masked, let source, let at, let reloaded):
+            reloadingKey = false
+            key = KeyStatus(health: .valid(verifiedAt: at), masked: masked, source: source)
+            nextKeyCheck = at.addingTimeInterval(settings.keyCheckInterval)
+            if reloaded { show("Using \(masked) from \(source): it changed while palaver was running.", error: false, seconds: 10) }
+            var effects: [ChatEffect] = models.isEmpty ? [.loadModels] : []
+            if let waiting = awaitingKeyTurn {
+                awaitingKeyTurn = nil
+                effects += resend(waiting)
+            }
+            return effects
+        case .keyReloadFailed:
+            reloadingKey = false
+            guard keyPrompt == nil else { return [] }
+            var message = "invalid x-api-key"
+            var requestID: String?
+            if case .rejected(let m, let r) = key.health { message = m; requestID = r }
+            keyPrompt = KeyPrompt(reason: .rejected(message: message, requestID: requestID), rejectedMasked: key.masked, rejectedSource: key.source)
+            return []
+        case .keySaveFailed(let text):
+            show("The key could not be saved (\(text)); it is used for this session only.", error: true, seconds: 15)
             return []
         case .storeFailed(let text):
             if storeProblem == nil { show(text, error: true, seconds: 10) }
@@ -229,6 +297,12 @@ public struct ChatState: Sendable {
             now = date
             key.machine.handle(.tick(date))
             if let notice, notice.until <= date { self.notice = nil }
+            // The health monitor: check the key when idle, so a revoked key shows before the next send.
+            if let due = nextKeyCheck, due <= date, turn == nil, keyPrompt == nil, !reloadingKey, key.health.canSend {
+                nextKeyCheck = nil
+                key.machine.handle(.checkStarted)
+                return [.verifyKey]
+            }
             return []
         }
     }
@@ -239,6 +313,11 @@ public struct ChatState: Sendable {
         guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
         guard turn == nil else {
             show("A reply is still arriving: Esc stops it; your text stays in the composer.", error: true)
+            return []
+        }
+        guard key.health.canSend else {
+            // No usable key: ask for one; the text stays in the composer.
+            keyPrompt = KeyPrompt(reason: .firstRun, rejectedMasked: key.masked, rejectedSource: key.source)
             return []
         }
         let id = takeID()
@@ -260,8 +339,62 @@ public struct ChatState: Sendable {
             // A complete exchange: ask the same again, as a new message.
             return send(prompt.text)
         }
+        awaitingKeyTurn = nil
+        awaitingNetworkTurn = nil
+        return resend(prompt.id)
+    }
+
+    /// Sends the prompt of turn `id` again in place (after a new key, or the network came back).
+    private mutating func resend(_ id: Int) -> [ChatEffect] {
+        guard turn == nil, let i = index(of: id), transcript[i].role == .user else { return [] }
         transcript[i].state = .pending(nil)
-        return [begin(turn: prompt.id, prompt: prompt.text, resend: prompt.storedID, history: Self.history(in: transcript[..<i]))]
+        return [begin(turn: id, prompt: transcript[i].text, resend: transcript[i].storedID, history: Self.history(in: transcript[..<i]))]
+    }
+
+    /// A 401: look again where keys come from before asking the user (once at a time).
+    private mutating func keyRejected() -> [ChatEffect] {
+        guard !reloadingKey, keyPrompt == nil, !settings.demo else { return [] }
+        reloadingKey = true
+        return [.reloadKey]
+    }
+
+    /// A key check finished: schedule the next, resend what waited for the network, ask on a 401.
+    private mutating func checked(_ outcome: KeyVerifier.Outcome) -> [ChatEffect] {
+        guard let error = outcome.error else {
+            offlineBackoff = 15
+            nextKeyCheck = now.addingTimeInterval(settings.keyCheckInterval)
+            if let waiting = awaitingNetworkTurn {
+                awaitingNetworkTurn = nil
+                return resend(waiting)
+            }
+            return []
+        }
+        if error.kind == .network || error.kind == .timeout {
+            nextKeyCheck = now.addingTimeInterval(offlineBackoff)
+            offlineBackoff = min(offlineBackoff * 2, settings.keyCheckInterval)
+            return []
+        }
+        nextKeyCheck = now.addingTimeInterval(settings.keyCheckInterval)
+        return error.kind == .authentication ? keyRejected() : []
+    }
+
+    private mutating func submitKey(_ text: String) -> [ChatEffect] {
+        guard var prompt = keyPrompt, prompt.phase != .verifying else { return [] }
+        let inspection = KeyDiagnosis.inspect(text, source: .session)
+        if let fatal = inspection.fatal {
+            prompt.phase = .failed("\(fatal.message) \(fatal.fix)")
+            keyPrompt = prompt
+            return []
+        }
+        guard let candidate = inspection.key, !candidate.isEmpty else {
+            prompt.phase = .failed("Paste a key first: it starts with sk-ant-.")
+            keyPrompt = prompt
+            return []
+        }
+        prompt.candidate = candidate
+        prompt.phase = .verifying
+        keyPrompt = prompt
+        return [.verifyCandidate(candidate)]
     }
 
     private mutating func begin(turn id: Int, prompt: String, resend: MessageID?, history: [InputMessage]) -> ChatEffect {
@@ -309,6 +442,7 @@ public struct ChatState: Sendable {
             }
             lastUsage = message.usage
             key.machine.handle(.succeeded(at: now))
+            nextKeyCheck = now.addingTimeInterval(settings.keyCheckInterval)
             turn = nil
             touchConversation()
             return []
@@ -316,6 +450,18 @@ public struct ChatState: Sendable {
             finish(with: error, active: active)
             turn = nil
             touchConversation()
+            guard active.replyEntry == nil, let p = index(of: active.id) else { return [] }
+            if error.kind == .authentication {
+                transcript[p].state = .pending("waiting for a valid key")
+                awaitingKeyTurn = active.id
+                return keyRejected()
+            }
+            if error.kind == .network || error.kind == .timeout {
+                transcript[p].state = .pending("offline: sent again when the network is back (Ctrl+R tries now)")
+                awaitingNetworkTurn = active.id
+                offlineBackoff = 15
+                nextKeyCheck = now.addingTimeInterval(offlineBackoff)
+            }
             return []
         }
         turn = active

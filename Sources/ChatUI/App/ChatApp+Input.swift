@@ -15,8 +15,13 @@ extension ChatApp {
         case .mouse(let mouse):
             return handleMouse(mouse)
         case .paste(let text):
+            if chat.keyPrompt != nil {
+                ui.keyField.insert(text.filter { !$0.isNewline })
+                return []
+            }
             return handlePaste(text)
         case .key(let key):
+            if chat.keyPrompt != nil { return handleKeyPrompt(key) }
             if let overlay = ui.overlays.last { return handleOverlay(key, overlay) }
             if let effects = handleGlobal(key) { return effects }
             switch ui.focus {
@@ -24,6 +29,42 @@ extension ChatApp {
             case .composer: return handleComposer(key)
             }
         }
+    }
+
+    // MARK: The key dialog
+
+    private mutating func handleKeyPrompt(_ key: KeyEvent) -> [ChatEffect] {
+        guard let prompt = chat.keyPrompt else { return [] }
+        switch (key.key, key.modifiers) {
+        case (.character("q"), .control):
+            ui.quitRequested = true
+            return []
+        case (.escape, _):
+            ui.keyField.clear()
+            return send(.closeKeyPrompt)
+        default:
+            break
+        }
+        if prompt.phase == .verified {
+            switch key {
+            case .char("s"), .char("S"), KeyEvent(.enter):
+                ui.keyField.clear()
+                return send(.keepKey(save: true))
+            case .char("o"), .char("O"):
+                ui.keyField.clear()
+                return send(.keepKey(save: false))
+            default:
+                return []
+            }
+        }
+        if key == KeyEvent(.enter) {
+            return send(.submitKey(ui.keyField.text))
+        }
+        guard prompt.phase != .verifying else { return [] }
+        if case .handled = ui.keyField.handle(key, width: 60), case .failed = prompt.phase {
+            chat.keyPrompt?.phase = .editing
+        }
+        return []
     }
 
     // MARK: Everywhere

@@ -137,6 +137,10 @@ public struct ChatApp {
         if let overlay = ui.overlays.last {
             frame.cursor = OverlayView(overlay: overlay, chat: chat, theme: theme).render(in: l.screen, buffer: &frame.buffer)
         }
+        if let prompt = chat.keyPrompt {
+            frame.cursor = KeyPromptView(prompt: prompt, field: ui.keyField, now: chat.now, theme: theme)
+                .render(in: l.screen, buffer: &frame.buffer)
+        }
     }
 
     private func drawComposerBorder(_ area: Rect, buffer: inout Buffer) {

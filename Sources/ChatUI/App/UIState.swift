@@ -32,6 +32,8 @@ public struct UIState {
     public var sidebarChoice: Bool?
     public var sidebarList = ListState(selected: 0)
     public var overlays: [Overlay] = []
+    /// The key dialog's field (its text is a secret: drawn masked, never logged).
+    public var keyField = TextEditor()
     /// Recalling earlier prompts: the index into the prompt list and the text that was there before.
     public var recall: (index: Int, stash: String)?
     /// The `ChatState.draftRevision` the composer shows.

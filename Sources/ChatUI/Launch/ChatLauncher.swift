@@ -92,14 +92,16 @@ public struct ChatLauncher {
         let explicitModel = options.model ?? config.model
         let fallback = explicitModel ?? ModelMemory(path: paths.modelCacheFile).model(for: baseURL) ?? Self.fallbackModel
         let settings = ChatState.Settings(baseURL: baseURL, fallbackModel: fallback, modelIsExplicit: explicitModel != nil,
-                                          maxTokens: config.maxTokens ?? 4096, demo: demo != nil)
+                                          maxTokens: config.maxTokens ?? 4096, demo: demo != nil,
+                                          keyCheckInterval: config.keyCheckInterval ?? 600)
         var chat = ChatState(settings: settings, key: KeyStatus(resolution: resolution), now: Date())
         if store == nil { chat.storeProblem = "not saved" }
 
         TerminalRestore.installHandlers()
         let backend = NCursesBackend()
         let inbox = Inbox()
-        let runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, emit: inbox.post)
+        let runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, keys: demo == nil ? keys : nil,
+                                  emit: inbox.post)
 
         // The theme needs the terminal's colours, known once the backend has it; the loop enters
         // it again (a no-op) itself.

@@ -42,7 +42,8 @@ public struct ChatLoop {
             if now >= nextTick {
                 runtime.perform(app.apply(.tick(Date())))
                 if lastEdit.duration(to: now) >= draftDelay, let save = app.takeDraftSave() { runtime.perform(save) }
-                nextTick = now + (app.chat.isStreaming ? .milliseconds(250) : .seconds(1))
+                let busy = app.chat.isStreaming || app.chat.keyPrompt?.phase == .verifying
+                nextTick = now + (busy ? .milliseconds(125) : .seconds(1))
                 pacer.markDirty()
             }
             if app.ui.redrawRequested {

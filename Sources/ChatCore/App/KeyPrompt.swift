@@ -1,0 +1,49 @@
+import Credentials
+import Foundation
+
+/// The key dialog: the first-run one (no usable key) or the rejected-key one (a request got a
+/// 401). The state keeps a verified key only until the user chooses where it goes; it is never
+/// logged, stored in the database or shown.
+public struct KeyPrompt: Sendable {
+    public enum Reason: Sendable, Equatable {
+        case firstRun
+        case rejected(message: String, requestID: String?)
+    }
+
+    public enum Phase: Sendable, Equatable {
+        case editing
+        case verifying
+        /// The API accepted the key: save it or use it for this session only?
+        case verified
+        case failed(String)
+    }
+
+    public var reason: Reason
+    public var phase: Phase = .editing
+    /// The rejected key, masked, and where it came from.
+    public var rejectedMasked: String?
+    public var rejectedSource: KeySource?
+    /// The key being verified or verified.
+    var candidate: String?
+
+    public init(reason: Reason, rejectedMasked: String? = nil, rejectedSource: KeySource? = nil) {
+        self.reason = reason
+        self.rejectedMasked = rejectedMasked
+        self.rejectedSource = rejectedSource
+    }
+
+    /// Why the key was probably rejected, for its source.
+    public var likelyCause: String {
+        let base = "The key was revoked or has expired, or it was mistyped."
+        switch rejectedSource {
+        case .environment(let name)?:
+            return base + " \(name) still holds it: after you enter a new key here, update or unset \(name) in your shell profile too."
+        case .credentialsFile?:
+            return base + " It came from the credentials file; a new key you save here replaces it."
+        case .helper?:
+            return base + " It was printed by api_key_helper: fix what the command prints, or enter a key here for now."
+        case .session?, nil:
+            return base
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import ChatCore
+import Credentials
+import Foundation
+import TerminalUI
+
+/// The key dialog: what is needed and why, a masked field with live diagnosis, the check's
+/// progress, and what to do next.
+struct KeyPromptView {
+    var prompt: KeyPrompt
+    var field: TextEditor
+    var now: Date
+    var theme: Theme
+
+    static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    /// The field's text as shown: a bullet per character, the last four in clear once there
+    /// are more than twelve (enough to tell keys apart, never enough to use one).
+    static func masked(_ text: String) -> String {
+        let characters = Array(text)
+        let clear = characters.count > 12 ? 4 : 0
+        return String(repeating: "•", count: characters.count - clear) + String(characters.suffix(clear))
+    }
+
+    var title: String {
+        switch prompt.reason {
+        case .firstRun: return "An API key is needed"
+        case .rejected: return "Your API key was rejected"
+        }
+    }
+
+    /// The explanation above the field.
+    var paragraphs: [(String, String)] {
+        switch prompt.reason {
+        case .firstRun:
+            var lines = [("palaver talks to Anthropic's API with your API key. Create one at https://console.anthropic.com/settings/keys and paste it below.", "modal.text"),
+                         ("palaver also reads ANTHROPIC_API_KEY, the credentials file (`palaver key set`) and api_key_helper in config.toml.", "modal.hint")]
+            if let masked = prompt.rejectedMasked, let source = prompt.rejectedSource {
+                lines.insert(("The key \(masked) from \(source) cannot be used as it is.", "modal.warning"), at: 0)
+            }
+            return lines
+        case .rejected(let message, let requestID):
+            let key = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(separator: " ")
+            var facts = "The API answered 401 for the key \(key.isEmpty ? "in use" : key)"
+            facts += ": \"\(TextSanitizer.sanitize(message, keepNewlines: false))\""
+            if let requestID { facts += " (request \(TextSanitizer.sanitize(requestID, keepNewlines: false)))" }
+            return [(facts + ".", "modal.error"), (prompt.likelyCause, "modal.text"),
+                    ("Your message is kept and is sent again, in place, once a new key works.", "modal.hint")]
+        }
+    }
+
+    func render(in area: Rect, buffer: inout Buffer) -> Position? {
+        let width = min(area.width - 2, 76)
+        let inner = max(8, width - 4)
+        var body: [Line] = []
+        for (text, key) in paragraphs {
+            body += TextLayout.wrap(text, style: theme.style(key), width: inner)
+            body.append(Line())
+        }
+        let fieldRow = body.count
+        body.append(Line())
+        for problem in KeyDiagnosis.inspect(field.text, source: .session).problems where !field.text.isEmpty {
+            let style = theme.style(problem.severity == .fatal ? "modal.error" : "modal.warning")
+            body += TextLayout.wrap("• \(problem.message) \(problem.fix)", style: style, width: inner)
+        }
+        switch prompt.phase {
+        case .editing:
+            break
+        case .verifying:
+            let frame = Self.spinner[Int(now.timeIntervalSince1970 * 8) % Self.spinner.count]
+            body.append(Line("\(frame) Checking the key with the API…", style: theme.style("modal.text")))
+        case .verified:
+            body += TextLayout.wrap("✓ The API accepted the key. s (or Enter): save it to the credentials file (mode 0600) · o: use it for this session only",
+                                    style: theme.style("modal.ok"), width: inner)
+        case .failed(let reason):
+            body += TextLayout.wrap("✗ " + TextSanitizer.sanitize(reason), style: theme.style("modal.error"), width: inner)
+        }
+        let hint = prompt.phase == .verified ? "s saves · o this session only · Esc cancels"
+            : prompt.reason == .firstRun ? "Enter checks the key · Esc continues without a key · Ctrl+Q quits"
+            : "Enter checks the key · Esc keeps the message waiting (Ctrl+R later) · Ctrl+Q quits"
+        let height = min(area.height, body.count + 4)
+        let frame = ModalFrame(title: Line(title, style: theme.style("modal.title")), width: width, height: height,
+                               style: theme.style("modal"), borderStyle: theme.style("modal.border"), titleStyle: theme.style("modal.title"))
+            .render(in: area, buffer: &buffer)
+        guard !frame.isEmpty else { return nil }
+        let content = Rect(x: frame.x + 1, y: frame.y + 1, width: frame.width - 2, height: max(0, frame.height - 2))
+        // When the screen is short, the lines above the field give way first.
+        let skip = max(0, body.count - content.height)
+        let shownFieldRow = fieldRow - min(skip, fieldRow)
+        for (i, line) in body.dropFirst(min(skip, fieldRow)).prefix(content.height).enumerated() {
+            _ = buffer.setLine(line, x: content.x, y: content.y + i, clip: content)
+        }
+        let hintLine = TextLayout.truncate(Line(hint, style: theme.style("modal.hint")), width: frame.width - 2)
+        _ = buffer.setLine(hintLine, x: frame.x + 1, y: frame.maxY - 1, clip: frame)
+        guard shownFieldRow < content.height else { return nil }
+        let box = Rect(x: content.x, y: content.y + shownFieldRow, width: content.width, height: 1)
+        buffer.fill(box, with: Cell(" ", style: theme.style("modal.field.focused")))
+        var shown = field.text.isEmpty ? "" : Self.masked(field.text)
+        let room = max(1, box.width - 6)
+        if shown.count > room { shown = "…" + shown.suffix(room - 1) } // the end is what tells keys apart
+        let line = Line("Key: " + shown, style: theme.style("modal.field.focused"))
+        if field.text.isEmpty {
+            _ = buffer.setLine(Line([Span("Key: ", style: theme.style("modal.field.focused")), Span("paste it here (sk-ant-…)", style: theme.style("composer.placeholder"))]),
+                               x: box.x, y: box.y, clip: box)
+            return Position(x: box.x + 5, y: box.y)
+        }
+        _ = buffer.setLine(line, x: box.x, y: box.y, clip: box)
+        return prompt.phase == .verifying || prompt.phase == .verified ? nil : Position(x: box.x + line.width, y: box.y)
+    }
+}
