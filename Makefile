@@ -1,7 +1,7 @@
 # palaver: the two commands a fresh Debian machine needs are `make run` and `make test`.
 # Each installs the apt packages it needs when they are missing.
 
-APT_PACKAGES := libncursesw5-dev libcurl4-openssl-dev libsqlite3-dev tmux sqlite3
+APT_PACKAGES := libncursesw5-dev libcurl4-openssl-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev tmux sqlite3
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 ARGS ?= --help
 

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AnthropicAPI", targets: ["AnthropicAPI"]),
         .library(name: "FakeAnthropic", targets: ["FakeAnthropic"]),
         .library(name: "SessionStore", targets: ["SessionStore"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +37,11 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
         .target(
             name: "AnthropicAPI",
             dependencies: ["CCurl"],
@@ -51,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNCursesW"],
+            dependencies: ["CNCursesW", "CCmark"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

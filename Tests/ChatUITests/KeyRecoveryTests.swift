@@ -220,3 +220,22 @@ import TerminalUI
         assertSnapshot(app.screen().textWithCursor, named: "key-rejected")
     }
 }
+
+extension KeyRecoveryTests {
+    @Test func aClosedRejectionIsNotReopenedByTheMonitorButIsByASend() throws {
+        var app = makeApp()
+        _ = app.apply(.keyChecked(failed(Self.unauthorized)))
+        _ = app.apply(.keyReloadFailed)
+        #expect(app.chat.keyPrompt?.messageWaits == false)
+        app.press(KeyEvent(.escape))
+        _ = app.apply(.tick(t0.addingTimeInterval(601)))
+        _ = app.apply(.keyChecked(failed(Self.unauthorized)))
+        _ = app.apply(.keyReloadFailed)
+        #expect(app.chat.keyPrompt == nil)
+        app.type("now send")
+        let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
+        _ = app.apply(.turn(request.turn, .failed(Self.unauthorized)))
+        _ = app.apply(.keyReloadFailed)
+        #expect(app.chat.keyPrompt?.messageWaits == true)
+    }
+}

@@ -214,3 +214,35 @@ import TerminalUI
         #expect(app.chat.notice?.text.contains("broken.toml:3:") == true, "\(app.chat.notice?.text ?? "no notice")")
     }
 }
+
+/// Replies are Markdown: the same screen while streaming (incrementally) as once complete.
+@Suite struct MarkdownTranscriptTests {
+    static let reply = """
+        # Plan
+
+        Use **bold** and `code`:
+
+        ```swift
+        let x = 42 // answer
+        ```
+
+        - one
+        - two 中文
+        """
+
+    @Test func aStreamedReplyLooksTheSameAsTheFinishedOne() throws {
+        var app = makeApp(width: 80, height: 24)
+        app.type("show me")
+        let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
+        _ = app.apply(.turn(request.turn, .started(requestID: nil)))
+        for c in Self.reply { _ = app.apply(.turn(request.turn, .text(String(c)))); _ = app.screen() }
+        let streaming = app.screen().text.replacingOccurrences(of: "▍", with: "")
+        _ = app.apply(.turn(request.turn, .completed(Message(model: "claude-test-1", content: [.text(Self.reply)], usage: Usage()))))
+        let done = app.screen()
+        assertSnapshot(done.text, named: "markdown-reply")
+        #expect(!done.text.contains("**") && !done.text.contains("```"))
+        #expect(done.text.contains("swift"))
+        let body = { (text: String) in text.split(separator: "\n").filter { !$0.contains("Claude ·") && !$0.contains("●") && !$0.contains("F1 help") }.joined(separator: "\n") }
+        #expect(body(streaming) == body(done.text))
+    }
+}

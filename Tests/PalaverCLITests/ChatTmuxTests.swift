@@ -126,5 +126,92 @@ import Testing
         try await pane.waitFor("You said: Hi demo", seconds: 20)
         try await quit(pane)
     }
+
+    // MARK: Key recovery (issue 6)
+
+    @Test(.enabled(if: ChatTmuxTests.available), .timeLimit(.minutes(2)))
+    func firstRunDialogDiagnosesThenSavesAWorkingKey() async throws {
+        try await FakeServerHarness.with(reply: ReplyConfig(text: "Welcome aboard")) { fake in
+            let pane = try TmuxPane(width: 100, height: 30, environment: ["ANTHROPIC_BASE_URL": fake.baseURL])
+            try await launch(pane)
+            try await pane.waitFor("An API key is needed")
+            pane.type("sk-ant-api03-abc def")
+            try await pane.waitFor("space or line break inside it")
+            pane.press("Enter")
+            try await pane.waitFor("✗")
+            pane.press("C-u")
+            pane.type(FakeServerHarness.defaultKey)
+            pane.press("Enter")
+            try await pane.waitFor("The API accepted the key")
+            #expect(!pane.screen.contains(FakeServerHarness.defaultKey))
+            pane.press("s")
+            try await pane.waitFor("● valid")
+            pane.type("Hello after setup")
+            pane.press("Enter")
+            try await pane.waitFor("Welcome aboard")
+            let file = pane.directory.appendingPathComponent(".config/palaver/credentials.toml").path
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            #expect(try String(contentsOfFile: file, encoding: .utf8).contains(FakeServerHarness.defaultKey))
+            try await quit(pane)
+        }
+    }
+
+    @Test(.enabled(if: ChatTmuxTests.available), .timeLimit(.minutes(2)))
+    func aKeyRevokedMidSessionIsReplacedAndTheSameMessageAnsweredInPlace() async throws {
+        let newKey = FakeServerHarness.randomKey()
+        try await FakeServerHarness.with(reply: ReplyConfig(text: "Answered in place")) { fake in
+            let pane = try pane(fake)
+            try await launch(pane)
+            try await pane.waitFor("● valid")
+            pane.type("First question")
+            pane.press("Enter")
+            try await pane.waitFor("Answered in place")
+            fake.state.revokeKey(FakeServerHarness.defaultKey)
+            fake.state.addKey(newKey)
+            pane.type("Second question, keep me")
+            pane.press("Enter")
+            try await pane.waitFor("Your API key was rejected")
+            try await pane.waitFor("ANTHROPIC_API_KEY still holds it")
+            #expect(pane.screen.contains("Second question, keep me"))
+            pane.type(newKey)
+            pane.press("Enter")
+            try await pane.waitFor("The API accepted the key")
+            pane.press("o")
+            try await pane.waitUntil("the message was not answered in place") { screen in
+                screen.components(separatedBy: "Answered in place").count == 3 && !screen.contains("waiting for a valid key")
+            }
+            let rows = pane.rows
+            let question = try #require(rows.lastIndex { $0.contains("Second question, keep me") })
+            let answer = try #require(rows.lastIndex { $0.contains("Answered in place") })
+            #expect(answer > question)
+            #expect(rows.filter { $0.contains("Second question, keep me") }.count == 1) // not sent twice
+            try await pane.waitFor("● valid")
+            #expect(!pane.screen.contains(newKey))
+            try await quit(pane)
+        }
+    }
+
+    @Test(.enabled(if: ChatTmuxTests.available), .timeLimit(.minutes(2)))
+    func aKeyRevokedWhileIdleShowsRejectedAfterTheMonitorRuns() async throws {
+        try await FakeServerHarness.with { fake in
+            let pane = try pane(fake)
+            let config = pane.directory.appendingPathComponent(".config/palaver")
+            try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+            try "key_check_interval = 1\n".write(to: config.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+            try await launch(pane)
+            try await pane.waitFor("● valid")
+            fake.state.revokeKey(FakeServerHarness.defaultKey)
+            try await pane.waitFor("● rejected", seconds: 15)
+            try await pane.waitFor("Your API key was rejected")
+            pane.press("Escape")
+            // Closed for good: the monitor keeps the status word but does not ask again.
+            try await pane.waitUntil("the dialog did not close") { !$0.contains("Your API key was rejected") }
+            try await Task.sleep(for: .seconds(2.5))
+            #expect(!pane.screen.contains("Your API key was rejected"))
+            #expect(pane.screen.contains("● rejected"))
+            try await quit(pane)
+        }
+    }
 }
 #endif

@@ -87,6 +87,8 @@ public struct ChatState: Sendable {
     var offlineBackoff: TimeInterval = 15
     /// A reload of the key sources is under way.
     public var reloadingKey = false
+    /// The user closed the rejected-key dialog: only a message sent opens it again.
+    var rejectionDismissed = false
 
     /// The composer's text; the UI keeps it in sync. ``draftRevision`` changes when the update
     /// function replaces it (a conversation opened, a prompt put back), so the UI reloads it.
@@ -199,7 +201,8 @@ public struct ChatState: Sendable {
             keyPrompt = nil
             return [.useKey(candidate, save: save)]
         case .closeKeyPrompt:
-            guard keyPrompt != nil else { return [] }
+            guard let prompt = keyPrompt else { return [] }
+            if case .rejected = prompt.reason { rejectionDismissed = true }
             keyPrompt = nil
             if let waiting = awaitingKeyTurn, let i = index(of: waiting) {
                 transcript[i].state = .pending("waiting for a valid key: Ctrl+R sends it again")
@@ -269,6 +272,7 @@ public struct ChatState: Sendable {
             return []
         case .keyApplied(let masked, let source, let at, let reloaded):
             reloadingKey = false
+            rejectionDismissed = false
             key = KeyStatus(health: .valid(verifiedAt: at), masked: masked, source: source)
             nextKeyCheck = at.addingTimeInterval(settings.keyCheckInterval)
             if reloaded { show("Using \(masked) from \(source): it changed while palaver was running.", error: false, seconds: 10) }
@@ -284,7 +288,10 @@ public struct ChatState: Sendable {
             var message = "invalid x-api-key"
             var requestID: String?
             if case .rejected(let m, let r) = key.health { message = m; requestID = r }
+            // The monitor does not reopen a dialog the user closed; a message sent does.
+            guard awaitingKeyTurn != nil || !rejectionDismissed else { return [] }
             keyPrompt = KeyPrompt(reason: .rejected(message: message, requestID: requestID), rejectedMasked: key.masked, rejectedSource: key.source)
+            keyPrompt?.messageWaits = awaitingKeyTurn != nil
             return []
         case .keySaveFailed(let text):
             show("The key could not be saved (\(text)); it is used for this session only.", error: true, seconds: 15)

@@ -25,6 +25,8 @@ public struct KeyPrompt: Sendable {
     public var rejectedSource: KeySource?
     /// The key being verified or verified.
     var candidate: String?
+    /// A message waits for the new key (it is sent again once one works).
+    public var messageWaits = false
 
     public init(reason: Reason, rejectedMasked: String? = nil, rejectedSource: KeySource? = nil) {
         self.reason = reason

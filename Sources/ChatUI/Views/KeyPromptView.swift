@@ -43,8 +43,11 @@ struct KeyPromptView {
             var facts = "The API answered 401 for the key \(key.isEmpty ? "in use" : key)"
             facts += ": \"\(TextSanitizer.sanitize(message, keepNewlines: false))\""
             if let requestID { facts += " (request \(TextSanitizer.sanitize(requestID, keepNewlines: false)))" }
-            return [(facts + ".", "modal.error"), (prompt.likelyCause, "modal.text"),
-                    ("Your message is kept and is sent again, in place, once a new key works.", "modal.hint")]
+            var lines = [(facts + ".", "modal.error"), (prompt.likelyCause, "modal.text")]
+            if prompt.messageWaits {
+                lines.append(("Your message is kept and is sent again, in place, once a new key works.", "modal.hint"))
+            }
+            return lines
         }
     }
 
@@ -76,7 +79,8 @@ struct KeyPromptView {
         }
         let hint = prompt.phase == .verified ? "s saves · o this session only · Esc cancels"
             : prompt.reason == .firstRun ? "Enter checks the key · Esc continues without a key · Ctrl+Q quits"
-            : "Enter checks the key · Esc keeps the message waiting (Ctrl+R later) · Ctrl+Q quits"
+            : prompt.messageWaits ? "Enter checks the key · Esc keeps the message waiting (Ctrl+R later) · Ctrl+Q quits"
+            : "Enter checks the key · Esc closes · Ctrl+Q quits"
         let height = min(area.height, body.count + 4)
         let frame = ModalFrame(title: Line(title, style: theme.style("modal.title")), width: width, height: height,
                                style: theme.style("modal"), borderStyle: theme.style("modal.border"), titleStyle: theme.style("modal.title"))

@@ -18,6 +18,9 @@ public final class TranscriptLayout {
     }
 
     private var cache: [Int: Cached] = [:]
+    /// Replies that are streaming, rendered incrementally: only the text after the last
+    /// completed Markdown block is parsed again for each delta.
+    private var streams: [Int: (StreamingMarkdown, Int)] = [:]
     public var theme: Theme
     public var timeZone: TimeZone
     private let timeFormatter: DateFormatter
@@ -32,7 +35,10 @@ public final class TranscriptLayout {
     }
 
     /// Forgets every cached row (after a theme change).
-    public func invalidate() { cache.removeAll() }
+    public func invalidate() {
+        cache.removeAll()
+        streams.removeAll()
+    }
 
     /// The rows of `entries` for `width`: each entry's rows, then a blank row between entries.
     public func rows(for entries: [TranscriptEntry], width: Int) -> [[Line]] {
@@ -79,7 +85,14 @@ public final class TranscriptLayout {
             }
         }
         let text = TextSanitizer.sanitize(entry.text)
-        if !text.isEmpty { add(text, style: textStyle) }
+        if isUser {
+            if !text.isEmpty { add(text, style: textStyle) }
+        } else if !entry.text.isEmpty {
+            // Claude answers in Markdown (the renderer sanitises every text node itself).
+            for row in markdown(entry, width: bodyWidth, style: textStyle) {
+                lines.append(Line([Span(pad, style: textStyle)] + row.spans))
+            }
+        }
         switch entry.state {
         case .complete:
             if text.isEmpty { add("(empty reply)", style: theme.style("transcript.meta")) }
@@ -96,6 +109,28 @@ public final class TranscriptLayout {
             add("Your message is kept: Ctrl+R sends it again.", style: theme.style("transcript.pending"))
         }
         return lines
+    }
+}
+
+extension TranscriptLayout {
+    /// The reply's Markdown rows: incrementally while it streams, at once when it is complete.
+    fileprivate func markdown(_ entry: TranscriptEntry, width: Int, style: Style) -> MarkdownRendering {
+        guard entry.state == .streaming else {
+            streams[entry.id] = nil
+            return MarkdownRenderer(theme: theme, baseStyle: style).render(entry.text, width: width)
+        }
+        // A streaming reply only grows: feed the renderer the bytes it has not seen.
+        let total = entry.text.utf8.count
+        var (stream, seen) = streams.removeValue(forKey: entry.id)
+            ?? (StreamingMarkdown(renderer: MarkdownRenderer(theme: theme, baseStyle: style)), 0)
+        if total > seen {
+            stream.append(String(entry.text.utf8.dropFirst(seen)) ?? "")
+        } else if total < seen {
+            stream = StreamingMarkdown(renderer: MarkdownRenderer(theme: theme, baseStyle: style), text: entry.text)
+        }
+        let rows = stream.lines(width: width)
+        streams[entry.id] = (stream, total)
+        return rows
     }
 }
 
