@@ -1,8 +1,6 @@
 import ArgumentParser
 import ChatCore
-import ChatUI
 import Foundation
-import SessionStore
 
 /// `palaver`: the command-line entry point; parsing and wiring only.
 struct Palaver: AsyncParsableCommand {
@@ -14,52 +12,9 @@ struct Palaver: AsyncParsableCommand {
         never pass a key as an argument. ANTHROPIC_BASE_URL or base_url in config.toml points \
         palaver at a gateway or at fake-anthropic.
         """,
-        subcommands: [Ask.self, Models.self, Doctor.self, Key.self, Sessions.self]
+        subcommands: [Chat.self, Ask.self, Models.self, Doctor.self, Key.self, Sessions.self],
+        defaultSubcommand: Chat.self
     )
-
-    @Flag(name: .long, help: "Try palaver without a key or network: a local fake-anthropic answers (nothing is saved).")
-    var demo = false
-
-    @Option(name: .long, help: "Colour theme (default, light, high-contrast, monochrome, or one in ~/.config/palaver/themes).")
-    var theme: String?
-
-    @Option(name: .long, help: "Model for new conversations (default: model in config.toml, else the newest listed).")
-    var model: String?
-
-    @Flag(name: .customLong("new"), help: "Start in a new conversation instead of the latest one.")
-    var startNew = false
-
-    @Option(name: .long, help: "Open this conversation (an id from `palaver sessions list`).")
-    var session: String?
-
-    @OptionGroup var connection: ConnectionOptions
-
-    /// `palaver` with no subcommand: the full-screen chat (``Main`` calls ``runChat()`` on the
-    /// main thread instead, so the loop does not hold a thread of the concurrency pool).
-    func run() async throws {
-        try runChat()
-    }
-
-    /// Runs the full-screen chat until the user quits (blocks the calling thread).
-    func runChat() throws {
-        var options = ChatLauncher.Options()
-        options.overrides = connection.overrides
-        options.model = model
-        options.theme = theme
-        options.demo = demo
-        options.startNew = startNew
-        if let session {
-            guard let id = ConversationID(session) else { throw ValidationError("--session needs a conversation id (a number) from `palaver sessions list`.") }
-            options.session = id
-        }
-        let launcher = ChatLauncher(options: options, environment: ProcessInfo.processInfo.environment, paths: Paths())
-        do {
-            try launcher.run()
-        } catch {
-            FileHandle.standardError.write(Data("palaver: \(error.description)\n".utf8))
-            throw ExitCode(error.status.rawValue)
-        }
-    }
 }
 
 /// Runs the command line; usage errors exit with 2 (ArgumentParser's default is 64), as the
@@ -70,7 +25,7 @@ enum Main {
         PalaverLogging.bootstrap(paths: Paths(), environment: ProcessInfo.processInfo.environment)
         do {
             var command = try Palaver.parseAsRoot()
-            if let chat = command as? Palaver {
+            if let chat = command as? Chat {
                 try chat.runChat()
             } else if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

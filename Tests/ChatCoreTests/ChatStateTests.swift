@@ -74,13 +74,22 @@ import Testing
     @Test func aFailureBeforeAnyReplyKeepsThePromptMarkedFailedWithTheDiagnosis() throws {
         var state = makeState()
         let r = try #require(request(state.update(.send("hi"))))
-        let error = APIError(kind: .authentication, httpStatus: 401, errorType: "authentication_error", message: "invalid x-api-key", requestID: "req_9")
-        _ = state.update(.turn(r.turn, .failed(error)))
+        let error = APIError(kind: .apiError, httpStatus: 500, errorType: "api_error", message: "boom", requestID: "req_9")
+        #expect(state.update(.turn(r.turn, .failed(error))).isEmpty)
         guard case .failed(let report) = state.transcript[0].state else { Issue.record("not failed"); return }
-        #expect(report.contains("401") && report.contains("req_9") && report.contains("sk-ant-…wxyz"))
+        #expect(report.contains("500") && report.contains("req_9") && report.contains("sk-ant-…wxyz"))
         #expect(state.transcript[0].text == "hi")
-        #expect(state.key.health.word == "rejected")
         #expect(!state.isStreaming)
+    }
+
+    @Test func a401KeepsThePromptWaitingAndLooksForAnotherKey() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("hi"))))
+        let error = APIError(kind: .authentication, httpStatus: 401, errorType: "authentication_error", message: "invalid x-api-key", requestID: "req_9")
+        guard case .reloadKey? = state.update(.turn(r.turn, .failed(error))).first else { Issue.record("no reload"); return }
+        #expect(state.transcript[0].state == .pending("waiting for a valid key"))
+        #expect(state.key.health.word == "rejected")
+        #expect(state.awaitingKeyTurn == r.turn)
     }
 
     @Test func aFailureMidStreamKeepsThePartialReplyMarkedInterrupted() throws {
