@@ -124,6 +124,16 @@ public struct SearchHit: Sendable, Equatable {
     public var role: MessageRole
     /// Text around the match, matched terms wrapped in the caller's markers, cut with `…`.
     public var snippet: String
+
+    public init(conversationID: ConversationID, conversationTitle: String, messageID: MessageID, position: Int, role: MessageRole,
+                snippet: String) {
+        self.conversationID = conversationID
+        self.conversationTitle = conversationTitle
+        self.messageID = messageID
+        self.position = position
+        self.role = role
+        self.snippet = snippet
+    }
 }
 
 /// The formats a conversation can be exported in.

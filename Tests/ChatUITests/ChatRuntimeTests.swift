@@ -124,3 +124,27 @@ import TerminalUI
         }
     }
 }
+
+extension ChatRuntimeTests {
+    @Test func exportWritesANewFileInTheSessionsFormat() async throws {
+        try await FakeServerHarness.with(reply: ReplyConfig(text: "ok")) { fake in
+            let rig = try Rig(fake: fake)
+            rig.send("Export me please")
+            try await rig.pump { !$0.chat.isStreaming && $0.chat.transcript.count == 2 }
+            let id = try #require(rig.app.chat.conversation?.id)
+            for _ in 0..<2 { rig.runtime.perform(.export(id, .markdown, directory: rig.directory)) }
+            try await rig.pump { $0.chat.notice?.text.contains("-2.md") == true }
+            let path = rig.directory + "/palaver-\(id)-export-me-please.md"
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == (try rig.store.export(id, format: .markdown)))
+            #expect(FileManager.default.fileExists(atPath: rig.directory + "/palaver-\(id)-export-me-please-2.md"))
+            rig.runtime.perform(.searchAll("please"))
+            var hits: [SearchHit] = []
+            let deadline = Date().addingTimeInterval(10)
+            while hits.isEmpty && Date() < deadline {
+                for action in rig.inbox.drain() { if case .searchResults(_, let h) = action { hits = h } }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(hits.first?.conversationID == id)
+        }
+    }
+}

@@ -213,5 +213,24 @@ import Testing
             try await quit(pane)
         }
     }
+
+    // MARK: Copy (issue 7)
+
+    @Test(.enabled(if: ChatTmuxTests.available), .timeLimit(.minutes(2)))
+    func ctrlYPutsTheReplyOnTheClipboardThroughOSC52() async throws {
+        try await FakeServerHarness.with(reply: ReplyConfig(text: "Copy me: 中文 and `code`")) { fake in
+            let pane = try pane(fake)
+            pane.tmux("set-option", "-g", "set-clipboard", "on") // tmux takes OSC 52 into its paste buffer
+            try await launch(pane)
+            try await pane.waitFor("Type a message below")
+            pane.type("Say something to copy")
+            pane.press("Enter")
+            try await pane.waitFor("Copy me:")
+            pane.press("C-y")
+            try await pane.waitFor("Copied the last reply")
+            #expect(pane.tmux("show-buffer") == "Copy me: 中文 and `code`")
+            try await quit(pane)
+        }
+    }
 }
 #endif

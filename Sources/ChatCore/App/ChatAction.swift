@@ -52,6 +52,11 @@ public enum ChatAction: Sendable {
     case keyReloadFailed
     /// Saving a key to the credentials file failed (it is used for this session anyway).
     case keySaveFailed(String)
+    /// Hits of a search over every conversation.
+    case searchResults(query: String, hits: [SearchHit])
+    /// The open conversation was written to this file.
+    case exported(path: String)
+    case exportFailed(String)
     /// The store failed; the text says what and that the chat goes on unsaved.
     case storeFailed(String)
     /// Time passed: countdowns, rates and notices move on.
@@ -88,6 +93,10 @@ public enum ChatEffect: Sendable {
     case verifyCandidate(String)
     /// Use a verified key from now on, saving it to the credentials file if asked.
     case useKey(String, save: Bool)
+    /// Search every conversation with the store's full-text index.
+    case searchAll(String)
+    /// Write a conversation to a new file in `directory` (the same formats as `palaver sessions export`).
+    case export(ConversationID, ExportFormat, directory: String)
     /// The key was rejected: remember that, look again where keys come from (the helper, the
     /// credentials file) and use a different valid key found there.
     case reloadKey

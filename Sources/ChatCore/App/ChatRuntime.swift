@@ -126,10 +126,43 @@ public final class ChatRuntime: @unchecked Sendable {
             lock.withLock { configuration.credential = credential }
             log.info("key changed", metadata: ["key": "\(credential.masked)", "source": "\(source)"])
             emit(.keyApplied(masked: credential.masked, source: source, at: Date(), reloaded: false))
+        case .searchAll(let query):
+            onStore { store in
+                self.emit(.searchResults(query: query, hits: try store.search(query, limit: 100, highlight: ("", ""))))
+            }
+        case .export(let id, let format, let directory):
+            guard let store else { emit(.exportFailed("the conversation store is not available")); return }
+            storeQueue.async { [emit] in
+                do {
+                    let text = try store.export(id, format: format)
+                    let path = try Self.writeExport(text, conversation: try store.conversation(id), id: id, format: format, directory: directory)
+                    emit(.exported(path: path))
+                } catch {
+                    emit(.exportFailed("\(error)"))
+                }
+            }
         case .reloadKey:
             let configuration = clientConfiguration
             Task.detached { [self] in await self.reload(after: configuration) }
         }
+    }
+
+    /// Writes an export to a new file named after the conversation; returns its path.
+    static func writeExport(_ text: String, conversation: Conversation?, id: ConversationID, format: ExportFormat,
+                            directory: String) throws -> String {
+        let words = (conversation?.title ?? "").lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+            .split(separator: "-", omittingEmptySubsequences: true).map { String($0) }
+        let slug = String(words.joined(separator: "-").prefix(40))
+        let ext = format == .json ? "json" : "md"
+        let base = "palaver-\(id)" + (slug.isEmpty ? "" : "-\(slug)")
+        var path = "\(directory)/\(base).\(ext)"
+        var n = 2
+        while FileManager.default.fileExists(atPath: path) {
+            path = "\(directory)/\(base)-\(n).\(ext)"
+            n += 1
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+        return path
     }
 
     /// A credential for a typed key (an OAuth token goes as Bearer).

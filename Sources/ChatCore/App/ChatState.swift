@@ -18,6 +18,8 @@ public struct ChatState: Sendable {
         public var demo: Bool
         /// Seconds between key checks while idle (`key_check_interval`).
         public var keyCheckInterval: TimeInterval
+        /// Whether copying to the clipboard (OSC 52) is on (`clipboard`).
+        public var clipboard = true
 
         public init(baseURL: String, fallbackModel: String, modelIsExplicit: Bool = false, maxTokens: Int = 4096, demo: Bool = false,
                     keyCheckInterval: TimeInterval = 600) {
@@ -292,6 +294,14 @@ public struct ChatState: Sendable {
             guard awaitingKeyTurn != nil || !rejectionDismissed else { return [] }
             keyPrompt = KeyPrompt(reason: .rejected(message: message, requestID: requestID), rejectedMasked: key.masked, rejectedSource: key.source)
             keyPrompt?.messageWaits = awaitingKeyTurn != nil
+            return []
+        case .searchResults:
+            return [] // the UI shows them
+        case .exported(let path):
+            show("Exported to \(path)", error: false, seconds: 15)
+            return []
+        case .exportFailed(let text):
+            show("Export failed: \(text)", error: true, seconds: 15)
             return []
         case .keySaveFailed(let text):
             show("The key could not be saved (\(text)); it is used for this session only.", error: true, seconds: 15)

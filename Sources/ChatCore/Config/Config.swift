@@ -19,6 +19,8 @@ public struct Config: Sendable, Equatable {
     public var apiKeyHelperTTL: Double?
     /// Seconds the helper may take (default 10).
     public var apiKeyHelperTimeout: Double?
+    /// Whether the chat may copy to the terminal's clipboard with OSC 52 (default true).
+    public var clipboard: Bool?
     /// Seconds between checks of the key while the chat is idle (default 600).
     public var keyCheckInterval: Double?
     /// The colour theme of the full-screen chat (a file stem in the themes folders).
@@ -32,7 +34,7 @@ public struct Config: Sendable, Equatable {
     /// The keys `config.toml` understands, for error messages.
     static let knownKeys = ["base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
                             "max_retries", "idle_timeout", "connect_timeout", "api_key_helper", "api_key_helper_ttl",
-                            "api_key_helper_timeout", "theme", "key_check_interval"]
+                            "api_key_helper_timeout", "theme", "key_check_interval", "clipboard"]
 
     /// Reads `path`; a missing file is an empty config, anything unreadable is a `ConfigError`.
     public static func load(path: String) throws(ConfigError) -> Config {
@@ -88,10 +90,13 @@ public struct Config: Sendable, Equatable {
         config.apiKeyHelperTTL = try seconds("api_key_helper_ttl")
         config.apiKeyHelperTimeout = try seconds("api_key_helper_timeout")
         config.keyCheckInterval = try seconds("key_check_interval")
-        if let value = table["allow_insecure_http"] {
-            guard let b = value.bool else { throw ConfigError(path: path, line: nil, message: "allow_insecure_http must be true or false") }
-            config.allowInsecureHTTP = b
+        func bool(_ key: String) throws(ConfigError) -> Bool? {
+            guard let value = table[key] else { return nil }
+            guard let b = value.bool else { throw ConfigError(path: path, line: nil, message: "\(key) must be true or false") }
+            return b
         }
+        config.allowInsecureHTTP = try bool("allow_insecure_http")
+        config.clipboard = try bool("clipboard")
         config.unknownKeys = table.keys.filter { !knownKeys.contains($0) && $0 != "api_key" }.sorted()
         if table["api_key"] != nil {
             throw ConfigError(path: path, line: nil,

@@ -23,6 +23,7 @@ extension ChatApp {
         case .key(let key):
             if chat.keyPrompt != nil { return handleKeyPrompt(key) }
             if let overlay = ui.overlays.last { return handleOverlay(key, overlay) }
+            if ui.search != nil, let effects = handleSearch(key) { return effects }
             if let effects = handleGlobal(key) { return effects }
             switch ui.focus {
             case .sidebar: return handleSidebar(key)
@@ -63,6 +64,28 @@ extension ChatApp {
         guard prompt.phase != .verifying else { return [] }
         if case .handled = ui.keyField.handle(key, width: 60), case .failed = prompt.phase {
             chat.keyPrompt?.phase = .editing
+        }
+        return []
+    }
+
+    // MARK: Search in the conversation
+
+    /// Keys while the search field is open; nil lets the global bindings have the key.
+    private mutating func handleSearch(_ key: KeyEvent) -> [ChatEffect]? {
+        guard var search = ui.search else { return nil }
+        switch (key.key, key.modifiers) {
+        case (.escape, _):
+            ui.search = nil
+        case (.enter, []), (.up, []):
+            stepSearch(-1)
+        case (.down, []):
+            stepSearch(1)
+        case (.character("q"), .control), (.character("c"), .control), (.function, _), (.pageUp, _), (.pageDown, _):
+            return nil
+        default:
+            guard case .handled = search.editor.handle(key, width: 200) else { return [] }
+            ui.search = search
+            updateSearch()
         }
         return []
     }
@@ -109,6 +132,19 @@ extension ChatApp {
             guard let themes else { return [] }
             let names = themes.names()
             ui.overlays.append(.themePicker(ListState(selected: names.firstIndex(of: themeName) ?? 0), names: names))
+        case (.character("f"), .control):
+            ui.search = TranscriptSearch()
+        case (.character("y"), .control):
+            copyLastReply()
+        case (.function(7), _):
+            let items = copyItems()
+            guard !items.isEmpty else { chat.show("There is nothing to copy yet.", error: false); return [] }
+            ui.overlays.append(.copyPicker(ListState(selected: 0), items: items))
+        case (.function(9), _):
+            guard chat.conversation != nil else { return export(.markdown) }
+            ui.overlays.append(.exportChoice)
+        case (.function(5), _):
+            ui.overlays.append(.searchAll(TextEditor(placeholder: "words to find in every conversation"), hits: [], list: ListState(), searched: ""))
         case (.function(8), _):
             guard let conversation = chat.conversation else { return [] }
             ui.overlays.append(.confirmDelete(conversation.id, title: conversation.title))
@@ -157,6 +193,9 @@ extension ChatApp {
             ui.composer.insertNewline()
         case (.character("?"), []) where ui.composer.isEmpty:
             ui.overlays.append(.help(offset: 0))
+            return []
+        case (.character("/"), []) where ui.composer.isEmpty:
+            ui.search = TranscriptSearch()
             return []
         case (.home, []) where ui.composer.isEmpty:
             let m = metrics
@@ -315,6 +354,53 @@ extension ChatApp {
                 if let i = list.selected, choices.indices.contains(i) { return send(.setModel(choices[i])) }
             default: break
             }
+        case .copyPicker(var list, let items):
+            switch key.key {
+            case .escape: close(&self)
+            case .up: list.selectPrevious(count: items.count); replaceTop(.copyPicker(list, items: items))
+            case .down: list.selectNext(count: items.count); replaceTop(.copyPicker(list, items: items))
+            case .enter:
+                close(&self)
+                if let i = list.selected, items.indices.contains(i) {
+                    copy(items[i].text, what: items[i].label.hasPrefix("  Code") ? "the code block" : items[i].label.hasPrefix("You") ? "your message" : "the reply")
+                }
+            default: break
+            }
+        case .exportChoice:
+            switch key {
+            case .char("m"), .char("M"), KeyEvent(.enter): close(&self); return export(.markdown)
+            case .char("j"), .char("J"): close(&self); return export(.json)
+            case KeyEvent(.escape): close(&self)
+            default: break
+            }
+        case .searchAll(var editor, let hits, var list, let searched):
+            switch (key.key, key.modifiers) {
+            case (.escape, _): close(&self)
+            case (.up, []): list.selectPrevious(count: hits.count); replaceTop(.searchAll(editor, hits: hits, list: list, searched: searched))
+            case (.down, []): list.selectNext(count: hits.count); replaceTop(.searchAll(editor, hits: hits, list: list, searched: searched))
+            case (.enter, []):
+                let query = editor.text.trimmingCharacters(in: .whitespaces)
+                if query != searched {
+                    replaceTop(.searchAll(editor, hits: hits, list: list, searched: query))
+                    return query.isEmpty ? [] : [.searchAll(query)]
+                }
+                guard let i = list.selected, hits.indices.contains(i) else { return [] }
+                close(&self)
+                let hit = hits[i]
+                ui.focus = .composer
+                if hit.conversationID == chat.conversation?.id {
+                    var search = TranscriptSearch()
+                    search.editor.text = query
+                    ui.search = search
+                    updateSearch()
+                    return []
+                }
+                ui.pendingJump = (query, hit.messageID)
+                return open(hit.conversationID)
+            default:
+                _ = editor.handle(key, width: 60)
+                replaceTop(.searchAll(editor, hits: hits, list: list, searched: searched))
+            }
         case .themePicker(var list, let names):
             switch key.key {
             case .escape: close(&self)
@@ -357,6 +443,12 @@ extension ChatApp {
         case .systemPrompt(var editor)?:
             editor.insert(text)
             replaceTop(.systemPrompt(editor))
+        case .searchAll(var editor, let hits, let list, let searched)?:
+            editor.insert(text.replacingOccurrences(of: "\n", with: " "))
+            replaceTop(.searchAll(editor, hits: hits, list: list, searched: searched))
+        case nil where ui.search != nil:
+            ui.search?.editor.insert(text.replacingOccurrences(of: "\n", with: " "))
+            updateSearch()
         case nil:
             ui.focus = .composer
             let lines = text.utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }

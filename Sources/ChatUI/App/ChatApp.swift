@@ -19,6 +19,8 @@ public struct ChatApp {
     public var themes: ThemeCatalog?
     /// The name of the theme shown.
     public var themeName = ThemeCatalog.defaultName
+    /// Where F9 writes exports (the directory palaver was started in).
+    public var exportDirectory = FileManager.default.currentDirectoryPath
 
     public init(chat: ChatState, size: Size, theme: Theme, timeZone: TimeZone = .current) {
         self.chat = chat
@@ -40,7 +42,7 @@ public struct ChatApp {
 
     func transcriptView(width: Int) -> TranscriptView {
         TranscriptView(rows: layout.rows(for: chat.transcript, width: width), earlierCount: chat.earlierCount,
-                       emptyHint: emptyHint, theme: theme)
+                       emptyHint: emptyHint, theme: theme, highlights: searchHighlights)
     }
 
     /// The transcript's content height and viewport height, for scrolling.
@@ -88,6 +90,28 @@ public struct ChatApp {
             ui.scroll.offset += metrics.content - before
         }
         syncDraft()
+        switch action {
+        case .searchResults(let query, let hits):
+            if case .searchAll(let editor, _, _, query)? = ui.overlays.last {
+                ui.overlays[ui.overlays.count - 1] = .searchAll(editor, hits: hits, list: ListState(selected: hits.isEmpty ? nil : 0), searched: query)
+            }
+        case .conversationOpened:
+            if let jump = ui.pendingJump {
+                ui.pendingJump = nil
+                var search = TranscriptSearch()
+                search.editor.text = jump.query
+                search.editor.moveToEnd()
+                ui.search = search
+                updateSearch()
+                if let entry = chat.transcript.firstIndex(where: { $0.storedID == jump.message }),
+                   let hit = ui.search?.matches.firstIndex(where: { $0.entry == entry }) {
+                    ui.search?.current = hit
+                    scrollToCurrentMatch()
+                }
+            }
+        default:
+            break
+        }
         return effects
     }
 
@@ -127,6 +151,7 @@ public struct ChatApp {
                         focused: ui.focus == .sidebar, theme: theme)
                 .render(in: sidebarArea, buffer: &frame.buffer, list: &ui.sidebarList)
         }
+        refreshSearchIfNeeded()
         transcriptView(width: l.transcript.width).render(in: l.transcript, buffer: &frame.buffer, scroll: ui.scroll)
         drawComposerBorder(l.composerBorder, buffer: &frame.buffer)
         ui.composer.style = theme.style("composer")
@@ -134,6 +159,7 @@ public struct ChatApp {
         let caret = ui.composer.render(in: l.composer, buffer: &frame.buffer)
         StatusBar(chat: chat, theme: theme).render(in: l.status, buffer: &frame.buffer)
         frame.cursor = ui.focus == .composer ? caret : nil
+        if let search = ui.search { frame.cursor = drawSearchBar(search, in: l.composerBorder, buffer: &frame.buffer) }
         if let overlay = ui.overlays.last {
             frame.cursor = OverlayView(overlay: overlay, chat: chat, theme: theme).render(in: l.screen, buffer: &frame.buffer)
         }
@@ -141,6 +167,22 @@ public struct ChatApp {
             frame.cursor = KeyPromptView(prompt: prompt, field: ui.keyField, now: chat.now, theme: theme)
                 .render(in: l.screen, buffer: &frame.buffer)
         }
+    }
+
+    /// The search field over the composer's top line: the query, the match count, the keys.
+    private func drawSearchBar(_ search: TranscriptSearch, in area: Rect, buffer: inout Buffer) -> Position? {
+        buffer.fill(area, with: Cell(" ", style: theme.style("modal.field.focused")))
+        let query = TextSanitizer.sanitize(search.editor.text, keepNewlines: false)
+        let count = search.editor.text.isEmpty ? "" : search.matches.isEmpty ? "no matches"
+            : "\((search.current ?? 0) + 1) of \(search.matches.count)"
+        let label = " Find: "
+        let x = area.x + buffer.setString(label, x: area.x, y: area.y, style: theme.style("modal.title"), clip: area)
+        let shown = TextLayout.truncate(Line(query, style: theme.style("modal.field.focused")), width: max(1, area.width / 2))
+        _ = buffer.setLine(shown, x: x, y: area.y, clip: area)
+        let hint = TextLayout.truncate(Line(" \(count) · Enter/↑ older · ↓ newer · Esc closes ", style: theme.style("modal.hint")),
+                                       width: max(0, area.maxX - x - shown.width - 2))
+        _ = buffer.setLine(hint, x: area.maxX - hint.width, y: area.y, clip: area)
+        return Position(x: min(area.maxX - 1, x + shown.width), y: area.y)
     }
 
     private func drawComposerBorder(_ area: Rect, buffer: inout Buffer) {

@@ -94,7 +94,9 @@ public struct ChatLauncher {
         let settings = ChatState.Settings(baseURL: baseURL, fallbackModel: fallback, modelIsExplicit: explicitModel != nil,
                                           maxTokens: config.maxTokens ?? 4096, demo: demo != nil,
                                           keyCheckInterval: config.keyCheckInterval ?? 600)
-        var chat = ChatState(settings: settings, key: KeyStatus(resolution: resolution), now: Date())
+        var settingsWithClipboard = settings
+        settingsWithClipboard.clipboard = config.clipboard ?? true
+        var chat = ChatState(settings: settingsWithClipboard, key: KeyStatus(resolution: resolution), now: Date())
         if store == nil { chat.storeProblem = "not saved" }
 
         TerminalRestore.installHandlers()

@@ -66,6 +66,10 @@ public struct ChatLoop {
             now = clock.now
             if case .resize = event { terminal.invalidate() } else { lastEdit = now }
             runtime.perform(app.handle(event))
+            if let sequence = app.ui.pendingSequence {
+                app.ui.pendingSequence = nil
+                backend.writeSequence(sequence)
+            }
             pacer.markDirty()
         }
         finish(&app)

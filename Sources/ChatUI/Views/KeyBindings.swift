@@ -27,6 +27,10 @@ public enum KeyBindings {
             Binding(keys: "Ctrl+Home/End", action: "oldest / newest (Home/End too when the composer is empty)"),
             Binding(keys: "Esc", action: "stop the reply that is streaming (the text so far stays)"),
             Binding(keys: "Ctrl+R", action: "send the last message again"),
+            Binding(keys: "/ (empty composer)  Ctrl+F", action: "find in this conversation (Enter/↑ older, ↓ newer)"),
+            Binding(keys: "Ctrl+Y", action: "copy the last reply (OSC 52)"),
+            Binding(keys: "F7", action: "copy a chosen reply, message or code block"),
+            Binding(keys: "F9", action: "export this conversation (Markdown or JSON)"),
         ]),
         Section(title: "Conversations", bindings: [
             Binding(keys: "Ctrl+N", action: "new conversation"),
@@ -35,6 +39,7 @@ public enum KeyBindings {
             Binding(keys: "Enter (sidebar)", action: "open the selected conversation"),
             Binding(keys: "F2  r (sidebar)", action: "rename"),
             Binding(keys: "F8  Del (sidebar)", action: "delete (asks first)"),
+            Binding(keys: "F5", action: "search every conversation"),
             Binding(keys: "F3  Ctrl+O", action: "choose the model"),
             Binding(keys: "F4  Ctrl+G", action: "system prompt of this conversation"),
         ]),

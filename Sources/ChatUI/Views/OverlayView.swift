@@ -74,6 +74,38 @@ struct OverlayView {
                 .render(in: body, buffer: &buffer, state: &list)
             hint("↑/↓ choose · Enter uses it · Esc cancels", frame: frame, buffer: &buffer)
             return nil
+        case .copyPicker(var list, let items):
+            let frame = modal("Copy to the clipboard", width: min(area.width - 2, 80), height: min(area.height - 2, items.count + 4), in: area, buffer: &buffer)
+            let body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)
+            ListView(items: items.map { Line($0.label) }, style: theme.style("modal.text"), selectedStyle: theme.style("modal.button.selected"))
+                .render(in: body, buffer: &buffer, state: &list)
+            hint("↑/↓ choose · Enter copies (OSC 52) · Esc cancels", frame: frame, buffer: &buffer)
+            return nil
+        case .exportChoice:
+            message("Export this conversation", ["Markdown (m, or Enter) for reading, or JSON (j) for `palaver sessions import`. The file goes to the folder palaver was started in."],
+                    hint: "m Markdown · j JSON · Esc cancels", in: area, buffer: &buffer)
+            return nil
+        case .searchAll(var editor, let hits, var list, let searched):
+            let frame = modal("Search all conversations", width: min(area.width - 2, 90), height: area.height - 2, in: area, buffer: &buffer)
+            let field = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: 1)
+            buffer.fill(field, with: Cell(" ", style: theme.style("modal.field.focused")))
+            editor.style = theme.style("modal.field.focused")
+            let cursor = editor.render(in: field, buffer: &buffer)
+            let body = Rect(x: frame.x + 1, y: frame.y + 2, width: frame.width - 2, height: max(0, frame.height - 3))
+            if hits.isEmpty {
+                let text = searched.isEmpty ? "Type words, then Enter." : "No message contains “\(TextSanitizer.sanitize(searched, keepNewlines: false))”."
+                _ = buffer.setString(text, x: body.x, y: body.y, style: theme.style("modal.hint"), clip: body)
+            } else {
+                let items = hits.map { hit -> Line in
+                    let title = TextSanitizer.sanitize(hit.conversationTitle.isEmpty ? "untitled" : hit.conversationTitle, keepNewlines: false)
+                    let snippet = TextSanitizer.sanitize(hit.snippet, keepNewlines: false)
+                    return Line([Span(title + " · ", style: theme.style("modal.title")), Span(snippet, style: theme.style("modal.text"))])
+                }
+                ListView(items: items, style: theme.style("modal.text"), selectedStyle: theme.style("modal.button.selected"))
+                    .render(in: body, buffer: &buffer, state: &list)
+            }
+            hint("Enter searches, then opens the chosen hit · ↑/↓ choose · Esc closes", frame: frame, buffer: &buffer)
+            return cursor
         case .themePicker(var list, let names):
             let frame = modal("Theme", width: min(area.width - 2, 44), height: min(area.height - 2, names.count + 4), in: area, buffer: &buffer)
             let body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)

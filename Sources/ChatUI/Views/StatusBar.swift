@@ -70,8 +70,8 @@ struct StatusBar {
             (fixed + [keyShort], []),
             (fixed, []),
         ].map { ($0.0.filter { !$0.text.isEmpty }, $0.1.filter { !$0.text.isEmpty }) }
-        // The right side may be shortened to 20 columns; the left side must fit whole.
-        let (left, right) = candidates.first { l, r in width(l) + min(width(r), 20) <= area.width }
+        // The right side may be shortened to half the width; the left side must fit whole.
+        let (left, right) = candidates.first { l, r in width(l) + min(width(r), max(20, area.width / 2)) <= area.width }
             ?? candidates[candidates.count - 1]
         var x = area.x
         for span in left { x += buffer.setString(span.text, x: x, y: area.y, style: span.style, clip: area) }

@@ -140,6 +140,8 @@ struct TranscriptView {
     var earlierCount: Int
     var emptyHint: [Line]
     var theme: Theme
+    /// Search matches to highlight, by entry: row, column, width, whether it is the current one.
+    var highlights: [Int: [(row: Int, column: Int, width: Int, current: Bool)]] = [:]
 
     /// Rows including the blank separators and the "earlier messages" line.
     var contentHeight: Int {
@@ -173,7 +175,13 @@ struct TranscriptView {
             if y >= offset + area.height { break }
             if i > 0 { emit(Line()) }
             if y + entry.count <= offset { y += entry.count; continue }
+            let first = y
             entry.forEach(emit)
+            for h in highlights[i] ?? [] where first + h.row >= offset && first + h.row < offset + area.height {
+                let style = theme.style(h.current ? "transcript.search.current" : "transcript.search.match")
+                buffer.setStyle(style, in: Rect(x: area.x + h.column, y: area.y + first + h.row - offset, width: h.width, height: 1)
+                    .intersection(area))
+            }
         }
         if scroll.hasMoreBelow(contentHeight: height, viewportHeight: area.height) {
             let marker = Line(" ↓ more below · End jumps to the newest ", style: theme.style("transcript.more"))

@@ -57,6 +57,9 @@ public final class MemoryBackend: TerminalBackend {
 
     public func setCursor(_ position: Position?) { cursor = position }
     public func flush() { flushCount += 1 }
+    /// Sequences written with ``writeSequence(_:)``, in order.
+    public private(set) var sequences: [[UInt8]] = []
+    public func writeSequence(_ bytes: [UInt8]) { sequences.append(bytes) }
 
     /// The next injected event; never waits.
     public func readEvent(timeout: Duration?) -> InputEvent? {

@@ -23,6 +23,9 @@ public protocol TerminalBackend: AnyObject {
     func setCursor(_ position: Position?)
     /// Sends everything written so far to the terminal.
     func flush()
+    /// Writes a control sequence straight to the terminal, after what was drawn (for OSC 52
+    /// clipboard writes). It must not move the cursor or change the screen.
+    func writeSequence(_ bytes: [UInt8])
 
     /// The next input event, waiting at most `timeout` (nil: until an event comes or the
     /// waker fires). Returns nil on timeout or wake-up.

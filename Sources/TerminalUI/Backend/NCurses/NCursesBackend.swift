@@ -159,6 +159,16 @@ public final class NCursesBackend: TerminalBackend {
         wrefresh(cnc_stdscr())
     }
 
+    public func writeSequence(_ bytes: [UInt8]) {
+        guard isEntered else { return }
+        wrefresh(cnc_stdscr())
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+    }
+
     /// What to hand ncurses for one cell, one entry per column: the cluster as ncurses can
     /// show it so that libc's width and ours agree.
     private func pieces(of cell: Cell) -> [[Unicode.Scalar]] {
