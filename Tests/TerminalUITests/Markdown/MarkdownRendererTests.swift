@@ -41,7 +41,8 @@ import Testing
     }
 
     @Test func paragraphsWrapByDisplayWidthWithSoftAndHardBreaks() {
-        #expect(MD.text("one two three\nfour five six seven", width: 10) == ["one two", "three four", "five six", "seven"])
+        // A single line break in a reply is kept (a soft break shown as a break), then each line wraps.
+        #expect(MD.text("one two three\nfour five six seven", width: 10) == ["one two", "three", "four five", "six seven"])
         #expect(MD.text("hard  \nbreak\\\nagain", width: 20) == ["hard", "break", "again"])
         #expect(MD.text("日本語のテキストを折り返す", width: 8) == ["日本語の", "テキスト", "を折り返", "す"])
         #expect(MD.text("first\n\nsecond") == ["first", "", "second"])

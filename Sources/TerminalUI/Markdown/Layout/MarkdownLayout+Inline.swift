@@ -27,9 +27,9 @@ extension MarkdownLayout {
             appendLink(url: url, children: children, style: style, to: &line)
         case .image(let url, let children):
             appendLink(url: url, children: children.isEmpty ? [.text("image")] : children, style: style, to: &line)
-        case .softBreak:
-            line.append(" ", style: style)
-        case .lineBreak:
+        case .softBreak, .lineBreak:
+            // A chat reply's single line breaks are meant (lists of lines, poems, addresses):
+            // shown as breaks, as chat apps and GitHub comments do, not joined into one paragraph.
             line.append("\n", style: style)
         }
     }
