@@ -24,6 +24,17 @@ import Testing
         pane.press("Enter")
     }
 
+    /// Files under the pane's HOME (but the credentials file) that contain `secret`: the log,
+    /// the database and its WAL, drafts, state.
+    func filesLeaking(_ secret: String, in pane: TmuxPane) -> [String] {
+        let root = pane.directory.path
+        let paths = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+        return paths.filter { path in
+            guard !path.hasSuffix("credentials.toml"), let data = FileManager.default.contents(atPath: root + "/" + path) else { return false }
+            return data.range(of: Data(secret.utf8)) != nil
+        }
+    }
+
     /// Quits with Ctrl+Q and checks the shell got a sane terminal back.
     func quit(_ pane: TmuxPane) async throws {
         pane.press("C-q")
@@ -154,6 +165,8 @@ import Testing
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
             #expect(try String(contentsOfFile: file, encoding: .utf8).contains(FakeServerHarness.defaultKey))
             try await quit(pane)
+            #expect(filesLeaking(FakeServerHarness.defaultKey, in: pane) == [])
+            #expect(!pane.screen.contains(FakeServerHarness.defaultKey))
         }
     }
 
@@ -189,6 +202,8 @@ import Testing
             try await pane.waitFor("● valid")
             #expect(!pane.screen.contains(newKey))
             try await quit(pane)
+            #expect(filesLeaking(newKey, in: pane) == [])
+            #expect(filesLeaking(FakeServerHarness.defaultKey, in: pane) == [])
         }
     }
 
