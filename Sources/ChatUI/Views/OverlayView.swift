@@ -61,25 +61,13 @@ struct OverlayView {
                          hint: "Enter saves · Alt+Enter newline · empty removes it · Esc cancels", in: area, buffer: &buffer)
         case .modelPicker(var list):
             let models = ChatApp.modelChoices(chat)
-            let height = min(area.height - 2, models.count + 4 + (chat.modelListProblem == nil ? 0 : 2))
-            let frame = modal("Model", width: min(area.width - 2, 60), height: height, in: area, buffer: &buffer)
-            var body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)
-            if chat.modelListProblem != nil {
-                _ = buffer.setString("The model list could not be loaded; showing the configured model.", x: body.x, y: body.y,
-                                     style: theme.style("modal.warning"), clip: body)
-                body = body.inset(top: 2)
-            }
-            let items = models.map { Line(($0 == chat.model ? "● " : "  ") + TextSanitizer.sanitize($0, keepNewlines: false)) }
-            ListView(items: items, style: theme.style("modal.text"), selectedStyle: theme.style("modal.button.selected"))
-                .render(in: body, buffer: &buffer, state: &list)
-            hint("↑/↓ choose · Enter uses it · Esc cancels", frame: frame, buffer: &buffer)
+            let warning = chat.modelListProblem == nil ? nil : "The model list could not be loaded; showing the configured model."
+            picker("Model", width: 60, items: models.map { Line(($0 == chat.model ? "● " : "  ") + TextSanitizer.sanitize($0, keepNewlines: false)) },
+                   list: &list, warning: warning, hint: "↑/↓ choose · Enter uses it · Esc cancels", in: area, buffer: &buffer)
             return nil
         case .copyPicker(var list, let items):
-            let frame = modal("Copy to the clipboard", width: min(area.width - 2, 80), height: min(area.height - 2, items.count + 4), in: area, buffer: &buffer)
-            let body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)
-            ListView(items: items.map { Line($0.label) }, style: theme.style("modal.text"), selectedStyle: theme.style("modal.button.selected"))
-                .render(in: body, buffer: &buffer, state: &list)
-            hint("↑/↓ choose · Enter copies (OSC 52) · Esc cancels", frame: frame, buffer: &buffer)
+            picker("Copy to the clipboard", width: 80, items: items.map { Line($0.label) }, list: &list,
+                   hint: "↑/↓ choose · Enter copies (OSC 52) · Esc cancels", in: area, buffer: &buffer)
             return nil
         case .exportChoice:
             message("Export this conversation", ["Markdown (m, or Enter) for reading, or JSON (j) for `palaver sessions import`. The file goes to the folder palaver was started in."],
@@ -107,17 +95,28 @@ struct OverlayView {
             hint("Enter searches, then opens the chosen hit · ↑/↓ choose · Esc closes", frame: frame, buffer: &buffer)
             return cursor
         case .themePicker(var list, let names):
-            let frame = modal("Theme", width: min(area.width - 2, 44), height: min(area.height - 2, names.count + 4), in: area, buffer: &buffer)
-            let body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)
-            ListView(items: names.map { Line("  " + TextSanitizer.sanitize($0, keepNewlines: false)) }, style: theme.style("modal.text"),
-                     selectedStyle: theme.style("modal.button.selected"))
-                .render(in: body, buffer: &buffer, state: &list)
-            hint("↑/↓ choose · Enter uses it · Esc cancels", frame: frame, buffer: &buffer)
+            picker("Theme", width: 44, items: names.map { Line("  " + TextSanitizer.sanitize($0, keepNewlines: false)) }, list: &list,
+                   hint: "↑/↓ choose · Enter uses it · Esc cancels", in: area, buffer: &buffer)
             return nil
         }
     }
 
     // MARK: Pieces
+
+    /// A list to choose from in a box, with an optional warning above it.
+    private func picker(_ title: String, width: Int, items: [Line], list: inout ListState, warning: String? = nil, hint text: String,
+                        in area: Rect, buffer: inout Buffer) {
+        let height = min(area.height - 2, items.count + 4 + (warning == nil ? 0 : 2))
+        let frame = modal(title, width: min(area.width - 2, width), height: height, in: area, buffer: &buffer)
+        var body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)
+        if let warning {
+            _ = buffer.setString(warning, x: body.x, y: body.y, style: theme.style("modal.warning"), clip: body)
+            body = body.inset(top: 2)
+        }
+        ListView(items: items, style: theme.style("modal.text"), selectedStyle: theme.style("modal.button.selected"))
+            .render(in: body, buffer: &buffer, state: &list)
+        hint(text, frame: frame, buffer: &buffer)
+    }
 
     private func modal(_ title: String, width: Int, height: Int, in area: Rect, buffer: inout Buffer) -> Rect {
         let frame = ModalFrame(title: Line(title, style: theme.style("modal.title")), width: max(10, width), height: max(4, height),
