@@ -17,6 +17,7 @@ import TerminalUI
         let inbox = Inbox()
         let store: SessionStore
         let directory: String
+        let keys: KeySetup
 
         init(fake: FakeServerHarness) throws {
             directory = NSTemporaryDirectory() + "palaver-chat-\(UUID().uuidString)"
@@ -30,7 +31,9 @@ import TerminalUI
                                  key: ChatCore.KeyStatus(health: .unverified, masked: "sk-ant-…test", source: .environment("ANTHROPIC_API_KEY")),
                                  now: Date())
             app = makeApp(chat: chat)
-            runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, emit: inbox.post)
+            // Keys as the app sees them: the variable holds the fake's key; the credentials file is empty.
+            keys = KeySetup(config: Config(), paths: paths, environment: ["ANTHROPIC_API_KEY": FakeServerHarness.defaultKey])
+            runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, keys: keys, emit: inbox.post)
         }
 
         deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -145,6 +148,41 @@ extension ChatRuntimeTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(hits.first?.conversationID == id)
+        }
+    }
+}
+
+extension ChatRuntimeTests {
+    @Test func aKeySavedFromAnotherTerminalIsPickedUpAfterA401WithoutAsking() async throws {
+        let newKey = FakeServerHarness.randomKey()
+        try await FakeServerHarness.with(reply: ReplyConfig(text: "still here")) { fake in
+            let rig = try Rig(fake: fake)
+            // Another terminal ran `palaver key set` with a new key, then the old one was revoked.
+            try rig.keys.file.write(newKey)
+            fake.state.addKey(newKey)
+            fake.state.revokeKey(FakeServerHarness.defaultKey)
+            rig.send("Are you there?")
+            try await rig.pump { !$0.chat.isStreaming && $0.chat.transcript.count == 2 }
+            #expect(rig.app.chat.keyPrompt == nil)
+            #expect(rig.app.chat.transcript.map(\.text) == ["Are you there?", "still here"])
+            #expect(rig.app.chat.key.source == .credentialsFile(rig.keys.file.path))
+            #expect(rig.app.chat.notice?.text.contains("changed while palaver was running") == true)
+            // The rejected variable's key is remembered, so the next start skips it (the stale-variable trap).
+            #expect(rig.keys.memory.rejectedAt(FakeServerHarness.defaultKey) != nil)
+            rig.runtime.flush()
+            let stored = try rig.store.lastMessages(in: try #require(rig.app.chat.conversation?.id), limit: 10)
+            #expect(stored.map(\.text) == ["Are you there?", "still here"]) // answered in place, one prompt row
+        }
+    }
+
+    @Test func withNoOtherKeyTheRejectedDialogOpens() async throws {
+        try await FakeServerHarness.with { fake in
+            let rig = try Rig(fake: fake)
+            fake.state.revokeKey(FakeServerHarness.defaultKey)
+            rig.send("Hello?")
+            try await rig.pump { $0.chat.keyPrompt != nil }
+            guard case .rejected? = rig.app.chat.keyPrompt?.reason else { Issue.record("no dialog"); return }
+            #expect(rig.app.chat.transcript[0].state == .pending("waiting for a valid key"))
         }
     }
 }
