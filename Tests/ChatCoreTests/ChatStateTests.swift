@@ -168,7 +168,7 @@ import Testing
     @Test func newConversationSavesTheDraftAndEmptiesTheScreen() throws {
         var state = makeState()
         let r = try #require(request(state.update(.send("hi"))))
-        _ = state.update(.conversationCreated(Conversation(id: ConversationID(3), title: "hi", model: "m", createdAt: Self.t0, updatedAt: Self.t0), turn: r.turn))
+        _ = state.update(.conversationCreated(Conversation(id: ConversationID(3), title: "hi", model: "m", createdAt: Self.t0, updatedAt: Self.t0)))
         complete(&state, turn: r.turn, text: "hello")
         state.draft = "unsent words"
         let effects = state.update(.newConversation)

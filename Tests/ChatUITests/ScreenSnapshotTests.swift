@@ -17,7 +17,7 @@ import TerminalUI
                                             conversation(3, "Plan for the week")], total: 3))
         app.type(prompt)
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
-        _ = app.apply(.conversationCreated(conversation(1, "Hi Claude"), turn: request.turn))
+        _ = app.apply(.conversationCreated(conversation(1, "Hi Claude")))
         if finish {
             app.stream(turn: request.turn, deltas)
         } else {
@@ -182,7 +182,7 @@ import TerminalUI
         _ = app.apply(.conversationsLoaded([conversation(1, "Hi Claude")], total: 1))
         app.type("Hi Claude")
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
-        _ = app.apply(.conversationCreated(conversation(1, "Hi Claude"), turn: request.turn))
+        _ = app.apply(.conversationCreated(conversation(1, "Hi Claude")))
         app.stream(turn: request.turn, ["Hello! ", "How can I help?"])
         let styled = app.screen().styledText()
         assertSnapshot(styled, named: "theme-\(name)")

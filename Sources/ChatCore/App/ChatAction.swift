@@ -37,7 +37,7 @@ public enum ChatAction: Sendable {
     case conversationOpened(Conversation, messages: [StoredMessage], earlier: Int, draft: String?)
     case earlierLoaded(ConversationID, messages: [StoredMessage], earlier: Int)
     /// The store created the conversation a first prompt was sent in.
-    case conversationCreated(Conversation, turn: Int)
+    case conversationCreated(Conversation)
     /// The prompt of a turn was stored (before the request was sent).
     case promptStored(turn: Int, MessageID)
     case turn(Int, TurnEvent)

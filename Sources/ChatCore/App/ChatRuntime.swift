@@ -270,7 +270,7 @@ public final class ChatRuntime: @unchecked Sendable {
                 } else {
                     conversation = try store.createConversation(title: request.newTitle, model: request.model,
                                                                 systemPrompt: request.systemPrompt)
-                    emit(.conversationCreated(conversation, turn: turn))
+                    emit(.conversationCreated(conversation))
                 }
                 let rec = AskRecorder(store: store, conversation: conversation,
                                       warn: { [emit] in emit(.storeFailed("Could not save this exchange: \($0)")) })

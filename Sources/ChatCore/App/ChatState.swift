@@ -231,7 +231,7 @@ public struct ChatState: Sendable {
             transcript.insert(contentsOf: messages.map { TranscriptEntry(stored: $0, id: takeID()) }, at: 0)
             earlierCount = earlier
             return []
-        case .conversationCreated(let created, _):
+        case .conversationCreated(let created):
             if conversation == nil { conversation = created }
             let known = conversations.contains { $0.id == created.id }
             conversations.removeAll { $0.id == created.id }

@@ -84,20 +84,20 @@ public final class TranscriptLayout {
                 lines.append(Line([Span(pad, style: style)] + row.spans))
             }
         }
-        let text = TextSanitizer.sanitize(entry.text)
         if isUser {
-            if !text.isEmpty { add(text, style: textStyle) }
+            if !entry.text.isEmpty { add(TextSanitizer.sanitize(entry.text), style: textStyle) }
         } else if !entry.text.isEmpty {
             // Claude answers in Markdown (the renderer sanitises every text node itself).
             for row in markdown(entry, width: bodyWidth, style: textStyle) {
                 lines.append(Line([Span(pad, style: textStyle)] + row.spans))
             }
         }
+        let hasBody = lines.count > 1 // more than the header
         switch entry.state {
         case .complete:
-            if text.isEmpty { add("(empty reply)", style: theme.style("transcript.meta")) }
+            if !hasBody { add("(empty reply)", style: theme.style("transcript.meta")) }
         case .streaming:
-            if text.isEmpty { add("…", style: theme.style("transcript.meta")) } else {
+            if !hasBody { add("…", style: theme.style("transcript.meta")) } else {
                 lines[lines.count - 1].append("▍", style: theme.style("transcript.meta"))
             }
         case .pending(let reason):
