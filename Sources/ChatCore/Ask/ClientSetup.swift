@@ -32,13 +32,9 @@ public struct ClientSetup: Sendable {
     public static func resolve(overrides: Overrides, environment: [String: String], paths: Paths,
                                notice: (String) -> Void) -> Result<ClientSetup, Failure> {
         let config: Config
-        do {
-            config = try Config.load(path: paths.configFile)
-        } catch {
-            return .failure(Failure(message: error.unusableSentence, status: .usage))
-        }
-        for unknown in config.unknownKeys {
-            notice("\(paths.configFile): unknown setting \"\(unknown)\" is ignored (check its spelling).")
+        switch loadConfig(paths: paths, notice: notice) {
+        case .success(let loaded): config = loaded
+        case .failure(let failure): return .failure(failure)
         }
         let keys = KeySetup(config: config, paths: paths, environment: environment)
         let resolution = keys.resolver.resolve()
@@ -49,16 +45,39 @@ public struct ClientSetup: Sendable {
         for problem in key.inspection.problems where problem.severity == .warning {
             notice("\(problem.message) \(problem.fix)")
         }
-        let (baseURL, _) = Self.baseURL(overrides: overrides, environment: environment, config: config)
-        let clientConfiguration = Self.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL,
-                                                           credential: key.credential)
+        return checkedConfiguration(config: config, overrides: overrides, environment: environment, credential: key.credential).map {
+            ClientSetup(config: config, key: key, keys: keys, baseURL: $0.baseURL, clientConfiguration: $0.configuration)
+        }
+    }
+
+    /// Reads config.toml; unknown settings are reported to `notice`. A file that cannot be used
+    /// is a usage failure naming it.
+    public static func loadConfig(paths: Paths, notice: (String) -> Void) -> Result<Config, Failure> {
+        let config: Config
         do {
-            try clientConfiguration.checkTransportSecurity()
+            config = try Config.load(path: paths.configFile)
+        } catch {
+            return .failure(Failure(message: error.unusableSentence, status: .usage))
+        }
+        for unknown in config.unknownKeys {
+            notice("\(paths.configFile): unknown setting \"\(unknown)\" is ignored (check its spelling).")
+        }
+        return .success(config)
+    }
+
+    /// The client settings for `credential` and the base URL they use, refused (with the report
+    /// and exit status) when the base URL would carry the key over plain http off this machine.
+    public static func checkedConfiguration(config: Config, overrides: Overrides, environment: [String: String],
+                                            credential: Credential?) -> Result<(configuration: ClientConfiguration, baseURL: String), Failure> {
+        let (baseURL, _) = Self.baseURL(overrides: overrides, environment: environment, config: config)
+        let configuration = Self.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL, credential: credential)
+        do {
+            try configuration.checkTransportSecurity()
         } catch {
             let report = ErrorReport(error: error, keyDescription: nil, baseURL: baseURL)
             return .failure(Failure(message: report.text, status: PalaverExitCode(for: error)))
         }
-        return .success(ClientSetup(config: config, key: key, keys: keys, baseURL: baseURL, clientConfiguration: clientConfiguration))
+        return .success((configuration, baseURL))
     }
 
     /// The base URL and where it came from: `--base-url` › `ANTHROPIC_BASE_URL` › config › default.

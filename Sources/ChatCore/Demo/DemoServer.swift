@@ -12,10 +12,14 @@ public final class DemoServer: @unchecked Sendable {
         public var description: String
     }
 
+    /// The running executable (palaver itself), links followed.
+    public static func ownExecutablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     /// Where `fake-anthropic` should be: next to the running executable.
     public static func executablePath() -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return (me as NSString).deletingLastPathComponent + "/fake-anthropic"
+        (ownExecutablePath() as NSString).deletingLastPathComponent + "/fake-anthropic"
     }
 
     /// Starts the fake and waits (up to `timeout` seconds) for the line that gives its port.

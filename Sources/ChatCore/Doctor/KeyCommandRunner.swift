@@ -21,25 +21,22 @@ public struct KeyCommandRunner: Sendable {
 
     /// The config, or `nil` after telling the user why it cannot be used.
     private func loadConfig() -> Config? {
-        do {
-            return try Config.load(path: paths.configFile)
-        } catch {
-            output.err("palaver: \(error.unusableSentence)\n")
-            return nil
-        }
+        report(ClientSetup.loadConfig(paths: paths, notice: { _ in }))
     }
 
     /// Client settings for `credential` and the base URL, or `nil` after reporting a refused base URL.
     private func checkedConfiguration(_ config: Config, credential: Credential) -> (ClientConfiguration, String)? {
-        let (baseURL, _) = ClientSetup.baseURL(overrides: overrides, environment: environment, config: config)
-        let configuration = ClientSetup.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL, credential: credential)
-        do {
-            try configuration.checkTransportSecurity()
-        } catch {
-            output.err("palaver: \(ErrorReport(error: error, keyDescription: nil, baseURL: baseURL).text)\n")
+        report(ClientSetup.checkedConfiguration(config: config, overrides: overrides, environment: environment, credential: credential))
+    }
+
+    /// The value, or `nil` after telling the user why there is none.
+    private func report<T>(_ result: Result<T, ClientSetup.Failure>) -> T? {
+        switch result {
+        case .success(let value): return value
+        case .failure(let failure):
+            output.err("palaver: \(failure.message)\n")
             return nil
         }
-        return (configuration, baseURL)
     }
 
     /// Checks `secret`, verifies it unless `verify` is false, and saves it to the credentials file.

@@ -41,13 +41,8 @@ public struct ChatLauncher {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw Failure(description: "the full-screen chat needs a terminal; for scripts use `palaver ask`.", status: .usage)
         }
-        let config: Config
-        do {
-            config = try Config.load(path: paths.configFile)
-        } catch {
-            throw Failure(description: error.unusableSentence, status: .usage)
-        }
-        var notices = config.unknownKeys.map { "\(paths.configFile): unknown setting \"\($0)\" is ignored." }
+        var notices: [String] = []
+        let config = try Self.value(ClientSetup.loadConfig(paths: paths, notice: { notices.append($0) }))
 
         // Demo mode: a local fake with a throwaway key and a throwaway store.
         var demo: DemoServer?
@@ -73,14 +68,8 @@ public struct ChatLauncher {
         if demo == nil { notices += resolution.notices }
         var overrides = options.overrides
         if let demo { overrides.baseURL = demo.baseURL }
-        let (baseURL, _) = ClientSetup.baseURL(overrides: overrides, environment: environment, config: config)
-        let configuration = ClientSetup.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL,
-                                                            credential: resolution.key?.credential)
-        do {
-            try configuration.checkTransportSecurity()
-        } catch {
-            throw Failure(description: ErrorReport(error: error, keyDescription: nil, baseURL: baseURL).text, status: PalaverExitCode(for: error))
-        }
+        let (configuration, baseURL) = try Self.value(ClientSetup.checkedConfiguration(
+            config: config, overrides: overrides, environment: environment, credential: resolution.key?.credential))
 
         var store: SessionStore?
         do {
@@ -107,8 +96,8 @@ public struct ChatLauncher {
 
         // The theme needs the terminal's colours, known once the backend has it; the loop enters
         // it again (a no-op) itself.
-        let themes = ThemeCatalog(directories: [paths.configDirectory + "/themes"]
-            + ThemeCatalog.shippedDirectories(executablePath: DemoServer.executablePath()))
+        let themes = ThemeCatalog(directories: ThemeCatalog.standardDirectories(configDirectory: paths.configDirectory,
+                                                                                executablePath: DemoServer.ownExecutablePath()))
         var resume = options.session
         if resume == nil, !options.startNew, let store { resume = (try? store.latestConversation())?.id }
         if resume == nil, let draft = runtime.newConversationDraft() { chat.draft = draft }
@@ -132,6 +121,14 @@ public struct ChatLauncher {
             try ChatLoop(backend: backend, runtime: runtime, inbox: inbox).run(&app, resume: resume, options: terminalOptions)
         } catch {
             throw Failure(description: "the terminal failed: \(error)", status: .usage)
+        }
+    }
+
+    /// The value of a setup step, or its failure as the launcher's.
+    private static func value<T>(_ result: Result<T, ClientSetup.Failure>) throws(Failure) -> T {
+        switch result {
+        case .success(let value): return value
+        case .failure(let failure): throw Failure(description: failure.message, status: failure.status)
         }
     }
 
