@@ -534,20 +534,15 @@ public struct ChatState: Sendable {
 
     /// The complete exchanges in `entries`, as API context (the same rule as stored history).
     static func history(in entries: ArraySlice<TranscriptEntry>) -> [InputMessage] {
-        var turns: [InputMessage] = []
-        var waiting: TranscriptEntry?
+        var history = ConversationHistory.Exchanges()
         for entry in entries {
+            let content: [ContentBlock] = entry.text.isEmpty ? [] : [.text(entry.text)]
             switch entry.role {
-            case .user: waiting = entry
-            case .assistant:
-                if let user = waiting, entry.state == .complete, !entry.text.isEmpty {
-                    turns.append(InputMessage(role: "user", content: [.text(user.text)]))
-                    turns.append(InputMessage(role: "assistant", content: [.text(entry.text)]))
-                    waiting = nil
-                }
+            case .user: history.prompt(content)
+            case .assistant: history.reply(content, complete: entry.state == .complete)
             }
         }
-        return turns
+        return history.turns
     }
 
     /// A conversation title from the first line of a prompt.

@@ -100,23 +100,34 @@ enum ConversationHistory {
 
     /// The exchanges before `position` (all of them by default).
     static func load(_ store: SessionStore, conversation: ConversationID, before position: Int = .max) throws -> [InputMessage] {
-        var turns: [InputMessage] = []
-        var waiting: StoredMessage?
+        var history = Exchanges()
         try forEachMessage(store, in: conversation) { message in
             guard message.position < position else { return }
             switch message.role {
-            case .user:
-                waiting = message
-            case .assistant:
-                // A prompt sent again has an interrupted reply before its complete one.
-                if let user = waiting, message.status == .complete, !message.content.isEmpty {
-                    turns.append(InputMessage(role: "user", content: user.content))
-                    turns.append(InputMessage(role: "assistant", content: message.content))
-                    waiting = nil
-                }
+            case .user: history.prompt(message.content)
+            case .assistant: history.reply(message.content, complete: message.status == .complete)
             }
         }
-        return turns
+        return history.turns
+    }
+
+    /// Collects complete exchanges from messages given in order: a prompt and the complete,
+    /// non-empty reply that answered it. A prompt sent again has an interrupted reply before
+    /// its complete one; unanswered prompts and broken replies are left out, so roles alternate.
+    struct Exchanges {
+        private(set) var turns: [InputMessage] = []
+        private var waiting: [ContentBlock]?
+
+        mutating func prompt(_ content: [ContentBlock]) {
+            waiting = content
+        }
+
+        mutating func reply(_ content: [ContentBlock], complete: Bool) {
+            guard let prompt = waiting, complete, !content.isEmpty else { return }
+            turns.append(InputMessage(role: "user", content: prompt))
+            turns.append(InputMessage(role: "assistant", content: content))
+            waiting = nil
+        }
     }
 
     /// The prompt to send again: the last message if it is an unanswered or failed prompt, or
