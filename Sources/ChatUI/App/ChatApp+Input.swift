@@ -343,29 +343,11 @@ extension ChatApp {
                 _ = editor.handle(key, width: 60)
                 replaceTop(.systemPrompt(editor))
             }
-        case .modelPicker(var list):
+        case .modelPicker(let list):
             let choices = Self.modelChoices(chat)
-            switch key.key {
-            case .escape: close(&self)
-            case .up: list.selectPrevious(count: choices.count); replaceTop(.modelPicker(list))
-            case .down: list.selectNext(count: choices.count); replaceTop(.modelPicker(list))
-            case .enter:
-                close(&self)
-                if let i = list.selected, choices.indices.contains(i) { return send(.setModel(choices[i])) }
-            default: break
-            }
-        case .copyPicker(var list, let items):
-            switch key.key {
-            case .escape: close(&self)
-            case .up: list.selectPrevious(count: items.count); replaceTop(.copyPicker(list, items: items))
-            case .down: list.selectNext(count: items.count); replaceTop(.copyPicker(list, items: items))
-            case .enter:
-                close(&self)
-                if let i = list.selected, items.indices.contains(i) {
-                    copy(items[i].text, what: items[i].label.hasPrefix("  Code") ? "the code block" : items[i].label.hasPrefix("You") ? "your message" : "the reply")
-                }
-            default: break
-            }
+            if let i = pick(key, list, count: choices.count, rebuild: { .modelPicker($0) }) { return send(.setModel(choices[i])) }
+        case .copyPicker(let list, let items):
+            if let i = pick(key, list, count: items.count, rebuild: { .copyPicker($0, items: items) }) { copy(items[i].text, what: items[i].what) }
         case .exportChoice:
             switch key {
             case .char("m"), .char("M"), KeyEvent(.enter): close(&self); return export(.markdown)
@@ -401,16 +383,8 @@ extension ChatApp {
                 _ = editor.handle(key, width: 60)
                 replaceTop(.searchAll(editor, hits: hits, list: list, searched: searched))
             }
-        case .themePicker(var list, let names):
-            switch key.key {
-            case .escape: close(&self)
-            case .up: list.selectPrevious(count: names.count); replaceTop(.themePicker(list, names: names))
-            case .down: list.selectNext(count: names.count); replaceTop(.themePicker(list, names: names))
-            case .enter:
-                close(&self)
-                if let i = list.selected, names.indices.contains(i) { useTheme(names[i]) }
-            default: break
-            }
+        case .themePicker(let list, let names):
+            if let i = pick(key, list, count: names.count, rebuild: { .themePicker($0, names: names) }) { useTheme(names[i]) }
         }
         return []
     }
@@ -426,6 +400,27 @@ extension ChatApp {
         } else {
             chat.show(loaded.warnings.joined(separator: " "), error: true, seconds: 15)
         }
+    }
+
+    /// A picker's keys: ↑/↓ move, Esc closes, Enter closes and gives the chosen index.
+    private mutating func pick(_ key: KeyEvent, _ list: ListState, count: Int, rebuild: (ListState) -> Overlay) -> Int? {
+        var list = list
+        switch key.key {
+        case .escape:
+            ui.overlays.removeLast()
+        case .up:
+            list.selectPrevious(count: count)
+            replaceTop(rebuild(list))
+        case .down:
+            list.selectNext(count: count)
+            replaceTop(rebuild(list))
+        case .enter:
+            ui.overlays.removeLast()
+            if let i = list.selected, (0..<count).contains(i) { return i }
+        default:
+            break
+        }
+        return nil
     }
 
     private mutating func replaceTop(_ overlay: Overlay) {

@@ -87,16 +87,16 @@ extension ChatApp {
             let preview = TextSanitizer.sanitize(String(first.prefix(60)), keepNewlines: false)
             switch entry.role {
             case .assistant:
-                items.append(CopyItem(label: "Reply · \(preview)", text: entry.text))
+                items.append(CopyItem(label: "Reply · \(preview)", text: entry.text, what: "the reply"))
                 let blocks = MarkdownRenderer(theme: theme).render(entry.text, width: 200).codeBlocks
                 for block in blocks.reversed() {
                     let line = block.code.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
                     let language = block.language.map { TextSanitizer.sanitize($0, keepNewlines: false) } ?? "code"
                     items.append(CopyItem(label: "  Code (\(language)) · \(TextSanitizer.sanitize(String(line.prefix(50)), keepNewlines: false))",
-                                          text: block.code))
+                                          text: block.code, what: "the code block"))
                 }
             case .user:
-                items.append(CopyItem(label: "You · \(preview)", text: entry.text))
+                items.append(CopyItem(label: "You · \(preview)", text: entry.text, what: "your message"))
             }
         }
         return items

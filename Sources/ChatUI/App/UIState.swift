@@ -32,6 +32,8 @@ public enum Overlay: Equatable {
 public struct CopyItem: Equatable, Sendable {
     public var label: String
     public var text: String
+    /// What it is, for the status message: "the reply", "the code block", "your message".
+    public var what: String
 }
 
 /// One place the search text occurs in the laid-out transcript.
