@@ -18,30 +18,20 @@ import Testing
 
     /// Starts palaver in the pane, recording the terminal settings before and after.
     func launch(_ pane: TmuxPane, _ arguments: String = "") async throws {
-        let dir = pane.directory.path
-        try await pane.waitFor("$")
-        pane.type("stty -g > \(dir)/before; \(Self.palaver) \(arguments); echo exit=$?; stty -g > \(dir)/after")
-        pane.press("Enter")
+        try await pane.runRecordingTerminal("\(Self.palaver) \(arguments)")
     }
 
     /// Files under the pane's HOME (but the credentials file) that contain `secret`: the log,
     /// the database and its WAL, drafts, state.
-    func filesLeaking(_ secret: String, in pane: TmuxPane) -> [String] {
-        let root = pane.directory.path
-        let paths = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
-        return paths.filter { path in
-            guard !path.hasSuffix("credentials.toml"), let data = FileManager.default.contents(atPath: root + "/" + path) else { return false }
-            return data.range(of: Data(secret.utf8)) != nil
-        }
+    func filesLeaking(_ secret: String, in pane: TmuxPane) throws -> [String] {
+        try PalaverProcess.filesHolding(secret, under: pane.directory.path).holding
     }
 
     /// Quits with Ctrl+Q and checks the shell got a sane terminal back.
     func quit(_ pane: TmuxPane) async throws {
         pane.press("C-q")
         try await pane.waitFor("exit=0")
-        #expect(pane.format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}") == "0 0 1")
-        try await pane.waitForPrompt()
-        #expect(pane.file("before") == pane.file("after"))
+        try await pane.expectTerminalRestored()
         pane.type("echo still-sane")
         pane.press("Enter")
         try await pane.waitFor("still-sane\n$")
@@ -165,7 +155,7 @@ import Testing
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
             #expect(try String(contentsOfFile: file, encoding: .utf8).contains(FakeServerHarness.defaultKey))
             try await quit(pane)
-            #expect(filesLeaking(FakeServerHarness.defaultKey, in: pane) == [])
+            #expect(try filesLeaking(FakeServerHarness.defaultKey, in: pane) == [])
             #expect(!pane.screen.contains(FakeServerHarness.defaultKey))
         }
     }
@@ -202,8 +192,8 @@ import Testing
             try await pane.waitFor("● valid")
             #expect(!pane.screen.contains(newKey))
             try await quit(pane)
-            #expect(filesLeaking(newKey, in: pane) == [])
-            #expect(filesLeaking(FakeServerHarness.defaultKey, in: pane) == [])
+            #expect(try filesLeaking(newKey, in: pane) == [])
+            #expect(try filesLeaking(FakeServerHarness.defaultKey, in: pane) == [])
         }
     }
 

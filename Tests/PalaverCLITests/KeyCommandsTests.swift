@@ -200,18 +200,9 @@ import Glibc
             for output in outputs {
                 #expect(!output.stdout.contains(Self.key) && !output.stderr.contains(Self.key))
             }
-            var scanned = 0
-            let enumerator = FileManager.default.enumerator(atPath: palaver.home.path)
-            while let relative = enumerator?.nextObject() as? String {
-                let path = palaver.home.appendingPathComponent(relative).path
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                if relative.hasSuffix("credentials.toml") { continue }
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-                #expect(!String(decoding: bytes, as: UTF8.self).contains(Self.key), "\(relative) holds the key")
-                scanned += 1
-            }
-            #expect(scanned >= 3)  // the log, the remembered model, the rejected-key memory
+            let scan = try PalaverProcess.filesHolding(Self.key, under: palaver.home.path)
+            #expect(scan.holding == [], "these files hold the key")
+            #expect(scan.scanned >= 3)  // the log, the remembered model, the rejected-key memory
             let log = try String(contentsOf: palaver.home.appendingPathComponent("state/palaver/palaver.log"), encoding: .utf8)
             #expect(log.contains("sending message"))
             #expect(log.contains("sk-ant-…"))

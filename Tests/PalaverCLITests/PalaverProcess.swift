@@ -41,6 +41,23 @@ struct PalaverProcess {
         if let key { environment["ANTHROPIC_API_KEY"] = key }
     }
 
+    /// The regular files under `root`, but the credentials file, that hold `secret`, and how
+    /// many were read (an unreadable file is an error, not a pass).
+    static func filesHolding(_ secret: String, under root: String) throws -> (holding: [String], scanned: Int) {
+        var holding: [String] = []
+        var scanned = 0
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let relative = enumerator?.nextObject() as? String {
+            let path = root + "/" + relative
+            let type = try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+            guard type == .typeRegular, !relative.hasSuffix("credentials.toml") else { continue }
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            if bytes.range(of: Data(secret.utf8)) != nil { holding.append(relative) }
+            scanned += 1
+        }
+        return (holding, scanned)
+    }
+
     func cleanUp() {
         try? FileManager.default.removeItem(at: home)
     }

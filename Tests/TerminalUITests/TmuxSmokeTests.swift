@@ -17,10 +17,7 @@ import Testing
     func drawsWideCharactersReadsKeysAndRestoresTheTerminal() async throws {
         let pane = try TmuxPane()
         let bin = TmuxSmokeTests.binary!
-        let dir = pane.directory.path
-        try await pane.waitFor("$")
-        pane.type("stty -g > \(dir)/before; \(bin); echo exit=$?; stty -g > \(dir)/after")
-        pane.press("Enter")
+        try await pane.runRecordingTerminal("\(bin)")
         try await pane.waitFor("tui-smoke 中文 ok")
 
         // The wide characters take two columns each: what follows them is in place.
@@ -52,9 +49,7 @@ import Testing
         try await pane.waitFor("exit=0")
         #expect(pane.screen.contains("tui-smoke: bye"))
         #expect(!pane.screen.contains("tui-smoke 中文 ok"))
-        #expect(pane.format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}") == "0 0 1")
-        try await pane.waitForPrompt()
-        #expect(pane.file("before") == pane.file("after"))
+        try await pane.expectTerminalRestored()
     }
 
     @Test(.enabled(if: TmuxSmokeTests.available), .timeLimit(.minutes(1)))
@@ -62,34 +57,25 @@ import Testing
         let pane = try TmuxPane()
         let bin = TmuxSmokeTests.binary!
         let dir = pane.directory.path
-        try await pane.waitFor("$")
-        pane.type("stty -g > \(dir)/before; \(bin) --pid-file \(dir)/pid; echo exit=$?; stty -g > \(dir)/after")
-        pane.press("Enter")
+        try await pane.runRecordingTerminal("\(bin) --pid-file \(dir)/pid")
         try await pane.waitFor("tui-smoke 中文 ok")
         let pid = try #require(Int32(pane.file("pid").trimmingCharacters(in: .whitespacesAndNewlines)))
         kill(pid, SIGTERM)
         try await pane.waitFor("exit=143")
-        #expect(pane.format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}") == "0 0 1")
-        try await pane.waitForPrompt()
-        #expect(pane.file("before") == pane.file("after"))
+        try await pane.expectTerminalRestored()
     }
 
     @Test(.enabled(if: TmuxSmokeTests.available), .timeLimit(.minutes(1)))
     func crashRestoresTheTerminal() async throws {
         let pane = try TmuxPane()
         let bin = TmuxSmokeTests.binary!
-        let dir = pane.directory.path
-        try await pane.waitFor("$")
         // Without Swift's (interactive) backtracer, the trap ends the process at once.
-        pane.type("stty -g > \(dir)/before; SWIFT_BACKTRACE=enable=no \(bin) --crash; echo exit=$?; stty -g > \(dir)/after")
-        pane.press("Enter")
+        try await pane.runRecordingTerminal("SWIFT_BACKTRACE=enable=no \(bin) --crash")
         try await pane.waitFor("exit=13") // 132 (SIGILL) or 133 (SIGTRAP); the command line itself shows "exit=$?"
         // (The runtime prints the fatalError message before the trap, still on the alternate
         // screen, so it is gone; Swift's backtracer, when enabled, prints it again afterwards.)
         #expect(pane.screen.contains("exit=132") || pane.screen.contains("exit=133")) // SIGILL or SIGTRAP
-        #expect(pane.format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}") == "0 0 1")
-        try await pane.waitForPrompt()
-        #expect(pane.file("before") == pane.file("after"))
+        try await pane.expectTerminalRestored()
     }
 }
 #endif

@@ -146,6 +146,23 @@ public final class TmuxPane {
         throw CancellationError()
     }
 
+    /// Runs `command` in the pane's shell once it is ready, saving the terminal settings
+    /// (`stty -g`) before and after and echoing `exit=STATUS` when it ends.
+    public func runRecordingTerminal(_ command: String) async throws {
+        try await waitFor("$")
+        let dir = directory.path
+        type("stty -g > \(dir)/before; \(command); echo exit=$?; stty -g > \(dir)/after")
+        press("Enter")
+    }
+
+    /// After a program started with ``runRecordingTerminal(_:)`` ended: the terminal is back as
+    /// it was (main screen, mouse off, cursor shown, the prompt, the same stty settings).
+    public func expectTerminalRestored(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        #expect(format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}") == "0 0 1", sourceLocation: sourceLocation)
+        try await waitForPrompt(sourceLocation: sourceLocation)
+        #expect(file("before") == file("after"), sourceLocation: sourceLocation)
+    }
+
     /// A file in the pane's directory (its HOME).
     public func file(_ name: String) -> String {
         (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? "(missing \(name))"
