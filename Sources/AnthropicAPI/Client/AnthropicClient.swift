@@ -72,7 +72,7 @@ public final class AnthropicClient: Sendable {
     /// The newest model the API lists (by creation date), or `nil` when it lists none.
     public func newestModel() async throws(APIError) -> ModelInfo? {
         let page = try await listModels(limit: 100)
-        return page.models.max { $0.createdAt < $1.createdAt }
+        return page.models.newestFirst.first
     }
 
     /// `POST /v1/messages/count_tokens`: the input tokens the request would use.

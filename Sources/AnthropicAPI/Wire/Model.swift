@@ -31,3 +31,8 @@ public struct ModelPage: Sendable, Equatable {
         lastID = json["last_id"]?.stringValue
     }
 }
+
+extension Sequence<ModelInfo> {
+    /// The models, newest (by creation date) first.
+    public var newestFirst: [ModelInfo] { sorted { $0.createdAt > $1.createdAt } }
+}

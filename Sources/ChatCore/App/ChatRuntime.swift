@@ -94,7 +94,7 @@ public final class ChatRuntime: @unchecked Sendable {
             Task.detached { [emit] in
                 do throws(APIError) {
                     let page = try await client.listModels(limit: 100)
-                    emit(.modelsLoaded(page.models.sorted { $0.createdAt > $1.createdAt }))
+                    emit(.modelsLoaded(page.models.newestFirst))
                 } catch {
                     emit(.modelsFailed(error))
                 }

@@ -43,7 +43,7 @@ public struct ModelsRunner: Sendable {
             return PalaverExitCode(for: error)
         }
         let width = models.map(\.id.count).max() ?? 0
-        for model in models.sorted(by: { $0.createdAt > $1.createdAt }) {
+        for model in models.newestFirst {
             let pad = String(repeating: " ", count: width - model.id.count)
             output.out("\(model.id)\(pad)  \(model.displayName)  \(model.createdAt.prefix(10))\n")
         }
