@@ -19,16 +19,17 @@ public struct ChatState: Sendable {
         /// Seconds between key checks while idle (`key_check_interval`).
         public var keyCheckInterval: TimeInterval
         /// Whether copying to the clipboard (OSC 52) is on (`clipboard`).
-        public var clipboard = true
+        public var clipboard: Bool
 
         public init(baseURL: String, fallbackModel: String, modelIsExplicit: Bool = false, maxTokens: Int = 4096, demo: Bool = false,
-                    keyCheckInterval: TimeInterval = 600) {
+                    keyCheckInterval: TimeInterval = 600, clipboard: Bool = true) {
             self.baseURL = baseURL
             self.fallbackModel = fallbackModel
             self.modelIsExplicit = modelIsExplicit
             self.maxTokens = maxTokens
             self.demo = demo
             self.keyCheckInterval = keyCheckInterval
+            self.clipboard = clipboard
         }
     }
 

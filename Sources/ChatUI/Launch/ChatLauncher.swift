@@ -82,10 +82,8 @@ public struct ChatLauncher {
         let fallback = explicitModel ?? ModelMemory(path: paths.modelCacheFile).model(for: baseURL) ?? Self.fallbackModel
         let settings = ChatState.Settings(baseURL: baseURL, fallbackModel: fallback, modelIsExplicit: explicitModel != nil,
                                           maxTokens: config.maxTokens ?? 4096, demo: demo != nil,
-                                          keyCheckInterval: config.keyCheckInterval ?? 600)
-        var settingsWithClipboard = settings
-        settingsWithClipboard.clipboard = config.clipboard ?? true
-        var chat = ChatState(settings: settingsWithClipboard, key: KeyStatus(resolution: resolution), now: Date())
+                                          keyCheckInterval: config.keyCheckInterval ?? 600, clipboard: config.clipboard ?? true)
+        var chat = ChatState(settings: settings, key: KeyStatus(resolution: resolution), now: Date())
         if store == nil { chat.storeProblem = "not saved" }
 
         TerminalRestore.installHandlers()
