@@ -101,6 +101,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PalaverFuzz",
+            dependencies: ["AnthropicAPI", "Credentials", "SessionStore", "ChatCore", "ChatUI", "TerminalUI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "palaver-fuzz",
+            dependencies: ["PalaverFuzz"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "palaver",
             dependencies: [
@@ -163,6 +173,11 @@ let package = Package(
         .testTarget(
             name: "CNCursesWTests",
             dependencies: ["CNCursesW"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["PalaverFuzz"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,43 @@
+import ChatCore
+
+/// The config reader (ChatCore's Config over TOMLKit): errors name the file and a real line,
+/// nothing traps, however deep the nesting.
+struct ConfigFuzzTarget: FuzzTarget {
+    static let name = "config"
+    static let summary = "config reader (ChatCore Config.parse over TOMLKit); errors name the file and a real line"
+
+    var seeds: [[UInt8]] {
+        [
+            "base_url = \"http://127.0.0.1:8089\"\nmodel = \"claude-x\"\nmax_tokens = 1024\nallow_insecure_http = true\n"
+                + "max_retries = 2\nidle_timeout = 60.5\nconnect_timeout = 10\napi_key_helper = \"echo key\"\napi_key_helper_ttl = 300\n"
+                + "theme = \"light\"\nkey_check_interval = 600\nclipboard = false\n",
+            "# comment\n[table]\nx = [1, 2, { a = 3 }]\ndate = 1979-05-27T07:32:00Z\nmulti = \"\"\"\nline\n\"\"\"\n",
+            "max_tokens = 9223372036854775807\nidle_timeout = inf\nconnect_timeout = nan\n", "api_key = \"sk-ant-x\"\n",
+            "[[a]]\nb = 1\n[[a]]\nb = 2\n",
+        ].map(utf8)
+    }
+
+    var dictionary: [[UInt8]] {
+        ["[", "]", "[[", "]]", "{", "}", "=", "\"", "'", "\"\"\"", "'''", ",", ".", "#", "\n", "max_tokens", "idle_timeout", "base_url",
+         "true", "1e309", "inf", "-nan", "0x", "0o", "0b", "1979-05-27", "T07:32:00", "\\u", "\\U0010FFFF"].map(utf8)
+    }
+
+    var nestingTokens: [[UInt8]] { ["[", "{ a = ", "a.", "x = [", "{a={"].map(utf8) }
+
+    func check(_ input: [UInt8], random: inout FuzzRandom) throws(FuzzFailure) {
+        let text = String(decoding: input, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        let config: Config
+        do {
+            config = try Config.parse(text, path: "/fuzz/config.toml")
+        } catch {
+            try require(error.path == "/fuzz/config.toml", "the error does not name the file: \(error)")
+            if let line = error.line { try require(line >= 1 && line <= lines + 1, "error line \(line) outside 1...\(lines + 1): \(error.message)") }
+            return
+        }
+        if let n = config.maxTokens { try require((1...1_000_000).contains(n), "max_tokens \(n) accepted") }
+        for value in [config.idleTimeout, config.connectTimeout, config.apiKeyHelperTTL, config.apiKeyHelperTimeout, config.keyCheckInterval] {
+            if let value { try require(value.isFinite && value > 0 && value <= 86_400, "a timeout of \(value) s accepted") }
+        }
+    }
+}

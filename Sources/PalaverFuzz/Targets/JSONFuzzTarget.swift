@@ -1,0 +1,57 @@
+import AnthropicAPI
+
+/// The JSON reader: never traps, reports an offset inside the input, and what it reads
+/// survives writing and reading again unchanged.
+struct JSONFuzzTarget: FuzzTarget {
+    static let name = "json"
+    static let summary = "JSON reader (AnthropicAPI JSON): parse → serialise → parse is the identity"
+
+    var seeds: [[UInt8]] {
+        [
+            "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"h\\u00e9\\ud83d\\ude00\\n\"}],\"usage\":{\"input_tokens\":12}}",
+            "[1, -0, 0.5, 1e-7, 12345678901234567890, -9223372036854775808, true, false, null, \"\", {}]",
+            "{\"a\":{\"b\":{\"c\":[[[]]]}},\"e\":\"\\\\\\\"\\/\\b\\f\\n\\r\\t\"}",
+            "  \"x\"  ", "-1.5E+308", "{\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow \\u001b]52;c;AAAA\\u0007\"}}",
+        ].map(utf8)
+    }
+
+    var dictionary: [[UInt8]] {
+        ["{", "}", "[", "]", ",", ":", "\"", "\\u", "\\ud800", "true", "false", "null", "-", ".", "e", "E+", "0", "1e400",
+         "\"type\":", "\"index\":"].map(utf8)
+    }
+
+    var nestingTokens: [[UInt8]] { ["[", "{\"a\":", "[{\"b\":"].map(utf8) }
+
+    func check(_ input: [UInt8], random: inout FuzzRandom) throws(FuzzFailure) {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(input)
+        } catch {
+            try require(error.offset >= 0 && error.offset <= input.count, "error offset \(error.offset) outside 0...\(input.count)")
+            return
+        }
+        var nodes = 0
+        try walk(value, nodes: &nodes)
+        let text = value.serialized()
+        let again: JSONValue
+        do {
+            again = try JSONValue.parse(text)
+        } catch {
+            throw FuzzFailure("the serialised value does not parse: \(error) in \(text.prefix(200))")
+        }
+        try require(again == value, "parse(serialise(v)) != v for \(text.prefix(200))")
+        try require(again.serialized() == text, "serialising twice differs for \(text.prefix(200))")
+    }
+
+    /// Touches every accessor of every node (intValue converts doubles).
+    private func walk(_ value: JSONValue, nodes: inout Int) throws(FuzzFailure) {
+        nodes += 1
+        _ = value.intValue
+        _ = value.stringValue
+        _ = value.boolValue
+        _ = value.isNull
+        if case .double(let d) = value { try require(d.isFinite, "a non-finite number \(d) was read") }
+        if let items = value.arrayValue { for item in items { try walk(item, nodes: &nodes) } }
+        if let members = value.objectValue { for (_, member) in members { try walk(member, nodes: &nodes) } }
+    }
+}

@@ -1,0 +1,11 @@
+import Foundation
+import Testing
+@testable import PalaverFuzz
+
+@Suite("Fuzz targets")
+struct FuzzTargetTests {
+    @Test("every target is listed once")
+    func catalog() {
+        #expect(Set(FuzzCatalog.names).count == FuzzCatalog.entries.count)
+    }
+}
