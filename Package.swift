@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "palaver",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "palaver", targets: ["palaver"]),
         .executable(name: "fake-anthropic", targets: ["fake-anthropic"]),
@@ -43,8 +43,12 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(
+            name: "Safety",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "AnthropicAPI",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", "Safety"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -57,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNCursesW", "CCmark"],
+            dependencies: ["CNCursesW", "CCmark", "Safety"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -133,6 +137,11 @@ let package = Package(
             name: "AnthropicAPITests",
             dependencies: ["AnthropicAPI", "FakeAnthropic", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SafetyTests",
+            dependencies: ["Safety"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -100,18 +100,15 @@ struct Ask: AsyncParsableCommand {
         options.retry = retry
 
         let runner = AskRunner(options: options, environment: ProcessInfo.processInfo.environment,
-                               paths: Paths(), output: StandardOutput())
+                               paths: Paths(), output: standardConsole)
         let status = await runCancellableOnInterrupt { await runner.run() }
+        standardConsole.flush()
         throw ExitCode(status.rawValue)
     }
 }
 
-/// Standard output and error, unbuffered so a streamed reply appears as it arrives.
-struct StandardOutput: AskOutput {
-    func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
-    func err(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
-    var outIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
-}
+/// The process's one console: every command writes through it, redacted and sanitised.
+let standardConsole = StandardConsole()
 
 /// Reads all of standard input without its final line breaks; invalid UTF-8 becomes U+FFFD
 /// rather than an error.

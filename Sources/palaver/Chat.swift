@@ -49,7 +49,7 @@ struct Chat: AsyncParsableCommand {
         do {
             try launcher.run()
         } catch {
-            FileHandle.standardError.write(Data("palaver: \(error.description)\n".utf8))
+            standardConsole.err("palaver: \(error.description)\n")
             throw ExitCode(error.status.rawValue)
         }
     }

@@ -21,7 +21,7 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         let runner = DoctorRunner(overrides: connection.overrides, verify: !noVerify, json: json,
-                                  environment: ProcessInfo.processInfo.environment, paths: Paths(), output: StandardOutput())
+                                  environment: ProcessInfo.processInfo.environment, paths: Paths(), output: standardConsole)
         let status = await runCancellableOnInterrupt { await runner.run() }
         throw ExitCode(status.rawValue)
     }
@@ -38,7 +38,7 @@ struct Key: AsyncParsableCommand {
 
         func runner() -> KeyCommandRunner {
             KeyCommandRunner(overrides: connection.overrides, environment: ProcessInfo.processInfo.environment, paths: Paths(),
-                             output: StandardOutput())
+                             output: standardConsole)
         }
     }
 
@@ -86,7 +86,7 @@ struct Key: AsyncParsableCommand {
     struct Forget: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove the saved key.")
         func run() throws {
-            let runner = KeyCommandRunner(environment: ProcessInfo.processInfo.environment, paths: Paths(), output: StandardOutput())
+            let runner = KeyCommandRunner(environment: ProcessInfo.processInfo.environment, paths: Paths(), output: standardConsole)
             throw ExitCode(runner.forget().rawValue)
         }
     }

@@ -11,7 +11,7 @@ struct Models: AsyncParsableCommand {
 
     func run() async throws {
         let runner = ModelsRunner(overrides: connection.overrides,
-                                  environment: ProcessInfo.processInfo.environment, paths: Paths(), output: StandardOutput())
+                                  environment: ProcessInfo.processInfo.environment, paths: Paths(), output: standardConsole)
         let status = await runCancellableOnInterrupt { await runner.run() }
         throw ExitCode(status.rawValue)
     }

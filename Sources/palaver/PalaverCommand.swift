@@ -22,6 +22,7 @@ struct Palaver: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        CrashReports.makeNonInteractive()
         PalaverLogging.bootstrap(paths: Paths(), environment: ProcessInfo.processInfo.environment)
         do {
             var command = try Palaver.parseAsRoot()
@@ -33,12 +34,19 @@ enum Main {
                 try command.run()
             }
         } catch {
+            standardConsole.flush()
             let code = Palaver.exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((Palaver.fullMessage(for: error) + "\n").utf8))
+                standardConsole.err(Palaver.fullMessage(for: error) + "\n")
                 exit(2)
             }
-            Palaver.exit(withError: error)
+            if code.isSuccess || error is CleanExit {
+                Palaver.exit(withError: error)  // help and version text: ours, printed as is
+            }
+            // Anything else may quote input (arguments, files, the server): through the console.
+            let message = Palaver.fullMessage(for: error)
+            if !message.isEmpty { standardConsole.err(message + "\n") }
+            exit(code.rawValue)
         }
     }
 }

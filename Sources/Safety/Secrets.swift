@@ -1,4 +1,7 @@
 /// Masking and redaction of API keys: keys appear only as `sk-ant-…` plus their last four characters.
+///
+/// `redact` is the one call every output path makes; it covers keys palaver read (registered
+/// with ``Redactor/shared``) and anything else that looks like a key.
 public enum Secrets {
     /// The display form of a key: `sk-ant-…wxyz`. Short or foreign keys show even less.
     public static func mask(_ key: String) -> String {
@@ -8,12 +11,18 @@ public enum Secrets {
         return key.hasPrefix("sk-ant-") ? "sk-ant-…\(last4)" : "…\(last4)"
     }
 
-    /// Replaces everything key-shaped (`sk-ant-` followed by key characters) with its mask.
+    /// Masks every registered key by value (any long piece of it, raw or encoded: see
+    /// ``Redactor``) and everything key-shaped (`sk-` followed by key characters).
     public static func redact(_ text: String) -> String {
+        redactPattern(Redactor.shared.redact(text))
+    }
+
+    /// Replaces everything key-shaped (`sk-` followed by at least nine key characters) with its mask.
+    public static func redactPattern(_ text: String) -> String {
         guard text.contains("sk-") else { return text }
         var out = ""
         var rest = text[...]
-        while let range = rest.range(of: "sk-") {
+        while let range = rest.firstRange(of: "sk-") {
             out += rest[..<range.lowerBound]
             var end = range.upperBound
             while end < rest.endIndex, isKeyCharacter(rest[end]) { end = rest.index(after: end) }
