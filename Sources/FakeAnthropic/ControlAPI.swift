@@ -125,11 +125,14 @@ struct ControlAPI {
             for (i, item) in items.enumerated() {
                 let what = items.count == 1 && json.arrayValue == nil ? "fault" : "faults.\(i)"
                 try requireObject(item, what, allowed: allowed)
-                guard item["kind"] != nil else { throw BadRequest("\(what).kind: Field required (status, stream_error, drop or stall)") }
+                guard item["kind"] != nil else { throw BadRequest("\(what).kind: Field required (\(Fault.Kind.jsonNames.joined(separator: ", ")))") }
                 let fault = try decode(Fault.self, from: item, what)
                 if let t = item["times"]?.intValue, t < 1 { throw BadRequest("\(what).times: must be at least 1") }
                 if fault.kind == .status, fault.status == nil { throw BadRequest("\(what).status: Field required for kind status") }
                 if let s = fault.status, !(100...599).contains(s) { throw BadRequest("\(what).status: must be 100...599") }
+                if fault.kind == .redirect, let s = fault.status, !(300...399).contains(s) { throw BadRequest("\(what).status: a redirect must be 300...399") }
+                if let ms = item["interval_ms"]?.intValue, !(1...600_000).contains(ms) { throw BadRequest("\(what).interval_ms: must be 1...600000") }
+                if !fault.sizeMB.isFinite || !(0...4096).contains(fault.sizeMB) { throw BadRequest("\(what).size_mb: must be 0...4096") }
                 faults.append(fault)
             }
             state.enqueueFaults(faults)

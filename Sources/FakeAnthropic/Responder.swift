@@ -105,8 +105,30 @@ struct FakeResponder: HTTPResponder {
         }
         // 5. faults
         let fault = state.takeFault(for: apiPath)
-        if let fault, fault.kind == .status {
-            return finish(statusFaultResponse(fault, requestID: requestID), fault: .status)
+        if let fault {
+            switch fault.kind {
+            case .status:
+                return finish(statusFaultResponse(fault, requestID: requestID), fault: .status)
+            case .redirect:
+                var headers = fault.headers
+                headers["location"] = fault.location ?? "https://elsewhere.example/v1/messages"
+                let status = (300...399).contains(fault.status ?? 0) ? fault.status! : 302
+                return finish(Response(status: .init(code: status),
+                                       headers: HTTPHelpers.baseHeaders(requestID: requestID, contentType: nil, extra: headers),
+                                       body: .init()), fault: .redirect)
+            case .hugeBody, .hugeLine where !isStreamingRequest(bodyBytes):
+                return finish(FaultBodies.huge(fault, requestID: requestID, channel: context.channel, state: state), fault: fault.kind)
+            case .gzip where (fault.status ?? 200) >= 400:
+                let type = fault.errorType ?? ErrorDefaults.type(forStatus: fault.status!)
+                let json = HTTPHelpers.errorJSON(type: type, message: fault.message ?? ErrorDefaults.message(forType: type), requestID: requestID)
+                return finish(FaultBodies.gzipped(Array(json.serialized.utf8), status: fault.status!, contentType: "application/json",
+                                                  fault: fault, requestID: requestID), fault: .gzip)
+            case .wrongShape where !isStreamingRequest(bodyBytes):
+                return finish(HTTPHelpers.jsonText(status: 200, fault.body ?? FaultBodies.wrongShape(apiPath: apiPath),
+                                                   requestID: requestID, extraHeaders: fault.headers), fault: .wrongShape)
+            default:
+                break
+            }
         }
 
         // 6. endpoint
@@ -161,6 +183,12 @@ struct FakeResponder: HTTPResponder {
         case .unknown:
             return fail(404, "not_found_error", "Not found")
         }
+    }
+
+    /// Whether a request body asks for a stream (`"stream": true`), for faults that act before validation.
+    private func isStreamingRequest(_ body: [UInt8]) -> Bool {
+        guard let json = try? JSONParser.parse(body), case .bool(true)? = json["stream"] else { return false }
+        return true
     }
 
     /// The key from `x-api-key`, else from `Authorization: Bearer <token>`; nil if neither.
@@ -340,8 +368,31 @@ struct FakeResponder: HTTPResponder {
         }
         let response = HTTPHelpers.jsonText(status: 200, text, requestID: requestID, extraHeaders: fault.headers)
         switch fault.kind {
-        case .status:
+        case .status, .redirect, .hugeBody, .hugeLine, .wrongShape:
             return finish(statusFaultResponse(fault, requestID: requestID), .status)
+        case .headers:
+            return finish(response, .headers)
+        case .gzip:
+            return finish(FaultBodies.gzipped(Array(text.utf8), status: 200, contentType: "application/json",
+                                              fault: fault, requestID: requestID), .gzip)
+        case .pings, .trickle:
+            let channel = context.channel, state = self.state
+            let bytes = Array(text.utf8)
+            let interval = Double(fault.intervalMs) / 1000
+            let kind = fault.kind
+            return finish(Response(status: .ok, headers: response.headers, body: .init { writer in
+                if kind == .pings {
+                    while true {  // a space is valid JSON padding: the body never completes
+                        try await writer.write(ByteBuffer(string: " "))
+                        try await HTTPHelpers.pause(seconds: interval, channel: channel, state: state)
+                    }
+                }
+                for byte in bytes {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await HTTPHelpers.pause(seconds: interval, channel: channel, state: state)
+                }
+                try await writer.finish(nil)
+            }), kind)
         case .streamError:
             let type = fault.errorType ?? "overloaded_error"
             let status = fault.status ?? ErrorDefaults.status(forType: type)
@@ -389,7 +440,19 @@ struct FakeResponder: HTTPResponder {
         let headers = HTTPHelpers.baseHeaders(
             requestID: requestID, contentType: "text/event-stream; charset=utf-8", extra: extra
         )
-        let steps = plan.streamSteps
+        var allSteps = plan.streamSteps
+        if let f = fault, f.kind == .gzip {
+            let whole = allSteps.map { step -> String in
+                switch step { case .event(let t), .delta(let t): return t }
+            }.joined()
+            return finish(FaultBodies.gzipped(Array(whole.utf8), status: 200, contentType: "text/event-stream; charset=utf-8",
+                                              fault: f, requestID: requestID), .gzip)
+        }
+        if let f = fault, f.kind == .wrongShape {
+            let data = f.body.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? "{\"type\": 42}"
+            allSteps = [.event("event: message_start\ndata: \(data)\n\n")] + allSteps
+        }
+        let steps = allSteps
         let totalDeltas = steps.reduce(0) { n, s in if case .delta = s { return n + 1 } else { return n } }
 
         // Faults with after_events -1 act before the response headers.
@@ -420,25 +483,35 @@ struct FakeResponder: HTTPResponder {
         let response = Response(status: .ok, headers: headers, body: .init { writer in
             _ = token  // keeps the response counted as active until the stream ends
             var deltas = 0
-
+            // Set once a trickle fault fired: from then on every byte goes out alone, `interval` apart.
+            var trickle: Double?
+            func send(_ text: String, _ writer: inout any ResponseBodyWriter) async throws {
+                guard let interval = trickle else { return try await writer.write(ByteBuffer(string: text)) }
+                for byte in text.utf8 {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await HTTPHelpers.pause(seconds: interval, channel: channel, state: state)
+                }
+            }
             if let f = activeFault, trigger == 0 {
+                if f.kind == .trickle { trickle = Double(f.intervalMs) / 1000 }
                 if try await Self.fire(f, writer: &writer, channel: channel, state: state, requestID: requestID) { return }
             }
             for step in steps {
                 switch step {
                 case .event(let text):
-                    try await writer.write(ByteBuffer(string: text))
+                    try await send(text, &writer)
                 case .delta(let text):
                     if deltas > 0, delaySeconds > 0 {
                         try await HTTPHelpers.pause(seconds: delaySeconds, channel: channel, state: state)
                     }
-                    try await writer.write(ByteBuffer(string: text))
+                    try await send(text, &writer)
                     deltas += 1
                     if let f = activeFault, deltas == trigger {
+                        if f.kind == .trickle { trickle = Double(f.intervalMs) / 1000 }
                         if try await Self.fire(f, writer: &writer, channel: channel, state: state, requestID: requestID) { return }
                     }
                     if pingEvery > 0, deltas % pingEvery == 0 {
-                        try await writer.write(ByteBuffer(string: ReplyPlan.ping))
+                        try await send(ReplyPlan.ping, &writer)
                     }
                 }
             }
@@ -466,7 +539,17 @@ struct FakeResponder: HTTPResponder {
         case .stall:
             try await HTTPHelpers.pause(seconds: fault.stallSeconds, channel: channel, state: state)
             return false
-        case .status:
+        case .pings:
+            while true {
+                try await writer.write(ByteBuffer(string: ReplyPlan.ping))
+                try await HTTPHelpers.pause(seconds: Double(fault.intervalMs) / 1000, channel: channel, state: state)
+            }
+        case .hugeLine:
+            try await writer.write(ByteBuffer(string: "data: "))
+            try await FaultBodies.writeFiller(fault.sizeBytes, writer: &writer, channel: channel, state: state)
+            try await writer.write(ByteBuffer(string: "\n\n"))
+            return false
+        case .status, .headers, .redirect, .gzip, .trickle, .hugeBody, .wrongShape:
             return false
         }
     }

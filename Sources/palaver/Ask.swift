@@ -47,6 +47,9 @@ struct Ask: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds without any data before a stream gives up (default 60).")
     var idleTimeout: Double?
 
+    @Option(name: .long, help: "Seconds a whole reply may take, data arriving or not (default 600, or reply_timeout in config.toml).")
+    var replyTimeout: Double?
+
     @Flag(name: .long, help: "Do not store this exchange in the session store.")
     var noSave = false
 
@@ -63,6 +66,7 @@ struct Ask: AsyncParsableCommand {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
         if let maxRetries, !(0...20).contains(maxRetries) { throw ValidationError("--max-retries must be from 0 to 20.") }
         if let idleTimeout, idleTimeout <= 0 { throw ValidationError("--idle-timeout must be above 0 seconds.") }
+        if let replyTimeout, !(replyTimeout > 0 && replyTimeout <= 86_400) { throw ValidationError("--reply-timeout must be above 0 and at most 86400 seconds.") }
         if `continue` && session != nil { throw ValidationError("--continue and --session cannot be used together.") }
         if retry && !prompt.isEmpty { throw ValidationError("--retry sends the stored prompt again; give no prompt with it.") }
         if retry && noSave { throw ValidationError("--retry works on the stored conversation; it cannot be used with --no-save.") }
@@ -94,6 +98,7 @@ struct Ask: AsyncParsableCommand {
         options.insecureHTTP = connection.insecureHTTP
         options.maxRetries = maxRetries
         options.idleTimeout = idleTimeout
+        options.replyTimeout = replyTimeout
         options.save = !noSave
         options.sessionID = session
         options.continueLatest = `continue` || (retry && session == nil)

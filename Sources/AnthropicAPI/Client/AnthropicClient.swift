@@ -64,7 +64,8 @@ public final class AnthropicClient: Sendable {
         if let afterID { query.append(("after_id", afterID)) }
         let url = try configuration.url(for: "/v1/models", query: query)
         return try await withRetries(onRetry: onRetry) { () async throws(AttemptFailure) in
-            let json = try await self.attemptJSON(HTTPRequest(method: "GET", url: url, headers: self.configuration.headers(json: false)))
+            let json = try await self.attemptJSON(HTTPRequest(method: "GET", url: url, headers: self.configuration.headers(json: false)),
+                                                  limit: self.configuration.limits.maxModelsBodyBytes)
             do throws(APIError) { return try ModelPage(json: json) } catch { throw AttemptFailure(error: error) }
         }
     }
@@ -80,9 +81,11 @@ public final class AnthropicClient: Sendable {
         let url = try configuration.url(for: "/v1/messages/count_tokens")
         let body = Array(request.countTokensBody.serialized().utf8)
         return try await withRetries(onRetry: { _ in }) { () async throws(AttemptFailure) in
-            let json = try await self.attemptJSON(HTTPRequest(method: "POST", url: url, headers: self.configuration.headers(json: true), body: body))
-            guard let n = json["input_tokens"]?.intValue else {
-                throw AttemptFailure(error: APIError(kind: .malformedResponse, message: "the token count has no input_tokens"))
+            let json = try await self.attemptJSON(HTTPRequest(method: "POST", url: url, headers: self.configuration.headers(json: true), body: body),
+                                                  limit: self.configuration.limits.maxBodyBytes)
+            guard let n = json["input_tokens"]?.intValue, n >= 0 else {
+                throw AttemptFailure(error: APIError(kind: .malformedResponse,
+                                                     message: "the token count is JSON but has no whole-number input_tokens: expected {\"input_tokens\": 12}, got \(json.shapeDescription)"))
             }
             return n
         }
@@ -127,16 +130,34 @@ public final class AnthropicClient: Sendable {
         }
     }
 
-    private func attemptJSON(_ request: HTTPRequest) async throws(AttemptFailure) -> JSONValue {
+    /// Sends `request` and reads a JSON reply of at most `limit` bytes.
+    private func attemptJSON(_ request: HTTPRequest, limit: Int) async throws(AttemptFailure) -> JSONValue {
         let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: nil,
-                                       totalTimeout: configuration.requestTimeout)
+                                       totalTimeout: configuration.replyTimeout)
         var head: HTTPResponseHead?
         var body: [UInt8] = []
         do {
-            for try await event in transport.send(request, options: options) {
+            reading: for try await event in transport.send(request, options: options) {
                 switch event {
-                case .head(let h): head = h
-                case .body(let bytes): body += bytes
+                case .head(let h):
+                    head = h
+                    // A redirect or an encoded success body is reported from the head alone.
+                    if (300..<400).contains(h.status) || (h.status < 400 && APIError.unrequestedEncoding(h.headers) != nil) {
+                        break reading
+                    }
+                case .body(let bytes):
+                    let isError = (head?.status ?? 0) >= 400
+                    let cap = isError ? configuration.limits.maxErrorBodyBytes : limit
+                    if body.count + bytes.count > cap {
+                        if isError {
+                            body += bytes.prefix(cap - body.count)  // enough to say what went wrong
+                            break reading
+                        }
+                        throw APIError(kind: .responseTooLarge, httpStatus: head?.status,
+                                       message: "the reply was larger than \(ByteCount(limit)); palaver stopped reading it",
+                                       requestID: head?.headers["request-id"])
+                    }
+                    body += bytes
                 }
             }
         } catch {
@@ -144,18 +165,31 @@ public final class AnthropicClient: Sendable {
         }
         if Task.isCancelled { throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled")) }
         guard let head else { throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response")) }
-        if head.status >= 400 {
-            throw AttemptFailure(error: APIError(status: head.status, headers: head.headers, body: body))
-        }
+        if let failure = Self.failure(for: head, body: body) { throw AttemptFailure(error: failure) }
         do {
             return try JSONValue.parse(body)
         } catch {
-            var e = APIError(kind: .malformedResponse, httpStatus: head.status,
-                             message: "the reply is not JSON: \(APIError.describeNonJSONBody(body, contentType: head.headers["content-type"]))",
-                             requestID: head.headers["request-id"])
-            e.httpStatus = head.status
-            throw AttemptFailure(error: e)
+            throw AttemptFailure(error: APIError(kind: .malformedResponse, httpStatus: head.status,
+                                                 message: "the reply is not valid JSON (\(error)): \(APIError.describeNonJSONBody(body, contentType: head.headers["content-type"]))",
+                                                 requestID: head.headers["request-id"]))
         }
+    }
+
+    /// The error a response stands for before its body is read as the API's: an error status, a
+    /// redirect, or a body encoded in a way palaver did not ask for. `nil` for a plain success.
+    static func failure(for head: HTTPResponseHead, body: [UInt8]) -> APIError? {
+        if head.status >= 400 {
+            return APIError(status: head.status, headers: head.headers, body: body)
+        }
+        if (300..<400).contains(head.status) {
+            return APIError(redirectStatus: head.status, headers: head.headers)
+        }
+        if let encoding = APIError.unrequestedEncoding(head.headers) {
+            return APIError(kind: .malformedResponse, httpStatus: head.status,
+                            message: APIError.describeNonJSONBody(body, contentType: head.headers["content-type"], contentEncoding: encoding),
+                            requestID: head.headers["request-id"])
+        }
+        return nil
     }
 
     private func attemptMessage(_ request: MessageRequest, stream: Bool,
@@ -166,21 +200,26 @@ public final class AnthropicClient: Sendable {
         if stream { headers.append(("accept", "text/event-stream")) }
         let http = HTTPRequest(method: "POST", url: url, headers: headers, body: Array(request.body(stream: stream).serialized().utf8))
         guard stream else {
-            let json = try await attemptJSON(http)
+            let json = try await attemptJSON(http, limit: configuration.limits.maxBodyBytes)
             do throws(APIError) { return try Message(json: json) } catch { throw AttemptFailure(error: error) }
         }
 
-        let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: configuration.idleTimeout)
+        let limits = configuration.limits
+        let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: configuration.idleTimeout,
+                                       totalTimeout: configuration.replyTimeout)
         var head: HTTPResponseHead?
         var isEventStream = false
         var rawBody: [UInt8] = []
-        var decoder = MessageStreamDecoder()
+        var decoder = MessageStreamDecoder(maxLineBytes: limits.maxStreamLineBytes)
         var received = 0
         do {
-            for try await event in transport.send(http, options: options) {
+            reading: for try await event in transport.send(http, options: options) {
                 switch event {
                 case .head(let h):
                     head = h
+                    if (300..<400).contains(h.status) || (h.status < 400 && APIError.unrequestedEncoding(h.headers) != nil) {
+                        break reading
+                    }
                     isEventStream = h.status < 400 && (h.headers["content-type"]?.lowercased().contains("text/event-stream") ?? false)
                     if h.status < 400 { report(.responseStarted(requestID: h.headers["request-id"])) }
                 case .body(let bytes):
@@ -189,14 +228,26 @@ public final class AnthropicClient: Sendable {
                         try bytes.withUnsafeBytes { buffer in
                             try decoder.feed(buffer) { report(.event($0)) }
                         }
-                    } else if rawBody.count < 64 << 20 {
-                        rawBody += bytes
+                        continue
                     }
+                    let isError = (head?.status ?? 0) >= 400
+                    let cap = isError ? limits.maxErrorBodyBytes : limits.maxBodyBytes
+                    if rawBody.count + bytes.count > cap {
+                        if isError {
+                            rawBody += bytes.prefix(cap - rawBody.count)
+                            break reading
+                        }
+                        throw APIError(kind: .responseTooLarge, httpStatus: head?.status,
+                                       message: "the reply was larger than \(ByteCount(cap)); palaver stopped reading it",
+                                       requestID: head?.headers["request-id"])
+                    }
+                    rawBody += bytes
                 }
             }
         } catch {
             var failure = Self.apiError(error)
             if failure.requestID == nil { failure.requestID = head?.headers["request-id"] }
+            if failure.httpStatus == nil { failure.httpStatus = head?.status }
             throw AttemptFailure(error: failure, partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
         }
         if Task.isCancelled {
@@ -204,17 +255,24 @@ public final class AnthropicClient: Sendable {
                                  partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
         }
         guard let head else { throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response")) }
-        if head.status >= 400 {
-            throw AttemptFailure(error: APIError(status: head.status, headers: head.headers, body: rawBody))
-        }
+        if let failure = Self.failure(for: head, body: rawBody) { throw AttemptFailure(error: failure) }
         if !isEventStream {
             // A gateway that ignores "stream": true may answer with the whole message as JSON.
+            let json: JSONValue
             do {
-                return try Message(json: try JSONValue.parse(rawBody))
+                json = try JSONValue.parse(rawBody)
             } catch {
                 throw AttemptFailure(error: APIError(kind: .malformedResponse, httpStatus: head.status,
-                                                     message: "expected an event stream but got \(head.headers["content-type"] ?? "no content type"): \(APIError.describeNonJSONBody(rawBody, contentType: head.headers["content-type"]))",
+                                                     message: "expected an event stream but got \(head.headers["content-type"].map { String($0.prefix(100)) } ?? "no content type"): \(APIError.describeNonJSONBody(rawBody, contentType: head.headers["content-type"]))",
                                                      requestID: head.headers["request-id"]))
+            }
+            do throws(APIError) {
+                return try Message(json: json)
+            } catch {
+                var e = error
+                e.httpStatus = head.status
+                e.requestID = head.headers["request-id"]
+                throw AttemptFailure(error: e)
             }
         }
         guard decoder.accumulator.isComplete else {

@@ -28,6 +28,8 @@ public struct Credential: Sendable, Equatable, CustomStringConvertible {
 public struct ClientConfiguration: Sendable {
     public static let defaultBaseURL = "https://api.anthropic.com"
     public static let defaultVersion = "2023-06-01"
+    /// The default deadline for a whole reply: 10 minutes.
+    public static let defaultReplyTimeout: Duration = .seconds(600)
 
     /// Scheme, host, optional port and optional path prefix (`http://127.0.0.1:8000/anthropic`).
     public var baseURL: String
@@ -40,15 +42,19 @@ public struct ClientConfiguration: Sendable {
     public var connectTimeout: Duration
     /// For streams: give up when no byte (pings included) arrives for this long.
     public var idleTimeout: Duration
-    /// For non-streaming requests: give up on the whole request after this long.
-    public var requestTimeout: Duration
+    /// The deadline for a whole reply, streaming or not: give up after this long even while data
+    /// (pings, one byte at a time) keeps arriving. What arrived of a stream is kept.
+    public var replyTimeout: Duration
+    /// How much of a reply is read before giving up with a clear error.
+    public var limits: ResponseLimits
     public var userAgent: String
 
     public init(baseURL: String = ClientConfiguration.defaultBaseURL, credential: Credential?,
                 anthropicVersion: String = ClientConfiguration.defaultVersion, betas: [String] = [],
                 allowInsecureHTTP: Bool = false, retryPolicy: RetryPolicy = RetryPolicy(),
                 connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
-                requestTimeout: Duration = .seconds(600), userAgent: String = "palaver/0.1") {
+                replyTimeout: Duration = ClientConfiguration.defaultReplyTimeout, limits: ResponseLimits = ResponseLimits(),
+                userAgent: String = "palaver/0.1") {
         self.baseURL = baseURL
         self.credential = credential
         self.anthropicVersion = anthropicVersion
@@ -57,7 +63,8 @@ public struct ClientConfiguration: Sendable {
         self.retryPolicy = retryPolicy
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
-        self.requestTimeout = requestTimeout
+        self.replyTimeout = replyTimeout
+        self.limits = limits
         self.userAgent = userAgent
     }
 
@@ -112,7 +119,11 @@ public struct Endpoint: Sendable, Equatable {
     public var normalized: String
 
     public init(_ text: String) throws(APIError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let bad = trimmed.unicodeScalars.enumerated().first(where: { Endpoint.isForbidden($0.element) }) {
+            throw APIError(kind: .invalidConfiguration,
+                           message: "the base URL \"\(Endpoint.visible(trimmed))\" contains \(Endpoint.name(of: bad.element)) at character \(bad.offset + 1); a URL holds no spaces, line breaks or control characters")
+        }
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
             throw APIError(kind: .invalidConfiguration,
@@ -129,6 +140,41 @@ public struct Endpoint: Sendable, Equatable {
         self.normalized = normalized
     }
 
+    /// White space, line breaks, controls (C0, DEL, C1) and invisible format characters (bidi
+    /// overrides, zero-width) are never part of a usable URL.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator: return true
+        default: return scalar.properties.isWhitespace
+        }
+    }
+
+    /// What a forbidden character is, for the message.
+    static func name(of scalar: Unicode.Scalar) -> String {
+        switch scalar.value {
+        case 0x0D: return "a carriage return (CR)"
+        case 0x0A: return "a line feed (LF)"
+        case 0x09: return "a tab"
+        case 0x20: return "a space"
+        default: return "the invisible character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4))"
+        }
+    }
+
+    /// The URL with every forbidden character shown as `\r`, `\n` or `\u{…}`, redacted and cut at 200 characters.
+    static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(200) {
+            switch scalar.value {
+            case 0x0D: out += "\\r"
+            case 0x0A: out += "\\n"
+            case 0x09: out += "\\t"
+            case 0x20: out += " "
+            default: out += isForbidden(scalar) ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            }
+        }
+        return Secrets.redact(out)
+    }
+
     /// `localhost`, `127.0.0.0/8` or `::1`: traffic never leaves the machine.
     public var isLoopback: Bool {
         var h = host
@@ -136,5 +182,11 @@ public struct Endpoint: Sendable, Equatable {
         if h == "localhost" || h.hasSuffix(".localhost") || h == "::1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -74,6 +74,7 @@ extension APIError {
             case serviceUnavailable, serverTimeout, overloaded, otherHTTP
             case network, timeout, cancelled, malformedResponse, truncated
             case insecureTransport, invalidConfiguration
+            case redirected, responseTooLarge, deadline
         }
 
         private let base: Base
@@ -123,6 +124,12 @@ extension APIError {
         public static let insecureTransport = Kind(.insecureTransport)
         /// The base URL or another setting is unusable.
         public static let invalidConfiguration = Kind(.invalidConfiguration)
+        /// The server answered with a 3xx redirect; palaver never follows one (the key stays here).
+        public static let redirected = Kind(.redirected)
+        /// The reply (a line of the stream, the body, or an error body) was larger than palaver reads.
+        public static let responseTooLarge = Kind(.responseTooLarge)
+        /// The whole reply took longer than the reply deadline (`reply_timeout`), data or not.
+        public static let deadline = Kind(.deadline)
 
         public var description: String { base.rawValue }
 
@@ -162,6 +169,9 @@ extension APIError {
             case .truncated: return "The reply stopped before it was complete"
             case .insecureTransport: return "Refused to send the key over plain http"
             case .invalidConfiguration: return "The client is not configured correctly"
+            case .redirected: return "The server redirected the request"
+            case .responseTooLarge: return "The server's reply was too large"
+            case .deadline: return "The reply did not finish in time"
             }
         }
 
@@ -219,16 +229,22 @@ extension APIError {
         var type: String?
         var message = ""
         var requestID = headers["request-id"] ?? headers["x-request-id"]
-        if let json = try? JSONValue.parse(body), let error = json["error"] {
-            type = error["type"]?.stringValue
-            message = error["message"]?.stringValue ?? ""
+        let encoding = APIError.unrequestedEncoding(headers)
+        if encoding == nil, let json = try? JSONValue.parse(body) {
+            if let error = json["error"], case .object = error {
+                type = error["type"]?.stringValue.map { String($0.prefix(200)) }
+                message = error["message"]?.stringValue ?? ""
+            } else {
+                message = "the server sent JSON that is not the API's error shape (expected {\"type\": \"error\", \"error\": {\"type\": …, \"message\": …}})"
+            }
             if requestID == nil { requestID = json["request_id"]?.stringValue }
         } else {
-            message = APIError.describeNonJSONBody(body, contentType: headers["content-type"])
+            message = APIError.describeNonJSONBody(body, contentType: headers["content-type"], contentEncoding: encoding)
         }
         if message.isEmpty { message = "no message from the server" }
         self.init(kind: Kind(errorType: type, status: status, message: message), httpStatus: status,
-                  errorType: type, message: message, requestID: requestID,
+                  errorType: type, message: String(message.prefix(APIError.maxMessageCharacters)),
+                  requestID: requestID.map { String($0.prefix(200)) },
                   retryAfter: RetryPolicy.retryAfter(from: headers, now: now))
         switch headers["x-should-retry"]?.lowercased() {
         case "true": shouldRetryHeader = true
@@ -237,22 +253,93 @@ extension APIError {
         }
     }
 
+    /// The longest server message kept in an error (characters); the rest is cut with "…".
+    public static let maxMessageCharacters = 2_000
+
+    /// A 3xx answer: palaver never follows redirects, so the key was not sent to the new place.
+    /// Names the status and the host of `Location` (only host characters kept, so it is safe to print).
+    public init(redirectStatus status: Int, headers: HTTPHeaders) {
+        var message = "HTTP \(status) redirect"
+        if let location = headers["location"] {
+            message += " to \(APIError.sanitizedHost(of: location))"
+        } else {
+            message += " without a Location"
+        }
+        message += "; palaver does not follow redirects, so the key was not sent there"
+        self.init(kind: .redirected, httpStatus: status, message: message,
+                  requestID: (headers["request-id"] ?? headers["x-request-id"]).map { String($0.prefix(200)) })
+    }
+
+    /// The host (and port) of a URL or path from a `Location` header, reduced to the characters a
+    /// host name may hold; "this server" for a relative location, "an unreadable place" otherwise.
+    static func sanitizedHost(of location: String) -> String {
+        let text = location.trimmingCharacters(in: .whitespaces)
+        guard let schemeEnd = text.range(of: "://") else {
+            return text.hasPrefix("/") ? "another path on this server" : "an unreadable place"
+        }
+        var rest = text[schemeEnd.upperBound...]
+        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }  // never user info
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_")
+        let host = String(rest.filter { allowed.contains($0) }.prefix(100)).lowercased()
+        return host.isEmpty ? "an unreadable place" : host
+    }
+
+    /// The `content-encoding` of a response palaver did not ask for (it sends no `accept-encoding`),
+    /// or `nil` when the body is plain (`identity` or no header).
+    static func unrequestedEncoding(_ headers: HTTPHeaders) -> String? {
+        guard let value = headers["content-encoding"]?.trimmingCharacters(in: .whitespaces).lowercased(),
+              !value.isEmpty, value != "identity" else { return nil }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_, ")
+        return String(value.filter { allowed.contains($0) }.prefix(40))
+    }
+
     /// A one-line account of a body that is not the API's JSON: an HTML page (its title) or text.
-    static func describeNonJSONBody(_ body: [UInt8], contentType: String?) -> String {
+    static func describeNonJSONBody(_ body: [UInt8], contentType: String?, contentEncoding: String? = nil) -> String {
+        if let contentEncoding {
+            return "the server sent a \(contentEncoding.isEmpty ? "compressed" : contentEncoding)-encoded body (\(body.count) bytes) that palaver did not ask for and does not decode (a proxy or gateway, not the API)"
+        }
+        if body.starts(with: [0x1F, 0x8B]) {
+            return "the server sent a gzip-compressed body without saying so (a proxy or gateway, not the API)"
+        }
         let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return "the server sent an empty body" }
         let lower = trimmed.lowercased()
         if lower.hasPrefix("<") || (contentType?.lowercased().contains("html") ?? false) {
-            if let open = lower.range(of: "<title>"), let close = lower.range(of: "</title>", range: open.upperBound..<lower.endIndex) {
-                let start = trimmed.index(trimmed.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: open.upperBound))
+            if let open = lower.range(of: "<title"), let openEnd = lower[open.upperBound...].firstIndex(of: ">"),
+               let close = lower.range(of: "</title>", range: lower.index(after: openEnd)..<lower.endIndex) {
+                let start = trimmed.index(trimmed.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: lower.index(after: openEnd)))
                 let end = trimmed.index(trimmed.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: close.lowerBound))
-                let title = trimmed[start..<end].split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                if !title.isEmpty { return "the server sent an HTML page titled \"\(title.prefix(120))\" (a proxy or gateway, not the API)" }
+                let title = APIError.plainTitle(trimmed[start..<end])
+                if !title.isEmpty { return "the server sent an HTML page titled \"\(title)\" (a proxy or gateway, not the API)" }
             }
             return "the server sent an HTML page instead of the API's JSON (a proxy or gateway, not the API)"
         }
         let firstLine = trimmed.split(whereSeparator: \.isNewline).first.map(String.init) ?? trimmed
         return "the server sent: \(firstLine.prefix(200))"
+    }
+
+    /// An HTML title as plain text: common entities decoded, tags, control and format characters
+    /// (bidi overrides, zero-width) dropped, white space collapsed, at most 120 characters.
+    static func plainTitle(_ raw: Substring) -> String {
+        var text = ""
+        var inTag = false
+        for c in raw {
+            if c == "<" { inTag = true; continue }
+            if c == ">" && inTag { inTag = false; continue }
+            if !inTag { text.append(c) }
+        }
+        for (entity, char) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " "), ("&amp;", "&")] {
+            text = text.replacingOccurrences(of: entity, with: char)
+        }
+        let scalars = text.unicodeScalars.map { scalar -> Character in
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: return " "
+            default: return Character(scalar)
+            }
+        }
+        let words = String(scalars).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return words.count > 120 ? String(words.prefix(119)) + "…" : words
     }
 }

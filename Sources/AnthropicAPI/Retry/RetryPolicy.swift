@@ -44,17 +44,21 @@ public struct RetryPolicy: Sendable {
     }
 
     /// The wait a response asks for: `retry-after-ms`, else `retry-after` in seconds or as an HTTP date.
+    ///
+    /// The values come from the server, so they are range-checked: NaN, negative and unreadable
+    /// values are ignored, and anything longer than `Duration.maxServerWaitSeconds` (including
+    /// `inf` and `1e300`) is clamped to it. Never traps.
     public static func retryAfter(from headers: HTTPHeaders, now: Date = Date()) -> Duration? {
-        if let ms = headers["retry-after-ms"].flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }), ms >= 0 {
-            return .milliseconds(Int64(ms.rounded()))
+        if let text = headers["retry-after-ms"]?.trimmingCharacters(in: .whitespaces), text.count <= 64,
+           let ms = Double(text), let wait = Duration.clampedSeconds(ms / 1000) {
+            return wait
         }
-        guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value), seconds >= 0 {
-            return .milliseconds(Int64((seconds * 1000).rounded()))
+        guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty, value.count <= 64 else { return nil }
+        if let seconds = Double(value) {
+            return Duration.clampedSeconds(seconds)
         }
         if let date = httpDate(value) {
-            let seconds = max(0, date.timeIntervalSince(now))
-            return .milliseconds(Int64((seconds * 1000).rounded()))
+            return Duration.clampedSeconds(max(0, date.timeIntervalSince(now)))
         }
         return nil
     }

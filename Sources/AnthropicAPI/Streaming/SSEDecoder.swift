@@ -26,7 +26,19 @@ public struct ServerSentEvent: Sendable, Equatable {
 /// Lines end in LF, CRLF or CR; a blank line ends an event; lines starting with `:` are
 /// comments; `field: value` loses one leading space; `data:` lines join with `\n`; unknown
 /// fields are ignored; an unterminated last event is never emitted.
+///
+/// Memory is bounded: a line, or the `data` of one event, longer than `maxLineBytes` stops the
+/// decoder (`limitExceeded` is set and every later chunk is ignored), so a hostile server cannot
+/// make it buffer without end.
 public struct SSEDecoder: Sendable {
+    /// The default bound for one line and for one event's data: 16 MiB.
+    public static let defaultMaxLineBytes = 16 << 20
+
+    /// The longest line, and the most `data` one event may carry, in bytes.
+    public var maxLineBytes: Int
+    /// Set once a line or an event went over `maxLineBytes`; the decoder then stops.
+    public private(set) var limitExceeded = false
+
     private var partialLine: [UInt8] = []
     /// The previous chunk ended in CR: an LF at the start of the next chunk belongs to it.
     private var skipLeadingLF = false
@@ -39,7 +51,9 @@ public struct SSEDecoder: Sendable {
     private var retry: Int?
     private var sawField = false
 
-    public init() {}
+    public init(maxLineBytes: Int = SSEDecoder.defaultMaxLineBytes) {
+        self.maxLineBytes = max(1, maxLineBytes)
+    }
 
     /// True when a partial line or a partial event is buffered (the stream stopped mid-event).
     public var hasPendingInput: Bool { !partialLine.isEmpty || sawField }
@@ -64,7 +78,7 @@ public struct SSEDecoder: Sendable {
 
     /// Decodes `chunk`, calling `emit` with each completed event's raw bytes.
     mutating func feedFrames(_ chunk: UnsafeRawBufferPointer, _ emit: (Frame) throws -> Void) rethrows {
-        guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
+        guard !limitExceeded, let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
         let end = chunk.count
         var start = 0
         if skipLeadingLF {
@@ -91,9 +105,11 @@ public struct SSEDecoder: Sendable {
                 lineEnd = lf
                 next = lf + 1
             } else {
+                guard partialLine.count + remaining <= maxLineBytes else { return overflow() }
                 partialLine.append(contentsOf: UnsafeBufferPointer(start: base + start, count: remaining))
                 return
             }
+            guard partialLine.count + (lineEnd - start) <= maxLineBytes else { return overflow() }
             if partialLine.isEmpty {
                 try processLine(UnsafeBufferPointer(start: base + start, count: lineEnd - start), emit)
             } else {
@@ -102,8 +118,18 @@ public struct SSEDecoder: Sendable {
                 partialLine.removeAll(keepingCapacity: true)
                 try line.withUnsafeBufferPointer { try processLine($0, emit) }
             }
+            if limitExceeded { return }
             start = next
         }
+    }
+
+    /// Stops the decoder for good and frees what it buffered.
+    private mutating func overflow() {
+        limitExceeded = true
+        partialLine = []
+        data = ByteBuffer()
+        eventName = ByteBuffer()
+        sawField = false
     }
 
     /// Decodes `chunk` and returns the events it completes.
@@ -141,6 +167,7 @@ public struct SSEDecoder: Sendable {
         let value = UnsafeBufferPointer(rebasing: line[valueStart..<line.count])
         switch Field(line, length: colon) {
         case .data:
+            guard data.count + value.count + 1 <= maxLineBytes else { return overflow() }
             if dataLines > 0 { data.append(0x0A) }
             data.append(value)
             dataLines += 1
@@ -156,7 +183,9 @@ public struct SSEDecoder: Sendable {
                 sawField = true
             }
         case .retry:
-            if let n = Int(String(decoding: value, as: UTF8.self)) {
+            // Digits only, at most 9 (about 11 days in ms): a longer value is ignored, as the spec says.
+            if value.count <= 9, !value.isEmpty, value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+               let n = Int(String(decoding: value, as: UTF8.self)) {
                 retry = n
                 sawField = true
             }

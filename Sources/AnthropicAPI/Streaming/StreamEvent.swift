@@ -49,6 +49,12 @@ extension StreamEvent {
         do {
             return try pull(isErrorEvent: isErrorEvent, data: data)
         } catch {
+            // Valid JSON of the wrong shape is not "invalid JSON": say what was expected instead.
+            if let value = try? JSONParser.parseDocument(data) {
+                let reason = (error as? JSONParseError).map { "\($0.reason) at byte \($0.offset)" } ?? "\(error)"
+                throw APIError(kind: .malformedResponse,
+                               message: "a stream event is JSON but not an event the API sends (\(reason); got \(value.shapeDescription), expected an object such as {\"type\": \"content_block_delta\", \"index\": 0, \"delta\": {…}})")
+            }
             throw APIError(kind: .malformedResponse, message: "a stream event is not valid JSON: \(error)")
         }
     }
@@ -189,18 +195,26 @@ private enum DeltaType: Equatable {
 /// This is what the client runs on every chunk; it is public so benchmarks and tools can run
 /// the exact same path over recorded streams.
 public struct MessageStreamDecoder: Sendable {
-    private var sse = SSEDecoder()
+    private var sse: SSEDecoder
     public private(set) var accumulator = MessageAccumulator()
 
-    public init() {}
+    /// `maxLineBytes` bounds one line and one event of the stream (default 16 MiB).
+    public init(maxLineBytes: Int = SSEDecoder.defaultMaxLineBytes) {
+        sse = SSEDecoder(maxLineBytes: maxLineBytes)
+    }
 
     /// Decodes `chunk`, applying each event to the accumulator before passing it to `emit`.
-    /// An `error` event throws its `APIError`.
+    /// An `error` event throws its `APIError`; a line or event over the size bound throws
+    /// `APIError.Kind.responseTooLarge`.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (StreamEvent) throws -> Void) throws {
         try sse.feedFrames(chunk) { frame in
             let event = try StreamEvent.decode(frame)
             try accumulator.apply(event)
             try emit(event)
+        }
+        if sse.limitExceeded {
+            throw APIError(kind: .responseTooLarge,
+                           message: "the event stream sent a line or event longer than \(ByteCount(sse.maxLineBytes)); palaver stopped reading it")
         }
     }
 

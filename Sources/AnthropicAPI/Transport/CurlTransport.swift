@@ -86,7 +86,7 @@ private final class CurlTransfer: @unchecked Sendable {
         ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.inMilliseconds)
-        if let total = options.totalTimeout { ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, total.inMilliseconds) }
+        // The whole-reply deadline is enforced in the loop below, so it gets its own message.
         ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
         if request.method == "GET" { ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
@@ -124,7 +124,9 @@ private final class CurlTransfer: @unchecked Sendable {
         var outcome: CURLcode = CURLE_OK
         var finished = false
         var idleTimedOut = false
+        var pastDeadline = false
         lastActivity = .now
+        let started = ContinuousClock.now
         while !finished {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
@@ -139,6 +141,10 @@ private final class CurlTransfer: @unchecked Sendable {
             if isCancelled { break }
             if let idle = options.idleTimeout, ContinuousClock.now - lastActivity > idle {
                 idleTimedOut = true
+                break
+            }
+            if let total = options.totalTimeout, ContinuousClock.now - started > total {
+                pastDeadline = true
                 break
             }
             curl_multi_poll(multi, nil, 0, 200, nil)
@@ -159,6 +165,12 @@ private final class CurlTransfer: @unchecked Sendable {
             curl_easy_cleanup(easy)
             let idle = options.idleTimeout.map(\.spoken) ?? "too long"
             continuation.finish(throwing: APIError(kind: .timeout, message: "no data arrived for \(idle)"))
+            return
+        }
+        if pastDeadline {
+            curl_easy_cleanup(easy)
+            let total = options.totalTimeout.map(\.spoken) ?? "too long"
+            continuation.finish(throwing: APIError(kind: .deadline, message: "the reply was still arriving after \(total), the limit for a whole reply"))
             return
         }
         if outcome != CURLE_OK {
@@ -182,6 +194,9 @@ private final class CurlTransfer: @unchecked Sendable {
         continuation.yield(.head(HTTPResponseHead(status: status, headers: headers)))
     }
 
+    /// At most this many header fields are kept per response (libcurl bounds each line's length).
+    static let maxHeaderFields = 500
+
     func receivedHeaderLine(_ line: String) {
         lastActivity = .now
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -189,6 +204,7 @@ private final class CurlTransfer: @unchecked Sendable {
             headers = HTTPHeaders()  // a new response (after 100 Continue or a proxy CONNECT)
             return
         }
+        guard headers.count < Self.maxHeaderFields else { return }
         guard let colon = trimmed.firstIndex(of: ":") else { return }
         let name = trimmed[..<colon].trimmingCharacters(in: .whitespaces)
         let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)

@@ -16,6 +16,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         return fields.first { $0.name == lower }?.value
     }
 
+    /// How many fields there are (repeats counted).
+    public var count: Int { fields.count }
+
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 
     public static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
@@ -61,7 +64,7 @@ public struct TransportOptions: Sendable {
     public var connectTimeout: Duration
     /// Giving up when no byte arrives for this long once the request is sent (pings count), or `nil`.
     public var idleTimeout: Duration?
-    /// Giving up on the whole transfer, or `nil`.
+    /// Giving up on the whole transfer, data arriving or not (APIError kind `deadline`), or `nil`.
     public var totalTimeout: Duration?
 
     public init(connectTimeout: Duration = .seconds(10), idleTimeout: Duration? = .seconds(60),

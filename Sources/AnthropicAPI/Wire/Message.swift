@@ -65,11 +65,17 @@ public enum ContentBlock: Sendable, Equatable {
 // MARK: Decoding from JSON
 
 extension Usage {
+    /// Reads the counts the API sends; a count that is not a whole number from 0 to 2⁵³ is
+    /// treated as absent (a server's nonsense never becomes a negative or trapping number).
     init(json: JSONValue?) {
-        self.init(inputTokens: json?["input_tokens"]?.intValue,
-                  outputTokens: json?["output_tokens"]?.intValue,
-                  cacheCreationInputTokens: json?["cache_creation_input_tokens"]?.intValue,
-                  cacheReadInputTokens: json?["cache_read_input_tokens"]?.intValue)
+        func count(_ key: String) -> Int? {
+            guard let n = json?[key]?.intValue, n >= 0, n <= 1 << 53 else { return nil }
+            return n
+        }
+        self.init(inputTokens: count("input_tokens"),
+                  outputTokens: count("output_tokens"),
+                  cacheCreationInputTokens: count("cache_creation_input_tokens"),
+                  cacheReadInputTokens: count("cache_read_input_tokens"))
     }
 
     var json: JSONValue {
@@ -119,7 +125,8 @@ extension Message {
     /// Builds a message from its JSON; fails only when the value is not a message object.
     public init(json: JSONValue) throws(APIError) {
         guard case .object = json, json["type"]?.stringValue == "message" || json["content"] != nil else {
-            throw APIError(kind: .malformedResponse, message: "the reply is not a message object")
+            throw APIError(kind: .malformedResponse,
+                           message: "the reply is JSON but not a message: expected an object with \"type\": \"message\" and a \"content\" array, got \(json.shapeDescription)")
         }
         self.init(id: json["id"]?.stringValue ?? "",
                   role: json["role"]?.stringValue ?? "assistant",

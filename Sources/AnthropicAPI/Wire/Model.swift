@@ -20,7 +20,8 @@ public struct ModelPage: Sendable, Equatable {
 
     init(json: JSONValue) throws(APIError) {
         guard let data = json["data"]?.arrayValue else {
-            throw APIError(kind: .malformedResponse, message: "the model list has no \"data\" array")
+            throw APIError(kind: .malformedResponse,
+                           message: "the model list is JSON but has no \"data\" array: expected {\"data\": [{\"id\": …}, …]}, got \(json.shapeDescription)")
         }
         models = data.compactMap { item in
             guard let id = item["id"]?.stringValue else { return nil }

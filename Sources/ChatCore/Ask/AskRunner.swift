@@ -16,6 +16,8 @@ public struct AskOptions: Sendable {
     public var insecureHTTP = false
     public var maxRetries: Int?
     public var idleTimeout: Double?
+    /// Seconds a whole reply may take (`--reply-timeout`).
+    public var replyTimeout: Double?
     /// Store the exchange in the session store (`--no-save` turns it off).
     public var save = true
     /// Continue the most recently updated conversation (`--continue`).
@@ -70,6 +72,7 @@ public struct AskRunner: Sendable {
         overrides.insecureHTTP = options.insecureHTTP
         overrides.maxRetries = options.maxRetries
         overrides.idleTimeout = options.idleTimeout
+        overrides.replyTimeout = options.replyTimeout
         var setup: ClientSetup
         switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
                                    notice: { output.err("palaver: \($0)\n") }) {

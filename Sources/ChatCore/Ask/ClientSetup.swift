@@ -20,6 +20,8 @@ public struct ClientSetup: Sendable {
         public var insecureHTTP = false
         public var maxRetries: Int?
         public var idleTimeout: Double?
+        /// Seconds a whole reply may take (`ask --reply-timeout`).
+        public var replyTimeout: Double?
         public init() {}
     }
 
@@ -98,7 +100,15 @@ public struct ClientSetup: Sendable {
             anthropicVersion: config.anthropicVersion ?? ClientConfiguration.defaultVersion,
             allowInsecureHTTP: overrides.insecureHTTP || (config.allowInsecureHTTP ?? false),
             retryPolicy: policy,
-            connectTimeout: .milliseconds(Int64((config.connectTimeout ?? 10) * 1000)),
-            idleTimeout: .milliseconds(Int64((overrides.idleTimeout ?? config.idleTimeout ?? 60) * 1000)))
+            connectTimeout: seconds(config.connectTimeout, default: 10),
+            idleTimeout: seconds(overrides.idleTimeout ?? config.idleTimeout, default: 60),
+            replyTimeout: seconds(overrides.replyTimeout ?? config.replyTimeout, default: ClientConfiguration.defaultReplyTimeout.inSeconds))
+    }
+
+    /// A timeout from config or a flag, as a `Duration`: clamped to 1 ms…1 year, the default for
+    /// anything absent, NaN or not positive, so no number can trap the conversion.
+    static func seconds(_ value: Double?, default fallback: Double) -> Duration {
+        guard let value, !value.isNaN, value > 0 else { return .milliseconds(Int64(fallback * 1000)) }
+        return .milliseconds(Int64(min(max(value, 0.001), 365 * 86_400) * 1000))
     }
 }

@@ -65,6 +65,12 @@ public struct ErrorReport: Sendable {
             return "Check the network connection, any proxy settings (https_proxy, no_proxy) and the base URL \(baseURL)."
         case .timeout:
             return "Check the network and try again; raise idle_timeout or connect_timeout in config.toml if the connection is slow."
+        case .deadline:
+            return "Anything printed above is all that arrived; try again, or allow more time with --reply-timeout or reply_timeout in config.toml."
+        case .redirected:
+            return "Check the base URL \(baseURL) (--base-url, ANTHROPIC_BASE_URL or base_url in config.toml); if you trust the new address, use it as the base URL."
+        case .responseTooLarge:
+            return "The server at \(baseURL) sent far more than the API ever does; check the base URL and any proxy in between."
         case .truncated:
             return "The connection ended early; try again (anything printed above is all that arrived)."
         case .notFound:

@@ -13,7 +13,7 @@ public enum PalaverExitCode: Int32, Sendable {
     case permissionOrBilling = 5
     /// Still rate-limited or overloaded after retries (429, 529).
     case rateLimited = 6
-    /// Network failure, timeout, or a reply cut off.
+    /// Network failure, timeout (idle or the whole-reply deadline), or a reply cut off.
     case network = 7
     /// Any other API error.
     case apiError = 8
@@ -25,10 +25,10 @@ public enum PalaverExitCode: Int32, Sendable {
         case .authentication: self = .keyRejected
         case .permission, .billing, .noCredit: self = .permissionOrBilling
         case .rateLimited, .overloaded: self = .rateLimited
-        case .network, .timeout, .truncated: self = .network
+        case .network, .timeout, .deadline, .truncated: self = .network
         case .cancelled: self = .interrupted
         case .insecureTransport, .invalidConfiguration: self = .usage
-        default: self = .apiError
+        default: self = .apiError  // redirects, unreadable or oversized replies, 400, 404, 413, 5xx
         }
     }
 }

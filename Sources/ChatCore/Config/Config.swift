@@ -13,6 +13,8 @@ public struct Config: Sendable, Equatable {
     public var idleTimeout: Double?
     /// Seconds to make the connection.
     public var connectTimeout: Double?
+    /// Seconds a whole reply may take, data arriving or not (default 600).
+    public var replyTimeout: Double?
     /// A shell command whose standard output is the key.
     public var apiKeyHelper: String?
     /// Seconds the helper's key is reused before the command runs again (default 300).
@@ -33,7 +35,7 @@ public struct Config: Sendable, Equatable {
 
     /// The keys `config.toml` understands, for error messages.
     static let knownKeys = ["base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
-                            "max_retries", "idle_timeout", "connect_timeout", "api_key_helper", "api_key_helper_ttl",
+                            "max_retries", "idle_timeout", "connect_timeout", "reply_timeout", "api_key_helper", "api_key_helper_ttl",
                             "api_key_helper_timeout", "theme", "key_check_interval", "clipboard"]
 
     /// Reads `path`; a missing file is an empty config, anything unreadable is a `ConfigError`.
@@ -86,6 +88,7 @@ public struct Config: Sendable, Equatable {
         config.maxRetries = try int("max_retries", range: 0...20)
         config.idleTimeout = try seconds("idle_timeout")
         config.connectTimeout = try seconds("connect_timeout")
+        config.replyTimeout = try seconds("reply_timeout")
         config.apiKeyHelper = try string("api_key_helper").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         config.apiKeyHelperTTL = try seconds("api_key_helper_ttl")
         config.apiKeyHelperTimeout = try seconds("api_key_helper_timeout")
