@@ -77,6 +77,7 @@ let package = Package(
         .target(
             name: "ChatCore",
             dependencies: [
+                "Safety",
                 "AnthropicAPI",
                 "Credentials",
                 "SessionStore",
@@ -118,6 +119,7 @@ let package = Package(
         .executableTarget(
             name: "palaver",
             dependencies: [
+                "Safety",
                 "AnthropicAPI",
                 "ChatCore",
                 "ChatUI",

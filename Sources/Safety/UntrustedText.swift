@@ -27,7 +27,7 @@ public enum UntrustedText {
     /// `text` made safe to print on a terminal; tabs are kept as tabs (see ``LineBreaks``).
     public static func sanitize(_ text: String, lineBreaks: LineBreaks = .keep) -> String {
         // Fast path: printable ASCII (and, when kept, LF and tab).
-        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || (lineBreaks == .keep && ($0 == 0x0A || $0 == 0x09)) }) {
+        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || (lineBreaks == .keep && $0 == 0x0A) }) {
             return text
         }
         let scalars = Array(text.unicodeScalars)
@@ -47,7 +47,7 @@ public enum UntrustedText {
                 i = endOfString(scalars, from: i + 1)
                 continue
             case 0x09:
-                out.append(lineBreaks == .keep ? "\t" : " ")
+                out.append("\t")  // harmless; a screen that has no tab cells expands it
             case 0x0D, 0x0A, 0x2028, 0x2029:
                 if v == 0x0D, i + 1 < scalars.count, scalars[i + 1].value == 0x0A { i += 1 }
                 out.append(lineBreaks == .keep ? "\n" : " ")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Safety
 import ChatCore
 import Foundation
 #if canImport(Glibc)
@@ -61,6 +62,7 @@ struct Key: AsyncParsableCommand {
             } else {
                 secret = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             }
+            Redactor.shared.register(secret)  // from here on, no output path can show it
             let runner = options.runner()
             let status = await runCancellableOnInterrupt { await runner.set(secret: secret, verify: !noVerify) }
             throw ExitCode(status.rawValue)

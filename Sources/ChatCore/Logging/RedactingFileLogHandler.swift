@@ -32,7 +32,8 @@ public struct RedactingFileLogHandler: LogHandler {
         if !all.isEmpty {
             text += " " + all.keys.sorted().map { "\($0)=\(all[$0]!)" }.joined(separator: " ")
         }
-        sink.append(Secrets.redact(text.replacingOccurrences(of: "\n", with: "\\n")) + "\n")
+        // One line per entry, nothing in it a terminal would obey when the log is `cat`ed.
+        sink.append(UntrustedText.sanitize(Secrets.redact(text.replacingOccurrences(of: "\n", with: "\\n")), lineBreaks: .space) + "\n")
     }
 }
 
