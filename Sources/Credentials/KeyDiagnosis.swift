@@ -37,6 +37,8 @@ public struct KeyInspection: Sendable, Equatable {
     /// How it must be sent: OAuth tokens and `ANTHROPIC_AUTH_TOKEN` go as Bearer.
     public var scheme: Credential.Scheme
     public var problems: [KeyProblem]
+    /// How many characters (Unicode scalars) the value had as read, before any fix.
+    public var inputLength: Int = 0
 
     public var isUsable: Bool { key != nil }
     /// The most serious problem, if any.
@@ -57,16 +59,19 @@ public enum KeyDiagnosis {
         let phrase = source.keyPhrase.prefix(1).uppercased() + source.keyPhrase.dropFirst()
         var problems: [KeyProblem] = []
         var scheme: Credential.Scheme = bearer ? .bearer : .apiKey
+        let inputLength = raw.unicodeScalars.count
         func fatal(_ code: KeyProblem.Code, _ message: String, _ fix: String) -> KeyInspection {
             problems.append(KeyProblem(code: code, severity: .fatal, message: message, fix: fix))
-            return KeyInspection(key: nil, scheme: scheme, problems: problems)
+            return KeyInspection(key: nil, scheme: scheme, problems: problems, inputLength: inputLength)
         }
 
         if raw.isEmpty {
             return fatal(.empty, "\(phrase) is empty.", "Set it to your key from https://console.anthropic.com/settings/keys.")
         }
         var key = raw
-        let trimmed = raw.trimmingWhitespaceAndInvisibles()
+        let (trimmed, leading) = raw.trimmingWhitespaceAndInvisiblesCounted()
+        // Positions in messages count from the start of the value as read, so they match what the user sees.
+        var offsetInInput = leading
         if trimmed.isEmpty {
             return fatal(.empty, "\(phrase) holds only whitespace.", "Set it to your key from https://console.anthropic.com/settings/keys.")
         }
@@ -78,7 +83,9 @@ public enum KeyDiagnosis {
         }
         if let first = key.unicodeScalars.first, let last = key.unicodeScalars.last,
            quoteScalars.contains(first) || quoteScalars.contains(last) {
-            return fatal(.surroundingQuotes, "\(phrase) is wrapped in quote characters (\(first)…\(last)), likely from a copy.",
+            // Name only the quote characters: the other end is part of the key.
+            let ends = [quoteScalars.contains(first) ? "\(first) at the start" : nil, quoteScalars.contains(last) ? "\(last) at the end" : nil]
+            return fatal(.surroundingQuotes, "\(phrase) is wrapped in quote characters (\(ends.compactMap { $0 }.joined(separator: ", "))), likely from a copy.",
                          "Remove the quotes so only the key remains.")
         }
         if key.lowercased().hasPrefix("bearer ") || key.lowercased().hasPrefix("bearer\t") {
@@ -86,27 +93,34 @@ public enum KeyDiagnosis {
                          "Keep only the part after \"Bearer \".")
         }
         if key.hasPrefix("export ") {
-            key = String(key.dropFirst("export ".count)).trimmingWhitespaceAndInvisibles()
+            let (rest, skipped) = String(key.dropFirst("export ".count)).trimmingWhitespaceAndInvisiblesCounted()
+            key = rest
+            offsetInInput += "export ".count + skipped
             if let eq = key.firstIndex(of: "=") {
-                let name = key[..<eq]
-                return fatal(.variablePrefix, "\(phrase) is a whole shell line (\"export \(name)=…\").",
-                             "Keep only the part after \"\(name)=\".")
+                // What stands before "=" may be the key itself (`export sk-ant-…=x`): name it only when it is a known variable.
+                let shown = variableName(key[..<eq]).map { "\"export \($0)=…\"" } ?? "\"export NAME=…\""
+                return fatal(.variablePrefix, "\(phrase) is a whole shell line (\(shown)).",
+                             "Keep only the key, the part after \"=\".")
             }
         }
-        if let eq = key.firstIndex(of: "="), key[..<eq].allSatisfy({ $0.isUppercase || $0 == "_" || $0.isNumber }), eq != key.startIndex {
-            let name = key[..<eq]
-            return fatal(.variablePrefix, "\(phrase) starts with \"\(name)=\", copied from a shell line.",
-                         "Keep only the part after \"\(name)=\".")
+        if let eq = key.firstIndex(of: "="), eq != key.startIndex, key[key.index(after: eq)...].first.map({ $0 != "=" }) ?? false,
+           let initial = key.first, initial.isUppercase || initial == "_",
+           key[..<eq].allSatisfy({ ($0.isASCII && $0.isUppercase) || $0 == "_" || ($0.isASCII && $0.isNumber) }) {
+            // A `NAME=value` shaped gateway token would be echoed whole by naming NAME: only known variables are named.
+            let shown = variableName(key[..<eq]).map { "\"\($0)=\"" } ?? "a variable name and \"=\""
+            return fatal(.variablePrefix, "\(phrase) starts with \(shown), as if copied from a shell line.",
+                         "Keep only the key, the part after \"=\".")
         }
         for (offset, scalar) in key.unicodeScalars.enumerated() {
+            let position = offsetInInput + offset + 1
             if !scalar.isASCII {
                 let name = lookAlikeNames[scalar.value] ?? scalar.properties.name?.lowercased() ?? "a non-ASCII character"
                 return fatal(.nonASCII,
-                             "\(phrase) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(offset + 1); keys are plain ASCII.",
+                             "\(phrase) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(position); keys are plain ASCII.",
                              "Type or copy the key again from the Console; a word processor or chat app may have changed it.")
             }
             if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
-                return fatal(.innerWhitespace, "\(phrase) has a space or line break inside it (character \(offset + 1)).",
+                return fatal(.innerWhitespace, "\(phrase) has a space, line break or control character inside it (character \(position)).",
                              "Copy the key again in one piece.")
             }
         }
@@ -132,7 +146,16 @@ public enum KeyDiagnosis {
                                        message: "\(phrase) does not start with sk-ant- like Anthropic API keys do.",
                                        fix: "If the server rejects it, check that this is an Anthropic key (a gateway token belongs in ANTHROPIC_AUTH_TOKEN)."))
         }
-        return KeyInspection(key: key, scheme: scheme, problems: problems)
+        return KeyInspection(key: key, scheme: scheme, problems: problems, inputLength: inputLength)
+    }
+
+    /// Variable names a key is commonly exported under: the only text before "=" a message may repeat.
+    static let knownVariableNames: Set<String> = [
+        "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_API_KEY", "ANTHROPIC_KEY", "API_KEY", "OPENAI_API_KEY",
+    ]
+
+    private static func variableName(_ text: Substring) -> String? {
+        knownVariableNames.contains(String(text)) ? String(text) : nil
     }
 
     private static let quoteScalars: Set<Unicode.Scalar> = ["\"", "'", "`", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}"]
@@ -148,11 +171,20 @@ public enum KeyDiagnosis {
 extension String {
     /// Trims whitespace, line breaks and invisible format characters (zero-width space, BOM) at both ends.
     func trimmingWhitespaceAndInvisibles() -> String {
+        trimmingWhitespaceAndInvisiblesCounted().trimmed
+    }
+
+    /// The same trim, with how many scalars were removed at the start.
+    func trimmingWhitespaceAndInvisiblesCounted() -> (trimmed: String, leading: Int) {
         let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060]
-        func strip(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace || invisible.contains(s.value) || s.value < 0x20 }
+        func strip(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace || invisible.contains(s.value) || s.value < 0x20 || s.value == 0x7F }
         var scalars = Substring(self).unicodeScalars[...]
-        while let f = scalars.first, strip(f) { scalars.removeFirst() }
+        var leading = 0
+        while let f = scalars.first, strip(f) {
+            scalars.removeFirst()
+            leading += 1
+        }
         while let l = scalars.last, strip(l) { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        return (String(String.UnicodeScalarView(scalars)), leading)
     }
 }

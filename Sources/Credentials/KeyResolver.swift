@@ -92,10 +92,10 @@ public struct KeyResolver: Sendable {
         if let helper {
             switch helper.current() {
             case .success(let run):
-                consider(run.output, source: .helper, absent: "", details: ["command: \(helper.command)", "ran in \(run.elapsed.inMilliseconds) ms"])
+                consider(run.output, source: .helper, absent: "", details: ["command: \(KeyHelper.display(helper.command))", "ran in \(run.elapsed.inMilliseconds) ms"])
             case .failure(let failure):
                 sources.append(SourceReport(source: .helper, state: .failed(reason: failure.message, fix: "Fix the command in api_key_helper (config.toml), or remove it."),
-                                            details: ["command: \(helper.command)"]))
+                                            details: ["command: \(KeyHelper.display(helper.command))"]))
             }
         } else {
             consider(nil, source: .helper, absent: "no api_key_helper in config.toml")

@@ -95,4 +95,69 @@ import Testing
             }
         }
     }
+
+    /// Every shape a diagnosis names, from every source: no message or fix repeats 12 or more
+    /// characters of the secret it looks at (a `NAME=value` gateway token is secret whole).
+    @Test func noMessageEchoesAnyPieceOfTheToken() {
+        let key = Keys.random(), other = Keys.random()
+        let gateway = "GWTOKEN7Q2X9K4M8P3R6Z1=" + "v8Hq2Lr5Tx9Wc3Nb7Kd1Fg6J"
+        let base32 = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP===="
+        let inner = String(key.prefix(50)) + " " + String(key.dropFirst(50))
+        let cases: [(raw: String, secret: String)] = [
+            (key, key), (" \(key)\n", key), ("\"\(key)\"", key), ("'\(key)", key), ("\(key)\u{201D}", key),
+            ("`\(key)`", key), ("Bearer \(key)", key), ("bearer\t\(key)", key),
+            ("ANTHROPIC_API_KEY=\(key)", key), ("export ANTHROPIC_API_KEY=\(key)", key), ("export \(key)=x", key),
+            ("export \(key)=\(other)", key), ("export \(key)=\(other)", other), ("MY_VAULT_\(key.dropFirst(13).prefix(20).uppercased())=x", key.uppercased()),
+            (gateway, gateway), ("export \(gateway)", gateway), (base32, base32),
+            (inner, key), (key + "\u{00E9}", key), (String(key.prefix(40)) + "\u{200B}" + String(key.dropFirst(40)), key),
+            ("sk-proj-" + key.dropFirst(13), key), ("sk-ant-admin01-" + key.dropFirst(13), key), ("sk-ant-oat01-" + key.dropFirst(13), key),
+            (String(key.prefix(60)), key), ("gw-" + key.dropFirst(13), key),
+        ]
+        let sources: [KeySource] = [env, .environment("ANTHROPIC_AUTH_TOKEN"), .helper, .credentialsFile("/tmp/x/credentials.toml"), .session]
+        for (raw, secret) in cases {
+            for source in sources {
+                for bearer in [false, true] {
+                    let inspection = KeyDiagnosis.inspect(raw, source: source, bearer: bearer)
+                    for problem in inspection.problems {
+                        let leaked = Keys.twelveCharacterPieces(of: secret, in: problem.message + " " + problem.fix)
+                        #expect(leaked.isEmpty, "\(problem.code) from \(source) repeats \(leaked.count) pieces")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func variablePrefixesNameOnlyKnownVariables() {
+        let named = KeyDiagnosis.inspect("export ANTHROPIC_API_KEY=\(good)", source: env).fatal
+        #expect(named?.message.contains("export ANTHROPIC_API_KEY=…") == true)
+        let unknown = KeyDiagnosis.inspect("export \(good)=x", source: env).fatal
+        #expect(unknown?.code == .variablePrefix)
+        #expect(unknown?.message.contains("export NAME=…") == true)
+        let token = KeyDiagnosis.inspect("GWTOKEN7Q2X9K4M8P3R6Z1=v8Hq2Lr5", source: .environment("ANTHROPIC_AUTH_TOKEN"), bearer: true).fatal
+        #expect(token?.code == .variablePrefix)
+        #expect(token?.message.contains("a variable name") == true)
+        // Base32 padding is not a variable assignment.
+        #expect(KeyDiagnosis.inspect("JBSWY3DPEHPK3PXP====", source: .environment("ANTHROPIC_AUTH_TOKEN"), bearer: true).isUsable)
+    }
+
+    @Test func quotesAreNamedWithoutTheKeysCharacters() {
+        let message = KeyDiagnosis.inspect("\"\(good.dropLast(2))q7", source: env).fatal?.message ?? ""
+        #expect(message.contains("\" at the start"))
+        #expect(!message.contains("q7"))
+    }
+
+    /// Positions count from the start of the value as read, through trimmed whitespace and `export `.
+    @Test func positionsCountFromTheValueAsRead() {
+        let broken = String(good.prefix(50)) + " " + String(good.dropFirst(50))
+        #expect(KeyDiagnosis.inspect("  " + broken, source: env).fatal?.message.contains("character 53") == true)
+        #expect(KeyDiagnosis.inspect("\u{FEFF}" + String(good.prefix(20)) + "\u{2013}" + String(good.dropFirst(20)), source: env).fatal?.message.contains("character 22") == true)
+        #expect(KeyDiagnosis.inspect("export  " + broken, source: env).fatal?.message.contains("character 59") == true)
+    }
+
+    @Test func theLengthAsReadIsKept() {
+        #expect(KeyDiagnosis.inspect("", source: env).inputLength == 0)
+        #expect(KeyDiagnosis.inspect("Bearer \(good)", source: env).inputLength == good.count + 7)
+        #expect(KeyDiagnosis.inspect(" \(good)\r\n", source: env).inputLength == good.count + 3)
+        #expect(KeyDiagnosis.inspect(good + "\u{00E9}", source: env).inputLength == good.count + 1)
+    }
 }

@@ -13,10 +13,17 @@ public struct KeySetup: Sendable {
         memory = RejectedKeyMemory(directory: paths.stateDirectory)
         let helper = config.apiKeyHelper.map {
             KeyHelper(command: $0,
-                      timeout: .milliseconds(Int64((config.apiKeyHelperTimeout ?? 10) * 1000)),
-                      ttl: .milliseconds(Int64((config.apiKeyHelperTTL ?? 300) * 1000)))
+                      timeout: Self.duration(config.apiKeyHelperTimeout, default: 10),
+                      ttl: Self.duration(config.apiKeyHelperTTL, default: 300))
         }
         resolver = KeyResolver(environment: environment, sessionKey: sessionKey, helper: helper, file: file, memory: memory)
+    }
+
+    /// Seconds from config as a duration: finite, above 0 and at most a day, else the default
+    /// (so no value, however it got into `Config`, can trap the conversion).
+    static func duration(_ seconds: Double?, default fallback: Double) -> Duration {
+        guard let seconds, seconds.isFinite, seconds > 0 else { return .milliseconds(Int64(fallback * 1000)) }
+        return .milliseconds(max(1, Int64(min(seconds, 86_400) * 1000)))
     }
 
     /// Why no key can be used, worded for the user, from a resolution without a usable key.

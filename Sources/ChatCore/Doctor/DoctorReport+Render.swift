@@ -14,7 +14,7 @@ extension DoctorRunner {
                 text = why
             case .present(let inspection, let masked):
                 mark = inspection.isUsable ? (inspection.problems.contains { $0.severity == .warning } ? "!" : "✓") : "✗"
-                text = "\(masked) (\(inspection.key?.count ?? 0) characters\(inspection.scheme == .bearer ? ", sent as Bearer" : ""))"
+                text = "\(masked) (\(lengthPhrase(inspection))\(inspection.isUsable && inspection.scheme == .bearer ? ", sent as Bearer" : ""))"
             case .failed(let reason, _):
                 mark = "✗"
                 text = reason
@@ -53,6 +53,14 @@ extension DoctorRunner {
         return Secrets.redact(out)
     }
 
+    /// The key's length, true for every shape: the key as used, and the value as read when that differs.
+    static func lengthPhrase(_ inspection: KeyInspection) -> String {
+        func characters(_ n: Int) -> String { n == 1 ? "1 character" : "\(n) characters" }
+        guard let key = inspection.key else { return "\(characters(inspection.inputLength)) as read; not usable" }
+        let used = key.unicodeScalars.count
+        return used == inspection.inputLength ? characters(used) : "\(characters(used)) after trimming; \(inspection.inputLength) as read"
+    }
+
     static func renderJSON(_ report: Report) -> String {
         func string(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         let sources: [JSONValue] = report.sources.map { source in
@@ -65,6 +73,8 @@ extension DoctorRunner {
                 o["present"] = .bool(true)
                 o["masked_key"] = .string(masked)
                 o["usable"] = .bool(inspection.isUsable)
+                o["length"] = inspection.key.map { .int($0.unicodeScalars.count) } ?? .null
+                o["length_as_read"] = .int(inspection.inputLength)
                 o["scheme"] = .string(inspection.scheme == .bearer ? "bearer" : "x-api-key")
                 o["problems"] = .array(inspection.problems.map {
                     .object(["code": .string($0.code.rawValue), "severity": .string("\($0.severity)"), "message": .string($0.message), "fix": .string($0.fix)])
