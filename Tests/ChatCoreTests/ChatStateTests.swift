@@ -284,4 +284,57 @@ import Testing
         _ = state.update(.tick(Self.t0.addingTimeInterval(2)))
         #expect(state.tokensPerSecond == 50)
     }
+
+    // MARK: Dialogs only on the user's own action (issue 11, 6)
+
+    static let unauthorized = APIError(kind: .authentication, httpStatus: 401, message: "invalid x-api-key", requestID: "req_401")
+
+    @Test func aBackground401OpensNoDialogAndEnterOpensItThenSendsTheDraftInPlace() throws {
+        var state = makeState()
+        _ = state.start(resume: nil)
+        state.draft = "typed while the check ran"
+        let check = state.update(.keyChecked(KeyVerifier.Outcome(error: Self.unauthorized, requestID: "req_401", at: Self.t0)))
+        guard case .reloadKey? = check.first else { Issue.record("no reload: \(check)"); return }
+        #expect(state.update(.keyReloadFailed).isEmpty)
+        #expect(state.keyPrompt == nil)
+        #expect(state.key.isRejected)
+        #expect(state.notice?.text.contains("\(ChatState.keyDialogKeys) enters a new one") == true)
+
+        // Enter: no request with a rejected key; the dialog, with the draft waiting.
+        #expect(request(state.update(.send(state.draft))) == nil)
+        guard case .rejected(_, let id)? = state.keyPrompt?.reason else { Issue.record("no dialog"); return }
+        #expect(id == "req_401" && state.keyPrompt?.messageWaits == true && state.draftWaitsForKey)
+        #expect(state.draft == "typed while the check ran" && state.transcript.isEmpty)
+        #expect(state.update(.submitKey("sk-ant-api03-" + String(repeating: "b", count: 80))).count == 1)
+        _ = state.update(.candidateChecked(KeyVerifier.Outcome(error: nil, requestID: nil, at: Self.t0)))
+        guard case .useKey? = state.update(.keepKey(save: false)).first else { Issue.record("not kept"); return }
+        let sent = try #require(request(state.update(.keyApplied(masked: "sk-ant-…bbbb", source: .session, at: Self.t0, reloaded: false))))
+        #expect(sent.prompt == "typed while the check ran")
+        #expect(state.draft.isEmpty && !state.draftWaitsForKey)
+        #expect(state.transcript.map(\.text) == ["typed while the check ran"])
+    }
+
+    @Test func aMessageSentBeforeAnyKeyIsSentOnceOneIsInUse() throws {
+        var state = makeState(health: .missing)
+        _ = state.start(resume: nil)
+        _ = state.update(.closeKeyPrompt) // the start-up dialog
+        state.draft = "hello before a key"
+        #expect(state.update(.send(state.draft)).isEmpty)
+        #expect(state.keyPrompt?.reason == .firstRun && state.keyPrompt?.messageWaits == true)
+        let sent = try #require(request(state.update(.keyApplied(masked: "sk-ant-…bbbb", source: .credentialsFile("/c"), at: Self.t0, reloaded: false))))
+        #expect(sent.prompt == "hello before a key" && sent.resendStored == nil)
+        #expect(state.keyPrompt == nil)
+    }
+
+    @Test func aRejectedSendWaitsWithoutADialogAndEnterOnAnEmptyComposerAsks() throws {
+        var state = makeState()
+        let r = try #require(request(state.update(.send("first"))))
+        guard case .reloadKey? = state.update(.turn(r.turn, .failed(Self.unauthorized))).first else { Issue.record("no reload"); return }
+        _ = state.update(.keyReloadFailed)
+        #expect(state.keyPrompt == nil && state.awaitingKeyTurn == r.turn)
+        #expect(state.update(.send("")).isEmpty)
+        #expect(state.keyPrompt?.messageWaits == true && !state.draftWaitsForKey)
+        let again = try #require(request(state.update(.keyApplied(masked: "sk-ant-…bbbb", source: .session, at: Self.t0, reloaded: false))))
+        #expect(again.turn == r.turn && again.prompt == "first")
+    }
 }

@@ -175,14 +175,18 @@ extension ChatRuntimeTests {
         }
     }
 
-    @Test func withNoOtherKeyTheRejectedDialogOpens() async throws {
+    @Test func withNoOtherKeyTheMessageWaitsAndEnterOpensTheRejectedDialog() async throws {
         try await FakeServerHarness.with { fake in
             let rig = try Rig(fake: fake)
             fake.state.revokeKey(FakeServerHarness.defaultKey)
             rig.send("Hello?")
-            try await rig.pump { $0.chat.keyPrompt != nil }
+            try await rig.pump { !$0.chat.reloadingKey && $0.chat.awaitingKeyTurn != nil && $0.chat.notice != nil }
+            // The reload found nothing: no dialog takes the keyboard by itself.
+            #expect(rig.app.chat.keyPrompt == nil)
+            #expect(rig.app.chat.transcript[0].state == .pending("waiting for a valid key: F10 enters one"))
+            rig.runtime.perform(rig.app.press(KeyEvent(.enter)))
             guard case .rejected? = rig.app.chat.keyPrompt?.reason else { Issue.record("no dialog"); return }
-            #expect(rig.app.chat.transcript[0].state == .pending("waiting for a valid key"))
+            #expect(rig.app.chat.keyPrompt?.messageWaits == true)
         }
     }
 }

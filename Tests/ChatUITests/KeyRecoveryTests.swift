@@ -94,6 +94,11 @@ import TerminalUI
         #expect(app.chat.transcript[0].state == .pending("waiting for a valid key"))
         #expect(app.chat.keyPrompt == nil) // not before the reload looked elsewhere
         _ = app.apply(.keyReloadFailed)
+        // Not on its own either: the status bar says which key opens it; Enter does too.
+        #expect(app.chat.keyPrompt == nil)
+        #expect(app.chat.transcript[0].state == .pending("waiting for a valid key: F10 enters one"))
+        #expect(app.screen().lines().last?.contains("F10: new key") == true)
+        app.press(KeyEvent(.enter))
         guard case .rejected(let message, let id)? = app.chat.keyPrompt?.reason else { Issue.record("no modal"); return }
         #expect(message == "invalid x-api-key" && id == "req_401")
         let screen = app.screen().text
@@ -130,19 +135,24 @@ import TerminalUI
     @Test func escKeepsTheMessagePendingAndCtrlRTriesAgain() throws {
         var (app, request) = try rejectedApp()
         _ = app.apply(.keyReloadFailed)
+        app.press(KeyEvent(.function(10)))
+        #expect(app.chat.keyPrompt?.messageWaits == true)
         app.press(KeyEvent(.escape))
         #expect(app.chat.keyPrompt == nil)
-        #expect(app.chat.transcript[0].state == .pending("waiting for a valid key: Ctrl+R sends it again"))
+        #expect(app.chat.transcript[0].state == .pending("waiting for a valid key: F10 enters one, Ctrl+R sends it again"))
         let again = try #require(sentRequest(app.press(.ctrl("r"))))
         #expect(again.turn == request.turn)
         guard case .reloadKey? = app.apply(.turn(again.turn, .failed(Self.unauthorized))).first else { Issue.record("no reload"); return }
         _ = app.apply(.keyReloadFailed)
+        #expect(app.chat.keyPrompt == nil)
+        app.press(.alt("k"))
         #expect(app.chat.keyPrompt != nil)
     }
 
     @Test func resizingWithTheModalOpenKeepsItWhole() throws {
         var (app, _) = try rejectedApp()
         _ = app.apply(.keyReloadFailed)
+        app.press(KeyEvent(.function(10)))
         for (w, h) in [(100, 30), (40, 12), (60, 14), (30, 8), (120, 40)] {
             _ = app.handle(.resize(Size(width: w, height: h)))
             let screen = app.screen()
@@ -217,25 +227,134 @@ import TerminalUI
         assertSnapshot(first.screen().textWithCursor, named: "key-first-run")
         var (app, _) = try rejectedApp()
         _ = app.apply(.keyReloadFailed)
+        app.press(KeyEvent(.enter))
         assertSnapshot(app.screen().textWithCursor, named: "key-rejected")
     }
 }
 
 extension KeyRecoveryTests {
-    @Test func aClosedRejectionIsNotReopenedByTheMonitorButIsByASend() throws {
+    /// Issue 11 (6): a 401 found by the start-up or background check, while the user types,
+    /// never opens a dialog; the whole sentence stays in the composer; the user's Enter opens
+    /// the dialog and, once a key works, the sentence is sent as it stands.
+    @Test func aBackground401WhileTypingNeverTakesTheKeyboard() throws {
+        var app = makeApp()
+        _ = app.start(resume: nil)
+        app.type("The first half of a sentence")
+        guard case .reloadKey? = app.apply(.keyChecked(failed(Self.unauthorized))).first else { Issue.record("no reload"); return }
+        app.type(", and the sec")
+        _ = app.apply(.keyReloadFailed)
+        app.type("ond half.")
+        #expect(app.chat.keyPrompt == nil && app.ui.keyField.isEmpty)
+        #expect(app.ui.composer.text == "The first half of a sentence, and the second half.")
+        let status = try #require(app.screen().lines().last)
+        #expect(status.contains("● rejected") && status.contains("F10: new key"))
+        #expect(app.chat.notice?.text.contains("F10 enters a new one") == true)
+
+        // Enter is the user's own action: now the dialog opens; the text stays in the composer.
+        #expect(sentRequest(app.press(KeyEvent(.enter))) == nil)
+        guard case .rejected? = app.chat.keyPrompt?.reason else { Issue.record("no dialog"); return }
+        #expect(app.chat.keyPrompt?.messageWaits == true)
+        #expect(app.ui.composer.text == "The first half of a sentence, and the second half.")
+        _ = app.handle(.paste(Self.goodKey))
+        _ = app.press(KeyEvent(.enter))
+        _ = app.apply(.candidateChecked(ok()))
+        guard case .useKey(_, save: false)? = app.press(.char("o")).first else { Issue.record("not used"); return }
+        let sent = app.apply(.keyApplied(masked: "sk-ant-…WXYZ", source: .session, at: t0, reloaded: false))
+        let request = try #require(sentRequest(sent))
+        #expect(request.prompt == "The first half of a sentence, and the second half.")
+        #expect(app.ui.composer.isEmpty)
+        app.stream(turn: request.turn, ["answered"])
+        #expect(app.chat.transcript.map(\.text) == ["The first half of a sentence, and the second half.", "answered"])
+    }
+
+    /// Issue 11 (6): a message sent before any key exists is sent once a key is entered.
+    @Test func aMessageSentBeforeAnyKeyIsSentOnceAKeyWorks() throws {
+        var app = makeApp(chat: makeChat(key: Self.missing))
+        _ = app.start(resume: nil)
+        app.press(KeyEvent(.escape)) // the first-run dialog, closed
+        app.type("my first question")
+        #expect(sentRequest(app.press(KeyEvent(.enter))) == nil)
+        #expect(app.chat.keyPrompt?.reason == .firstRun && app.chat.keyPrompt?.messageWaits == true)
+        #expect(app.screen().text.contains("sent once the key works"))
+        _ = app.handle(.paste(Self.goodKey))
+        _ = app.press(KeyEvent(.enter))
+        _ = app.apply(.candidateChecked(ok()))
+        guard case .useKey(_, save: true)? = app.press(.char("s")).first else { Issue.record("not saved"); return }
+        let request = try #require(sentRequest(app.apply(.keyApplied(masked: "sk-ant-…WXYZ", source: .credentialsFile("/c"), at: t0, reloaded: false))))
+        #expect(request.prompt == "my first question" && request.resendStored == nil)
+        #expect(app.ui.composer.isEmpty)
+        #expect(app.chat.transcript.map(\.text) == ["my first question"])
+    }
+
+    /// Closing the dialog takes the text back: it stays unsent in the composer, and a key found
+    /// later does not send it behind the user's back.
+    @Test func escAfterSendingWithoutAKeyKeepsTheTextUnsent() {
+        var app = makeApp(chat: makeChat(key: Self.missing))
+        app.type("not yet")
+        _ = app.press(KeyEvent(.enter))
+        #expect(app.chat.keyPrompt != nil)
+        app.press(KeyEvent(.escape))
+        #expect(app.chat.draftWaitsForKey == false)
+        let effects = app.apply(.keyApplied(masked: "sk-ant-…NEW1", source: .credentialsFile("/c"), at: t0, reloaded: true))
+        #expect(sentRequest(effects) == nil)
+        #expect(app.ui.composer.text == "not yet")
+    }
+
+    /// A key found by the reload while the dialog is open closes it and sends what waited.
+    @Test func aKeyFoundWhileTheDialogIsOpenClosesItAndSendsTheWaitingText() throws {
         var app = makeApp()
         _ = app.apply(.keyChecked(failed(Self.unauthorized)))
         _ = app.apply(.keyReloadFailed)
-        #expect(app.chat.keyPrompt?.messageWaits == false)
+        app.type("waiting text")
+        _ = app.press(KeyEvent(.enter))
+        app.type("sk-ant-partial")
+        #expect(app.chat.keyPrompt != nil && !app.ui.keyField.isEmpty)
+        let request = try #require(sentRequest(app.apply(.keyApplied(masked: "sk-ant-…NEW1", source: .helper, at: t0, reloaded: true))))
+        #expect(request.prompt == "waiting text")
+        #expect(app.chat.keyPrompt == nil && app.ui.keyField.isEmpty)
+    }
+
+    /// F10 (and Alt+K) open the dialog on request, also to replace a key that works.
+    @Test func f10OpensTheDialogOnRequest() {
+        var app = makeApp()
+        app.type("draft")
+        app.press(KeyEvent(.function(10)))
+        #expect(app.chat.keyPrompt?.reason == .replace && app.chat.keyPrompt?.messageWaits == false)
+        #expect(app.screen().text.contains("Enter a new API key"))
         app.press(KeyEvent(.escape))
-        _ = app.apply(.tick(t0.addingTimeInterval(601)))
-        _ = app.apply(.keyChecked(failed(Self.unauthorized)))
-        _ = app.apply(.keyReloadFailed)
-        #expect(app.chat.keyPrompt == nil)
+        #expect(app.chat.keyPrompt == nil && app.ui.composer.text == "draft")
+        #expect(KeyBindings.sections.flatMap(\.bindings).contains { $0.keys.contains("F10") && $0.keys.contains("Alt+K") })
+    }
+
+    /// Nothing in the runtime's results opens a dialog: every result, applied while the user
+    /// types, leaves the keyboard with the composer.
+    @Test func noRuntimeResultOpensADialog() {
+        let results: [ChatAction] = [
+            .keyChecked(failed(Self.unauthorized)), .keyReloadFailed, .modelsFailed(Self.unauthorized),
+            .keyChecked(failed(APIError(kind: .network, message: "down"))), .storeFailed("disk full"),
+            .exportFailed("no"), .keySaveFailed("no"), .tick(t0.addingTimeInterval(700)),
+            .keyApplied(masked: "sk-ant-…NEW1", source: .session, at: t0, reloaded: true),
+        ]
+        var app = makeApp()
+        _ = app.start(resume: nil)
+        for (i, result) in results.enumerated() {
+            app.type("\(i)")
+            _ = app.apply(result)
+            #expect(app.chat.keyPrompt == nil && app.ui.overlays.isEmpty, "\(result)")
+        }
+        #expect(app.ui.composer.text == (0..<results.count).map { "\($0)" }.joined())
+    }
+
+    @Test func aMessageSentWithAKeyThatLooksValidWaitsWithoutADialogWhenRejected() throws {
+        var app = makeApp()
         app.type("now send")
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
+        app.type("the next one")
         _ = app.apply(.turn(request.turn, .failed(Self.unauthorized)))
         _ = app.apply(.keyReloadFailed)
-        #expect(app.chat.keyPrompt?.messageWaits == true)
+        app.type(" goes on")
+        #expect(app.chat.keyPrompt == nil)
+        #expect(app.ui.composer.text == "the next one goes on")
+        #expect(app.chat.notice?.text.contains("your message waits") == true)
     }
 }

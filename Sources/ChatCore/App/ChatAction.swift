@@ -28,6 +28,8 @@ public enum ChatAction: Sendable {
     case submitKey(String)
     /// Use the verified key: saved to the credentials file, or for this session only.
     case keepKey(save: Bool)
+    /// Open the key dialog (the user pressed its key).
+    case openKeyPrompt
     /// Close the key dialog without a new key (a waiting message stays pending).
     case closeKeyPrompt
 

@@ -90,8 +90,8 @@ public struct ChatState: Sendable {
     var offlineBackoff: TimeInterval = 15
     /// A reload of the key sources is under way.
     public var reloadingKey = false
-    /// The user closed the rejected-key dialog: only a message sent opens it again.
-    var rejectionDismissed = false
+    /// The composer's text is sent as soon as a key is in use (the user sent it without a usable key).
+    public private(set) var draftWaitsForKey = false
 
     /// The composer's text; the UI keeps it in sync. ``draftRevision`` changes when the update
     /// function replaces it (a conversation opened, a prompt put back), so the UI reloads it.
@@ -135,6 +135,7 @@ public struct ChatState: Sendable {
             key.machine.handle(.checkStarted)
             effects.append(.verifyKey)
         } else {
+            // Shown before the first key is read, so it takes no keystroke meant for the composer.
             keyPrompt = KeyPrompt(reason: .firstRun, rejectedMasked: key.masked, rejectedSource: key.source)
         }
         return effects
@@ -203,12 +204,16 @@ public struct ChatState: Sendable {
             guard let prompt = keyPrompt, prompt.phase == .verified, let candidate = prompt.candidate else { return [] }
             keyPrompt = nil
             return [.useKey(candidate, save: save)]
+        case .openKeyPrompt:
+            guard keyPrompt == nil else { return [] }
+            openKeyPrompt(draftWaits: false)
+            return []
         case .closeKeyPrompt:
-            guard let prompt = keyPrompt else { return [] }
-            if case .rejected = prompt.reason { rejectionDismissed = true }
+            guard keyPrompt != nil else { return [] }
             keyPrompt = nil
+            draftWaitsForKey = false
             if let waiting = awaitingKeyTurn, let i = index(of: waiting) {
-                transcript[i].state = .pending("waiting for a valid key: Ctrl+R sends it again")
+                transcript[i].state = .pending(Self.waitingForKey + ", Ctrl+R sends it again")
             }
             return []
         case .loadEarlier:
@@ -275,26 +280,33 @@ public struct ChatState: Sendable {
             return []
         case .keyApplied(let masked, let source, let at, let reloaded):
             reloadingKey = false
-            rejectionDismissed = false
             key = KeyStatus(health: .valid(verifiedAt: at), masked: masked, source: source)
             nextKeyCheck = at.addingTimeInterval(settings.keyCheckInterval)
             if reloaded { show("Using \(masked) from \(source): it changed while palaver was running.", error: false, seconds: 10) }
+            // A key found by the reload makes the dialog moot, unless the user is choosing where a verified one goes.
+            if let prompt = keyPrompt, prompt.phase != .verified { keyPrompt = nil }
             var effects: [ChatEffect] = models.isEmpty ? [.loadModels] : []
+            let draftWaits = draftWaitsForKey
+            draftWaitsForKey = false
             if let waiting = awaitingKeyTurn {
                 awaitingKeyTurn = nil
                 effects += resend(waiting)
+                if draftWaits { show("The waiting message was sent again; yours is still in the composer: Enter sends it.", error: false, seconds: 10) }
+            } else if draftWaits {
+                effects += send(draft)
             }
             return effects
         case .keyReloadFailed:
+            // No other key was found. The dialog is not opened here: this result arrives while
+            // the user may be typing, and a dialog takes the keyboard. The status bar says what
+            // is wrong and which key opens the dialog; sending opens it too.
             reloadingKey = false
             guard keyPrompt == nil else { return [] }
-            var message = "invalid x-api-key"
-            var requestID: String?
-            if case .rejected(let m, let r) = key.health { message = m; requestID = r }
-            // The monitor does not reopen a dialog the user closed; a message sent does.
-            guard awaitingKeyTurn != nil || !rejectionDismissed else { return [] }
-            keyPrompt = KeyPrompt(reason: .rejected(message: message, requestID: requestID), rejectedMasked: key.masked, rejectedSource: key.source)
-            keyPrompt?.messageWaits = awaitingKeyTurn != nil
+            if let waiting = awaitingKeyTurn, let i = index(of: waiting) {
+                transcript[i].state = .pending(Self.waitingForKey)
+            }
+            show("The API rejected the key\(key.masked.map { " \($0)" } ?? ""): \(Self.keyDialogKeys) enters a new one"
+                 + (awaitingKeyTurn != nil ? "; your message waits." : "."), error: true, seconds: 15)
             return []
         case .searchResults:
             return [] // the UI shows them
@@ -328,14 +340,19 @@ public struct ChatState: Sendable {
     // MARK: Sending
 
     private mutating func send(_ raw: String) -> [ChatEffect] {
-        guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
+        guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            // Enter on an empty composer while a message waits for a key: ask for the key.
+            if awaitingKeyTurn != nil, keyPrompt == nil { openKeyPrompt(draftWaits: false) }
+            return []
+        }
         guard turn == nil else {
             show("A reply is still arriving: Esc stops it; your text stays in the composer.", error: true)
             return []
         }
-        guard key.health.canSend else {
-            // No usable key: ask for one; the text stays in the composer.
-            keyPrompt = KeyPrompt(reason: .firstRun, rejectedMasked: key.masked, rejectedSource: key.source)
+        guard key.health.canSend, !key.isRejected else {
+            // No usable key: the user's Enter opens the dialog; the text stays in the composer
+            // until a key is in use, then it is sent as it stands.
+            openKeyPrompt(draftWaits: true)
             return []
         }
         let id = takeID()
@@ -368,6 +385,27 @@ public struct ChatState: Sendable {
         transcript[i].state = .pending(nil)
         return [begin(turn: id, prompt: transcript[i].text, resend: transcript[i].storedID, history: Self.history(in: transcript[..<i]))]
     }
+
+    /// Opens the key dialog (only ever for a key the user pressed): why a key is needed, and
+    /// whether a message waits for it.
+    private mutating func openKeyPrompt(draftWaits: Bool) {
+        let reason: KeyPrompt.Reason
+        if case .rejected(let message, let requestID) = key.health {
+            reason = .rejected(message: message, requestID: requestID)
+        } else if key.health.canSend {
+            reason = .replace
+        } else {
+            reason = .firstRun
+        }
+        draftWaitsForKey = draftWaits
+        keyPrompt = KeyPrompt(reason: reason, rejectedMasked: key.masked, rejectedSource: key.source)
+        keyPrompt?.messageWaits = draftWaits || awaitingKeyTurn != nil
+    }
+
+    /// The keys that open the key dialog, as hints name them.
+    public static let keyDialogKeys = "F10"
+    /// A prompt's mark while it waits for a new key.
+    static let waitingForKey = "waiting for a valid key: \(keyDialogKeys) enters one"
 
     /// A 401: look again where keys come from before asking the user (once at a time).
     private mutating func keyRejected() -> [ChatEffect] {

@@ -1,13 +1,17 @@
 import Credentials
 import Foundation
 
-/// The key dialog: the first-run one (no usable key) or the rejected-key one (a request got a
-/// 401). The state keeps a verified key only until the user chooses where it goes; it is never
-/// logged, stored in the database or shown.
+/// The key dialog: the first-run one (no usable key), the rejected-key one (a request got a
+/// 401) or the one the user opens to replace a working key. It opens only on the user's own key
+/// press (or at start-up, before any input), never in the middle of typing. The state keeps a
+/// verified key only until the user chooses where it goes; it is never logged, stored in the
+/// database or shown.
 public struct KeyPrompt: Sendable {
     public enum Reason: Sendable, Equatable {
         case firstRun
         case rejected(message: String, requestID: String?)
+        /// The user asked to enter a different key while the one in use works.
+        case replace
     }
 
     public enum Phase: Sendable, Equatable {

@@ -23,6 +23,12 @@ public struct KeyStatus: Sendable {
 
     public var health: KeyHealth { machine.health }
 
+    /// The API said no to this key (401): sending with it again is pointless.
+    public var isRejected: Bool {
+        if case .rejected = health { return true }
+        return false
+    }
+
     /// `sk-ant-…abcd from ANTHROPIC_API_KEY`, for error reports.
     public var description: String? {
         guard let masked else { return nil }

@@ -32,6 +32,31 @@ extension ChatApp {
         }
     }
 
+    /// Input read while quitting on a signal: edits to the composer count (they are saved
+    /// with the draft); nothing is sent and no dialog opens.
+    public mutating func takeTypeahead(_ event: InputEvent) {
+        guard chat.keyPrompt == nil, ui.overlays.isEmpty, ui.search == nil, ui.focus == .composer else { return }
+        switch event {
+        case .paste(let text):
+            guard text.count <= UIState.largePasteCharacters else { return }
+            insertIntoComposer(text)
+        case .key(let key):
+            switch (key.key, key.modifiers) {
+            case (.enter, []): return
+            case (.enter, .alt), (.character("j"), .control): ui.composer.insertNewline()
+            case (.character, []), (.character, .shift), (.backspace, _), (.delete, _), (.left, _), (.right, _),
+                 (.home, _), (.end, _), (.character, .alt), (.character("a"), .control), (.character("e"), .control),
+                 (.character("u"), .control), (.character("k"), .control), (.character("w"), .control):
+                guard case .handled = ui.composer.handle(key, width: composerWidth) else { return }
+            default:
+                return
+            }
+            composerChanged()
+        case .resize, .mouse:
+            return
+        }
+    }
+
     // MARK: The key dialog
 
     private mutating func handleKeyPrompt(_ key: KeyEvent) -> [ChatEffect] {
@@ -148,6 +173,8 @@ extension ChatApp {
         case (.function(8), _):
             guard let conversation = chat.conversation else { return [] }
             ui.overlays.append(.confirmDelete(conversation.id, title: conversation.title))
+        case (.function(10), _), (.character("k"), .alt):
+            return send(.openKeyPrompt)
         case (.character("r"), .control):
             ui.scroll.scrollToBottom()
             return send(.retryLast)

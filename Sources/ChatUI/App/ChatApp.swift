@@ -57,7 +57,7 @@ public struct ChatApp {
                      Line("Type a message below; Enter sends it.", style: theme.style("transcript.empty")),
                      Line("F1 lists every key · Ctrl+N new conversation · Ctrl+Q quits", style: theme.style("transcript.empty"))]
         if !chat.key.health.canSend {
-            lines += [Line(""), Line("No usable API key: set ANTHROPIC_API_KEY or run `palaver key set`.", style: theme.style("transcript.error"))]
+            lines += [Line(""), Line("No API key: press \(ChatState.keyDialogKeys), set ANTHROPIC_API_KEY or run `palaver key set`.", style: theme.style("transcript.error"))]
         }
         if chat.settings.demo {
             lines += [Line(""), Line("Demo mode: replies come from a local fake server, not Claude.", style: theme.style("status.demo"))]
@@ -86,6 +86,7 @@ public struct ChatApp {
         var before: Int?
         if case .earlierLoaded = action { before = metrics.content }
         let effects = chat.update(action)
+        if chat.keyPrompt == nil, !ui.keyField.isEmpty { ui.keyField.clear() } // closed by a key found elsewhere
         if let before, !ui.scroll.followsBottom {
             ui.scroll.offset += metrics.content - before
         }

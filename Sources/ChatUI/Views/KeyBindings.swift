@@ -46,6 +46,7 @@ public enum KeyBindings {
         Section(title: "Everywhere", bindings: [
             Binding(keys: "F1  ? (empty composer)", action: "this help"),
             Binding(keys: "F6", action: "choose the colour theme"),
+            Binding(keys: "F10  Alt+K", action: "enter a new API key (the status bar says when one is needed)"),
             Binding(keys: "Ctrl+L", action: "redraw the screen"),
             Binding(keys: "Ctrl+C", action: "stop a streaming reply, else quit"),
             Binding(keys: "Ctrl+Q", action: "quit (asks while a reply streams)"),

@@ -25,6 +25,7 @@ struct KeyPromptView {
         switch prompt.reason {
         case .firstRun: return "An API key is needed"
         case .rejected: return "Your API key was rejected"
+        case .replace: return "Enter a new API key"
         }
     }
 
@@ -37,7 +38,13 @@ struct KeyPromptView {
             if let masked = prompt.rejectedMasked, let source = prompt.rejectedSource {
                 lines.insert(("The key \(masked) from \(source) cannot be used as it is.", "modal.warning"), at: 0)
             }
+            if prompt.messageWaits {
+                lines.append(("Your message stays in the composer and is sent once the key works.", "modal.hint"))
+            }
             return lines
+        case .replace:
+            let current = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(separator: " ")
+            return [("The key in use\(current.isEmpty ? "" : " (\(current))") works. A key entered here replaces it once the API accepts it.", "modal.text")]
         case .rejected(let message, let requestID):
             let key = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(separator: " ")
             var facts = "The API answered 401 for the key \(key.isEmpty ? "in use" : key)"
@@ -79,7 +86,8 @@ struct KeyPromptView {
         }
         let hint = prompt.phase == .verified ? "s saves · o this session only · Esc cancels"
             : prompt.reason == .firstRun ? "Enter checks the key · Esc continues without a key · Ctrl+Q quits"
-            : prompt.messageWaits ? "Enter checks the key · Esc keeps the message waiting (Ctrl+R later) · Ctrl+Q quits"
+            : prompt.reason == .replace ? "Enter checks the key · Esc keeps the current one · Ctrl+Q quits"
+            : prompt.messageWaits ? "Enter checks the key · Esc closes, the message is kept · Ctrl+Q quits"
             : "Enter checks the key · Esc closes · Ctrl+Q quits"
         let height = min(area.height, body.count + 4)
         let frame = ModalFrame(title: Line(title, style: theme.style("modal.title")), width: width, height: height,

@@ -53,6 +53,7 @@ struct StatusBar {
         let health = chat.key.health
         let fixed: [Span] = (chat.settings.demo ? [Span(" DEMO ", style: theme.style("status.demo"))] : [])
             + [Span(" ● " + Self.healthText(health, now: chat.now) + " ", style: theme.style(Self.styleKey(for: health)))]
+            + keyHint()
         let keyLong = keySpan(compact: false)
         let keyShort = keySpan(compact: true)
         let model = Span(" " + TextSanitizer.sanitize(chat.model, keepNewlines: false) + " ", style: theme.style("status.model"))
@@ -83,6 +84,13 @@ struct StatusBar {
     }
 
     private func width(_ spans: [Span]) -> Int { spans.reduce(0) { $0 + $1.width } }
+
+    /// When the key cannot be used (none, malformed, rejected) and no dialog is open: the key
+    /// that opens the key dialog. Nothing opens it on its own while the user types.
+    private func keyHint() -> [Span] {
+        guard chat.keyPrompt == nil, !chat.settings.demo, !chat.key.health.canSend || chat.key.isRejected else { return [] }
+        return [Span(" \(ChatState.keyDialogKeys): new key ", style: theme.style(Self.styleKey(for: chat.key.health)).bold)]
+    }
 
     private func keySpan(compact: Bool) -> Span {
         let style = theme.style("status.key")
