@@ -4,8 +4,8 @@ import PalaverFuzz
 /// palaver-fuzz: runs the fuzz targets of palaver's parsers of untrusted input.
 ///
 ///     palaver-fuzz list
-///     palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--in-process]
-///     palaver-fuzz TARGET --case K [--seed S]      run one case again (prints its input size)
+///     palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--max-crashes N] [--in-process]
+///     palaver-fuzz TARGET --case K [--seed S] [--save FILE]   run one case again (--save keeps its input)
 ///     palaver-fuzz replay FILE...                  check kept inputs (target = the file's folder)
 /// Prints a line to standard output at once (a supervisor reads it even if this process crashes later).
 func say(_ text: String) {
@@ -43,8 +43,8 @@ enum PalaverFuzzCommand {
     static func main() {
         let usage = """
             usage: palaver-fuzz list
-                   palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--in-process]
-                   palaver-fuzz TARGET --case K [--seed S]
+                   palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--max-crashes N] [--in-process]
+                   palaver-fuzz TARGET --case K [--seed S] [--save FILE]
                    palaver-fuzz replay FILE...
             targets: \(FuzzCatalog.names.joined(separator: ", "))
             """
@@ -63,7 +63,7 @@ enum PalaverFuzzCommand {
             switch argument {
             case "--child", "--in-process":
                 flags.insert(argument)
-            case "--cases", "--seed", "--start", "--record", "--corpus", "--crash-dir", "--case":
+            case "--cases", "--seed", "--start", "--record", "--corpus", "--crash-dir", "--case", "--max-crashes", "--save":
                 guard index + 1 < arguments.count else { fail("\(argument) needs a value\n\(usage)") }
                 options[argument] = arguments[index + 1]
                 index += 1
@@ -116,6 +116,7 @@ enum PalaverFuzzCommand {
                     var campaign = try FuzzCampaign(entry: entry, seed: seed, corpusDirectory: corpus)
                     let input = campaign.input(ofCase: caseIndex)
                     say("case \(caseIndex): \(input.count) bytes")
+                    if let save = options["--save"] { _ = FileManager.default.createFile(atPath: save, contents: Data(input)) }
                     try campaign.check(input, asCase: caseIndex)
                     say("ok")
                 } catch {
@@ -151,7 +152,8 @@ enum PalaverFuzzCommand {
 
             // Supervise: each target in child processes of this same binary.
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let supervisor = FuzzSupervisor(executable: executable, seed: seed, cases: cases, corpusDirectory: corpus, crashDirectory: crashDirectory)
+            var supervisor = FuzzSupervisor(executable: executable, seed: seed, cases: cases, corpusDirectory: corpus, crashDirectory: crashDirectory)
+        supervisor.maxCrashes = max(1, number(options, "--max-crashes", default: 10))
             say("palaver-fuzz: seed \(seed), \(cases) cases per target; inputs that fail are kept under \(crashDirectory)")
             var bad = false
             for name in names {

@@ -161,4 +161,15 @@ private func keys(_ text: String) -> [InputEvent] { text.map { .key(.char($0)) }
         #expect(KeyEvent.char("?").description == "?")
         #expect(KeyEvent(.pageUp).description == "PgUp")
     }
+
+    /// A key code naming a control (C1, DEL, a line separator) is dropped, never typed: found
+    /// by the input fuzz target (Tests/Fuzz/Crashes/input).
+    @Test(arguments: ["\u{1B}[133u", "\u{1B}[155;1u", "\u{1B}[8232u", "\u{1B}[8233;2u", "\u{1B}[27;1;133~", "\u{1B}[27;5;159~"])
+    func controlCodesAreNotKeys(_ sequence: String) {
+        #expect(decode(sequence + "x") == keys("x"))
+    }
+
+    @Test func printableCodesAreStillKeys() {
+        #expect(decode("\u{1B}[97;5u\u{1B}[233u") == [key(.character("a"), .control), key(.character("é"))])
+    }
 }

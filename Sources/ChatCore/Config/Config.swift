@@ -52,6 +52,7 @@ public struct Config: Sendable, Equatable {
 
     /// Parses TOML text; `path` only names the file in errors.
     public static func parse(_ text: String, path: String) throws(ConfigError) -> Config {
+        try checkShape(text, path: path)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -106,6 +107,75 @@ public struct Config: Sendable, Equatable {
                               message: "api_key does not belong in config.toml (it would sit in a readable file); remove it and use ANTHROPIC_API_KEY or `palaver key set`")
         }
         return config
+    }
+}
+
+extension Config {
+    /// The deepest nesting of arrays and `{ }` tables a config file may use, and its largest size.
+    static let maxNesting = 32
+    static let maxSize = 1 << 20
+
+    /// Refuses, before TOMLKit reads it, what TOMLKit cannot read safely: a file over 1 MiB,
+    /// arrays or `{ }` tables nested deeper than ``maxNesting`` (it recurses per level), and a
+    /// table header that does not start with a key (it asserts and aborts on `[` + newline).
+    static func checkShape(_ text: String, path: String) throws(ConfigError) {
+        let bytes = Array(text.utf8), n = bytes.count
+        guard n <= maxSize else { throw ConfigError(path: path, line: nil, message: "the file is larger than 1 MiB; a config file is a few lines") }
+        func isKeyStart(_ b: UInt8) -> Bool {
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F || b == 0x2D || b == 0x22 || b == 0x27
+        }
+        var line = 1, i = 0, atLineStart = true
+        var open: [UInt8] = []  // the [ and { not closed yet
+        while i < n {
+            let b = bytes[i]
+            switch b {
+            case 0x0A: line += 1; atLineStart = true; i += 1; continue
+            case 0x20, 0x09, 0x0D: i += 1; continue
+            case 0x23: while i < n, bytes[i] != 0x0A { i += 1 }; continue  // a comment
+            case 0x22, 0x27:  // a string: skip it (multi-line ones count their lines)
+                let triple = i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b
+                i += triple ? 3 : 1
+                while i < n {
+                    if bytes[i] == 0x5C, b == 0x22, i + 1 < n { if bytes[i + 1] == 0x0A { line += 1 }; i += 2; continue }
+                    if bytes[i] == b, !triple || (i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b) { i += triple ? 3 : 1; break }
+                    if bytes[i] == 0x0A { if !triple { break }; line += 1 }
+                    i += 1
+                }
+                atLineStart = false
+                continue
+            case 0x5B where open.isEmpty && atLineStart:  // a table header: [name] or [[name]]
+                var j = i + 1
+                if j < n, bytes[j] == 0x5B { j += 1 }
+                while j < n, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+                guard j < n, isKeyStart(bytes[j]) else {
+                    throw ConfigError(path: path, line: line, message: "a table header must start with a name, as in [name]")
+                }
+                while i < n, bytes[i] != 0x0A { i += 1 }
+                continue
+            case 0x5B, 0x7B:
+                open.append(b)
+                guard open.count <= maxNesting else {
+                    throw ConfigError(path: path, line: line, message: "arrays and { } tables are nested more than \(maxNesting) levels deep")
+                }
+            case 0x5D, 0x7D:  // TOMLKit asserts on a stray or mismatched closing bracket
+                guard open.popLast() == b - 2 else {
+                    throw ConfigError(path: path, line: line, message: "\(Character(Unicode.Scalar(b))) does not close an open \(b == 0x5D ? "[" : "{")")
+                }
+            case 0x30...0x39 where i + 11 < n && bytes[i + 4] == 0x2D && bytes[i + 7] == 0x2D
+                && (bytes[i + 10] == 0x54 || bytes[i + 10] == 0x74 || (bytes[i + 10] == 0x20 && (0x30...0x39).contains(bytes[i + 11]))):
+                // A date with a time (TOMLKit asserts when the time does not start with HH:).
+                let t = i + 11
+                guard t + 2 < n, (0x30...0x39).contains(bytes[t]), (0x30...0x39).contains(bytes[t + 1]), bytes[t + 2] == 0x3A else {
+                    throw ConfigError(path: path, line: line, message: "a date's time must be written HH:MM:SS, as in 1979-05-27T07:32:00Z")
+                }
+                i = t
+                atLineStart = false
+                continue
+            default: break
+            }
+            atLineStart = false
+            i += 1
+        }
     }
 }
 

@@ -28,7 +28,13 @@ public enum FuzzCatalog {
         Entry(ImportFuzzTarget.name, ImportFuzzTarget.summary) { try ImportFuzzTarget() },
     ]
 
+    /// The driver's own test target, run only by name.
+    static let selfTest = Entry(SelfTestFuzzTarget.name, SelfTestFuzzTarget.summary) { SelfTestFuzzTarget() }
+
+    /// The names `all` runs.
     public static var names: [String] { entries.map(\.name) }
 
-    public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+    public static func entry(named name: String) -> Entry? {
+        name == selfTest.name ? selfTest : entries.first { $0.name == name }
+    }
 }

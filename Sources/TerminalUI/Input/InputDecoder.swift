@@ -297,7 +297,8 @@ public struct InputDecoder: Sendable {
         case 27: return KeyEvent(.escape, modifiers)
         case 8, 127: return KeyEvent(.backspace, modifiers)
         case 32...0x10FFFF:
-            guard let scalar = Unicode.Scalar(code) else { return nil }
+            // A code for a control (DEL, C1, line or paragraph separator) is not a key to type.
+            guard let scalar = Unicode.Scalar(code), !DisplayWidth.isControl(Character(scalar)) else { return nil }
             return KeyEvent(.character(Character(scalar)), modifiers)
         default: return nil
         }

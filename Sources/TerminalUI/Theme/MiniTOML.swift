@@ -30,6 +30,10 @@ enum MiniTOML {
         var message: String
     }
 
+    /// The deepest nesting of arrays and inline tables, and the longest dotted key, a theme
+    /// may use (themes need three or four levels); deeper input is an error, not a stack overflow.
+    static let maxDepth = 32
+
     static func parse(_ text: String) throws(SyntaxError) -> Table {
         var parser = Parser(Array(text.unicodeScalars))
         return try parser.parseDocument()
@@ -42,6 +46,8 @@ enum MiniTOML {
         var root = Table()
         var current: [String] = []
         var definedHeaders: [[String]: Int] = [:]
+        /// Arrays and inline tables open around the value being read.
+        var depth = 0
 
         init(_ s: [Unicode.Scalar]) { self.s = s }
 
@@ -82,6 +88,7 @@ enum MiniTOML {
                     i += 1
                     if peek == "[" { throw fail("arrays of tables ([[…]]) are not supported in themes") }
                     skipSpaces()
+                    current = []
                     let path = try parseKeyPath()
                     skipSpaces()
                     guard peek == "]" else { throw fail("expected ] to close the table header") }
@@ -154,6 +161,9 @@ enum MiniTOML {
             var path: [String] = []
             while true {
                 skipSpaces()
+                guard path.count + current.count < MiniTOML.maxDepth else {
+                    throw fail("the key has more than \(MiniTOML.maxDepth) parts (a theme needs a few)")
+                }
                 path.append(try parseKey())
                 skipSpaces()
                 if peek == "." { i += 1; continue }
@@ -204,12 +214,25 @@ enum MiniTOML {
             var w = word.replacingUnderscores()
             var sign = 1
             if w.hasPrefix("+") { w.removeFirst() } else if w.hasPrefix("-") { sign = -1; w.removeFirst() }
-            if w.hasPrefix("0x") { return Int(w.dropFirst(2), radix: 16).map { $0 * sign } }
-            guard !w.isEmpty, w.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            return Int(w).map { $0 * sign }
+            var digits = Substring(w), radix = 10
+            if w.hasPrefix("0x") { digits = w.dropFirst(2); radix = 16 }
+            // Digits only (Int(_:radix:) would take a second sign), and no overflow when negated.
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && (radix == 16 ? $0.isHexDigit : $0.isNumber) }),
+                  let n = Int(digits, radix: radix) else { return nil }
+            return sign < 0 ? -n : n
+        }
+
+        /// Enters one more level of arrays or inline tables.
+        mutating func nest() throws(SyntaxError) {
+            depth += 1
+            guard depth + current.count <= MiniTOML.maxDepth else {
+                throw fail("arrays and { } tables are nested more than \(MiniTOML.maxDepth) levels deep (a theme needs a few)")
+            }
         }
 
         mutating func parseArray() throws(SyntaxError) -> Value {
+            try nest()
+            defer { depth -= 1 }
             i += 1
             var items: [Node] = []
             while true {
@@ -225,6 +248,8 @@ enum MiniTOML {
         }
 
         mutating func parseInlineTable() throws(SyntaxError) -> Value {
+            try nest()
+            defer { depth -= 1 }
             i += 1
             var table = Table()
             skipSpaces()

@@ -310,4 +310,18 @@ import TerminalUI
         let standard = ThemeCatalog.standardDirectories(configDirectory: "/home/u/.config/palaver", executablePath: "")
         #expect(standard.first == "/home/u/.config/palaver/themes")
     }
+
+    // MARK: Hostile files
+
+    /// A theme nested 100,000 arrays deep overflowed the stack; now it is a warning naming the
+    /// file and line, and the default theme is used.
+    @Test func aThemeNestedTooDeepFallsBackWithItsFileAndLine() throws {
+        try Support.withDirectories(1) { dirs in
+            try Support.write("name = \"deep\"\n[styles]\ndefault = " + String(repeating: "[", count: 100_000) + "\n", "deep", in: dirs[0])
+            let load = ThemeCatalog(directories: [dirs[0], Support.shippedThemes]).load(name: "deep")
+            #expect(load.name == "default")
+            #expect(load.warnings.count == 1)
+            #expect(load.warnings.first?.contains(dirs[0] + "/deep.toml:3: arrays and { } tables are nested more than") == true)
+        }
+    }
 }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Runs the built `palaver-fuzz` binary, so a crash in a parser ends that process and not the
+/// test run.
+struct FuzzProcess {
+    struct Result {
+        var status: Int32
+        var crashed: Bool
+        var output: String
+    }
+
+    /// The built `palaver-fuzz` beside the test bundle (or in the package's debug build folder).
+    static var executable: String {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        for _ in 0..<4 {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("palaver-fuzz").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/palaver-fuzz").path
+    }
+
+    /// Runs `palaver-fuzz arguments…`, collecting standard output and error in one text.
+    static func run(_ arguments: [String]) throws -> Result {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-test-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no"
+        process.environment = environment
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return Result(status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal, output: output)
+    }
+
+    /// A scratch folder for kept inputs, removed by the caller.
+    static func scratchDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
