@@ -39,6 +39,11 @@ public struct KeyInspection: Sendable, Equatable {
     public var problems: [KeyProblem]
     /// How many characters (Unicode scalars) the value had as read, before any fix.
     public var inputLength: Int = 0
+    /// The parts of the value that may be secret, for redaction by value: the key, or for a
+    /// malformed value what stands inside its quotes, after `Bearer ` or `NAME=` (and the whole
+    /// `NAME=value` when NAME is not a well-known variable, which may be part of a token). A
+    /// well-known variable name is left out, so text naming `ANTHROPIC_API_KEY` is not masked.
+    public var secrets: [String] = []
 
     public var isUsable: Bool { key != nil }
     /// The most serious problem, if any.
@@ -60,20 +65,20 @@ public enum KeyDiagnosis {
         var problems: [KeyProblem] = []
         var scheme: Credential.Scheme = bearer ? .bearer : .apiKey
         let inputLength = raw.unicodeScalars.count
-        func fatal(_ code: KeyProblem.Code, _ message: String, _ fix: String) -> KeyInspection {
+        var key = raw
+        func fatal(_ code: KeyProblem.Code, _ message: String, _ fix: String, secrets: [String]? = nil) -> KeyInspection {
             problems.append(KeyProblem(code: code, severity: .fatal, message: message, fix: fix))
-            return KeyInspection(key: nil, scheme: scheme, problems: problems, inputLength: inputLength)
+            return KeyInspection(key: nil, scheme: scheme, problems: problems, inputLength: inputLength, secrets: secrets ?? [key])
         }
 
         if raw.isEmpty {
-            return fatal(.empty, "\(phrase) is empty.", "Set it to your key from https://console.anthropic.com/settings/keys.")
+            return fatal(.empty, "\(phrase) is empty.", "Set it to your key from https://console.anthropic.com/settings/keys.", secrets: [])
         }
-        var key = raw
         let (trimmed, leading) = raw.trimmingWhitespaceAndInvisiblesCounted()
         // Positions in messages count from the start of the value as read, so they match what the user sees.
         var offsetInInput = leading
         if trimmed.isEmpty {
-            return fatal(.empty, "\(phrase) holds only whitespace.", "Set it to your key from https://console.anthropic.com/settings/keys.")
+            return fatal(.empty, "\(phrase) holds only whitespace.", "Set it to your key from https://console.anthropic.com/settings/keys.", secrets: [])
         }
         if trimmed != raw {
             problems.append(KeyProblem(code: .surroundingWhitespace, severity: .fixed,
@@ -85,12 +90,15 @@ public enum KeyDiagnosis {
            quoteScalars.contains(first) || quoteScalars.contains(last) {
             // Name only the quote characters: the other end is part of the key.
             let ends = [quoteScalars.contains(first) ? "\(first) at the start" : nil, quoteScalars.contains(last) ? "\(last) at the end" : nil]
+            var inside = key.unicodeScalars[...]
+            while let f = inside.first, quoteScalars.contains(f) { inside.removeFirst() }
+            while let l = inside.last, quoteScalars.contains(l) { inside.removeLast() }
             return fatal(.surroundingQuotes, "\(phrase) is wrapped in quote characters (\(ends.compactMap { $0 }.joined(separator: ", "))), likely from a copy.",
-                         "Remove the quotes so only the key remains.")
+                         "Remove the quotes so only the key remains.", secrets: [String(String.UnicodeScalarView(inside))])
         }
         if key.lowercased().hasPrefix("bearer ") || key.lowercased().hasPrefix("bearer\t") {
             return fatal(.bearerPrefix, "\(phrase) starts with \"Bearer \", copied from an HTTP header.",
-                         "Keep only the part after \"Bearer \".")
+                         "Keep only the part after \"Bearer \".", secrets: [String(key.dropFirst("bearer ".count))])
         }
         if key.hasPrefix("export ") {
             let (rest, skipped) = String(key.dropFirst("export ".count)).trimmingWhitespaceAndInvisiblesCounted()
@@ -100,7 +108,7 @@ public enum KeyDiagnosis {
                 // What stands before "=" may be the key itself (`export sk-ant-…=x`): name it only when it is a known variable.
                 let shown = variableName(key[..<eq]).map { "\"export \($0)=…\"" } ?? "\"export NAME=…\""
                 return fatal(.variablePrefix, "\(phrase) is a whole shell line (\(shown)).",
-                             "Keep only the key, the part after \"=\".")
+                             "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
             }
         }
         if let eq = key.firstIndex(of: "="), eq != key.startIndex, key[key.index(after: eq)...].first.map({ $0 != "=" }) ?? false,
@@ -109,7 +117,7 @@ public enum KeyDiagnosis {
             // A `NAME=value` shaped gateway token would be echoed whole by naming NAME: only known variables are named.
             let shown = variableName(key[..<eq]).map { "\"\($0)=\"" } ?? "a variable name and \"=\""
             return fatal(.variablePrefix, "\(phrase) starts with \(shown), as if copied from a shell line.",
-                         "Keep only the key, the part after \"=\".")
+                         "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
         }
         for (offset, scalar) in key.unicodeScalars.enumerated() {
             let position = offsetInInput + offset + 1
@@ -130,7 +138,7 @@ public enum KeyDiagnosis {
         }
         if key.hasPrefix("sk-ant-admin") {
             return fatal(.adminKey, "\(phrase) is an Anthropic Admin key, which cannot call the Messages API.",
-                         "Use a regular API key (sk-ant-api03-…) from https://console.anthropic.com/settings/keys.")
+                         "Use a regular API key (one that starts with sk-ant-api) from https://console.anthropic.com/settings/keys.")
         }
         if key.hasPrefix("sk-ant-oat") {
             scheme = .bearer
@@ -146,7 +154,13 @@ public enum KeyDiagnosis {
                                        message: "\(phrase) does not start with sk-ant- like Anthropic API keys do.",
                                        fix: "If the server rejects it, check that this is an Anthropic key (a gateway token belongs in ANTHROPIC_AUTH_TOKEN)."))
         }
-        return KeyInspection(key: key, scheme: scheme, problems: problems, inputLength: inputLength)
+        return KeyInspection(key: key, scheme: scheme, problems: problems, inputLength: inputLength, secrets: [key])
+    }
+
+    /// What may be secret in `NAME=value`: the value, and the whole when NAME is not well known.
+    private static func assignmentSecrets(_ text: String, _ eq: String.Index) -> [String] {
+        let value = String(text[text.index(after: eq)...])
+        return variableName(text[..<eq]) == nil ? [value, text] : [value]
     }
 
     /// Variable names a key is commonly exported under: the only text before "=" a message may repeat.

@@ -72,6 +72,8 @@ public struct KeyResolver: Sendable {
                 return
             }
             let inspection = KeyDiagnosis.inspect(raw, source: source, bearer: bearer)
+            // Every candidate is a secret, used or not, well-formed or not: from here on no output path shows any piece of it.
+            inspection.secrets.forEach { Redactor.shared.register($0) }
             let secret = inspection.key ?? raw
             var report = SourceReport(source: source, state: .present(inspection, masked: Secrets.mask(secret.trimmingWhitespaceAndInvisibles())), details: details)
             if let key = inspection.key, let date = memory.rejectedAt(key) {

@@ -161,3 +161,37 @@ import Testing
         #expect(KeyDiagnosis.inspect(good + "\u{00E9}", source: env).inputLength == good.count + 1)
     }
 }
+
+extension KeyDiagnosisTests {
+    @Test func theSecretsOfEachShape() {
+        let key = Keys.random()
+        func secrets(_ raw: String) -> [String] { KeyDiagnosis.inspect(raw, source: env).secrets }
+        #expect(secrets(key) == [key])
+        #expect(secrets(" \(key)\n") == [key])
+        #expect(secrets("\"\(key)\"") == [key])
+        #expect(secrets("\u{201C}\(key)") == [key])
+        #expect(secrets("Bearer \(key)") == [key])
+        #expect(secrets("ANTHROPIC_API_KEY=\(key)") == [key])
+        #expect(secrets("export ANTHROPIC_API_KEY=\(key)") == [key])
+        #expect(secrets("export \(key)=x") == ["x", "\(key)=x"])
+        #expect(secrets("MYTOKEN_Q7=\(key)") == [key, "MYTOKEN_Q7=\(key)"])
+        #expect(secrets("") == [] && secrets("   ") == [])
+        #expect(secrets(key + " x") == [key + " x"])
+    }
+}
+
+extension KeyDiagnosisTests {
+    /// The redactor masks any 12 characters of a registered key, including its public
+    /// `sk-ant-api03` start: a message that spelled that out would print as someone's mask.
+    @Test func noMessageSpellsOutTwelveCharactersOfAKeyPrefix() {
+        let key = Keys.random()
+        let shapes = [key, "sk-ant-admin01-" + key.dropFirst(13), "sk-proj-" + key.dropFirst(13), "sk-ant-api03-short", "gw-token-123456789012",
+                      "sk-ant-oat01-" + key.dropFirst(13), "\"\(key)\"", "Bearer \(key)", "", "   ", key + " x"]
+        for raw in shapes {
+            for problem in KeyDiagnosis.inspect(String(raw), source: env).problems {
+                #expect(Keys.twelveCharacterPieces(of: key, in: problem.message + " " + problem.fix, publicPrefix: 0).isEmpty,
+                        "\(problem.code): \(problem.fix)")
+            }
+        }
+    }
+}

@@ -101,3 +101,36 @@ import Glibc
         #expect(failing.sources.contains { if case .failed(let reason, _) = $0.state { return reason.contains("status 3") && reason.contains("oops") } else { return false } })
     }
 }
+
+/// Every candidate the resolver reads is registered with the by-value redactor, used or not.
+@Suite struct KeyResolverRedactionTests {
+    @Test func everyCandidateIsRegistered() throws {
+        let temp = try TempDirectory()
+        let session = Keys.random(), env = Keys.random(), token = Keys.random(), helper = Keys.random(), saved = Keys.random()
+        let file = CredentialsFile(directory: temp.sub("config"))
+        try file.write(saved)
+        let resolver = KeyResolver(environment: ["ANTHROPIC_API_KEY": "\"\(env)\"", "ANTHROPIC_AUTH_TOKEN": "Bearer \(token)"],
+                                   sessionKey: session, helper: KeyHelper(command: "echo \(helper)", timeout: .seconds(5)),
+                                   file: file, memory: RejectedKeyMemory(directory: temp.sub("state")))
+        _ = resolver.resolve()
+        for key in [session, env, token, helper, saved] {
+            let fragment = String(key.dropFirst(20).prefix(30))  // without the sk- prefix: pattern matching misses it
+            let redacted = Redactor.shared.redact("upstream said: \(fragment).")
+            #expect(!redacted.contains(fragment.prefix(12)), "a fragment of a candidate survived")
+        }
+    }
+
+    @Test func malformedValuesRegisterTheirSecretNotTheVariableName() throws {
+        let temp = try TempDirectory()
+        let key = Keys.random()
+        let gateway = "GW\(Int.random(in: 100_000...999_999))TOKENQX8=" + String(key.dropFirst(13).prefix(24))
+        let resolver = KeyResolver(environment: ["ANTHROPIC_API_KEY": "export ANTHROPIC_API_KEY=\(key)", "ANTHROPIC_AUTH_TOKEN": gateway],
+                                   helper: nil, file: CredentialsFile(directory: temp.sub("config")),
+                                   memory: RejectedKeyMemory(directory: temp.sub("state")))
+        _ = resolver.resolve()
+        #expect(Redactor.shared.redact("ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY=") == "ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY=")
+        #expect(!Redactor.shared.redact(String(key.dropFirst(30))).contains(String(key.dropFirst(30).prefix(12))))
+        let name = String(gateway.prefix(while: { $0 != "=" }))
+        #expect(!Redactor.shared.redact("token \(name) rejected").contains(name))
+    }
+}

@@ -79,7 +79,7 @@ import TestSupport
             defer { palaver.cleanUp() }
             let result = try await palaver.run(["doctor"])
             #expect(result.status == 0, "\(result.stdout)")
-            #expect(result.stdout.contains("(108 characters after trimming; 110 as read)"), "\(result.stdout)")
+            #expect(result.stdout.contains("(108 characters as used; 110 as read)"), "\(result.stdout)")
             #expect(result.stdout.contains("Health: valid"))
         }
     }

@@ -58,7 +58,7 @@ extension DoctorRunner {
         func characters(_ n: Int) -> String { n == 1 ? "1 character" : "\(n) characters" }
         guard let key = inspection.key else { return "\(characters(inspection.inputLength)) as read; not usable" }
         let used = key.unicodeScalars.count
-        return used == inspection.inputLength ? characters(used) : "\(characters(used)) after trimming; \(inspection.inputLength) as read"
+        return used == inspection.inputLength ? characters(used) : "\(characters(used)) as used; \(inspection.inputLength) as read"
     }
 
     static func renderJSON(_ report: Report) -> String {

@@ -43,6 +43,7 @@ public struct KeyCommandRunner: Sendable {
     public func set(secret: String, verify: Bool) async -> PalaverExitCode {
         guard let config = loadConfig() else { return .usage }
         let inspection = KeyDiagnosis.inspect(secret, source: .session)
+        inspection.secrets.forEach { Redactor.shared.register($0) }
         guard let key = inspection.key else {
             let problem = inspection.fatal!
             output.err("palaver: \(problem.message) \(problem.fix) Nothing was saved.\n")
