@@ -1,17 +1,17 @@
 import Foundation
 import AnthropicAPI
+import Synchronization
 
 /// Runs the `api_key_helper` command from config.toml; its standard output is the key.
 ///
 /// The command runs through `/bin/sh -c` with a timeout. The result is cached for `ttl`, run
 /// again when the TTL has passed, and invalidated once after a 401 (the key may have rotated).
-public final class KeyHelper: @unchecked Sendable {
+public final class KeyHelper: Sendable {
     public let command: String
     public let timeout: Duration
     public let ttl: Duration
 
-    private let lock = NSLock()
-    private var cached: (run: Run, at: ContinuousClock.Instant)?
+    private let cached = Mutex<(run: Run, at: ContinuousClock.Instant)?>(nil)
 
     public init(command: String, timeout: Duration = .seconds(10), ttl: Duration = .seconds(300)) {
         self.command = command
@@ -32,17 +32,17 @@ public final class KeyHelper: @unchecked Sendable {
 
     /// The helper's output: the cached run while it is younger than the TTL, else a new run.
     public func current() -> Result<Run, Failure> {
-        if let fresh = lock.withLock({ cached.flatMap { ContinuousClock.now - $0.at < ttl ? $0.run : nil } }) {
+        if let fresh = cached.withLock({ $0.flatMap { ContinuousClock.now - $0.at < ttl ? $0.run : nil } }) {
             return .success(fresh)
         }
         let result = run()
-        if case .success(let run) = result { lock.withLock { cached = (run, .now) } }
+        if case .success(let run) = result { cached.withLock { $0 = (run, .now) } }
         return result
     }
 
     /// Forgets the cached key (after a 401), so the next `current()` runs the command again.
     public func invalidate() {
-        lock.withLock { cached = nil }
+        cached.withLock { $0 = nil }
     }
 
     /// The most a helper may print: a key is one line of about 108 characters.
