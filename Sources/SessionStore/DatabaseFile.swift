@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -15,7 +16,13 @@ import Darwin
 /// These checks read only the file's metadata and its first 100 bytes.
 enum DatabaseFile {
     /// What `prepare` found.
-    enum State { case created, existing }
+    enum State {
+        case created, existing
+        /// The main file is shorter than its header says (or not whole pages) but a `-wal` file
+        /// lies beside it: after a checkpoint that ran out of disk space, the WAL may hold the
+        /// rest. SQLite must judge it (``verifyWithSQLite(path:)``) before it is used.
+        case needsSQLiteCheck(reason: String)
+    }
 
     /// Makes sure the folder exists (mode 0700 when created) and that the file, if present, is
     /// a readable and writable SQLite file whose header is consistent with its size. Creates a
@@ -59,13 +66,52 @@ enum DatabaseFile {
         let companionsWritable = access(path + "-wal", W_OK) == 0 && access(path + "-shm", W_OK) == 0
         if !companionsWritable { try requireWritableDirectory(directory, for: path) }
 
-        try checkHeader(path: path, size: Int64(info.st_size))
+        if let problem = try headerProblem(path: path, size: Int64(info.st_size)) {
+            if hasWriteAheadLog(path) { return .needsSQLiteCheck(reason: problem) }
+            throw SessionStoreError(.corrupt, path: path, reason: "\(problem). \(salvageAdvice(path, withWAL: false))")
+        }
         return .existing
     }
 
-    /// Reads the 100-byte SQLite header and compares what it says with the file's size.
-    static func checkHeader(path: String, size: Int64) throws(SessionStoreError) {
-        if size == 0 { return }  // An empty file is an empty database to SQLite.
+    /// Whether a non-empty `-wal` file lies beside the database (SQLite reads pages from it first).
+    static func hasWriteAheadLog(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path + "-wal", &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0
+    }
+
+    /// Lets SQLite judge a file whose header and size disagree while a WAL lies beside it: a
+    /// read-only connection (which never checkpoints, so nothing is written) runs
+    /// `PRAGMA integrity_check`. Throws `.corrupt` when SQLite finds it damaged.
+    static func verifyWithSQLite(path: String, headerProblem: String) throws(SessionStoreError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "palaver.SessionStore.check"
+        let problems: [String]
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(20)") }
+        } catch {
+            let wrapped = SessionStoreError.wrapping(error, path: path)
+            guard wrapped.code == .corrupt || wrapped.code == .notADatabase else { throw wrapped }
+            throw SessionStoreError(.corrupt, path: path, reason: "\(headerProblem), and SQLite cannot read it together with its -wal file either (\(wrapped.reason)). \(salvageAdvice(path, withWAL: true))")
+        }
+        if problems != ["ok"] {
+            let shown = problems.prefix(3).map { redactedDescription(of: $0) }.joined(separator: "; ")
+            throw SessionStoreError(.corrupt, path: path, reason: "\(headerProblem), and SQLite's integrity check of it with its -wal file fails (\(shown)). \(salvageAdvice(path, withWAL: true))")
+        }
+    }
+
+    /// What to do about a damaged file, without inviting anyone to delete it.
+    static func salvageAdvice(_ path: String, withWAL: Bool) -> String {
+        "palaver left the file\(withWAL ? " and its -wal" : "") untouched; `sqlite3 \(path) .recover` copies out what is still readable"
+    }
+
+    /// Reads the 100-byte SQLite header and compares what it says with the file's size: the
+    /// damage found (a sentence without advice), or `nil`. Throws for a file that is no SQLite
+    /// database at all or cannot be read.
+    static func headerProblem(path: String, size: Int64) throws(SessionStoreError) -> String? {
+        if size == 0 { return nil }  // An empty file is an empty database to SQLite.
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw SessionStoreError(.unreadable, path: path, reason: "cannot read the database file: \(describe(errno))")
@@ -83,16 +129,17 @@ enum DatabaseFile {
         let rawPageSize = Int64(header[16]) << 8 | Int64(header[17])
         let pageSize = rawPageSize == 1 ? 65_536 : rawPageSize
         guard pageSize >= 512, pageSize <= 65_536, pageSize & (pageSize - 1) == 0 else {
-            throw SessionStoreError(.corrupt, path: path, reason: "the database header is damaged (page size \(rawPageSize)); the file was left untouched")
+            return "the database header is damaged (page size \(rawPageSize))"
         }
         guard size % pageSize == 0 else {
-            throw SessionStoreError(.corrupt, path: path, reason: "the database file is damaged: \(size) bytes is not a whole number of \(pageSize)-byte pages (truncated?); the file was left untouched")
+            return "the database file is damaged: \(size) bytes is not a whole number of \(pageSize)-byte pages (truncated?)"
         }
         let pageCount = Int64(be32(28))
         let headerSizeIsValid = be32(92) == be32(24) && pageCount > 0  // version-valid-for == change counter
         if headerSizeIsValid && size < pageCount * pageSize {
-            throw SessionStoreError(.corrupt, path: path, reason: "the database file is truncated: its header says \(pageCount) pages of \(pageSize) bytes but the file holds \(size / pageSize); the file was left untouched")
+            return "the database file is truncated: its header says \(pageCount) pages of \(pageSize) bytes but the file holds \(size / pageSize)"
         }
+        return nil
     }
 
     private static func ensureDirectory(_ directory: String, for path: String) throws(SessionStoreError) {

@@ -91,10 +91,14 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
     public var updatedAt: Date
     /// The writer of a `streaming` row (kept on rows recovered as `interrupted`); `nil` otherwise.
     public var owner: StreamOwner?
+    /// For a reply: the user message it answers, when recorded (`nil` in rows stored before
+    /// palaver recorded it; such a reply answers the nearest user message before it).
+    public var replyTo: MessageID?
 
     public init(id: MessageID, conversationID: ConversationID, position: Int, role: MessageRole, content: [ContentBlock],
                 status: MessageStatus, model: String? = nil, requestID: String? = nil, usage: Usage? = nil,
-                stopReason: String? = nil, errorSummary: String? = nil, createdAt: Date, updatedAt: Date, owner: StreamOwner? = nil) {
+                stopReason: String? = nil, errorSummary: String? = nil, createdAt: Date, updatedAt: Date, owner: StreamOwner? = nil,
+                replyTo: MessageID? = nil) {
         self.id = id
         self.conversationID = conversationID
         self.position = position
@@ -109,6 +113,7 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.owner = owner
+        self.replyTo = replyTo
     }
 
     /// The text of every text block, blocks separated by a blank line.

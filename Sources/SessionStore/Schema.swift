@@ -13,6 +13,11 @@ import GRDB
 /// - `palaver-v3-search`: a `text` column on messages (the text of the text blocks, backfilled
 ///   from existing content) and the FTS5 index over it, kept in sync by triggers. Rows that are
 ///   still `streaming` are not indexed; they are indexed when they complete or are interrupted.
+/// - `palaver-v4-replies`: `messages.reply_to`, the id of the user message a reply answers, so
+///   replies to prompts sent at once from two processes are paired right whatever their order.
+///   `NULL` in rows written before it (and imports without it): such a reply answers the nearest
+///   user message before it. No foreign key: ids are never reused and a conversation's messages
+///   are deleted together, and a key would make every delete scan for children.
 enum Schema {
     static let migrationPrefix = "palaver-"
 
@@ -22,6 +27,7 @@ enum Schema {
         migrator.registerMigration("palaver-v1-core", migrate: v1Core)
         migrator.registerMigration("palaver-v2-drafts", migrate: v2Drafts)
         migrator.registerMigration("palaver-v3-search", migrate: v3Search)
+        migrator.registerMigration("palaver-v4-replies", migrate: v4Replies)
         for (identifier, migrate) in extra {
             migrator.registerMigration(identifier, migrate: migrate)
         }
@@ -29,7 +35,7 @@ enum Schema {
     }
 
     static let firstVersion = "palaver-v1-core"
-    static let latestVersion = "palaver-v3-search"
+    static let latestVersion = "palaver-v4-replies"
 
     @Sendable static func v1Core(_ db: Database) throws {
         // Timestamps are integer milliseconds since 1970 UTC. AUTOINCREMENT keeps ids from being
@@ -92,6 +98,10 @@ enum Schema {
                 updated_at      INTEGER NOT NULL
             );
             """)
+    }
+
+    @Sendable static func v4Replies(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE messages ADD COLUMN reply_to INTEGER")
     }
 
     @Sendable static func v3Search(_ db: Database) throws {

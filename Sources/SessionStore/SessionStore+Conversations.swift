@@ -6,7 +6,8 @@ extension SessionStore {
     static let conversationColumns = "id, title, model, system_prompt, created_at, updated_at"
 
     static func conversation(from row: Row) -> Conversation {
-        Conversation(id: ConversationID(row[0]), title: row[1], model: row[2], systemPrompt: row[3],
+        Conversation(id: ConversationID(row[0]), title: StoredText.read(row, 1) ?? "", model: StoredText.read(row, 2) ?? "",
+                     systemPrompt: StoredText.read(row, 3),
                      createdAt: Timestamp.date(row[4]), updatedAt: Timestamp.date(row[5]))
     }
 
@@ -20,7 +21,8 @@ extension SessionStore {
             try db.execute(sql: """
                 INSERT INTO conversations (title, model, system_prompt, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?)
-                """, arguments: [Secrets.redact(title), model, redactedText(systemPrompt), now, now])
+                """, arguments: [StoredText(Secrets.redact(title)), StoredText(model), StoredText.bind(redactedText(systemPrompt)),
+                                 now, now])
             let row = try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
                                        arguments: [db.lastInsertedRowID])!
             return Self.conversation(from: row)
@@ -60,20 +62,20 @@ extension SessionStore {
 
     /// Renames a conversation. Throws `.notFound` if it does not exist.
     public func renameConversation(_ id: ConversationID, to title: String) throws(SessionStoreError) {
-        try updateConversation(id, set: "title = ?", Secrets.redact(title))
+        try updateConversation(id, set: "title = ?", StoredText(Secrets.redact(title)))
     }
 
     /// Sets the model that new replies in the conversation use.
     public func setModel(_ model: String, for id: ConversationID) throws(SessionStoreError) {
-        try updateConversation(id, set: "model = ?", model)
+        try updateConversation(id, set: "model = ?", StoredText(model))
     }
 
     /// Sets or clears (`nil`) the conversation's system prompt.
     public func setSystemPrompt(_ prompt: String?, for id: ConversationID) throws(SessionStoreError) {
-        try updateConversation(id, set: "system_prompt = ?", redactedText(prompt))
+        try updateConversation(id, set: "system_prompt = ?", StoredText.bind(redactedText(prompt)))
     }
 
-    private func updateConversation(_ id: ConversationID, set assignment: String, _ value: String?) throws(SessionStoreError) {
+    private func updateConversation(_ id: ConversationID, set assignment: String, _ value: StoredText?) throws(SessionStoreError) {
         let now = nowMilliseconds
         let changed = try write { db in
             try db.execute(sql: "UPDATE conversations SET \(assignment), updated_at = ? WHERE id = ?",
@@ -112,7 +114,7 @@ extension SessionStore {
                 try db.execute(sql: """
                     INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?, ?, ?)
                     ON CONFLICT (conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at
-                    """, arguments: [id.rawValue, Secrets.redact(text), now])
+                    """, arguments: [id.rawValue, StoredText(Secrets.redact(text)), now])
             }
             return true
         }
@@ -122,7 +124,8 @@ extension SessionStore {
     /// The saved draft, or `nil` when there is none.
     public func draft(for id: ConversationID) throws(SessionStoreError) -> String? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT text FROM drafts WHERE conversation_id = ?", arguments: [id.rawValue])
+            try Row.fetchOne(db, sql: "SELECT text FROM drafts WHERE conversation_id = ?", arguments: [id.rawValue])
+                .flatMap { StoredText.read($0, 0) }
         }
     }
 }

@@ -16,8 +16,10 @@ extension SessionStore {
     /// bookkeeping of streaming rows and the draft: title, model, system prompt, timestamps
     /// (ISO 8601 with milliseconds, UTC), and per message its position, role, status, content
     /// blocks in the API's JSON shape (exactly as stored), model, request id, usage, stop
-    /// reason and error summary. ``importConversation(json:)`` reads it back, and exporting the
-    /// imported copy gives the same bytes.
+    /// reason, error summary and, for a reply, the position of the prompt it answers
+    /// (`in_reply_to`, `null` when not recorded). Every string is kept exactly, NULs included.
+    /// ``importConversation(json:)`` reads it back, and exporting the imported copy gives the
+    /// same bytes.
     ///
     /// Markdown has the title, model, dates and system prompt, then one section per message
     /// with a role heading; interrupted, failed and unsent turns are marked, tool calls are
@@ -39,7 +41,8 @@ extension SessionStore {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, position, role, content, status, model, request_id, input_tokens, output_tokens,
                        cache_creation_input_tokens, cache_read_input_tokens, stop_reason, error_summary,
-                       created_at, updated_at
+                       created_at, updated_at,
+                       (SELECT p.position FROM messages p WHERE p.id = messages.reply_to)
                 FROM messages WHERE conversation_id = ? ORDER BY position
                 """, arguments: [id.rawValue])
             func exportedContentOf(_ row: Row) throws -> JSONValue {
@@ -58,11 +61,12 @@ extension SessionStore {
                     "role": .string(row[2]),
                     "content": try exportedContentOf(row),
                     "status": .string(row[4]),
-                    "model": Self.jsonString(row[5]),
-                    "request_id": Self.jsonString(row[6]),
+                    "model": Self.jsonString(StoredText.read(row, 5)),
+                    "request_id": Self.jsonString(StoredText.read(row, 6)),
                     "usage": usage.isEmpty ? .null : .object(usage),
-                    "stop_reason": Self.jsonString(row[11]),
-                    "error_summary": Self.jsonString(row[12]),
+                    "stop_reason": Self.jsonString(StoredText.read(row, 11)),
+                    "error_summary": Self.jsonString(StoredText.read(row, 12)),
+                    "in_reply_to": (row[15] as Int?).map(JSONValue.int) ?? .null,
                     "created_at": .string(Timestamp.iso8601(row[13])),
                     "updated_at": .string(Timestamp.iso8601(row[14])),
                 ]))
@@ -71,9 +75,9 @@ extension SessionStore {
                 "format": .string(ExportDocument.format),
                 "version": .int(ExportDocument.version),
                 "conversation": .object([
-                    "title": .string(c[0]),
-                    "model": .string(c[1]),
-                    "system_prompt": Self.jsonString(c[2]),
+                    "title": .string(StoredText.read(c, 0) ?? ""),
+                    "model": .string(StoredText.read(c, 1) ?? ""),
+                    "system_prompt": Self.jsonString(StoredText.read(c, 2)),
                     "created_at": .string(Timestamp.iso8601(c[3])),
                     "updated_at": .string(Timestamp.iso8601(c[4])),
                 ]),
@@ -105,24 +109,28 @@ extension SessionStore {
         return try write { db in
             try db.execute(sql: """
                 INSERT INTO conversations (title, model, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [Secrets.redact(plan.title), plan.model, redactedText(plan.systemPrompt),
+                """, arguments: [StoredText(Secrets.redact(plan.title)), StoredText(plan.model),
+                                 StoredText.bind(redactedText(plan.systemPrompt)),
                                  plan.createdAt, plan.updatedAt])
             let conversationID = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: """
                 INSERT INTO messages (conversation_id, position, role, content, text, status, model, request_id,
                     input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,
-                    stop_reason, error_summary, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    stop_reason, error_summary, created_at, updated_at, reply_to)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            var ids: [Int: Int64] = [:]  // position → new id, for `in_reply_to`
             for m in plan.messages {
                 let content = ContentCoding.redacted(json: m.content)
                 try insert.execute(arguments: [
                     conversationID, m.position, m.role.rawValue, content.serialized(),
-                    ContentCoding.plainText(ofJSON: content), m.status.rawValue, m.model, m.requestID,
+                    StoredText.searchable(ContentCoding.plainText(ofJSON: content)), m.status.rawValue,
+                    StoredText.bind(m.model), StoredText.bind(m.requestID),
                     m.usage["input_tokens"], m.usage["output_tokens"], m.usage["cache_creation_input_tokens"],
-                    m.usage["cache_read_input_tokens"], m.stopReason, redactedText(m.errorSummary),
-                    m.createdAt, m.updatedAt,
+                    m.usage["cache_read_input_tokens"], StoredText.bind(m.stopReason), StoredText.bind(redactedText(m.errorSummary)),
+                    m.createdAt, m.updatedAt, m.replyTo.flatMap { ids[$0] },
                 ])
+                ids[m.position] = db.lastInsertedRowID
             }
             let row = try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
                                        arguments: [conversationID])!
@@ -149,6 +157,8 @@ private struct ImportPlan {
         var errorSummary: String?
         var createdAt: Int64
         var updatedAt: Int64
+        /// The position of the user message this reply answers.
+        var replyTo: Int?
     }
 
     var title: String
@@ -189,6 +199,7 @@ private struct ImportPlan {
         updatedAt = try time(c["updated_at"], "conversation.updated_at")
         guard let items = document["messages"]?.arrayValue else { throw fail("no \"messages\" array") }
         var lastPosition = 0
+        var userPositions: Set<Int> = []
         for (index, m) in items.enumerated() {
             let name = "messages[\(index)]"
             guard case .object = m else { throw fail("\(name) must be an object") }
@@ -203,6 +214,14 @@ private struct ImportPlan {
                 throw fail("\(name).status must be one of \(MessageStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if status == .streaming { status = .interrupted }
+            var replyTo: Int?
+            if let value = m["in_reply_to"], !value.isNull {
+                guard role == .assistant, let prompt = value.intValue, userPositions.contains(prompt) else {
+                    throw fail("\(name).in_reply_to must be null or, in a reply, the position of an earlier user message")
+                }
+                replyTo = prompt
+            }
+            if role == .user { userPositions.insert(position) }
             guard let content = m["content"], let blocks = content.arrayValue,
                   blocks.allSatisfy({ $0["type"]?.stringValue != nil }) else {
                 throw fail("\(name).content must be an array of content blocks, each with a \"type\"")
@@ -223,7 +242,7 @@ private struct ImportPlan {
                 stopReason: try optionalString(m["stop_reason"], "\(name).stop_reason"),
                 errorSummary: try optionalString(m["error_summary"], "\(name).error_summary"),
                 createdAt: try time(m["created_at"], "\(name).created_at"),
-                updatedAt: try time(m["updated_at"], "\(name).updated_at")))
+                updatedAt: try time(m["updated_at"], "\(name).updated_at"), replyTo: replyTo))
         }
     }
 }

@@ -6,7 +6,7 @@ extension SessionStore {
     static let messageColumns = """
         id, conversation_id, position, role, content, status, model, request_id, input_tokens, \
         output_tokens, cache_creation_input_tokens, cache_read_input_tokens, stop_reason, error_summary, \
-        created_at, updated_at, owner_pid, owner_start, heartbeat_at
+        created_at, updated_at, owner_pid, owner_start, heartbeat_at, reply_to
         """
 
     /// A window of messages ending before a position (the transcript's last screen when the
@@ -39,8 +39,8 @@ extension SessionStore {
     }
 
     static func chunks(of messageID: Int64, _ db: Database) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: "SELECT text FROM message_chunks WHERE message_id = ? ORDER BY seq"),
-                            arguments: [messageID])
+        try StoredText.fetchAll(db.cachedStatement(sql: "SELECT text FROM message_chunks WHERE message_id = ? ORDER BY seq"),
+                                arguments: [messageID]).map(\.string)
     }
 
     /// Folds a streaming row's chunks into its stored content (before its status changes, so
@@ -52,7 +52,7 @@ extension SessionStore {
         else { return }
         let json = ContentCoding.appending(chunks: chunks, to: (try? JSONValue.parse(stored)) ?? .array([]))
         try db.execute(sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?",
-                       arguments: [json.serialized(), ContentCoding.plainText(ofJSON: json), messageID])
+                       arguments: [json.serialized(), StoredText.searchable(ContentCoding.plainText(ofJSON: json)), messageID])
         try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [messageID])
     }
 
@@ -65,10 +65,12 @@ extension SessionStore {
         return StoredMessage(
             id: MessageID(row[0]), conversationID: ConversationID(row[1]), position: row[2],
             role: MessageRole(rawValue: row[3]) ?? .user, content: ContentCoding.decode(row[4] as String),
-            status: MessageStatus(rawValue: row[5]) ?? .interrupted, model: row[6], requestID: row[7],
-            usage: usage == Usage() ? nil : usage, stopReason: row[12], errorSummary: row[13],
+            status: MessageStatus(rawValue: row[5]) ?? .interrupted, model: StoredText.read(row, 6),
+            requestID: StoredText.read(row, 7), usage: usage == Usage() ? nil : usage, stopReason: StoredText.read(row, 12),
+            errorSummary: StoredText.read(row, 13),
             createdAt: Timestamp.date(row[14]), updatedAt: Timestamp.date(row[15]),
-            owner: ownerPID.map { StreamOwner(pid: $0, startToken: row[17], heartbeatAt: heartbeat.map(Timestamp.date)) })
+            owner: ownerPID.map { StreamOwner(pid: $0, startToken: row[17], heartbeatAt: heartbeat.map(Timestamp.date)) },
+            replyTo: (row[19] as Int64?).map(MessageID.init))
     }
 
     // MARK: Writing
@@ -96,35 +98,49 @@ extension SessionStore {
     }
 
     /// Creates the assistant's reply as an empty `streaming` row owned by this process, at
-    /// stream start. Feed it through ``checkpointer(for:policy:clock:)``.
+    /// stream start. Feed it through ``checkpointer(for:policy:clock:)``. `prompt` is the user
+    /// message it answers (recorded, so that two prompts sent at once are each paired with their
+    /// own reply); it must be a user message of the same conversation. Without it the reply is
+    /// taken to answer the nearest user message before it.
     @discardableResult
-    public func beginAssistantMessage(in conversation: ConversationID, model: String)
+    public func beginAssistantMessage(in conversation: ConversationID, model: String, answering prompt: MessageID? = nil)
         throws(SessionStoreError) -> StoredMessage
     {
         try insertMessage(conversation, role: .assistant, json: "[]", text: "", status: .streaming, model: model,
-                          owner: identity)
+                          owner: identity, replyTo: prompt)
     }
 
     private func insertMessage(_ conversation: ConversationID, role: MessageRole, json: String, text: String,
-                               status: MessageStatus, model: String?, owner: ProcessIdentity?)
+                               status: MessageStatus, model: String?, owner: ProcessIdentity?, replyTo: MessageID? = nil)
         throws(SessionStoreError) -> StoredMessage
     {
         let now = nowMilliseconds
+        var badPrompt = false
         let row = try write { db -> Row? in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE id = ?",
                                     arguments: [conversation.rawValue]) != nil else { return nil }
+            if let replyTo, try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM messages WHERE id = ? AND conversation_id = ? AND role = 'user'
+                """, arguments: [replyTo.rawValue, conversation.rawValue]) == nil {
+                badPrompt = true
+                return nil
+            }
             // The write transaction is IMMEDIATE, so no other writer can take the same position.
             let position = try Int.fetchOne(db, sql: "SELECT max(position) FROM messages WHERE conversation_id = ?",
                                             arguments: [conversation.rawValue]) ?? 0
             try db.execute(sql: """
                 INSERT INTO messages (conversation_id, position, role, content, text, status, model,
-                                      created_at, updated_at, owner_pid, owner_start, heartbeat_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [conversation.rawValue, position + 1, role.rawValue, json, text, status.rawValue, model,
-                                 now, now, owner?.pid, owner?.startToken, owner == nil ? nil : now])
+                                      created_at, updated_at, owner_pid, owner_start, heartbeat_at, reply_to)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [conversation.rawValue, position + 1, role.rawValue, json, StoredText.searchable(text),
+                                 status.rawValue, StoredText.bind(model),
+                                 now, now, owner?.pid, owner?.startToken, owner == nil ? nil : now, replyTo?.rawValue])
             let id = db.lastInsertedRowID
             try db.execute(sql: "UPDATE conversations SET updated_at = ? WHERE id = ?", arguments: [now, conversation.rawValue])
             return try Row.fetchOne(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?", arguments: [id])
+        }
+        if badPrompt, let replyTo {
+            throw SessionStoreError(.invalidArgument, path: nil, reason: "message \(replyTo) is not a user message of conversation \(conversation)")
         }
         guard let row else { throw Self.noConversation(conversation) }
         return Self.message(from: row)
@@ -144,7 +160,7 @@ extension SessionStore {
             try db.execute(sql: """
                 UPDATE messages SET status = ?, error_summary = coalesce(?, error_summary), updated_at = ?
                 WHERE id = ?
-                """, arguments: [status.rawValue, redactedText(errorSummary), now, id.rawValue])
+                """, arguments: [status.rawValue, StoredText.bind(redactedText(errorSummary)), now, id.rawValue])
             return db.changesCount
         }
         if changed == 0 { throw Self.noMessage(id) }
@@ -164,7 +180,7 @@ extension SessionStore {
         }
         let content = content.map(ContentCoding.redacted)
         let json = content.map(ContentCoding.encode)
-        let text = content.map(ContentCoding.plainText(of:))
+        let text = content.map { StoredText.searchable(ContentCoding.plainText(of: $0)) }
         let now = nowMilliseconds
         let row = try write { db -> Row? in
             if json == nil {
@@ -179,8 +195,8 @@ extension SessionStore {
                     owner_pid = NULL, owner_start = NULL, heartbeat_at = NULL
                 WHERE id = ? AND role = 'assistant'
                 """, arguments: [json, text, status.rawValue, usage?.inputTokens, usage?.outputTokens,
-                                 usage?.cacheCreationInputTokens, usage?.cacheReadInputTokens, stopReason, requestID,
-                                 redactedText(errorSummary), now, id.rawValue])
+                                 usage?.cacheCreationInputTokens, usage?.cacheReadInputTokens, StoredText.bind(stopReason),
+                                 StoredText.bind(requestID), StoredText.bind(redactedText(errorSummary)), now, id.rawValue])
             guard db.changesCount > 0 else { return nil }
             try db.execute(sql: """
                 UPDATE conversations SET updated_at = ? WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)
@@ -220,11 +236,12 @@ extension SessionStore {
             guard db.changesCount > 0 else { return false }
             switch checkpoint {
             case .full(let json, let text):
-                try db.execute(sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?", arguments: [json, text, id.rawValue])
+                try db.execute(sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?",
+                               arguments: [json, StoredText.searchable(text), id.rawValue])
                 try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [id.rawValue])
             case .chunk(let seq, let text):
                 try db.execute(sql: "INSERT INTO message_chunks (message_id, seq, text) VALUES (?, ?, ?)",
-                               arguments: [id.rawValue, seq, text])
+                               arguments: [id.rawValue, seq, StoredText(text)])
             case .heartbeat:
                 break
             }
@@ -282,12 +299,16 @@ extension SessionStore {
         }
     }
 
-    /// The user message a reply answered: the nearest user message before it in its
-    /// conversation. A retry of an interrupted or failed reply re-sends this message.
-    /// `nil` if the id is unknown or no user message precedes it.
+    /// The user message a reply answered: the one it records (``StoredMessage/replyTo``), else
+    /// the nearest user message before it in its conversation. A retry of an interrupted or
+    /// failed reply re-sends this message. `nil` if the id is unknown or no user message precedes it.
     public func userMessage(answeredBy reply: MessageID) throws(SessionStoreError) -> StoredMessage? {
         try read { db in
-            try Self.fetchMessages(db, sql: """
+            if let prompt = try Int64.fetchOne(db, sql: "SELECT reply_to FROM messages WHERE id = ?", arguments: [reply.rawValue]) {
+                return try Self.fetchMessages(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?",
+                                              arguments: [prompt]).first
+            }
+            return try Self.fetchMessages(db, sql: """
                 SELECT \(Self.messageColumns) FROM messages
                 WHERE conversation_id = (SELECT conversation_id FROM messages WHERE id = ?1)
                   AND position < (SELECT position FROM messages WHERE id = ?1)

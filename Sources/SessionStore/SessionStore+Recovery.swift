@@ -9,16 +9,19 @@ extension SessionStore {
     /// nothing to recover (a partial index holds only streaming rows).
     @discardableResult
     public func recoverAbandonedStreams() throws(SessionStoreError) -> [MessageID] {
-        try Self.recover(pool: pool, options: options, path: path)
+        try Self.recover(pool: pool, options: options, path: path, searchIndex: searchIndex)
     }
 
-    static func recover(pool: DatabasePool, options: Options, path: String) throws(SessionStoreError) -> [MessageID] {
+    static func recover(pool: DatabasePool, options: Options, path: String, searchIndex: SearchIndexGuard)
+        throws(SessionStoreError) -> [MessageID]
+    {
         do {
             // A look without a transaction first, on the writer connection that is already open.
             let any = try pool.writeWithoutTransaction { db in
                 try Bool.fetchOne(db, sql: "SELECT 1 FROM messages WHERE status = 'streaming' LIMIT 1") != nil
             }
             guard any else { return [] }
+            try searchIndex.ensureChecked(pool, path: path)  // recovery indexes the rows it finishes
             return try pool.write { db in
                 let now = Timestamp.milliseconds(options.now())
                 let staleBefore = now - Int64(options.staleStreamAfter * 1000)

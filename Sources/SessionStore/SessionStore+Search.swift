@@ -13,6 +13,7 @@ extension SessionStore {
     {
         try Self.requireLimit(limit)
         guard let query = Self.ftsQuery(text) else { return [] }
+        try searchIndex.ensureChecked(pool, path: path)
         return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT m.conversation_id, c.title, m.id, m.position, m.role,
@@ -24,7 +25,7 @@ extension SessionStore {
                 ORDER BY message_search.rowid DESC
                 LIMIT ?
                 """, arguments: [highlight.open, highlight.close, query, limit]).map { row in
-                SearchHit(conversationID: ConversationID(row[0]), conversationTitle: row[1], messageID: MessageID(row[2]),
+                SearchHit(conversationID: ConversationID(row[0]), conversationTitle: StoredText.read(row, 1) ?? "", messageID: MessageID(row[2]),
                           position: row[3], role: MessageRole(rawValue: row[4]) ?? .user, snippet: row[5] ?? "")
             }
         }

@@ -95,9 +95,14 @@ public final class SessionStore: Sendable {
     public let path: String
     /// Streaming rows that opening this store found abandoned and marked `interrupted`.
     public let recoveredOnOpen: [MessageID]
+    /// True once this store found the full-text index damaged and rebuilt it from the messages
+    /// (checked before the first write or search).
+    public var searchIndexRebuilt: Bool { searchIndex.rebuilt }
 
     let pool: DatabasePool
     let options: Options
+    /// Checks the full-text index before the first write or search (see ``SearchIndexGuard``).
+    let searchIndex = SearchIndexGuard()
     var identity: ProcessIdentity { options.identity }
 
     /// Opens (creating if needed) the database at `path`; see the type's documentation for
@@ -106,7 +111,9 @@ public final class SessionStore: Sendable {
         let path = URL(fileURLWithPath: path).standardizedFileURL.path
         self.path = path
         self.options = options
-        _ = try DatabaseFile.prepare(path: path)
+        if case .needsSQLiteCheck(let problem) = try DatabaseFile.prepare(path: path) {
+            try DatabaseFile.verifyWithSQLite(path: path, headerProblem: problem)
+        }
 
         let migrator = Schema.migrator(extra: options.extraMigrations)
         var configuration = Configuration()
@@ -125,7 +132,7 @@ public final class SessionStore: Sendable {
         }
         try Self.migrate(pool, migrator: migrator, target: options.migrationTarget ?? migrator.migrations.last!, path: path)
         if options.recoversOnOpen && (options.migrationTarget == nil) {
-            recoveredOnOpen = try Self.recover(pool: pool, options: options, path: path)
+            recoveredOnOpen = try Self.recover(pool: pool, options: options, path: path, searchIndex: searchIndex)
         } else {
             recoveredOnOpen = []
         }
@@ -160,7 +167,9 @@ public final class SessionStore: Sendable {
         do { return try pool.read(body) } catch { throw SessionStoreError.wrapping(error, path: path) }
     }
 
+    /// A write transaction (IMMEDIATE). The search index is checked first, once per store.
     func write<T>(_ body: (Database) throws -> T) throws(SessionStoreError) -> T {
+        try searchIndex.ensureChecked(pool, path: path)
         do { return try pool.write(body) } catch { throw SessionStoreError.wrapping(error, path: path) }
     }
 

@@ -89,7 +89,7 @@ struct ExportImportTests {
         #expect(json == """
             {"conversation":{"created_at":"2026-01-01T00:00:00.500Z","model":"m","system_prompt":null,"title":"Shape",\
             "updated_at":"2026-01-01T00:00:00.500Z"},"format":"palaver.conversation","messages":[{"content":\
-            [{"text":"hi","type":"text"}],"created_at":"2026-01-01T00:00:00.500Z","error_summary":null,"model":null,\
+            [{"text":"hi","type":"text"}],"created_at":"2026-01-01T00:00:00.500Z","error_summary":null,"in_reply_to":null,"model":null,\
             "position":1,"request_id":null,"role":"user","status":"complete","stop_reason":null,\
             "updated_at":"2026-01-01T00:00:00.500Z","usage":null}],"version":1}
 

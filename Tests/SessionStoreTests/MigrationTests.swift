@@ -36,7 +36,7 @@ struct MigrationTests {
         let store = try SessionStore(path: dir.database)
         try withRawDatabase(dir.database) { db in
             let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-            #expect(applied == ["palaver-v1-core", "palaver-v2-drafts", "palaver-v3-search"])
+            #expect(applied == ["palaver-v1-core", "palaver-v2-drafts", "palaver-v3-search", "palaver-v4-replies"])
         }
         let conversation = try #require(try store.conversation(ConversationID(7)))
         #expect(conversation.title == "Old talk")
@@ -46,6 +46,9 @@ struct MigrationTests {
         #expect(messages.map(\.text) == ["Bonjour, où est la gare?", "La gare est à gauche.", "Half a rep"])
         #expect(messages[1].usage?.outputTokens == 12)
         #expect(messages[1].stopReason == "end_turn")
+        // Replies stored before v4 record no prompt: they answer the nearest one before them.
+        #expect(messages.allSatisfy { $0.replyTo == nil })
+        #expect(try store.userMessage(answeredBy: messages[1].id)?.id == messages[0].id)
         // The streaming row of a dead process was recovered on open, after migrating.
         #expect(messages[2].status == .interrupted)
         // Backfilled text is searchable; the new tables work.
