@@ -39,7 +39,10 @@ public struct CredentialsFile: Sendable {
         if info.st_uid != getuid() {
             return .unusable(reason: "it belongs to another user", fix: "Remove it and save the key again with `palaver key set`.")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard info.st_size <= Self.sizeLimit else {
+            return .unusable(reason: "it is larger than \(Self.sizeLimit / 1024) KiB, far more than a key", fix: "Remove \(path) and save the key again with `palaver key set`.")
+        }
+        guard let data = readBounded() else {
             return .unusable(reason: "it cannot be read", fix: "Check the permissions of \(path).")
         }
         let text = String(decoding: data, as: UTF8.self)
@@ -55,7 +58,7 @@ public struct CredentialsFile: Sendable {
             let value = unquote(trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces))
             switch name {
             case "api_key": key = value
-            case "saved_at": savedAt = value
+            case "saved_at": savedAt = Self.plausibleTimestamp(value)
             default: break
             }
         }
@@ -63,6 +66,35 @@ public struct CredentialsFile: Sendable {
             return .unusable(reason: "it holds no api_key", fix: "Save the key again with `palaver key set`.")
         }
         return .key(key, savedAt: savedAt)
+    }
+
+    /// The most palaver reads of the file: it holds one key and a date.
+    static let sizeLimit = 64 * 1024
+
+    /// The file's bytes, at most `sizeLimit` (it may have grown since `lstat`), or `nil`.
+    private func readBounded() -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while data.count < Self.sizeLimit {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, Self.sizeLimit - data.count)) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        return data
+    }
+
+    /// `saved_at` as written by `write` (an ISO 8601 time), or `nil` for anything else: the
+    /// file's text is shown by `doctor`, so only the shape palaver writes is kept.
+    static func plausibleTimestamp(_ value: String) -> String? {
+        guard (1...40).contains(value.utf8.count),
+              value.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "T")
+                  || $0 == UInt8(ascii: "Z") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") }) else { return nil }
+        return value
     }
 
     /// Saves `key` atomically with mode 0600, creating the folder with mode 0700.

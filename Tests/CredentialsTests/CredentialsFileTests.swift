@@ -61,6 +61,22 @@ import Glibc
         if case .unusable(let reason, _) = file.read() { #expect(reason.contains("no api_key")) } else { Issue.record("empty used") }
     }
 
+    /// The file is untrusted input: an oversized one is refused without being read, and only a
+    /// timestamp of the shape palaver writes is kept from `saved_at` (doctor prints it).
+    @Test func oversizedFilesAndOddTimestampsAreNotTrusted() throws {
+        let temp = try TempDirectory()
+        let file = CredentialsFile(directory: temp.path)
+        let big = "api_key = \"\(Keys.make("b"))\"\n" + String(repeating: "# padding\n", count: 10_000)
+        FileManager.default.createFile(atPath: file.path, contents: Data(big.utf8), attributes: [.posixPermissions: 0o600])
+        if case .unusable(let reason, _) = file.read() { #expect(reason.contains("larger than 64 KiB")) } else { Issue.record("oversized file used") }
+        for (stamp, kept) in [("2026-12-01T08:00:00Z", true), ("\u{1B}]52;c;aGk=\u{07}", false), (String(repeating: "1", count: 41), false), ("yesterday", false)] {
+            let text = "api_key = \"\(Keys.make("t"))\"\nsaved_at = \"\(stamp)\"\n"
+            FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            guard case .key(_, let savedAt) = file.read() else { Issue.record("key not read"); continue }
+            #expect(savedAt == (kept ? stamp : nil), "\(stamp.debugDescription)")
+        }
+    }
+
     @Test func forgetRemovesTheFile() throws {
         let temp = try TempDirectory()
         let file = CredentialsFile(directory: temp.path)
