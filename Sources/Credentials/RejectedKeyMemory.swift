@@ -54,7 +54,7 @@ public struct RejectedKeyMemory: Sendable {
     }
 
     private func readSalt() -> Data? {
-        guard let data = FileManager.default.contents(atPath: saltPath), data.count == 32 else { return nil }
+        guard let data = Self.readBounded(saltPath, limit: 64), data.count == 32 else { return nil }
         return data
     }
 
@@ -72,16 +72,35 @@ public struct RejectedKeyMemory: Sendable {
     }
 
     func entries() -> [Entry] {
-        guard let data = FileManager.default.contents(atPath: listPath) else { return [] }
+        guard let data = Self.readBounded(listPath, limit: 64 * 1024) else { return [] }
         return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
             let parts = line.split(separator: " ")
-            guard parts.count == 2, parts[0].count == 64, let seconds = Double(parts[1]) else { return nil }
-            return Entry(fingerprint: String(parts[0]), date: Date(timeIntervalSince1970: seconds))
+            // The file is palaver's own, but whatever is in it is read as untrusted: whole seconds in a sane range only.
+            guard parts.count == 2, parts[0].count == 64, parts[0].allSatisfy(\.isHexDigit),
+                  let seconds = Int64(parts[1]), (0...Self.latestSeconds).contains(seconds) else { return nil }
+            return Entry(fingerprint: String(parts[0]), date: Date(timeIntervalSince1970: TimeInterval(seconds)))
         }
     }
 
+    /// Dates after the year 9999 are not believed.
+    static let latestSeconds: Int64 = 253_402_300_799
+
+    /// Seconds since 1970, clamped to `0...latestSeconds` (a non-finite date counts as 0): never traps.
+    static func wholeSeconds(_ date: Date) -> Int64 {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return seconds >= Double(latestSeconds) ? latestSeconds : Int64(seconds)
+    }
+
+    /// At most `limit` bytes of the file at `path`, or `nil` when it cannot be read.
+    private static func readBounded(_ path: String, limit: Int) -> Data? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return try? handle.read(upToCount: limit) ?? Data()
+    }
+
     private func save(_ list: [Entry]) {
-        let text = list.map { "\($0.fingerprint) \(Int($0.date.timeIntervalSince1970))" }.joined(separator: "\n") + "\n"
+        let text = list.map { "\($0.fingerprint) \(Self.wholeSeconds($0.date))" }.joined(separator: "\n") + "\n"
         let temporary = listPath + ".\(getpid()).tmp"
         if FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
            rename(temporary, listPath) != 0 {

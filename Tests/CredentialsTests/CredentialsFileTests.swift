@@ -124,3 +124,26 @@ import Glibc
         #expect(memory.rejectedAt(Keys.make("x", length: 50)) == nil)
     }
 }
+
+extension RejectedKeyMemoryTests {
+    /// Dates in the memory file are read as untrusted numbers: out-of-range or non-finite lines are
+    /// dropped, and saving never converts a non-finite date (that trapped before).
+    @Test func oddDatesNeitherTrapNorCount() throws {
+        let temp = try TempDirectory()
+        let memory = RejectedKeyMemory(directory: temp.path)
+        memory.rememberRejected(Keys.make("a"), at: Date(timeIntervalSince1970: 1_800_000_000))
+        let good = try #require(memory.entries().first)
+        let fp = String(repeating: "ab", count: 32)
+        let lines = ["\(good.fingerprint) 1800000000", "\(fp) inf", "\(fp) nan", "\(fp) 1e300", "\(fp) -5", "\(fp) 99999999999999999999",
+                     "\(String(repeating: "zz", count: 32)) 5", "\(fp) 1.5"]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: temp.sub("rejected-keys"), atomically: true, encoding: .utf8)
+        #expect(memory.entries() == [good])
+        memory.rememberRejected(Keys.make("b"), at: Date(timeIntervalSince1970: .infinity))
+        memory.rememberRejected(Keys.make("c"), at: Date(timeIntervalSince1970: 1e300))
+        memory.rememberRejected(Keys.make("d"), at: Date(timeIntervalSince1970: -.infinity))
+        #expect(memory.rejectedAt(Keys.make("b")) == Date(timeIntervalSince1970: 0))
+        #expect(memory.rejectedAt(Keys.make("c")) == Date(timeIntervalSince1970: TimeInterval(RejectedKeyMemory.latestSeconds)))
+        #expect(memory.rejectedAt(Keys.make("a")) == good.date)
+        #expect(memory.entries().count == 4)
+    }
+}
