@@ -18,6 +18,24 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
             Keys come from --key (repeatable) and FAKE_ANTHROPIC_KEYS (comma-separated).
             Control it over HTTP under /_control (keys, faults, reply, models, requests, reset, health).
             Stops on SIGINT or SIGTERM.
+
+            Faults (POST /_control/faults, or --fault / FAKE_ANTHROPIC_FAULTS at start; JSON, one
+            object or an array; each applies to the next matching request, "times" requests):
+              status       HTTP "status" with the JSON error ("error_type", "message", "headers"),
+                           or a raw "body" with "content_type" (HTML page, plain text, "" empty)
+              stream_error an `event: error` ("error_type", "message") after "after_events" deltas
+              drop, stall  close the connection / send nothing for "stall_seconds"
+              headers      the normal answer plus "headers", e.g. {"retry-after": "inf"}
+              redirect     3xx "status" (default 302) to "location"
+              gzip         the answer gzip-compressed, labelled "content_encoding" (default gzip)
+              pings        after "after_events" deltas a ping every "interval_ms", forever
+              trickle      after "after_events" deltas the rest one byte every "interval_ms"
+              huge_line    after "after_events" deltas one data: line of "size_mb" MiB
+              huge_body    a JSON body of "size_mb" MiB ("status" >= 400: an error)
+              wrong_shape  valid JSON of the wrong shape ("body" to choose it)
+            Common fields: "path" ("/v1/messages" default, "/v1/models",
+            "/v1/messages/count_tokens", "*" any), "times" (default 1), "headers".
+            Example: curl -s localhost:8089/_control/faults -d '{"kind":"status","status":429,"headers":{"retry-after":"inf"}}'
             """
     )
 
@@ -51,6 +69,21 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
+    @Option(name: .customLong("fault"), help: "A fault (JSON object or array, as POST /_control/faults takes) queued at start (repeatable; also FAKE_ANTHROPIC_FAULTS).")
+    var faults: [String] = []
+
+    /// Reads fault JSON as `POST /_control/faults` takes it: one object or an array.
+    static func decodeFaults(_ text: String) throws -> [Fault] {
+        let data = Data(text.utf8)
+        let decoder = JSONDecoder()
+        if let many = try? decoder.decode([Fault].self, from: data) { return many }
+        do {
+            return [try decoder.decode(Fault.self, from: data)]
+        } catch {
+            throw ValidationError("a fault is not valid fault JSON (\(error)): \(text.prefix(200))")
+        }
+    }
+
     static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased()
         return h == "localhost" || h == "::1" || h == "[::1]" || h.hasPrefix("127.")
@@ -69,6 +102,15 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var startFaults: [Fault] = []
+        for text in faults + [ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_FAULTS"]].compactMap({ $0 }) where !text.isEmpty {
+            do {
+                startFaults += try Self.decodeFaults(text)
+            } catch {
+                FileHandle.standardError.write(Data("fake-anthropic: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         var allKeys = keys
         if let env = ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_KEYS"] {
             allKeys += env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -107,6 +149,7 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("fake-anthropic: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        server.state.enqueueFaults(startFaults)
         // One line, written unbuffered so scripts can read the port right away.
         FileHandle.standardOutput.write(Data("fake-anthropic listening on \(server.baseURL)\n".utf8))
 

@@ -132,6 +132,11 @@ public final class AnthropicClient: Sendable {
 
     /// Sends `request` and reads a JSON reply of at most `limit` bytes.
     private func attemptJSON(_ request: HTTPRequest, limit: Int) async throws(AttemptFailure) -> JSONValue {
+        try await attemptJSONWithHead(request, limit: limit).json
+    }
+
+    /// `attemptJSON`, with the response head (for the status and request id of a later shape error).
+    private func attemptJSONWithHead(_ request: HTTPRequest, limit: Int) async throws(AttemptFailure) -> (json: JSONValue, head: HTTPResponseHead) {
         let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: nil,
                                        totalTimeout: configuration.replyTimeout)
         var head: HTTPResponseHead?
@@ -167,7 +172,7 @@ public final class AnthropicClient: Sendable {
         guard let head else { throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response")) }
         if let failure = Self.failure(for: head, body: body) { throw AttemptFailure(error: failure) }
         do {
-            return try JSONValue.parse(body)
+            return (try JSONValue.parse(body), head)
         } catch {
             throw AttemptFailure(error: APIError(kind: .malformedResponse, httpStatus: head.status,
                                                  message: "the reply is not valid JSON (\(error)): \(APIError.describeNonJSONBody(body, contentType: head.headers["content-type"]))",
@@ -200,8 +205,13 @@ public final class AnthropicClient: Sendable {
         if stream { headers.append(("accept", "text/event-stream")) }
         let http = HTTPRequest(method: "POST", url: url, headers: headers, body: Array(request.body(stream: stream).serialized().utf8))
         guard stream else {
-            let json = try await attemptJSON(http, limit: configuration.limits.maxBodyBytes)
-            do throws(APIError) { return try Message(json: json) } catch { throw AttemptFailure(error: error) }
+            let (json, head) = try await attemptJSONWithHead(http, limit: configuration.limits.maxBodyBytes)
+            do throws(APIError) { return try Message(json: json) } catch {
+                var e = error
+                e.httpStatus = head.status
+                e.requestID = head.headers["request-id"]
+                throw AttemptFailure(error: e)
+            }
         }
 
         let limits = configuration.limits

@@ -297,7 +297,7 @@ extension APIError {
     /// A one-line account of a body that is not the API's JSON: an HTML page (its title) or text.
     static func describeNonJSONBody(_ body: [UInt8], contentType: String?, contentEncoding: String? = nil) -> String {
         if let contentEncoding {
-            return "the server sent a \(contentEncoding.isEmpty ? "compressed" : contentEncoding)-encoded body (\(body.count) bytes) that palaver did not ask for and does not decode (a proxy or gateway, not the API)"
+            return "the server sent a \(contentEncoding.isEmpty ? "compressed" : contentEncoding)-encoded body that palaver did not ask for and does not decode (a proxy or gateway, not the API)"
         }
         if body.starts(with: [0x1F, 0x8B]) {
             return "the server sent a gzip-compressed body without saying so (a proxy or gateway, not the API)"
