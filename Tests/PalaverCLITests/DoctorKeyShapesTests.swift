@@ -117,4 +117,20 @@ import TestSupport
             #expect(pieces(of: other, in: result.stdout + result.stderr).isEmpty)
         }
     }
+
+    /// A key that came only from `api_key_helper` is registered for redaction by value: a server
+    /// that echoes it without its `sk-ant-` prefix (pattern masking misses that) shows no piece of it.
+    @Test func aHelperKeyEchoedWithoutItsPrefixIsMasked() async throws {
+        try await FakeServerHarness.with { fake in
+            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: nil)
+            defer { palaver.cleanUp() }
+            try palaver.writeConfig("api_key_helper = \"echo \(Self.key)\"\n")
+            let echoed = String(Self.key.dropFirst(7))
+            fake.state.enqueueFault(.status(500, message: "upstream saw key \(echoed)"))
+            let result = try await palaver.run(["ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi"])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("upstream saw key"), "\(result.stderr)")
+            #expect(pieces(of: Self.key, in: result.stdout + result.stderr).isEmpty, "\(result.stderr)")
+        }
+    }
 }
