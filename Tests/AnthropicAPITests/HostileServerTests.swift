@@ -153,6 +153,16 @@ import TestSupport
         }
     }
 
+    @Test func anEndlessStreamOfSmallEventsStops() async throws {
+        try await FakeServerHarness.with { fake in
+            fake.state.setReply(ReplyConfig(text: String(repeating: "many small deltas ", count: 500), chunkChars: 4))
+            let result = await run(client(fake, limits: ResponseLimits(maxStreamBytes: 16 << 10)))
+            #expect(result.error?.kind == .responseTooLarge)
+            #expect(result.error?.message.contains("went on past 16 KiB") == true, "\(result.error?.message ?? "")")
+            #expect(result.error?.partial?.text.hasPrefix("many small deltas") == true)  // the text so far is kept
+        }
+    }
+
     @Test func wrongShapedJSONIsNotCalledInvalid() async throws {
         try await FakeServerHarness.with { fake in
             fake.state.enqueueFaults([.wrongShape(), .wrongShape(), .wrongShape(path: "/v1/models")])

@@ -133,4 +133,17 @@ import TestSupport
             #expect(result.stderr.contains("longer than 16 MiB"), "\(result.stderr)")
         }
     }
+
+    @Test func oneAbsurdModelIdDoesNotPadEveryLine() async throws {
+        try await withPalaver { fake, palaver in
+            fake.state.setModels([
+                FakeAnthropic.ModelInfo(id: String(repeating: "m", count: 100_000), displayName: "Huge", createdAt: "2025-01-01T00:00:00Z"),
+                FakeAnthropic.ModelInfo(id: "claude-short", displayName: "Short", createdAt: "2025-02-01T00:00:00Z"),
+            ])
+            let result = try await palaver.run(["models"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let short = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("claude-short") })
+            #expect(short.count < 100, "\(short.count) characters")
+        }
+    }
 }

@@ -235,6 +235,11 @@ public final class AnthropicClient: Sendable {
                 case .body(let bytes):
                     received += bytes.count
                     if isEventStream {
+                        if received > limits.maxStreamBytes {
+                            throw APIError(kind: .responseTooLarge, httpStatus: head?.status,
+                                           message: "the event stream went on past \(ByteCount(limits.maxStreamBytes)); palaver stopped reading it",
+                                           requestID: head?.headers["request-id"])
+                        }
                         try bytes.withUnsafeBytes { buffer in
                             try decoder.feed(buffer) { report(.event($0)) }
                         }

@@ -17,6 +17,9 @@ public struct ModelsRunner: Sendable {
         self.transport = transport
     }
 
+    /// The most models listed; pages beyond are not fetched.
+    static let maxModels = 10_000
+
     public func run() async -> PalaverExitCode {
         let setup: ClientSetup
         switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
@@ -34,7 +37,8 @@ public struct ModelsRunner: Sendable {
             for _ in 0..<50 {
                 let page = try await client.listModels(limit: 100, afterID: after)
                 models += page.models
-                guard page.hasMore, let last = page.lastID, last != after else { break }
+                // A server that pages forever with large pages cannot grow the list without limit.
+                guard page.hasMore, let last = page.lastID, last != after, models.count < Self.maxModels else { break }
                 after = last
             }
         } catch {
@@ -42,9 +46,10 @@ public struct ModelsRunner: Sendable {
             output.err("palaver: \(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, keySource: setup.key.source).text)\n")
             return PalaverExitCode(for: error)
         }
-        let width = models.map(\.id.count).max() ?? 0
+        // Pad ids to one column, but never by more than 60 characters (one absurd id must not pad every line).
+        let width = min(60, models.map(\.id.count).max() ?? 0)
         for model in models.newestFirst {
-            let pad = String(repeating: " ", count: width - model.id.count)
+            let pad = String(repeating: " ", count: max(0, width - model.id.count))
             output.out("\(model.id)\(pad)  \(model.displayName)  \(model.createdAt.prefix(10))\n")
         }
         return .ok
