@@ -116,8 +116,9 @@ extension Config {
     static let maxSize = 1 << 20
 
     /// Refuses, before TOMLKit reads it, what TOMLKit cannot read safely: a file over 1 MiB,
-    /// arrays or `{ }` tables nested deeper than ``maxNesting`` (it recurses per level), and a
-    /// table header that does not start with a key (it asserts and aborts on `[` + newline).
+    /// arrays, `{ }` tables or dotted names deeper than ``maxNesting`` (it recurses per level),
+    /// and what trips its assertions (abort in a debug build): a table header that does not
+    /// start with a name, a stray or mismatched `]` or `}`, a date whose time is not `HH:`.
     static func checkShape(_ text: String, path: String) throws(ConfigError) {
         let bytes = Array(text.utf8), n = bytes.count
         guard n <= maxSize else { throw ConfigError(path: path, line: nil, message: "the file is larger than 1 MiB; a config file is a few lines") }
@@ -126,10 +127,11 @@ extension Config {
         }
         var line = 1, i = 0, atLineStart = true
         var open: [UInt8] = []  // the [ and { not closed yet
+        var keyParts = 0  // dots since the last = , [ { ] } or line end
         while i < n {
             let b = bytes[i]
             switch b {
-            case 0x0A: line += 1; atLineStart = true; i += 1; continue
+            case 0x0A: line += 1; atLineStart = true; keyParts = 0; i += 1; continue
             case 0x20, 0x09, 0x0D: i += 1; continue
             case 0x23: while i < n, bytes[i] != 0x0A { i += 1 }; continue  // a comment
             case 0x22, 0x27:  // a string: skip it (multi-line ones count their lines)
@@ -150,16 +152,27 @@ extension Config {
                 guard j < n, isKeyStart(bytes[j]) else {
                     throw ConfigError(path: path, line: line, message: "a table header must start with a name, as in [name]")
                 }
-                while i < n, bytes[i] != 0x0A { i += 1 }
+                var dots = 0
+                while i < n, bytes[i] != 0x0A { if bytes[i] == 0x2E { dots += 1 }; i += 1 }
+                guard dots < maxNesting else { throw ConfigError(path: path, line: line, message: "a name has more than \(maxNesting) dotted parts") }
                 continue
+            case 0x2E:  // a dotted key: TOMLKit recurses per part
+                keyParts += 1
+                guard keyParts < maxNesting else { throw ConfigError(path: path, line: line, message: "a name has more than \(maxNesting) dotted parts") }
+            case 0x3D, 0x2C:
+                keyParts = 0
             case 0x5B, 0x7B:
+                keyParts = 0
                 open.append(b)
                 guard open.count <= maxNesting else {
                     throw ConfigError(path: path, line: line, message: "arrays and { } tables are nested more than \(maxNesting) levels deep")
                 }
             case 0x5D, 0x7D:  // TOMLKit asserts on a stray or mismatched closing bracket
-                guard open.popLast() == b - 2 else {
-                    throw ConfigError(path: path, line: line, message: "\(Character(Unicode.Scalar(b))) does not close an open \(b == 0x5D ? "[" : "{")")
+                keyParts = 0
+                let opener = open.popLast()
+                guard opener == b - 2 else {
+                    let what = opener.map { "does not match the open \(Character(Unicode.Scalar($0)))" } ?? "closes nothing"
+                    throw ConfigError(path: path, line: line, message: "\(Character(Unicode.Scalar(b))) \(what)")
                 }
             case 0x30...0x39 where i + 11 < n && bytes[i + 4] == 0x2D && bytes[i + 7] == 0x2D
                 && (bytes[i + 10] == 0x54 || bytes[i + 10] == 0x74 || (bytes[i + 10] == 0x20 && (0x30...0x39).contains(bytes[i + 11]))):

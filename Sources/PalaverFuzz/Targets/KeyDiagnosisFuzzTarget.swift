@@ -23,7 +23,8 @@ struct KeyDiagnosisFuzzTarget: FuzzTarget {
 
     func check(_ input: [UInt8], random: inout FuzzRandom) throws(FuzzFailure) {
         let raw = String(decoding: input, as: UTF8.self)
-        let sources: [KeySource] = [.session, .environment("ANTHROPIC_API_KEY"), .helper, .credentialsFile("default")]
+        // A variable name the mutator never writes, so a message naming the source never matches the token by chance.
+        let sources: [KeySource] = [.session, .environment("PALAVER_FUZZ_VARIABLE"), .helper, .credentialsFile("default")]
         let source = sources[random.below(sources.count)]
         let inspection = KeyDiagnosis.inspect(raw, source: source, bearer: random.oneIn(4))
         if let key = inspection.key {
