@@ -15,7 +15,10 @@ import GRDB
 ///   (`.unreadable`), a read-only file or folder (`.readOnly`), a file that is not a database
 ///   (`.notADatabase`), a damaged or truncated one (`.corrupt`), another program's database
 ///   (`.foreignDatabase`) and one written by a newer palaver (`.newerSchema`). It never
-///   overwrites, repairs or deletes an existing file it cannot use.
+///   overwrites, repairs or deletes an existing file it cannot use, and its messages never
+///   advise deleting one (they point to `sqlite3 FILE .recover`). A file shorter than its header
+///   says is judged by SQLite (a read-only `integrity_check`) when a `-wal` lies beside it: after
+///   a checkpoint that ran out of disk space the WAL holds the rest.
 /// - ``SessionStore/close()``.
 ///
 /// ## Conversations
@@ -31,7 +34,7 @@ import GRDB
 /// 1. ``appendUserMessage(to:text:status:)`` / ``appendUserMessage(to:content:status:)`` stores
 ///    the user's turn (default `pending`) *before* the request is sent; the caller then sets
 ///    `complete` or `failed` with ``setStatus(of:to:errorSummary:)``.
-/// 2. ``beginAssistantMessage(in:model:)`` creates the reply as a `streaming` row owned by this
+/// 2. ``beginAssistantMessage(in:model:answering:)`` creates the reply as a `streaming` row owned by this
 ///    process (pid, start token, heartbeat).
 /// 3. ``checkpointer(for:policy:clock:)`` returns a ``Checkpointer`` that takes the streamed
 ///    text or content and writes it on a background queue every 250 ms or 2 KB of new content
@@ -42,7 +45,11 @@ import GRDB
 ///    writes the final row (`complete`, `interrupted` or `failed`).
 ///
 /// Error summaries, titles, system prompts, drafts and the text of text blocks pass through
-/// `Secrets.redact` before they are written: an API key never reaches the file.
+/// `Secrets.redact` before they are written: an API key never reaches the file. Every string is
+/// stored exactly, NULs included (see `StoredText`).
+///
+/// A reply records the user message it answers (``beginAssistantMessage(in:model:answering:)``),
+/// so prompts sent at once from two processes are each paired with their own reply.
 ///
 /// ## Recovery
 /// On open (and on demand with ``recoverAbandonedStreams()``) every `streaming` row whose owner
@@ -59,7 +66,8 @@ import GRDB
 ///
 /// ## Search, export, import
 /// ``search(_:limit:highlight:)`` (FTS5, newest first; any user text is safe: each word
-/// becomes a quoted phrase), ``export(_:format:)`` (Markdown or JSON) and
+/// becomes a quoted phrase; the index is checked before the first write or search and rebuilt
+/// when damaged, see ``searchIndexRebuilt``), ``export(_:format:)`` (Markdown or JSON) and
 /// ``importConversation(json:)``: JSON export → import → export gives identical bytes (ids are
 /// not part of the export; timestamps, usage, statuses and content are kept exactly; a
 /// `streaming` row imports as `interrupted`).

@@ -17,7 +17,8 @@ struct Ask: AsyncParsableCommand {
         Exit codes: 0 ok; 2 usage or configuration; 3 no usable key (nothing sent); 4 key \
         rejected (401); 5 permission, billing or no credit (402/403); 6 rate-limited or \
         overloaded after retries; 7 network, timeout or reply cut off; 8 any other API error; \
-        130 interrupted.
+        9 the session store could not be used to continue a conversation (nothing sent); \
+        129, 130, 143 stopped by SIGHUP, SIGINT (Ctrl-C), SIGTERM (the reply so far is kept, stored as interrupted).
         """
     )
 
@@ -106,8 +107,11 @@ struct Ask: AsyncParsableCommand {
 
         let runner = AskRunner(options: options, environment: ProcessInfo.processInfo.environment,
                                paths: Paths(), output: standardConsole)
-        let status = await runCancellableOnInterrupt { await runner.run() }
+        let interruption = runner.interruption
+        let status = await runCancellableOnInterrupt(interruption) { await runner.run() }
         standardConsole.flush()
+        // Stopped by a signal: 128 + its number, as shells report it (130 for Ctrl-C).
+        if status == .interrupted, let signo = interruption.signo { throw ExitCode(128 + signo) }
         throw ExitCode(status.rawValue)
     }
 }
@@ -124,14 +128,20 @@ func readStandardInput() -> String {
     return text
 }
 
-/// Runs `work`, cancelling it on SIGINT/SIGTERM so the transfer is aborted and the exit is clean.
-func runCancellableOnInterrupt(_ work: @escaping @Sendable () async -> PalaverExitCode) async -> PalaverExitCode {
+/// Runs `work`, cancelling it on SIGINT, SIGTERM or SIGHUP (recorded in `interruption`) so the
+/// transfer is aborted, what arrived is kept, and the exit is clean. The signals arrive through
+/// dispatch sources, not a signal handler, so the work may write the store as it stops.
+func runCancellableOnInterrupt(_ interruption: AskRunner.Interruption = AskRunner.Interruption(),
+                               _ work: @escaping @Sendable () async -> PalaverExitCode) async -> PalaverExitCode {
     let task = Task { await work() }
     var sources: [any DispatchSourceSignal] = []
-    for sig in [SIGINT, SIGTERM] {
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
         signal(sig, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        source.setEventHandler { task.cancel() }
+        source.setEventHandler {
+            interruption.record(sig)
+            task.cancel()
+        }
         source.resume()
         sources.append(source)
     }

@@ -3,6 +3,7 @@ import Credentials
 import Foundation
 import Logging
 import SessionStore
+import Synchronization
 
 /// What `palaver ask` was asked to do.
 public struct AskOptions: Sendable {
@@ -41,8 +42,26 @@ public protocol AskOutput: Sendable {
 }
 
 /// Runs one `palaver ask`: resolves key, base URL and model, sends, streams the reply out.
+///
+/// Stopping it (cancelling the task that runs ``run()``, as palaver does on SIGINT, SIGTERM and
+/// SIGHUP) aborts the transfer, keeps the printed text, stores the reply so far as *interrupted*
+/// and returns ``PalaverExitCode/interrupted``; ``interruption`` names the signal in the message.
 public struct AskRunner: Sendable {
     public static let defaultMaxTokens = 4096
+
+    /// Which signal stopped the run, set by whoever cancels it (read for the message and the record).
+    public final class Interruption: Sendable {
+        private let signal = Mutex<Int32?>(nil)
+        public init() {}
+        /// Records the signal (the first one wins).
+        public func record(_ signo: Int32) { signal.withLock { if $0 == nil { $0 = signo } } }
+        /// The signal that stopped the run, if any.
+        public var signo: Int32? { signal.withLock { $0 } }
+        /// `SIGINT`, `SIGTERM`, `SIGHUP`, or `signal N`.
+        public var name: String? {
+            signo.map { n in [SIGINT: "SIGINT (Ctrl-C)", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][n] ?? "signal \(n)" }
+        }
+    }
 
     public var options: AskOptions
     public var environment: [String: String]
@@ -50,6 +69,8 @@ public struct AskRunner: Sendable {
     public var output: any AskOutput
     public var transport: any HTTPTransport
     public var sleeper: any Sleeper
+    /// Set by the signal handler that cancels the run.
+    public var interruption = Interruption()
 
     public init(options: AskOptions, environment: [String: String], paths: Paths, output: any AskOutput,
                 transport: any HTTPTransport = CurlTransport(), sleeper: any Sleeper = ContinuousSleeper()) {
@@ -124,17 +145,23 @@ public struct AskRunner: Sendable {
                                      system: system)
         var recorder: AskRecorder?
         if let store, options.save || continuing != nil {
+            // Continuing needs the prompt stored (its reply must be linked to it, and a later -c
+            // must see it): a store that cannot be written stops the ask before anything is sent.
             let warn: @Sendable (String) -> Void = { [output] in output.err("palaver: \($0)\n") }
             do {
                 let conversation = try continuing ?? store.createConversation(title: Self.title(for: prompt), model: model, systemPrompt: system)
-                recorder = AskRecorder(store: store, conversation: conversation, warn: warn)
+                let rec = AskRecorder(store: store, conversation: conversation, warnsBeforePrompt: continuing == nil, warn: warn)
                 if let retrying = context.retrying {
-                    recorder?.reuse(prompt: retrying.id)
+                    rec.reuse(prompt: retrying.id)
                 } else {
-                    recorder?.recordPrompt(prompt)
+                    rec.recordPrompt(prompt)
                 }
+                if let failure = rec.failure, let continuing {
+                    return refuseToContinue(continuing, because: failure)
+                }
+                recorder = rec
             } catch {
-                warn("could not save this exchange to \(store.path): \(error)")
+                output.err("palaver: this exchange was not saved: \(error)\n")
             }
         }
         var lookedUpAgain = false
@@ -190,6 +217,15 @@ public struct AskRunner: Sendable {
         }
     }
 
+    /// Continuing was asked for but the prompt could not be stored: nothing is sent.
+    private func refuseToContinue(_ conversation: Conversation, because failure: SessionStoreError) -> PalaverExitCode {
+        let cause = failure.code == .busy
+            ? "another process kept the session store locked (\(failure))"
+            : "the prompt could not be stored (\(failure))"
+        output.err("palaver: nothing was sent: conversation \(conversation.id) cannot be continued because \(cause); try again when it is free, or ask without -c/--session/--retry.\n")
+        return .storeUnavailable
+    }
+
     /// The store and the conversation an `ask` works in.
     struct ConversationContext {
         var store: SessionStore?
@@ -211,8 +247,8 @@ public struct AskRunner: Sendable {
             store = try SessionStore(path: SessionStore.defaultPath(environment: environment))
         } catch {
             if needsStore {
-                output.err("palaver: the session store cannot be used: \(error)\n")
-                return .failure(.usage)
+                output.err("palaver: nothing was sent: the session store cannot be used to continue a conversation: \(error)\n")
+                return .failure(.storeUnavailable)
             }
             output.err("palaver: the session store cannot be used (\(error)); this exchange will not be saved.\n")
             return .success(context)
@@ -245,8 +281,8 @@ public struct AskRunner: Sendable {
                 context.history = try ConversationHistory.load(store, conversation: id)
             }
         } catch {
-            output.err("palaver: the session store cannot be read: \(error)\n")
-            return .failure(.usage)
+            output.err("palaver: nothing was sent: the session store cannot be read: \(error)\n")
+            return .failure(.storeUnavailable)
         }
         return .success(context)
     }
@@ -267,6 +303,14 @@ public struct AskRunner: Sendable {
         let printDeltas = options.stream && !options.json
         var endsWithNewline = true
         var printedAny = false
+        var received = ""
+        /// A stop keeps what arrived: the reply is stored as interrupted with this text.
+        func stopped(_ error: APIError? = nil) -> APIError {
+            var stop = APIError(kind: .cancelled, message: "interrupted by \(interruption.name ?? "a stop request") after \(received.count) characters of the reply",
+                                requestID: error?.requestID)
+            stop.partial = error?.partial ?? (received.isEmpty ? nil : Message(model: request.model, content: [.text(received)]))
+            return stop
+        }
         do {
             for try await event in client.send(request, stream: options.stream) {
                 switch event {
@@ -276,6 +320,7 @@ public struct AskRunner: Sendable {
                     recorder?.replyStarted(model: request.model, requestID: requestID)
                 case .event(.contentBlockDelta(_, .text(let text))):
                     recorder?.text(text)
+                    received += text
                     guard printDeltas, !text.isEmpty else { continue }
                     output.out(clean(text))
                     endsWithNewline = text.hasSuffix("\n")
@@ -289,11 +334,15 @@ public struct AskRunner: Sendable {
             }
         } catch let error as APIError {
             if printDeltas && printedAny && !endsWithNewline { output.out("\n") }
-            throw error
+            throw error.kind == .cancelled || Task.isCancelled ? stopped(error) : error
         } catch {
+            if printDeltas && printedAny && !endsWithNewline { output.out("\n") }
+            if Task.isCancelled { throw stopped() }
             throw APIError(kind: .network, message: String(describing: error))
         }
-        throw APIError(kind: .cancelled, message: "the request was cancelled")
+        // A cancelled stream ends without an error.
+        if printDeltas && printedAny && !endsWithNewline { output.out("\n") }
+        throw stopped()
     }
 
     private func clean(_ text: String) -> String {
@@ -302,7 +351,12 @@ public struct AskRunner: Sendable {
 
     private func report(_ error: APIError, keyDescription: String, baseURL: String, model: String?, keySource: KeySource?) -> PalaverExitCode {
         if error.kind == .cancelled {
-            output.err("palaver: interrupted.\n")
+            var what = ""
+            if let partial = error.partial {
+                if options.json { output.out(partial.json.serialized() + "\n") }
+                what = "; the \(partial.text.count) characters that arrived are printed\(options.save ? " and stored as an interrupted reply (palaver ask --retry asks again)" : "")"
+            }
+            output.err("palaver: interrupted by \(interruption.name ?? "a stop request")\(what).\n")
             return .interrupted
         }
         let report = ErrorReport(error: error, keyDescription: keyDescription, baseURL: baseURL, model: model, keySource: keySource)

@@ -17,6 +17,9 @@ public enum PalaverExitCode: Int32, Sendable {
     case network = 7
     /// Any other API error.
     case apiError = 8
+    /// Continuing a conversation was asked for but the session store could not be used (locked
+    /// by another process past the busy timeout, unreadable, damaged); nothing was sent.
+    case storeUnavailable = 9
     /// Interrupted (Ctrl-C).
     case interrupted = 130
 

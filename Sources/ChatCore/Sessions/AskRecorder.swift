@@ -1,146 +1,126 @@
 import AnthropicAPI
 import Foundation
 import SessionStore
+import Synchronization
 
 /// Writes one `ask` exchange to the session store as it happens: the user's message before the
-/// request is sent, the reply as it streams (checkpointed), and the outcome at the end.
-/// Store failures never cost the reply: they are reported once and recording stops.
-final class AskRecorder: @unchecked Sendable {
+/// request is sent, the reply as it streams (checkpointed, and linked to the prompt it answers),
+/// and the outcome at the end. Store failures never cost the reply: they are reported once, in a
+/// sentence that says what was not saved, and recording stops (``failure`` keeps the error, so a
+/// caller that must not go on without a stored prompt can stop before sending).
+final class AskRecorder: Sendable {
     let store: SessionStore
     let conversation: Conversation
     private let warn: @Sendable (String) -> Void
-    private(set) var userMessage: MessageID?
-    private var reply: MessageID?
-    private var checkpointer: Checkpointer?
-    private var requestID: String?
-    private var broken = false
 
-    init(store: SessionStore, conversation: Conversation, warn: @escaping @Sendable (String) -> Void) {
+    private struct State {
+        var userMessage: MessageID?
+        var reply: MessageID?
+        var checkpointer: Checkpointer?
+        var requestID: String?
+        var failure: SessionStoreError?
+    }
+    private let state = Mutex(State())
+
+    private let warnsBeforePrompt: Bool
+
+    /// `warnsBeforePrompt: false` leaves a failure to store the prompt to the caller (which then
+    /// says itself that nothing was sent); later failures are always reported through `warn`.
+    init(store: SessionStore, conversation: Conversation, warnsBeforePrompt: Bool = true,
+         warn: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.conversation = conversation
+        self.warnsBeforePrompt = warnsBeforePrompt
         self.warn = warn
     }
 
+    /// The stored prompt, once recorded (or reused).
+    var userMessage: MessageID? { state.withLock { $0.userMessage } }
+
+    /// The store error that stopped recording, if any.
+    var failure: SessionStoreError? { state.withLock { $0.failure } }
+
     /// Stores the prompt (status pending) before anything is sent.
     func recordPrompt(_ text: String) {
-        attempt { userMessage = try store.appendUserMessage(to: conversation.id, text: text).id }
+        attempt { state in state.userMessage = try store.appendUserMessage(to: conversation.id, text: text).id }
     }
 
-    /// Sends a stored prompt again (`--retry`): its row is reused, not duplicated.
+    /// Sends a stored prompt again (`--retry`): its row is reused, not duplicated, and marked
+    /// pending again (which also proves the store can be written before anything is sent).
     func reuse(prompt: MessageID) {
-        userMessage = prompt
+        attempt { state in
+            try store.setStatus(of: prompt, to: .pending)
+            state.userMessage = prompt
+        }
     }
 
     /// The server accepted the request: the reply row exists from now on (once, across retries).
     func replyStarted(model: String, requestID: String?) {
-        self.requestID = requestID ?? self.requestID
-        guard reply == nil else { return }
-        attempt {
-            let row = try store.beginAssistantMessage(in: conversation.id, model: model)
-            reply = row.id
-            checkpointer = try store.checkpointer(for: row.id)
-        }
+        attempt { state in try Self.start(&state, store: store, conversation: conversation, model: model, requestID: requestID) }
+    }
+
+    private static func start(_ state: inout State, store: SessionStore, conversation: Conversation, model: String,
+                              requestID: String?) throws {
+        state.requestID = requestID ?? state.requestID
+        guard state.reply == nil else { return }
+        let row = try store.beginAssistantMessage(in: conversation.id, model: model, answering: state.userMessage)
+        state.reply = row.id
+        state.checkpointer = try store.checkpointer(for: row.id)
     }
 
     func text(_ delta: String) {
-        checkpointer?.appendText(delta)
+        state.withLock { $0.checkpointer }?.appendText(delta)
     }
 
     func completed(_ message: Message) {
-        attempt {
-            if reply == nil { replyStarted(model: message.model, requestID: nil) }
-            try checkpointer?.finish(content: message.content, usage: message.usage, stopReason: message.stopReason,
-                                     requestID: requestID, status: .complete)
-            if let userMessage { try store.setStatus(of: userMessage, to: .complete) }
+        attempt { state in
+            if state.reply == nil {
+                try Self.start(&state, store: store, conversation: conversation, model: message.model, requestID: nil)
+            }
+            try state.checkpointer?.finish(content: message.content, usage: message.usage, stopReason: message.stopReason,
+                                           requestID: state.requestID, status: .complete)
+            if let userMessage = state.userMessage { try store.setStatus(of: userMessage, to: .complete) }
         }
     }
 
-    /// The request failed: an interrupted reply keeps what arrived; a failure before any reply
-    /// leaves the prompt marked failed so it can be sent again.
+    /// The request failed or was stopped. A reply that had begun is kept as *interrupted* with
+    /// everything that arrived (the error's partial message, else what was checkpointed and
+    /// queued), and its prompt counts as answered; a failure before any reply leaves the prompt
+    /// marked failed, so it can be sent again. A stop (`.cancelled`, e.g. Ctrl-C) is never a
+    /// failed reply.
     func failed(_ error: APIError) {
-        attempt {
+        attempt { state in
             let summary = error.description
-            if let checkpointer {
+            let replyBegan = state.checkpointer != nil
+            if let checkpointer = state.checkpointer {
                 let partial = error.partial
-                try checkpointer.finish(content: partial?.content, usage: partial?.usage, requestID: error.requestID ?? requestID,
-                                        status: partial == nil ? .failed : .interrupted, errorSummary: summary)
+                let interrupted = partial != nil || error.kind == .cancelled
+                try checkpointer.finish(content: partial?.content, usage: partial?.usage,
+                                        requestID: error.requestID ?? state.requestID,
+                                        status: interrupted ? .interrupted : .failed, errorSummary: summary)
             }
-            if let userMessage {
-                try store.setStatus(of: userMessage, to: error.partial == nil ? .failed : .complete,
-                                    errorSummary: error.partial == nil ? summary : nil)
-            }
-        }
-    }
-
-    private func attempt(_ body: () throws -> Void) {
-        guard !broken else { return }
-        do {
-            try body()
-        } catch {
-            broken = true
-            warn("could not save this exchange to \(store.path): \(error)")
-        }
-    }
-}
-
-/// The conversation so far as API context: complete exchanges only, so roles alternate.
-/// Unanswered prompts and failed or interrupted replies are left out.
-enum ConversationHistory {
-    /// Calls `body` with every message of the conversation in order, a window of 500 at a time.
-    static func forEachMessage(_ store: SessionStore, in conversation: ConversationID,
-                               _ body: (StoredMessage) throws -> Void) throws {
-        var after = -1
-        while true {
-            let page = try store.messages(in: conversation, after: after, limit: 500)
-            try page.forEach(body)
-            guard let last = page.last, page.count == 500 else { return }
-            after = last.position
-        }
-    }
-
-    /// The exchanges before `position` (all of them by default).
-    static func load(_ store: SessionStore, conversation: ConversationID, before position: Int = .max) throws -> [InputMessage] {
-        var history = Exchanges()
-        try forEachMessage(store, in: conversation) { message in
-            guard message.position < position else { return }
-            switch message.role {
-            case .user: history.prompt(message.content)
-            case .assistant: history.reply(message.content, complete: message.status == .complete)
+            if let userMessage = state.userMessage {
+                let answered = replyBegan && (error.partial != nil || error.kind == .cancelled)
+                try store.setStatus(of: userMessage, to: answered ? .complete : .failed, errorSummary: answered ? nil : summary)
             }
         }
-        return history.turns
     }
 
-    /// Collects complete exchanges from messages given in order: a prompt and the complete,
-    /// non-empty reply that answered it. A prompt sent again has an interrupted reply before
-    /// its complete one; unanswered prompts and broken replies are left out, so roles alternate.
-    struct Exchanges {
-        private(set) var turns: [InputMessage] = []
-        private var waiting: [ContentBlock]?
-
-        mutating func prompt(_ content: [ContentBlock]) {
-            waiting = content
+    private func attempt(_ body: (inout State) throws -> Void) {
+        let message: String? = state.withLock { state in
+            guard state.failure == nil else { return nil }
+            do {
+                try body(&state)
+                return nil
+            } catch {
+                let wrapped = (error as? SessionStoreError) ?? SessionStoreError(.database, path: store.path, reason: "\(error)")
+                state.failure = wrapped
+                guard let prompt = state.userMessage else {
+                    return warnsBeforePrompt ? "this exchange was not saved: \(wrapped)" : nil
+                }
+                return "the rest of this exchange was not saved (the prompt is message \(prompt) of conversation \(conversation.id)): \(wrapped)"
+            }
         }
-
-        mutating func reply(_ content: [ContentBlock], complete: Bool) {
-            guard let prompt = waiting, complete, !content.isEmpty else { return }
-            turns.append(InputMessage(role: "user", content: prompt))
-            turns.append(InputMessage(role: "assistant", content: content))
-            waiting = nil
-        }
-    }
-
-    /// The prompt to send again: the last message if it is an unanswered or failed prompt, or
-    /// the prompt a failed or interrupted last reply answered. `nil` when the last exchange is complete.
-    static func promptToRetry(_ store: SessionStore, conversation: ConversationID) throws -> StoredMessage? {
-        guard let last = try store.lastMessages(in: conversation, limit: 1).first else { return nil }
-        switch (last.role, last.status) {
-        case (.user, .failed), (.user, .pending):
-            return last
-        case (.assistant, .interrupted), (.assistant, .failed):
-            return try store.userMessage(answeredBy: last.id)
-        default:
-            return nil
-        }
+        if let message { warn(message) }
     }
 }

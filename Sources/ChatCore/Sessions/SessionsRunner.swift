@@ -38,7 +38,7 @@ public struct SessionsRunner: Sendable {
             case .export(let id, let format, let file):
                 let text = try store.export(try conversation(store, id).id, format: format)
                 if let file {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+                    try PrivateFile.write(text.utf8, to: file)
                     output.err("palaver: wrote \(file)\n")
                 } else {
                     output.out(text.hasSuffix("\n") ? text : text + "\n")
