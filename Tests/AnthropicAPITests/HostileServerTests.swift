@@ -100,7 +100,7 @@ import TestSupport
             fake.state.enqueueFault(.pings(intervalMs: 50, afterEvents: 2))
             let clock = ContinuousClock()
             let started = clock.now
-            let result = await run(client(fake, replyTimeout: .seconds(1)))
+            let result = await run(client(fake, replyTimeout: .seconds(3)))  // room for a loaded machine
             #expect(clock.now - started < .seconds(10))
             #expect(result.error?.kind == .deadline)
             #expect(result.error?.message.contains("limit for a whole reply") == true)
@@ -113,7 +113,7 @@ import TestSupport
         try await FakeServerHarness.with { fake in
             fake.state.setReply(ReplyConfig(text: "Slow and steady loses", chunkChars: 5))
             fake.state.enqueueFaults([.trickle(intervalMs: 40, afterEvents: 1), .trickle(intervalMs: 40)])
-            let client = client(fake, replyTimeout: .milliseconds(800))
+            let client = client(fake, replyTimeout: .seconds(2))  // the rest would take ~25 s
             let streamed = await run(client)
             #expect(streamed.error?.kind == .deadline)
             #expect(streamed.error?.partial?.text.hasPrefix("Slow ") == true)
