@@ -147,4 +147,12 @@ import TestSupport
             #expect(short.count < 100, "\(short.count) characters")
         }
     }
+
+    @Test func anAbsurdIdleTimeoutFlagDoesNotTrap() async throws {
+        try await withPalaver { _, palaver in
+            let result = try await ask(palaver, ["--idle-timeout", "1e300"])
+            #expect(result.status == 0, "\(result.status) \(result.stderr)")
+            #expect(result.stdout.hasPrefix("Hello from fake-anthropic"))
+        }
+    }
 }
