@@ -95,7 +95,7 @@ extension SessionStoreError {
         case .SQLITE_NOTADB:
             return SessionStoreError(.notADatabase, path: path, reason: "the file is not an SQLite database (\(message))")
         case .SQLITE_CORRUPT:
-            return SessionStoreError(.corrupt, path: path, reason: "the database file is damaged (\(message))")
+            return SessionStoreError(.corrupt, path: path, reason: "the database file is damaged (\(message)); `sqlite3 \(path) .recover` copies out what is still readable")
         case .SQLITE_READONLY:
             return SessionStoreError(.readOnly, path: path, reason: "the database is read-only (\(message))")
         case .SQLITE_PERM, .SQLITE_AUTH:

@@ -45,4 +45,22 @@ import Glibc
             #expect(retried.stdout == "Hello from fake-anthropic. You said: Count for me\n")
         }
     }
+
+    @Test func jsonOutputPrintsThePartialMessageWhenStopped() async throws {
+        try await FakeServerHarness.with { fake in
+            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: FakeServerHarness.defaultKey)
+            defer { palaver.cleanUp() }
+            fake.state.setReply(ReplyConfig(text: (1...300).map { "w\($0)" }.joined(separator: " "), chunkChars: 5, delayMs: 40))
+            let running = try palaver.start(["ask", "--json", "--model", Self.model, "Count for me"])
+            try await Task.sleep(for: .milliseconds(800))
+            running.signal(SIGTERM)
+            let result = try await running.wait(timeout: .seconds(15))
+            #expect(result.status == 128 + SIGTERM, "\(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+            let text = ((json["content"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+            #expect(text.hasPrefix("w1 w2 w3"), "\(result.stdout)")
+            let show = try await palaver.run(["sessions", "show", "1"])
+            #expect(show.stdout.contains("## Claude (interrupted)\n" + text), "\(show.stdout)")
+        }
+    }
 }

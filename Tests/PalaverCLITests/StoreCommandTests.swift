@@ -147,6 +147,30 @@ import Glibc
         }
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
+    func searchRebuildsADamagedIndexAndSaysSo() async throws {
+        try await withPalaver { _, palaver in
+            for word in ["aardvark", "okapi", "pangolin"] {
+                #expect(try await palaver.run(["ask", "--model", Self.model, "tell me about the \(word)"]).status == 0)
+            }
+            let database = palaver.home.appendingPathComponent("data/palaver/palaver.sqlite").path
+            let damage = Process()
+            damage.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            damage.arguments = [database, "UPDATE message_search_data SET block = zeroblob(length(block)) WHERE id > 10"]
+            try damage.run()
+            damage.waitUntilExit()
+            #expect(damage.terminationStatus == 0)
+
+            let search = try await palaver.run(["sessions", "search", "okapi"])
+            #expect(search.status == 0, "\(search.stderr)")
+            #expect(search.stdout.split(separator: "\n").count == 2, "\(search.stdout)")  // the prompt and its echo
+            #expect(search.stderr.contains("rebuilt"))
+            let again = try await palaver.run(["sessions", "search", "pangolin"])
+            #expect(again.stdout.split(separator: "\n").count == 2)
+            #expect(again.stderr.isEmpty, "\(again.stderr)")
+        }
+    }
+
     @Test func exportToAFileIsPrivateAndReplacesTheOldOneWhole() async throws {
         try await withPalaver { _, palaver in
             #expect(try await palaver.run(["ask", "--model", Self.model, "secret plans"]).status == 0)

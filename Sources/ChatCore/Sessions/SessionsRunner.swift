@@ -29,7 +29,12 @@ public struct SessionsRunner: Sendable {
             output.err("palaver: the session store cannot be used: \(error)\n")
             return .usage
         }
-        defer { try? store.close() }
+        defer {
+            if store.searchIndexRebuilt {
+                output.err("palaver: the full-text search index was damaged; it has been rebuilt from the stored messages.\n")
+            }
+            try? store.close()
+        }
         do {
             switch command {
             case .list(let limit): try list(store, limit: limit)
