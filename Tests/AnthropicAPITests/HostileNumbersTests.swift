@@ -103,4 +103,21 @@ import Testing
         let events = decoder.feed(Array("retry: 99999999999999999999999\ndata: a\n\nretry: 1500\ndata: b\n\nretry: -3\ndata: c\n\n".utf8))
         #expect(events.map(\.retry) == [nil, 1500, nil])
     }
+
+    @Test func httpDatesAreParsedByHandInEveryForm() {
+        #expect(RetryPolicy.httpDate("Wed, 21 Oct 2015 07:28:00 GMT")?.timeIntervalSince1970 == 1_445_412_480)
+        #expect(RetryPolicy.httpDate("Sunday, 06-Nov-94 08:49:37 GMT")?.timeIntervalSince1970 == 784_111_777)
+        #expect(RetryPolicy.httpDate("Sun Nov  6 08:49:37 1994")?.timeIntervalSince1970 == 784_111_777)
+        #expect(RetryPolicy.httpDate("Thu, 29 Feb 2024 23:59:59 GMT")?.timeIntervalSince1970 == 1_709_251_199)
+    }
+
+    /// swift-corelibs-foundation's DateFormatter trapped on these (a remote crash from one header;
+    /// the fuzz seeds under Tests/Fuzz/Crashes/headers).
+    @Test(arguments: ["Wed, 21 Oct 2015 07:28:\u{301}00 GMT", "Wed, 21 Oct 2015 07:28:00 GMT\u{301}", "\u{301}",
+                      "Thu, 29 Feb 2023 10:00:00 GMT", "Wed, 32 Oct 2015 07:28:00 GMT", "Wed, 21 Oct 2015 24:00:00 GMT",
+                      "Wed, 21 Oct +015 07:28:00 GMT", "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 07:28 GMT", ""])
+    func oddHTTPDatesAreRefusedNotTrapped(_ text: String) {
+        #expect(RetryPolicy.httpDate(text) == nil)
+        #expect(RetryPolicy.retryAfter(from: HTTPHeaders([("retry-after", text)])) == nil)
+    }
 }

@@ -63,16 +63,9 @@ public struct RetryPolicy: Sendable {
         return nil
     }
 
-    /// Parses an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`), as `retry-after` carries it.
+    /// Parses an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`), as `retry-after` carries it.
     static func httpDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
+        HTTPDate.parse(text)
     }
 }
 
