@@ -337,4 +337,22 @@ import Testing
         let again = try #require(request(state.update(.keyApplied(masked: "sk-ant-…bbbb", source: .session, at: Self.t0, reloaded: false))))
         #expect(again.turn == r.turn && again.prompt == "first")
     }
+
+    @Test func aRejectedKeyStaysRejectedForSendingWhileTheMonitorChecksAgain() throws {
+        var state = makeState(explicit: true)
+        state.settings.keyCheckInterval = 1
+        _ = state.update(.keyChecked(KeyVerifier.Outcome(error: Self.unauthorized, requestID: "req_401", at: Self.t0)))
+        _ = state.update(.keyReloadFailed)
+        guard case .verifyKey? = state.update(.tick(Self.t0.addingTimeInterval(2))).first else { Issue.record("no check"); return }
+        #expect(state.key.health == .checking)
+        state.draft = "during the check"
+        #expect(request(state.update(.send(state.draft))) == nil)
+        guard case .rejected(let message, _)? = state.keyPrompt?.reason else { Issue.record("no dialog"); return }
+        #expect(message == "invalid x-api-key")
+        // A check that passes (the key works again) lifts it.
+        _ = state.update(.closeKeyPrompt)
+        _ = state.update(.keyChecked(KeyVerifier.Outcome(error: nil, requestID: nil, at: Self.t0)))
+        #expect(!state.needsKey)
+        #expect(request(state.update(.send(state.draft))) != nil)
+    }
 }

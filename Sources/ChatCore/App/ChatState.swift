@@ -92,6 +92,13 @@ public struct ChatState: Sendable {
     public var reloadingKey = false
     /// The composer's text is sent as soon as a key is in use (the user sent it without a usable key).
     public private(set) var draftWaitsForKey = false
+    /// The API rejected the key in use (401) and no other key was found: why, until a key is
+    /// replaced or a check passes. Kept apart from the health word, which reads "checking"
+    /// while the monitor looks again.
+    public private(set) var keyRejection: (message: String, requestID: String?)?
+
+    /// Sending with the key in use is pointless: there is none, it is malformed, or it was rejected.
+    public var needsKey: Bool { !key.health.canSend || key.isRejected || keyRejection != nil }
 
     /// The composer's text; the UI keeps it in sync. ``draftRevision`` changes when the update
     /// function replaces it (a conversation opened, a prompt put back), so the UI reloads it.
@@ -280,6 +287,7 @@ public struct ChatState: Sendable {
             return []
         case .keyApplied(let masked, let source, let at, let reloaded):
             reloadingKey = false
+            keyRejection = nil
             key = KeyStatus(health: .valid(verifiedAt: at), masked: masked, source: source)
             nextKeyCheck = at.addingTimeInterval(settings.keyCheckInterval)
             if reloaded { show("Using \(masked) from \(source): it changed while palaver was running.", error: false, seconds: 10) }
@@ -301,6 +309,11 @@ public struct ChatState: Sendable {
             // the user may be typing, and a dialog takes the keyboard. The status bar says what
             // is wrong and which key opens the dialog; sending opens it too.
             reloadingKey = false
+            if case .rejected(let message, let requestID) = key.health {
+                keyRejection = (message, requestID)
+            } else if keyRejection == nil {
+                keyRejection = ("invalid x-api-key", nil)
+            }
             guard keyPrompt == nil else { return [] }
             if let waiting = awaitingKeyTurn, let i = index(of: waiting) {
                 transcript[i].state = .pending(Self.waitingForKey)
@@ -349,7 +362,7 @@ public struct ChatState: Sendable {
             show("A reply is still arriving: Esc stops it; your text stays in the composer.", error: true)
             return []
         }
-        guard key.health.canSend, !key.isRejected else {
+        guard !needsKey else {
             // No usable key: the user's Enter opens the dialog; the text stays in the composer
             // until a key is in use, then it is sent as it stands.
             openKeyPrompt(draftWaits: true)
@@ -390,7 +403,9 @@ public struct ChatState: Sendable {
     /// whether a message waits for it.
     private mutating func openKeyPrompt(draftWaits: Bool) {
         let reason: KeyPrompt.Reason
-        if case .rejected(let message, let requestID) = key.health {
+        if let rejection = keyRejection {
+            reason = .rejected(message: rejection.message, requestID: rejection.requestID)
+        } else if case .rejected(let message, let requestID) = key.health {
             reason = .rejected(message: message, requestID: requestID)
         } else if key.health.canSend {
             reason = .replace
@@ -417,6 +432,7 @@ public struct ChatState: Sendable {
     /// A key check finished: schedule the next, resend what waited for the network, ask on a 401.
     private mutating func checked(_ outcome: KeyVerifier.Outcome) -> [ChatEffect] {
         guard let error = outcome.error else {
+            keyRejection = nil
             offlineBackoff = 15
             nextKeyCheck = now.addingTimeInterval(settings.keyCheckInterval)
             if let waiting = awaitingNetworkTurn {
@@ -497,6 +513,7 @@ public struct ChatState: Sendable {
                                                   usage: message.usage, createdAt: now))
             }
             lastUsage = message.usage
+            keyRejection = nil
             key.machine.handle(.succeeded(at: now))
             nextKeyCheck = now.addingTimeInterval(settings.keyCheckInterval)
             turn = nil

@@ -36,8 +36,15 @@ public struct ChatLauncher {
         self.paths = paths
     }
 
-    /// Runs the chat until the user quits.
+    /// Runs the chat until the user quits. A termination signal (SIGINT, SIGTERM, SIGHUP,
+    /// SIGQUIT) quits it too: the draft is saved, the terminal given back and everything
+    /// cleaned up, then the process ends as the signal would have ended it.
     public func run() throws(Failure) {
+        if let signal = try runUntilQuit() { QuitSignals.exit(after: signal) }
+    }
+
+    /// Runs the chat; returns the termination signal that ended it, if one did.
+    private func runUntilQuit() throws(Failure) -> Int32? {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw Failure(description: "the full-screen chat needs a terminal; for scripts use `palaver ask`.", status: .usage)
         }
@@ -86,9 +93,12 @@ public struct ChatLauncher {
         var chat = ChatState(settings: settings, key: KeyStatus(resolution: resolution), now: Date())
         if store == nil { chat.storeProblem = "not saved" }
 
-        TerminalRestore.installHandlers()
-        let backend = NCursesBackend()
+        // Crashes restore the terminal in a handler; termination signals become quit events for
+        // the loop (the draft is saved there, never in a signal handler).
         let inbox = Inbox()
+        TerminalRestore.installHandlers(signals: [])
+        QuitSignals.install { inbox.postQuit(signal: $0) }
+        let backend = NCursesBackend()
         let runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, keys: demo == nil ? keys : nil,
                                   emit: inbox.post)
 
@@ -106,6 +116,9 @@ public struct ChatLauncher {
         } catch {
             throw Failure(description: "the terminal could not be set up: \(error)", status: .usage)
         }
+        #if DEBUG
+        if let crash = environment["PALAVER_TEST_CRASH"] { TestCrash.trigger(crash) }
+        #endif
         let name = ThemeCatalog.choose(requested: options.theme, configured: config.theme, environment: environment,
                                        colorDepth: backend.colorDepth)
         let loaded = themes.load(name: name)
@@ -116,7 +129,7 @@ public struct ChatLauncher {
         if !notices.isEmpty { app.chat.show(notices.joined(separator: " "), error: true, seconds: 15) }
         Logger(label: "palaver.chat").info("chat started", metadata: ["base_url": "\(baseURL)", "key": "\(KeyStatus(resolution: resolution).description ?? "none")"])
         do {
-            try ChatLoop(backend: backend, runtime: runtime, inbox: inbox).run(&app, resume: resume, options: terminalOptions)
+            return try ChatLoop(backend: backend, runtime: runtime, inbox: inbox).run(&app, resume: resume, options: terminalOptions)
         } catch {
             throw Failure(description: "the terminal failed: \(error)", status: .usage)
         }

@@ -18,8 +18,11 @@ public struct ChatLoop {
         self.inbox = inbox
     }
 
-    /// Runs until the user quits. The terminal is given back on return and on throw.
-    public func run(_ app: inout ChatApp, resume: ConversationID?, options: TerminalOptions = TerminalOptions()) throws {
+    /// Runs until the user quits or a termination signal arrives (returned: the caller ends the
+    /// process as it would have, once the terminal is back). The terminal is given back on
+    /// return and on throw; the draft is saved on both ways out.
+    @discardableResult
+    public func run(_ app: inout ChatApp, resume: ConversationID?, options: TerminalOptions = TerminalOptions()) throws -> Int32? {
         try backend.enter(options)
         defer { backend.leave() }
         inbox.connect(backend.makeWaker())
@@ -32,7 +35,13 @@ public struct ChatLoop {
         var nextTick = clock.now
         var lastEdit = clock.now
 
+        var quitSignal: Int32?
         while !app.ui.quitRequested {
+            if let signal = inbox.receivedQuitSignal {
+                quitSignal = signal
+                takeTypeahead(&app)
+                break
+            }
             let results = inbox.drain()
             if !results.isEmpty {
                 for action in results { runtime.perform(app.apply(action)) }
@@ -73,6 +82,17 @@ public struct ChatLoop {
             pacer.markDirty()
         }
         finish(&app)
+        return quitSignal
+    }
+
+    /// Keys typed just before a signal that the loop has not read yet: they belong in the draft.
+    /// Only what is already waiting is read (a bounded number of events, no waiting), and only
+    /// its edits count: nothing is sent, no dialog opens.
+    private func takeTypeahead(_ app: inout ChatApp) {
+        for _ in 0..<100_000 {
+            guard let event = backend.readEvent(timeout: .zero) else { return }
+            app.takeTypeahead(event)
+        }
     }
 
     /// Quitting: save the draft, stop requests (their text so far is stored, marked

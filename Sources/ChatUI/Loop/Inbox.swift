@@ -7,6 +7,7 @@ public final class Inbox: @unchecked Sendable {
     private let lock = NSLock()
     private var actions: [ChatAction] = []
     private var waker: TerminalWaker?
+    private var quitSignal: Int32?
 
     public init() {}
 
@@ -23,6 +24,18 @@ public final class Inbox: @unchecked Sendable {
         }
         wake?.wake()
     }
+
+    /// A termination signal arrived (any thread): the loop saves and quits.
+    public func postQuit(signal: Int32) {
+        let wake: TerminalWaker? = lock.withLock {
+            if quitSignal == nil { quitSignal = signal }
+            return waker
+        }
+        wake?.wake()
+    }
+
+    /// The first termination signal that arrived, if any.
+    public var receivedQuitSignal: Int32? { lock.withLock { quitSignal } }
 
     /// Everything that arrived, in order.
     public func drain() -> [ChatAction] {

@@ -88,7 +88,7 @@ struct StatusBar {
     /// When the key cannot be used (none, malformed, rejected) and no dialog is open: the key
     /// that opens the key dialog. Nothing opens it on its own while the user types.
     private func keyHint() -> [Span] {
-        guard chat.keyPrompt == nil, !chat.settings.demo, !chat.key.health.canSend || chat.key.isRejected else { return [] }
+        guard chat.keyPrompt == nil, !chat.settings.demo, chat.needsKey else { return [] }
         return [Span(" \(ChatState.keyDialogKeys): new key ", style: theme.style(Self.styleKey(for: chat.key.health)).bold)]
     }
 

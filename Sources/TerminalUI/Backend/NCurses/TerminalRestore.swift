@@ -24,13 +24,14 @@ import Darwin
 /// ```
 /// A signal then restores the terminal and ends the process with that same signal (so the
 /// shell sees "terminated by SIGTERM"); a crash (trap, segfault) restores the terminal and
-/// goes on to the previous handler (such as Swift's backtracer), whose report is then readable;
+/// goes on to the previous handler (such as Swift's backtracer), whose report is then readable.
+/// The handlers run on an alternate signal stack (``ensureAlternateStack()``), so a stack
+/// overflow is restored from too;
 /// `exit()` from anywhere restores it through `atexit`. In raw mode Ctrl+C is a key, not SIGINT.
 ///
-/// An app that wants to save state on SIGTERM/SIGHUP instead can leave those signals out of
-/// ``installHandlers(signals:crashSignals:atExit:)``, catch them itself (for example with a
-/// `DispatchSourceSignal` after `signal(SIGTERM, SIG_IGN)`), turn them into a quit event for
-/// the loop, and leave normally.
+/// An app that wants to save state on SIGTERM/SIGHUP instead leaves those signals out of
+/// ``installHandlers(signals:crashSignals:atExit:)`` and installs ``QuitSignals``, which turns
+/// them into quit events for the loop, so it can save and leave normally.
 public enum TerminalRestore {
     /// The termination signals handled by default.
     public static let terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
@@ -65,6 +66,7 @@ public enum TerminalRestore {
         guard !installed else { return }
         installed = true
         if atExit { atexit { TerminalRestore.restore() } }
+        ensureAlternateStack()
         var unblock = sigset_t()
         sigemptyset(&unblock)
         for sig in signals + crashes where sig > 0 && sig < 65 {
@@ -73,7 +75,8 @@ public enum TerminalRestore {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = restoringHandler
             sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
+            // On the alternate stack: a stack overflow (SIGSEGV) leaves no room on the thread's own.
+            action.sa_flags = Int32(SA_ONSTACK)
             sigaction(sig, &action, previousActions + Int(sig))
             #else
             previousHandlers[Int(sig)] = signal(sig, restoringHandler)
@@ -81,6 +84,28 @@ public enum TerminalRestore {
         }
         // A parent may have left these blocked; on this thread (and threads it starts later) they are not.
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    }
+
+    /// The size of the alternate signal stack given to a thread that has none or a small one.
+    static let alternateStackSize = 256 * 1024
+
+    /// Gives the calling thread an alternate signal stack big enough for the restoring handler
+    /// (leaving curses) and the Swift backtracer after it, so a crash by stack overflow still
+    /// restores the terminal. The Swift runtime sets a small one up on the main thread when
+    /// crash backtraces are on; a bigger one replaces it. Call on threads that may overflow.
+    public static func ensureAlternateStack() {
+        var current = stack_t()
+        guard sigaltstack(nil, &current) == 0 else { return }
+        if current.ss_sp != nil, current.ss_flags & Int32(SS_DISABLE) == 0, current.ss_size >= alternateStackSize { return }
+        guard current.ss_flags & Int32(SS_ONSTACK) == 0 else { return } // running on it now
+        guard let memory = mmap(nil, alternateStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              memory != MAP_FAILED else { return }
+        var stack = stack_t()
+        stack.ss_sp = memory
+        stack.ss_size = alternateStackSize
+        stack.ss_flags = 0
+        if sigaltstack(&stack, nil) != 0 { munmap(memory, alternateStackSize) }
+        // The stack it replaces (if any) stays mapped: another handler may still refer to it.
     }
 
     static func arm(reset: [UInt8]) {
