@@ -241,7 +241,7 @@ public final class Checkpointer: @unchecked Sendable {
             let cut = ContentCoding.safeCut(unwritten)
             guard !cut.head.isEmpty else { return }  // only a possible key start so far: wait
             let written = record {
-                try store.writeCheckpoint(messageID, .chunk(seq: nextChunk, text: Secrets.redact(cut.head)), owner: owner)
+                try store.writeCheckpoint(messageID, .chunk(seq: nextChunk, text: storeRedact(cut.head)), owner: owner)
             } counting: { $0.checkpointWrites += 1 }
             if written {
                 nextChunk += 1

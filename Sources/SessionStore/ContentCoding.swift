@@ -101,7 +101,7 @@ enum ContentCoding {
     static func redacted(_ blocks: [ContentBlock]) -> [ContentBlock] {
         blocks.map { block in
             if case .text(let text) = block {
-                let masked = Secrets.redact(text)
+                let masked = storeRedact(text)
                 return masked == text ? block : .text(masked)
             }
             return block
@@ -114,7 +114,7 @@ enum ContentCoding {
         return .array(blocks.map { block in
             guard case .object(var members) = block, members["type"]?.stringValue == "text",
                   let text = members["text"]?.stringValue else { return block }
-            let masked = Secrets.redact(text)
+            let masked = storeRedact(text)
             if masked == text { return block }
             members["text"] = .string(masked)
             return .object(members)
@@ -122,7 +122,15 @@ enum ContentCoding {
     }
 }
 
+/// Masks keys in text on its way into the store: whole key-shaped runs first (`sk-…`, each
+/// masked as itself), then every registered key by value (`Secrets.redact`). In that order a
+/// key palaver never read cannot be half-masked because it shares the public `sk-ant-api03-`
+/// prefix, a 12-character piece, with a registered one (which would leave its secret part behind).
+func storeRedact(_ text: String) -> String {
+    Secrets.redact(Secrets.redactPattern(text))
+}
+
 /// Masks key-shaped text in a free-text field (titles, prompts, drafts, error summaries).
 func redactedText(_ text: String?) -> String? {
-    text.map(Secrets.redact)
+    text.map(storeRedact)
 }

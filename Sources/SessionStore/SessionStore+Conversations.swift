@@ -21,7 +21,7 @@ extension SessionStore {
             try db.execute(sql: """
                 INSERT INTO conversations (title, model, system_prompt, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?)
-                """, arguments: [StoredText(Secrets.redact(title)), StoredText(model), StoredText.bind(redactedText(systemPrompt)),
+                """, arguments: [StoredText(storeRedact(title)), StoredText(model), StoredText.bind(redactedText(systemPrompt)),
                                  now, now])
             let row = try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
                                        arguments: [db.lastInsertedRowID])!
@@ -62,7 +62,7 @@ extension SessionStore {
 
     /// Renames a conversation. Throws `.notFound` if it does not exist.
     public func renameConversation(_ id: ConversationID, to title: String) throws(SessionStoreError) {
-        try updateConversation(id, set: "title = ?", StoredText(Secrets.redact(title)))
+        try updateConversation(id, set: "title = ?", StoredText(storeRedact(title)))
     }
 
     /// Sets the model that new replies in the conversation use.
@@ -114,7 +114,7 @@ extension SessionStore {
                 try db.execute(sql: """
                     INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?, ?, ?)
                     ON CONFLICT (conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at
-                    """, arguments: [id.rawValue, StoredText(Secrets.redact(text)), now])
+                    """, arguments: [id.rawValue, StoredText(storeRedact(text)), now])
             }
             return true
         }

@@ -109,7 +109,7 @@ extension SessionStore {
         return try write { db in
             try db.execute(sql: """
                 INSERT INTO conversations (title, model, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [StoredText(Secrets.redact(plan.title)), StoredText(plan.model),
+                """, arguments: [StoredText(storeRedact(plan.title)), StoredText(plan.model),
                                  StoredText.bind(redactedText(plan.systemPrompt)),
                                  plan.createdAt, plan.updatedAt])
             let conversationID = db.lastInsertedRowID

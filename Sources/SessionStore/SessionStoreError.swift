@@ -114,5 +114,5 @@ extension SessionStoreError {
 
 /// A value's description with anything key-shaped masked.
 func redactedDescription(of value: Any) -> String {
-    Secrets.redact(String(describing: value))
+    storeRedact(String(describing: value))
 }

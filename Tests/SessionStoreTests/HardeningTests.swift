@@ -259,3 +259,43 @@ private extension SessionStore {
         try finishAssistantMessage(message.id, content: content)
     }
 }
+
+/// Redaction on the way into the store when palaver has registered its own key by value.
+@Suite("Store redaction with a registered key")
+struct RegisteredKeyRedactionTests {
+    @Test func anotherKeyWithTheSamePublicPrefixIsMaskedWholeNotHalf() throws {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        func body(_ count: Int) -> String { String((0..<count).map { _ in alphabet.randomElement()! }) }
+        let registered = "sk-ant-api03-" + body(80) + "wxyz"
+        #expect(Redactor.shared.register(registered))
+        let foreignSecret = body(60)
+        let foreign = "sk-ant-api03-" + foreignSecret + "ZZyy"
+
+        let dir = TemporaryDirectory()
+        let store = try SessionStore(path: dir.database)
+        let conversation = try store.createConversation(title: "keys \(foreign)", model: "m")
+        try store.appendUserMessage(to: conversation.id, text: "mine \(registered) theirs \(foreign)", status: .complete)
+        let reply = try store.beginAssistantMessage(in: conversation.id, model: "m")
+        let checkpointer = try store.checkpointer(for: reply.id, clock: ManualCheckpointClock())
+        var rest = Substring("echo: \(foreign) and \(registered).")
+        while !rest.isEmpty {
+            checkpointer.appendText(String(rest.prefix(7)))
+            rest = rest.dropFirst(7)
+            try checkpointer.flush()
+        }
+        try checkpointer.finish(status: .interrupted)
+
+        let messages = try store.lastMessages(in: conversation.id, limit: 2)
+        #expect(messages[0].text == "mine sk-ant-…wxyz theirs sk-ant-…ZZyy")
+        #expect(messages[1].text == "echo: sk-ant-…ZZyy and sk-ant-…wxyz.")
+        #expect(try store.conversation(conversation.id)?.title == "keys sk-ant-…ZZyy")
+        try store.close()
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasPrefix("palaver.sqlite") {
+            let bytes = fileBytes(dir.file(file))
+            for start in stride(from: 0, to: foreignSecret.utf8.count - 8, by: 4) {
+                let piece = Array(foreignSecret.utf8)[start..<start + 8]
+                #expect(occurrences(of: Array(piece), in: bytes) == 0, "\(file)")
+            }
+        }
+    }
+}
