@@ -79,6 +79,23 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: ChatSignalTmuxTests.available), .timeLimit(.minutes(2)))
+    func closingTheTerminalKeepsTheDraftTypedJustBefore() async throws {
+        try await FakeServerHarness.with { fake in
+            let pane = try pane(fake)
+            try await pane.runRecordingTerminal("\(ChatTmuxTests.palaver) --new")
+            try await pane.waitFor("Type a message below")
+            let pid = try palaverPID(pane)
+            pane.type("typed as the window closed")
+            pane.tmux("kill-server") // the terminal goes away: SIGHUP, and its input and output with it
+            let draft = pane.directory.appendingPathComponent(".local/state/palaver/new-conversation-draft.txt").path
+            let deadline = Date().addingTimeInterval(10)
+            while kill(pid, 0) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(kill(pid, 0) != 0, "palaver is still running")
+            #expect((try? String(contentsOfFile: draft, encoding: .utf8)) == "typed as the window closed")
+        }
+    }
+
     @Test(.enabled(if: ChatSignalTmuxTests.available), .timeLimit(.minutes(2)), arguments: ["overflow", "trap"])
     func aCrashGivesTheTerminalBackAndEndsWithoutWaitingForAKey(_ kind: String) async throws {
         let pane = try TmuxPane(width: 100, height: 30)
