@@ -52,7 +52,14 @@ import Glibc
             defer { palaver.cleanUp() }
             fake.state.setReply(ReplyConfig(text: (1...300).map { "w\($0)" }.joined(separator: " "), chunkChars: 5, delayMs: 40))
             let running = try palaver.start(["ask", "--json", "--model", Self.model, "Count for me"])
-            try await Task.sleep(for: .milliseconds(800))
+            // Nothing is printed before the end with --json: wait until the store has text of the reply.
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(20)
+            while clock.now < deadline {
+                let show = try await palaver.run(["sessions", "show", "1"])
+                if show.stdout.contains("(still streaming)\nw1 w2") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             running.signal(SIGTERM)
             let result = try await running.wait(timeout: .seconds(15))
             #expect(result.status == 128 + SIGTERM, "\(result.stderr)")
