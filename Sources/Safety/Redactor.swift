@@ -25,6 +25,9 @@ public final class Redactor: Sendable {
     /// Secrets shorter than this are not registered: they cannot be told from ordinary text.
     public static let minimumSecret = 12
 
+    /// Starts shared by every key of a kind, longest first.
+    static let publicPrefixes = ["sk-ant-admin01-", "sk-ant-api03-", "sk-ant-oat01-", "sk-ant-", "sk-proj-", "sk-"]
+
     private let state = Mutex(State())
 
     public init() {}
@@ -92,11 +95,17 @@ extension Redactor {
         }
     }
 
+    struct Place: Sendable {
+        var entry: Int
+        var form: Int
+        var offset: Int
+    }
+
     struct State: Sendable {
         var secrets: Set<String> = []
         var entries: [Entry] = []
-        /// Every 12-byte window of every form → the entry it belongs to.
-        var grams: [Gram: Int] = [:]
+        /// Every 12-byte window of every form → where it is: entry, form and offset in the form.
+        var grams: [Gram: Place] = [:]
         /// Every prefix of every form up to 11 bytes (for holding back a streamed suffix).
         var prefixes: Set<[UInt8]> = []
 
@@ -107,10 +116,14 @@ extension Redactor {
             forms += Base64Forms.inner(of: bytes).filter { $0.count >= Redactor.minimumPiece }
             let index = entries.count
             entries.append(Entry(mask: Secrets.mask(secret), forms: forms))
-            for form in forms {
+            // The public start every key of a kind shares (`sk-ant-api03-`) is no secret: a window
+            // that lies wholly inside it would mask every mention of the key format.
+            let publicPrefix = Redactor.publicPrefixes.first { secret.hasPrefix($0) }?.utf8.count ?? 0
+            for (n, form) in forms.enumerated() {
                 form.withUnsafeBufferPointer { buffer in
                     for start in 0...(buffer.count - Redactor.minimumPiece) {
-                        grams[Gram(buffer, at: start)] = index
+                        if n == 0, start + Redactor.minimumPiece <= publicPrefix { continue }
+                        grams[Gram(buffer, at: start)] = Place(entry: index, form: n, offset: start)
                     }
                 }
                 // Any window of the form may begin a piece, so any substring shorter than a
@@ -132,9 +145,17 @@ extension Redactor {
             var found = false
             decoded.bytes.withUnsafeBufferPointer { buffer in
                 for start in 0...(buffer.count - Redactor.minimumPiece) {
-                    guard let entry = grams[Gram(buffer, at: start)] else { continue }
+                    guard let place = grams[Gram(buffer, at: start)] else { continue }
                     found = true
-                    for i in start..<(start + Redactor.minimumPiece) { owner[i] = entry }
+                    for i in start..<(start + Redactor.minimumPiece) { owner[i] = place.entry }
+                    // A piece that began inside the public start: take the start with it.
+                    let form = entries[place.entry].forms[place.form]
+                    var (i, k) = (start, place.offset)
+                    while i > 0, k > 0, owner[i - 1] < 0, buffer[i - 1] == form[k - 1] {
+                        i -= 1
+                        k -= 1
+                        owner[i] = place.entry
+                    }
                 }
             }
             guard found else { return text }

@@ -26,6 +26,7 @@ public struct ModelMemory: Sendable {
         var all = load()
         all[baseURL] = model
         let json = JSONValue.object(all.mapValues(JSONValue.string))
+        try? Paths.ensureDirectory((path as NSString).deletingLastPathComponent)
         try? PrivateFile.write(Array(json.serialized().utf8), to: path)
     }
 
