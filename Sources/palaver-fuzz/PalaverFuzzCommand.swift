@@ -137,7 +137,8 @@ enum PalaverFuzzCommand {
                             keepFailure($0, target: name, seed: seed, crashDirectory: crashDirectory, kept: &kept)
                         }
                         if !flags.contains("--child") {
-                            say("\(name): \(summary.cases) cases in \(String(format: "%.1f", summary.seconds)) s, \(summary.failures) invariant failures")
+                            say("\(name): \(summary.cases) cases in \(String(format: "%.1f", summary.seconds)) s, \(summary.failures) invariant failures"
+                            + (summary.slowest.map { ", slowest case \($0.index) (\(String(format: "%.3f", $0.seconds)) s)" } ?? ""))
                         }
                         total.cases += summary.cases
                         total.failures += summary.failures

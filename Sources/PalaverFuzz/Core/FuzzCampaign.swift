@@ -15,6 +15,8 @@ public struct FuzzSummary: Sendable {
     public var cases = 0
     public var failures = 0
     public var seconds = 0.0
+    /// The case that took longest, and its seconds.
+    public var slowest: (index: Int, seconds: Double)?
 
     public init() {}
 }
@@ -82,17 +84,23 @@ public struct FuzzCampaign {
                 frame += input
                 _ = frame.withUnsafeBytes { pwrite(record, $0.baseAddress, $0.count, 0) }
             }
+            let caseStart = clock.now
             do {
                 try check(input, asCase: index)
             } catch {
                 summary.failures += 1
                 onFailure(FuzzFinding(index: index, input: input, message: error.message))
             }
+            let took = Self.seconds(clock.now - caseStart)
+            if took > (summary.slowest?.seconds ?? -1) { summary.slowest = (index, took) }
             summary.cases += 1
         }
-        summary.seconds = Double((clock.now - began).components.seconds)
-            + Double((clock.now - began).components.attoseconds) / 1e18
+        summary.seconds = Self.seconds(clock.now - began)
         return summary
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The case number and input a record file holds (see ``run(cases:from:recordPath:onFailure:)``).

@@ -11,7 +11,8 @@ import Foundation
 ///   untrusted and must not reach the terminal as escape sequences. Code blocks keep their code
 ///   as written (for copying); the layout sanitises what it draws.
 /// - Nodes nested deeper than ``maxDepth`` are flattened to their text, so hostile input
-///   (ten thousand `>`) cannot exhaust the stack.
+///   (ten thousand `>`) cannot exhaust the stack; a line opening more than
+///   ``maxMarkersPerLine`` containers has the rest escaped first, as cmark slows down with depth.
 /// - Parses are serialised: cmark-gfm toggles process-wide tables of special characters
 ///   during every parse (`cmark_manage_extensions_special_characters`), so two parses on two
 ///   threads would corrupt each other.
@@ -23,7 +24,8 @@ enum CMarkParser {
 
     /// The blocks of the document (empty when cmark cannot allocate a parser).
     static func parse(_ bytes: some Collection<UInt8>) -> [MarkdownBlock] {
-        let buffer = ContiguousArray(bytes)
+        var buffer = ContiguousArray(bytes)
+        if let limited = limitingNesting(buffer) { buffer = limited }
         lock.lock()
         defer { lock.unlock() }
         cmark_gfm_core_extensions_ensure_registered()
