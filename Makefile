@@ -5,7 +5,7 @@ APT_PACKAGES := libncursesw5-dev libcurl4-openssl-dev libsqlite3-dev libcmark-gf
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 ARGS ?= --help
 
-.PHONY: run test build deps fake bench
+.PHONY: run test build deps fake bench fuzz
 
 ## Install the system packages palaver builds against (only the missing ones).
 deps:
@@ -36,3 +36,11 @@ fake: build
 bench: deps
 	cd Benchmarks && swift package --disable-sandbox benchmark
 	python3 Benchmarks/sdk_sse_bench.py
+
+## Fuzz every parser of untrusted input: FUZZ_CASES (1,000,000) cases per target, release build
+## in its own scratch folder; crashing inputs are kept under Tests/Fuzz/Crashes (see README).
+FUZZ_CASES ?= 1000000
+FUZZ_SEED ?= 1
+fuzz: deps
+	swift build -c release --scratch-path .build-fuzz --product palaver-fuzz
+	.build-fuzz/release/palaver-fuzz all --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
