@@ -63,7 +63,7 @@ import Testing
     @Test func htmlTitlesArePlainAndShort() {
         let page = "<html><head><title id=\"t\">502 Bad\u{1B}[2J &amp; Gateway\u{202E} \n  <b>x</b></title></head></html>"
         let text = APIError.describeNonJSONBody(Array(page.utf8), contentType: "text/html")
-        #expect(text == "the server sent an HTML page titled \"502 Bad [2J & Gateway x\" (a proxy or gateway, not the API)")
+        #expect(text == "the server sent an HTML page titled \"502 Bad & Gateway<U+202E> x\" (a proxy or gateway, not the API)")
         let long = "<title>" + String(repeating: "a", count: 500) + "</title>"
         #expect(APIError.describeNonJSONBody(Array(long.utf8), contentType: nil).count < 220)
     }

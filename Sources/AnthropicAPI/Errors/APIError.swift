@@ -333,10 +333,13 @@ extension APIError {
         for (entity, char) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " "), ("&amp;", "&")] {
             text = text.replacingOccurrences(of: entity, with: char)
         }
-        let scalars = text.unicodeScalars.map { scalar -> Character in
+        // Escape sequences go whole (a title "x ESC]52;c;… BEL" must not leave "]52;c;…" behind),
+        // then what is left of controls and format characters becomes space.
+        let clean = UntrustedText.sanitize(text, lineBreaks: .space)
+        let scalars = clean.unicodeScalars.map { scalar -> Character in
             switch scalar.properties.generalCategory {
             case .control, .format, .lineSeparator, .paragraphSeparator: return " "
-            default: return Character(scalar)
+            default: return scalar == UntrustedText.replacement ? " " : Character(scalar)
             }
         }
         let words = String(scalars).split(whereSeparator: \.isWhitespace).joined(separator: " ")
