@@ -29,6 +29,10 @@ enum CrashReports {
     /// when this process started interactive. Call first thing in `main`.
     static func makeNonInteractive() {
         #if os(Linux)
+        // SIGQUIT is a request to quit, not a crash: the runtime's handler printed "Program
+        // crashed" and let the process go on. Its default action ends the process (commands
+        // that save state on it, such as the chat, install their own handler later).
+        _ = signal(SIGQUIT, SIG_DFL)
         let current = getenv("SWIFT_BACKTRACE").map { String(cString: $0) }
         guard let value = value(adding: current) else { return }
         setenv("SWIFT_BACKTRACE", value, 1)

@@ -96,6 +96,21 @@ import Testing
         }
     }
 
+    /// SIGQUIT is not a crash: every command ends on it (the Swift runtime's handler used to
+    /// print "Program crashed" and let the process go on).
+    @Test(.enabled(if: ChatSignalTmuxTests.available), .timeLimit(.minutes(2)))
+    func sigquitEndsAskWithoutACrashReport() async throws {
+        try await FakeServerHarness.with { fake in
+            fake.server.state.enqueueFault(.stall(seconds: 30, afterEvents: 1))
+            let pane = try pane(fake)
+            try await pane.runRecordingTerminal("\(ChatTmuxTests.palaver) ask --max-retries 0 --model claude-sonnet-4-5-20250929 hi")
+            try await pane.waitFor("Hello")
+            kill(try palaverPID(pane), SIGQUIT)
+            try await pane.waitFor("exit=131")
+            #expect(!pane.screen.contains("Program crashed"))
+        }
+    }
+
     @Test(.enabled(if: ChatSignalTmuxTests.available), .timeLimit(.minutes(2)), arguments: ["overflow", "trap"])
     func aCrashGivesTheTerminalBackAndEndsWithoutWaitingForAKey(_ kind: String) async throws {
         let pane = try TmuxPane(width: 100, height: 30)
