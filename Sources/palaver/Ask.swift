@@ -18,7 +18,7 @@ struct Ask: AsyncParsableCommand {
         rejected (401); 5 permission, billing or no credit (402/403); 6 rate-limited or \
         overloaded after retries; 7 network, timeout or reply cut off; 8 any other API error; \
         9 the session store could not be used to continue a conversation (nothing sent); \
-        129, 130, 143 stopped by SIGHUP, SIGINT (Ctrl-C), SIGTERM (the reply so far is kept, stored as interrupted).
+        129, 130, 131, 143 stopped by SIGHUP, SIGINT (Ctrl-C), SIGQUIT, SIGTERM (the reply so far is kept, stored as interrupted).
         """
     )
 
@@ -128,14 +128,14 @@ func readStandardInput() -> String {
     return text
 }
 
-/// Runs `work`, cancelling it on SIGINT, SIGTERM or SIGHUP (recorded in `interruption`) so the
+/// Runs `work`, cancelling it on SIGINT, SIGTERM, SIGHUP or SIGQUIT (recorded in `interruption`) so the
 /// transfer is aborted, what arrived is kept, and the exit is clean. The signals arrive through
 /// dispatch sources, not a signal handler, so the work may write the store as it stops.
 func runCancellableOnInterrupt(_ interruption: AskRunner.Interruption = AskRunner.Interruption(),
                                _ work: @escaping @Sendable () async -> PalaverExitCode) async -> PalaverExitCode {
     let task = Task { await work() }
     var sources: [any DispatchSourceSignal] = []
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
         signal(sig, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
         source.setEventHandler {

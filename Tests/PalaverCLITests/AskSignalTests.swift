@@ -11,7 +11,7 @@ import Glibc
 @Suite struct AskSignalTests {
     static let model = "claude-sonnet-4-5-20250929"
 
-    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
     func aSignalMidStreamStoresThePartialReplyAsInterrupted(signo: Int32) async throws {
         try await FakeServerHarness.with { fake in
             let palaver = try PalaverProcess(baseURL: fake.baseURL, key: FakeServerHarness.defaultKey)

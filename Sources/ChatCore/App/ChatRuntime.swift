@@ -106,12 +106,14 @@ public final class ChatRuntime: @unchecked Sendable {
                 emit(.keyChecked(await KeyVerifier(configuration: configuration, transport: transport).verify(credential)))
             }
         case .verifyCandidate(let secret):
+            Redactor.shared.register(secret)
             let configuration = clientConfiguration
             Task.detached { [transport, emit] in
                 let credential = Self.credential(for: secret)
                 emit(.candidateChecked(await KeyVerifier(configuration: configuration, transport: transport).verify(credential)))
             }
         case .useKey(let secret, let save):
+            Redactor.shared.register(secret)  // typed into the chat: masked by value from now on
             var source = KeySource.session
             if save, let keys {
                 do {
@@ -161,7 +163,7 @@ public final class ChatRuntime: @unchecked Sendable {
             path = "\(directory)/\(base)-\(n).\(ext)"
             n += 1
         }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+        try PrivateFile.write(Array(text.utf8), to: path)  // 0600, whole or not at all
         return path
     }
 
@@ -234,7 +236,7 @@ public final class ChatRuntime: @unchecked Sendable {
                         try? FileManager.default.removeItem(atPath: path)
                     } else {
                         try Paths.ensureDirectory((path as NSString).deletingLastPathComponent)
-                        try Data(draft.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                        try PrivateFile.write(Array(draft.text.utf8), to: path)
                     }
                 } catch {
                     emit(.storeFailed("The draft could not be saved to \(path): \(error.localizedDescription)"))

@@ -57,9 +57,9 @@ public struct AskRunner: Sendable {
         public func record(_ signo: Int32) { signal.withLock { if $0 == nil { $0 = signo } } }
         /// The signal that stopped the run, if any.
         public var signo: Int32? { signal.withLock { $0 } }
-        /// `SIGINT`, `SIGTERM`, `SIGHUP`, or `signal N`.
+        /// `SIGINT`, `SIGTERM`, `SIGHUP`, `SIGQUIT`, or `signal N`.
         public var name: String? {
-            signo.map { n in [SIGINT: "SIGINT (Ctrl-C)", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][n] ?? "signal \(n)" }
+            signo.map { n in [SIGINT: "SIGINT (Ctrl-C)", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"][n] ?? "signal \(n)" }
         }
     }
 
