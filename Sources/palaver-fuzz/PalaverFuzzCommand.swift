@@ -1,12 +1,6 @@
 import Foundation
 import PalaverFuzz
 
-/// palaver-fuzz: runs the fuzz targets of palaver's parsers of untrusted input.
-///
-///     palaver-fuzz list
-///     palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--max-crashes N] [--in-process]
-///     palaver-fuzz TARGET --case K [--seed S] [--save FILE]   run one case again (--save keeps its input)
-///     palaver-fuzz replay FILE...                  check kept inputs (target = the file's folder)
 /// Prints a line to standard output at once (a supervisor reads it even if this process crashes later).
 func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
@@ -18,6 +12,7 @@ func fail(_ text: String, status: Int32 = 2) -> Never {
     exit(status)
 }
 
+/// The whole number given for option `name` (`_` separators allowed), or `value` when it is absent.
 func number(_ options: [String: String], _ name: String, default value: Int) -> Int {
     guard let text = options[name] else { return value }
     guard let n = Int(text.replacingOccurrences(of: "_", with: "")), n >= 0 else { fail("\(name) must be a whole number ≥ 0") }
@@ -38,6 +33,12 @@ func keepFailure(_ finding: FuzzFinding, target: String, seed: UInt64, crashDire
     _ = FileManager.default.createFile(atPath: base + ".txt", contents: Data(note.utf8))
 }
 
+/// palaver-fuzz: runs the fuzz targets of palaver's parsers of untrusted input.
+///
+///     palaver-fuzz list
+///     palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--max-crashes N] [--in-process]
+///     palaver-fuzz TARGET --case K [--seed S] [--save FILE]   run one case again (--save keeps its input)
+///     palaver-fuzz replay FILE...                  check kept inputs (target = the file's folder)
 @main
 enum PalaverFuzzCommand {
     static func main() {
@@ -48,7 +49,6 @@ enum PalaverFuzzCommand {
                    palaver-fuzz replay FILE...
             targets: \(FuzzCatalog.names.joined(separator: ", "))
             """
-
 
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else { fail(usage) }
