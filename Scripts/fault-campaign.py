@@ -41,8 +41,9 @@ KEY = "sk-ant-api03-Campaign7Rz4Qw8Lk2Mn6Bv0Cx3Za9Sd5Fg1Hj7Kl4Pq2Wo8Ei6Ru0Ty3Ua5
 ESC_STORM = "\x1b]52;c;cHduZWQ=\x07\x1b]0;pwned\x07\x1b[2J\x1bP+q544e\x1b\\\u009b31m\u202egnp.exe"
 
 
-def pieces(secret, n=12):
-    return {secret[i:i + n] for i in range(len(secret) - n + 1)}
+def pieces(secret, n=12, public="sk-ant-api03-"):
+    """Every n-character piece of the key but the one or two that lie wholly in its public start."""
+    return {secret[i:i + n] for i in range(len(secret) - n + 1) if i + n > len(public)}
 
 
 KEY_PIECES = pieces(KEY)

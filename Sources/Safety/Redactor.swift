@@ -116,13 +116,15 @@ extension Redactor {
             forms += Base64Forms.inner(of: bytes).filter { $0.count >= Redactor.minimumPiece }
             let index = entries.count
             entries.append(Entry(mask: Secrets.mask(secret), forms: forms))
-            // The public start every key of a kind shares (`sk-ant-api03-`) is no secret: a window
-            // that lies wholly inside it would mask every mention of the key format.
+            // The public start every key of a kind shares (`sk-ant-api03-`) is no secret: a piece
+            // counts only when it holds 12 characters of the rest (the public start before it is
+            // then masked along with it); otherwise every mention of the key format, or another
+            // key that shares one character after the start, would be taken for this key.
             let publicPrefix = Redactor.publicPrefixes.first { secret.hasPrefix($0) }?.utf8.count ?? 0
             for (n, form) in forms.enumerated() {
                 form.withUnsafeBufferPointer { buffer in
                     for start in 0...(buffer.count - Redactor.minimumPiece) {
-                        if n == 0, start + Redactor.minimumPiece <= publicPrefix { continue }
+                        if n == 0, start < publicPrefix { continue }
                         grams[Gram(buffer, at: start)] = Place(entry: index, form: n, offset: start)
                     }
                 }
