@@ -51,8 +51,8 @@ extension MarkdownLayout {
 
     /// One line of code in rows of exactly `width` columns: the first row holds `width`
     /// columns of code, each continuation row the marker and `width - 1` columns; a wide
-    /// character that does not fit moves to the next row. Nothing is dropped: the rows without
-    /// their markers spell the line.
+    /// character that does not fit moves to the next row (without the marker when the width is
+    /// 2). Nothing is dropped: the rows without their markers spell the line.
     private func cut(_ spans: [Span], width: Int, blockStyle: Style) -> [Line] {
         let marker = Span(Self.continuationMarker, style: blockStyle.patched(with: styles.codeBlockMarker))
         let markerWidth = width > 1 ? marker.width : 0
@@ -90,6 +90,12 @@ extension MarkdownLayout {
                     current.append(Span(pending, style: span.style))
                     pending = ""
                     flush()
+                }
+                if used + w > width, pending.isEmpty, markerWidth > 0, used == markerWidth, !rows.isEmpty {
+                    // Too narrow for the marker and this wide character (2 columns): the row
+                    // goes without its marker rather than overflow.
+                    current.removeAll()
+                    used = 0
                 }
                 pending.append(character)
                 used += w
