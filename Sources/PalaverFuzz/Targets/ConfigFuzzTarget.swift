@@ -26,7 +26,8 @@ struct ConfigFuzzTarget: FuzzTarget {
 
     func check(_ input: [UInt8], random: inout FuzzRandom) throws(FuzzFailure) {
         let text = String(decoding: input, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        // Lines as the readers count them: LF bytes (a String splits CR LF as one character).
+        let lines = text.utf8.count(where: { $0 == 0x0A }) + 1
         let config: Config
         do {
             config = try Config.parse(text, path: "/fuzz/config.toml")

@@ -36,7 +36,8 @@ struct ThemeFuzzTarget: FuzzTarget {
 
     func check(_ input: [UInt8], random: inout FuzzRandom) throws(FuzzFailure) {
         let text = String(decoding: input, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        // Lines as the readers count them: LF bytes (a String splits CR LF as one character).
+        let lines = text.utf8.count(where: { $0 == 0x0A }) + 1
         do {
             let theme = try Theme.parse(text, path: "/fuzz/theme.toml")
             for (key, _) in theme.styles { _ = theme.style(key) }
