@@ -23,10 +23,16 @@ build: deps
 run: build
 	swift run palaver $(ARGS)
 
-## Build and run the whole test suite.
+## Build and run the whole test suite, in three groups: the tests that time a server's stalls
+## and trickles, and the real binary in tmux, each run apart from the CPU-heavy rest (fuzz runs,
+## dozens of palaver processes), so a loaded 2-core machine does not make them miss a deadline.
+TIMED_SUITES := AnthropicAPITests|FakeAnthropicTests
+TMUX_SUITES := ChatTmuxTests|ChatSignalTmuxTests|TmuxSmokeTests
 test: deps
 	swift build --build-tests
-	swift test --skip-build
+	swift test --skip-build --filter '$(TIMED_SUITES)'
+	swift test --skip-build --filter '$(TMUX_SUITES)'
+	swift test --skip-build --skip '$(TIMED_SUITES)|$(TMUX_SUITES)'
 
 ## Start the fake API on 127.0.0.1:8089 with a demo key (see README).
 fake: build
