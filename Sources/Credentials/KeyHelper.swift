@@ -65,7 +65,7 @@ public final class KeyHelper: Sendable {
         }
         guard outcome.status == 0 else {
             let detail = String(decoding: outcome.stderr.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            return .failure(Failure(message: "api_key_helper exited with status \(outcome.status)\(detail.isEmpty ? "" : ": \(Secrets.redact(detail))")"))
+            return .failure(Failure(message: "api_key_helper exited with status \(outcome.status)\(detail.isEmpty ? "" : ": \(Secrets.redactLongTokens(Secrets.redact(detail)))")"))
         }
         var output = String(decoding: outcome.stdout, as: UTF8.self)
         if output.unicodeScalars.last == "\n" {

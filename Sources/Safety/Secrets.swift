@@ -17,6 +17,23 @@ public enum Secrets {
         redactPattern(Redactor.shared.redact(text))
     }
 
+    /// Masks every run of at least `minimum` key characters (letters, digits, `-`, `_`) whatever
+    /// its prefix: for text that may hold a secret palaver never read as a key, such as what a
+    /// failing `api_key_helper` printed on standard error.
+    public static func redactLongTokens(_ text: String, minimum: Int = 24) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            out += run.count >= minimum ? mask(run) : run
+            run = ""
+        }
+        for c in text {
+            if isKeyCharacter(c) { run.append(c) } else { flush(); out.append(c) }
+        }
+        flush()
+        return out
+    }
+
     /// Replaces everything key-shaped (`sk-` followed by at least nine key characters) with its mask.
     public static func redactPattern(_ text: String) -> String {
         guard text.contains("sk-") else { return text }

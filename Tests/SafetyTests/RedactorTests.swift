@@ -86,6 +86,12 @@ struct RedactorTests {
         #expect(r.redact(other) == other)
     }
 
+    @Test func longTokensAreMaskedWhateverTheirPrefix() {
+        let token = "api03-Zx9Qm4LrT7vB2nK8pW3eY6uJ1hG5fD0s"
+        #expect(Secrets.redactLongTokens("cannot unlock: \(token).") == "cannot unlock: …fD0s.")
+        #expect(Secrets.redactLongTokens("gpg: decryption failed: No secret key") == "gpg: decryption failed: No secret key")
+    }
+
     @Test func shortSecretsAreNotRegistered() {
         let r = Redactor()
         #expect(!r.register("short"))
