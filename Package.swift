@@ -188,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FuzzTests",
-            dependencies: ["PalaverFuzz"],
+            dependencies: ["PalaverFuzz", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

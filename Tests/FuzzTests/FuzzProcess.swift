@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `palaver-fuzz` binary, so a crash in a parser ends that process and not the
 /// test run.
@@ -10,16 +11,7 @@ struct FuzzProcess {
     }
 
     /// The built `palaver-fuzz` beside the test bundle (or in the package's debug build folder).
-    static var executable: String {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        for _ in 0..<4 {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("palaver-fuzz").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/palaver-fuzz").path
-    }
+    static var executable: String { BuiltProducts.path("palaver-fuzz") }
 
     /// Runs `palaver-fuzz arguments…`, collecting standard output and error in one text.
     static func run(_ arguments: [String]) throws -> Result {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,16 +13,7 @@ struct PalaverProcess {
     }
 
     /// The folder holding the built executables (beside the test bundle).
-    static var binDirectory: URL {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        for _ in 0..<4 {
-            url.deleteLastPathComponent()
-            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("palaver").path) { return url }
-        }
-        // Fall back to the package's debug build folder.
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug")
-    }
+    static var binDirectory: URL { BuiltProducts.directory }
 
     let home: URL
     var environment: [String: String]
