@@ -1,11 +1,11 @@
-# palaver: the two commands a fresh Debian machine needs are `make run` and `make test`.
+# palaver: the commands a fresh Debian machine needs are `make run`, `make demo` and `make test`.
 # Each installs the apt packages it needs when they are missing.
 
 APT_PACKAGES := libncursesw5-dev libcurl4-openssl-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev tmux sqlite3
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-ARGS ?= --help
+ARGS ?=
 
-.PHONY: run test build deps fake bench fuzz
+.PHONY: run demo release test lint format build deps fake bench fuzz
 
 ## Install the system packages palaver builds against (only the missing ones).
 deps:
@@ -19,9 +19,20 @@ deps:
 build: deps
 	swift build
 
-## Build and run palaver; pass arguments with ARGS='ask "Hello"'.
-run: build
-	swift run palaver $(ARGS)
+## The release build `make run` and `make demo` start: palaver and, for demo mode, the fake API
+## beside it (its own scratch folder, so the debug build the tests use stays as it is).
+release: deps
+	swift build -c release --scratch-path .build-release --product palaver
+	swift build -c release --scratch-path .build-release --product fake-anthropic
+
+## Open the full-screen chat from a release build (the first-run dialog asks for a key when there
+## is none); anything else goes in ARGS, e.g. ARGS='ask "Hello"' or ARGS='sessions list'.
+run: release
+	.build-release/release/palaver $(ARGS)
+
+## Open the full-screen chat in demo mode: a local fake API with a throwaway key and store.
+demo: release
+	.build-release/release/palaver --demo $(ARGS)
 
 ## Build and run the whole test suite, in three groups: the tests that time a server's stalls
 ## and trickles, and the real binary in tmux, each run apart from the CPU-heavy rest (fuzz runs,
@@ -33,6 +44,14 @@ test: deps
 	swift test --skip-build --filter '$(TIMED_SUITES)'
 	swift test --skip-build --filter '$(TMUX_SUITES)'
 	swift test --skip-build --skip '$(TIMED_SUITES)|$(TMUX_SUITES)'
+
+## Check the house style (.swift-format); `make format` applies it.
+SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
+lint:
+	swift format lint --strict --recursive --parallel $(SWIFT_FORMAT_PATHS)
+
+format:
+	swift format format --in-place --recursive --parallel $(SWIFT_FORMAT_PATHS)
 
 ## Start the fake API on 127.0.0.1:8089 with a demo key (see README).
 fake: build
