@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Come with hummingbird; declared because FakeAnthropic imports their modules directly.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -82,6 +86,19 @@ let package = Package(
                 "Credentials",
                 "SessionStore",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Commands",
+            dependencies: [
+                "Safety",
+                "AnthropicAPI",
+                "Credentials",
+                "SessionStore",
+                "ChatCore",
+                "ChatUI",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
@@ -95,6 +112,10 @@ let package = Package(
             name: "FakeAnthropic",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -108,7 +129,7 @@ let package = Package(
         ),
         .target(
             name: "PalaverFuzz",
-            dependencies: ["AnthropicAPI", "Credentials", "SessionStore", "ChatCore", "ChatUI", "TerminalUI"],
+            dependencies: ["AnthropicAPI", "Credentials", "SessionStore", "ChatCore", "ChatUI", "Commands", "TerminalUI"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -122,9 +143,8 @@ let package = Package(
                 "Safety",
                 "AnthropicAPI",
                 "ChatCore",
-                "ChatUI",
+                "Commands",
                 "SessionStore",
-                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -164,6 +184,11 @@ let package = Package(
         .testTarget(
             name: "ChatCoreTests",
             dependencies: ["ChatCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CommandsTests",
+            dependencies: ["Commands", "ChatCore", "AnthropicAPI", "Safety", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
