@@ -1,6 +1,7 @@
 import AnthropicAPI
 import ArgumentParser
 import ChatCore
+import Commands
 import Foundation
 #if canImport(Glibc)
 import Glibc

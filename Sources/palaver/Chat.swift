@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChatCore
-import ChatUI
+import Commands
 import Foundation
 import SessionStore
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatCore
+import Commands
 
 /// `--base-url` and `--insecure-http`, shared by every command that talks to the API.
 struct ConnectionOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Safety
 import ChatCore
+import Commands
 import Foundation
 #if canImport(Glibc)
 import Glibc

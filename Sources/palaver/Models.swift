@@ -1,6 +1,7 @@
 import AnthropicAPI
 import ArgumentParser
 import ChatCore
+import Commands
 import Foundation
 
 /// `palaver models`: the models the API offers, newest first.

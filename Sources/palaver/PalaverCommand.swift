@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatCore
+import Commands
 import Foundation
 
 /// `palaver`: the command-line entry point; parsing and wiring only.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatCore
+import Commands
 import Foundation
 import SessionStore
 

@@ -32,7 +32,7 @@ import TerminalUI
                                  now: Date())
             app = makeApp(chat: chat)
             // Keys as the app sees them: the variable holds the fake's key; the credentials file is empty.
-            keys = KeySetup(config: Config(), paths: paths, environment: ["ANTHROPIC_API_KEY": FakeServerHarness.defaultKey])
+            keys = KeySetup(paths: paths, environment: ["ANTHROPIC_API_KEY": FakeServerHarness.defaultKey])
             runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, keys: keys, emit: inbox.post)
         }
 

@@ -1,4 +1,5 @@
 import ChatCore
+import Commands
 import Testing
 
 /// The config reader refuses, with the file and line, what TOMLKit would abort on or recurse

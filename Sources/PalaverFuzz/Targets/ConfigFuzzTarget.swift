@@ -1,4 +1,5 @@
 import ChatCore
+import Commands
 
 /// The config reader (ChatCore's Config over TOMLKit): errors name the file and a real line,
 /// nothing traps, however deep the nesting.

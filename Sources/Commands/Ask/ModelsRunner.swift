@@ -1,0 +1,58 @@
+import AnthropicAPI
+import ChatCore
+
+/// Runs `palaver models`: lists every model the API offers, newest first, one per line.
+public struct ModelsRunner: Sendable {
+    public var overrides: ClientSetup.Overrides
+    public var environment: [String: String]
+    public var paths: Paths
+    public var output: any AskOutput
+    public var transport: any HTTPTransport
+
+    public init(overrides: ClientSetup.Overrides, environment: [String: String], paths: Paths,
+                output: any AskOutput, transport: any HTTPTransport = CurlTransport()) {
+        self.overrides = overrides
+        self.environment = environment
+        self.paths = paths
+        self.output = output
+        self.transport = transport
+    }
+
+    /// The most models listed; pages beyond are not fetched.
+    static let maxModels = 10_000
+
+    public func run() async -> PalaverExitCode {
+        let setup: ClientSetup
+        switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
+                                   notice: { output.err("palaver: \($0)\n") }) {
+        case .success(let s): setup = s
+        case .failure(let failure):
+            output.err("palaver: \(failure.message)\n")
+            return failure.status
+        }
+        let client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport)
+        var models: [ModelInfo] = []
+        var after: String?
+        do {
+            // Follow pages, with a bound so a server that always says has_more cannot loop us forever.
+            for _ in 0..<50 {
+                let page = try await client.listModels(limit: 100, afterID: after)
+                models += page.models
+                // A server that pages forever with large pages cannot grow the list without limit.
+                guard page.hasMore, let last = page.lastID, last != after, models.count < Self.maxModels else { break }
+                after = last
+            }
+        } catch {
+            if error.kind == .cancelled { return .interrupted }
+            output.err("palaver: \(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, keySource: setup.key.source).text)\n")
+            return PalaverExitCode(for: error)
+        }
+        // Pad ids to one column, but never by more than 60 characters (one absurd id must not pad every line).
+        let width = min(60, models.map(\.id.count).max() ?? 0)
+        for model in models.newestFirst {
+            let pad = String(repeating: " ", count: max(0, width - model.id.count))
+            output.out("\(model.id)\(pad)  \(model.displayName)  \(model.createdAt.prefix(10))\n")
+        }
+        return .ok
+    }
+}

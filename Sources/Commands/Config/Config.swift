@@ -1,0 +1,208 @@
+import ChatCore
+import Foundation
+import TOMLKit
+
+/// Settings from `config.toml`. Every field is optional: absent means "use the default".
+public struct Config: Sendable, Equatable {
+    public var baseURL: String?
+    public var model: String?
+    public var maxTokens: Int?
+    public var anthropicVersion: String?
+    public var allowInsecureHTTP: Bool?
+    public var maxRetries: Int?
+    /// Seconds without a byte before a stream gives up.
+    public var idleTimeout: Double?
+    /// Seconds to make the connection.
+    public var connectTimeout: Double?
+    /// Seconds a whole reply may take, data arriving or not (default 600).
+    public var replyTimeout: Double?
+    /// A shell command whose standard output is the key.
+    public var apiKeyHelper: String?
+    /// Seconds the helper's key is reused before the command runs again (default 300).
+    public var apiKeyHelperTTL: Double?
+    /// Seconds the helper may take (default 10).
+    public var apiKeyHelperTimeout: Double?
+    /// Whether the chat may copy to the terminal's clipboard with OSC 52 (default true).
+    public var clipboard: Bool?
+    /// Seconds between checks of the key while the chat is idle (default 600).
+    public var keyCheckInterval: Double?
+    /// The colour theme of the full-screen chat (a file stem in the themes folders).
+    public var theme: String?
+
+    /// Settings in the file that palaver does not know (typos, or from a newer version); ignored.
+    public var unknownKeys: [String] = []
+
+    public init() {}
+
+    /// The keys `config.toml` understands, for error messages.
+    static let knownKeys = ["base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
+                            "max_retries", "idle_timeout", "connect_timeout", "reply_timeout", "api_key_helper", "api_key_helper_ttl",
+                            "api_key_helper_timeout", "theme", "key_check_interval", "clipboard"]
+
+    /// Reads `path`; a missing file is an empty config, anything unreadable is a `ConfigError`.
+    public static func load(path: String) throws(ConfigError) -> Config {
+        guard FileManager.default.fileExists(atPath: path) else { return Config() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path: path, line: nil, message: "the file cannot be read (check its permissions)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(path: path, line: nil, message: "the file is not valid UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses TOML text; `path` only names the file in errors.
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> Config {
+        try checkShape(text, path: path)
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
+        } catch {
+            throw ConfigError(path: path, line: nil, message: String(describing: error))
+        }
+        var config = Config()
+        func string(_ key: String) throws(ConfigError) -> String? {
+            guard let value = table[key] else { return nil }
+            guard let s = value.string else { throw ConfigError(path: path, line: nil, message: "\(key) must be a string") }
+            return s
+        }
+        func int(_ key: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+            guard let value = table[key] else { return nil }
+            guard let i = value.int, range.contains(i) else {
+                throw ConfigError(path: path, line: nil, message: "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return i
+        }
+        func seconds(_ key: String) throws(ConfigError) -> Double? {
+            guard let value = table[key] else { return nil }
+            guard let d = value.double ?? value.int.map(Double.init), d > 0, d <= 86_400 else {
+                throw ConfigError(path: path, line: nil, message: "\(key) must be a number of seconds above 0")
+            }
+            return d
+        }
+        config.baseURL = try string("base_url")
+        config.model = try string("model")
+        config.theme = try string("theme")
+        config.anthropicVersion = try string("anthropic_version")
+        config.maxTokens = try int("max_tokens", range: 1...1_000_000)
+        config.maxRetries = try int("max_retries", range: 0...20)
+        config.idleTimeout = try seconds("idle_timeout")
+        config.connectTimeout = try seconds("connect_timeout")
+        config.replyTimeout = try seconds("reply_timeout")
+        config.apiKeyHelper = try string("api_key_helper").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        config.apiKeyHelperTTL = try seconds("api_key_helper_ttl")
+        config.apiKeyHelperTimeout = try seconds("api_key_helper_timeout")
+        config.keyCheckInterval = try seconds("key_check_interval")
+        func bool(_ key: String) throws(ConfigError) -> Bool? {
+            guard let value = table[key] else { return nil }
+            guard let b = value.bool else { throw ConfigError(path: path, line: nil, message: "\(key) must be true or false") }
+            return b
+        }
+        config.allowInsecureHTTP = try bool("allow_insecure_http")
+        config.clipboard = try bool("clipboard")
+        config.unknownKeys = table.keys.filter { !knownKeys.contains($0) && $0 != "api_key" }.sorted()
+        if table["api_key"] != nil {
+            throw ConfigError(path: path, line: nil,
+                              message: "api_key does not belong in config.toml (it would sit in a readable file); remove it and use ANTHROPIC_API_KEY or `palaver key set`")
+        }
+        return config
+    }
+}
+
+extension Config {
+    /// The deepest nesting of arrays and `{ }` tables a config file may use, and its largest size.
+    static let maxNesting = 32
+    static let maxSize = 1 << 20
+
+    /// Refuses, before TOMLKit reads it, what TOMLKit cannot read safely: a file over 1 MiB,
+    /// arrays, `{ }` tables or dotted names deeper than ``maxNesting`` (it recurses per level),
+    /// and what trips its assertions (abort in a debug build): a table header that does not
+    /// start with a name, a stray or mismatched `]` or `}`, a date whose time is not `HH:`.
+    static func checkShape(_ text: String, path: String) throws(ConfigError) {
+        let bytes = Array(text.utf8), n = bytes.count
+        guard n <= maxSize else { throw ConfigError(path: path, line: nil, message: "the file is larger than 1 MiB; a config file is a few lines") }
+        func isKeyStart(_ b: UInt8) -> Bool {
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F || b == 0x2D || b == 0x22 || b == 0x27
+        }
+        var line = 1, i = 0, atLineStart = true
+        var open: [UInt8] = []  // the [ and { not closed yet
+        var keyParts = 0  // dots since the last = , [ { ] } or line end
+        while i < n {
+            let b = bytes[i]
+            switch b {
+            case 0x0A: line += 1; atLineStart = true; keyParts = 0; i += 1; continue
+            case 0x20, 0x09, 0x0D: i += 1; continue
+            case 0x23: while i < n, bytes[i] != 0x0A { i += 1 }; continue  // a comment
+            case 0x22, 0x27:  // a string: skip it (multi-line ones count their lines)
+                let triple = i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b
+                i += triple ? 3 : 1
+                while i < n {
+                    if bytes[i] == 0x5C, b == 0x22, i + 1 < n { if bytes[i + 1] == 0x0A { line += 1 }; i += 2; continue }
+                    if bytes[i] == b, !triple || (i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b) { i += triple ? 3 : 1; break }
+                    if bytes[i] == 0x0A { if !triple { break }; line += 1 }
+                    i += 1
+                }
+                atLineStart = false
+                continue
+            case 0x5B where open.isEmpty && atLineStart:  // a table header: [name] or [[name]]
+                var j = i + 1
+                if j < n, bytes[j] == 0x5B { j += 1 }
+                while j < n, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+                guard j < n, isKeyStart(bytes[j]) else {
+                    throw ConfigError(path: path, line: line, message: "a table header must start with a name, as in [name]")
+                }
+                var dots = 0
+                while i < n, bytes[i] != 0x0A { if bytes[i] == 0x2E { dots += 1 }; i += 1 }
+                guard dots < maxNesting else { throw ConfigError(path: path, line: line, message: "a name has more than \(maxNesting) dotted parts") }
+                continue
+            case 0x2E:  // a dotted key: TOMLKit recurses per part
+                keyParts += 1
+                guard keyParts < maxNesting else { throw ConfigError(path: path, line: line, message: "a name has more than \(maxNesting) dotted parts") }
+            case 0x3D, 0x2C:
+                keyParts = 0
+            case 0x5B, 0x7B:
+                keyParts = 0
+                open.append(b)
+                guard open.count <= maxNesting else {
+                    throw ConfigError(path: path, line: line, message: "arrays and { } tables are nested more than \(maxNesting) levels deep")
+                }
+            case 0x5D, 0x7D:  // TOMLKit asserts on a stray or mismatched closing bracket
+                keyParts = 0
+                let opener = open.popLast()
+                guard opener == b - 2 else {
+                    let what = opener.map { "does not match the open \(Character(Unicode.Scalar($0)))" } ?? "closes nothing"
+                    throw ConfigError(path: path, line: line, message: "\(Character(Unicode.Scalar(b))) \(what)")
+                }
+            case 0x30...0x39 where i + 11 < n && bytes[i + 4] == 0x2D && bytes[i + 7] == 0x2D
+                && (bytes[i + 10] == 0x54 || bytes[i + 10] == 0x74 || (bytes[i + 10] == 0x20 && (0x30...0x39).contains(bytes[i + 11]))):
+                // A date with a time (TOMLKit asserts when the time does not start with HH:).
+                let t = i + 11
+                guard t + 2 < n, (0x30...0x39).contains(bytes[t]), (0x30...0x39).contains(bytes[t + 1]), bytes[t + 2] == 0x3A else {
+                    throw ConfigError(path: path, line: line, message: "a date's time must be written HH:MM:SS, as in 1979-05-27T07:32:00Z")
+                }
+                i = t
+                atLineStart = false
+                continue
+            default: break
+            }
+            atLineStart = false
+            i += 1
+        }
+    }
+}
+
+/// A config file that cannot be used, naming the file and (when known) the line.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var message: String
+
+    public var description: String {
+        "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
+    }
+
+    /// The sentence every command prints when it cannot use the config file.
+    public var unusableSentence: String { "the config file cannot be used: \(description). Fix or remove it." }
+}

@@ -1,0 +1,178 @@
+import AnthropicAPI
+import ChatCore
+import Credentials
+import Foundation
+
+/// `palaver doctor`: explains every key problem the way a patient colleague would — each
+/// source, which key is effective and why, the base URL, and a live verification — with one
+/// concrete fix per problem. Exit code follows `palaver ask`'s table.
+public struct DoctorRunner: Sendable {
+    public var overrides: ClientSetup.Overrides
+    public var verify: Bool
+    public var json: Bool
+    public var environment: [String: String]
+    public var paths: Paths
+    public var output: any AskOutput
+    public var transport: any HTTPTransport
+
+    public init(overrides: ClientSetup.Overrides, verify: Bool, json: Bool, environment: [String: String], paths: Paths,
+                output: any AskOutput, transport: any HTTPTransport = CurlTransport()) {
+        self.overrides = overrides
+        self.verify = verify
+        self.json = json
+        self.environment = environment
+        self.paths = paths
+        self.output = output
+        self.transport = transport
+    }
+
+    /// One finding: what was checked, how it went, and what to do.
+    public struct Finding: Sendable, Equatable {
+        public enum Level: String, Sendable { case ok, info, warning, problem }
+        public var topic: String
+        public var level: Level
+        public var detail: String
+        public var fix: String?
+    }
+
+    public struct Report: Sendable {
+        public var findings: [Finding] = []
+        public var sources: [SourceReport] = []
+        public var effective: ResolvedKey?
+        public var effectiveReason: String?
+        public var baseURL = ""
+        public var baseURLSource = ""
+        public var health: KeyHealth = .missing
+        public var verification: KeyVerifier.Outcome?
+        public var exitCode: PalaverExitCode = .ok
+    }
+
+    public func run() async -> PalaverExitCode {
+        let report = await diagnose()
+        output.out(json ? Self.renderJSON(report) + "\n" : Self.renderText(report))
+        return report.exitCode
+    }
+
+    /// Gathers every finding; sends one request (`GET /v1/models?limit=1`) when verifying.
+    public func diagnose() async -> Report {
+        var report = Report()
+        var exit: PalaverExitCode = .ok
+
+        // Config.
+        var config = Config()
+        if !FileManager.default.fileExists(atPath: paths.configFile) {
+            report.findings.append(Finding(topic: "config", level: .info, detail: "\(paths.configFile) does not exist; defaults are used", fix: nil))
+        } else {
+            do {
+                config = try Config.load(path: paths.configFile)
+                report.findings.append(Finding(topic: "config", level: .ok, detail: "\(paths.configFile) is valid", fix: nil))
+                for unknown in config.unknownKeys {
+                    report.findings.append(Finding(topic: "config", level: .warning, detail: "unknown setting \"\(unknown)\" is ignored",
+                                                   fix: "Check its spelling in \(paths.configFile)."))
+                }
+            } catch {
+                report.findings.append(Finding(topic: "config", level: .problem, detail: error.description, fix: "Fix the line named, or remove the file."))
+                exit = .usage
+            }
+        }
+
+        // Key sources.
+        let keys = KeySetup(config: config, paths: paths, environment: environment)
+        let resolution = keys.resolver.resolve()
+        report.sources = resolution.sources
+        // Fix notices repeat a source's own problem (listed below); the stale-variable notice does not.
+        if let notice = resolution.staleVariableNotice {
+            report.findings.append(Finding(topic: "key", level: .warning, detail: notice, fix: nil))
+        }
+        for source in resolution.sources {
+            switch source.state {
+            case .absent:
+                break
+            case .failed(let reason, let fix):
+                report.findings.append(Finding(topic: source.source.description, level: .problem, detail: reason, fix: fix))
+            case .present(let inspection, _):
+                for problem in inspection.problems where problem.severity >= .warning {
+                    report.findings.append(Finding(topic: source.source.description, level: problem.severity == .fatal ? .problem : .warning,
+                                                   detail: problem.message, fix: problem.fix))
+                }
+            }
+        }
+        if environment["ANTHROPIC_API_KEY"] == "" {
+            report.findings.append(Finding(topic: "ANTHROPIC_API_KEY", level: .warning, detail: "ANTHROPIC_API_KEY is set but empty, which counts as unset",
+                                           fix: "Set it to your key, or `unset ANTHROPIC_API_KEY`."))
+        }
+        report.effective = resolution.key
+        report.health = resolution.health
+        if let key = resolution.key {
+            if resolution.staleVariableNotice != nil {
+                report.effectiveReason = "the variable holds a key the API rejected before, so the saved key is used instead"
+            } else {
+                report.effectiveReason = "\(key.source) is the highest-precedence source that holds a key"
+            }
+            let shadowed = resolution.sources.filter {
+                if case .present(let i, _) = $0.state, i.isUsable, $0.source != key.source, let k = i.key, k != key.credential.secret { return true }
+                return false
+            }
+            for other in shadowed {
+                report.findings.append(Finding(topic: "precedence", level: .info,
+                                               detail: "\(other.source) also holds a different key; \(key.source) takes precedence over it",
+                                               fix: nil))
+            }
+        } else {
+            report.findings.append(Finding(topic: "key", level: .problem, detail: KeySetup.problem(in: resolution), fix: nil))
+            if exit == .ok { exit = .noUsableKey }
+        }
+
+        // Base URL.
+        let (baseURL, baseSource) = ClientSetup.baseURL(overrides: overrides, environment: environment, config: config)
+        report.baseURL = baseURL
+        report.baseURLSource = baseSource
+        let configuration = ClientSetup.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL,
+                                                            credential: resolution.key?.credential)
+        var baseUsable = true
+        do {
+            let endpoint = try Endpoint(baseURL)
+            try configuration.checkTransportSecurity()
+            let note = endpoint.scheme == "https" ? "https: the key is encrypted in transit"
+                : endpoint.isLoopback ? "plain http to this machine (allowed for loopback)"
+                : "plain http to another host, allowed by --insecure-http / allow_insecure_http"
+            report.findings.append(Finding(topic: "base URL", level: endpoint.scheme == "https" || endpoint.isLoopback ? .ok : .warning,
+                                           detail: "\(baseURL) (from \(baseSource)); \(note)", fix: nil))
+        } catch {
+            baseUsable = false
+            report.findings.append(Finding(topic: "base URL", level: .problem, detail: "\(baseURL) (from \(baseSource)): \(error.message)",
+                                           fix: "Fix --base-url, ANTHROPIC_BASE_URL or base_url in config.toml."))
+            if exit == .ok || exit == .noUsableKey { exit = .usage }
+        }
+
+        // Live verification.
+        if verify, baseUsable, let key = resolution.key {
+            let verifier = KeyVerifier(configuration: configuration, transport: transport)
+            var machine = KeyHealthMachine(health: .unverified)
+            machine.handle(.checkStarted)
+            let outcome = await verifier.verify(key.credential)
+            machine.handle(outcome.event)
+            report.verification = outcome
+            report.health = machine.health
+            if let error = outcome.error {
+                let diagnosis = ErrorReport(error: error, keyDescription: key.description, baseURL: baseURL, keySource: key.source)
+                var text = diagnosis.text
+                if error.kind == .authentication, case .environment(let name) = key.source {
+                    text += " The key came from \(name): if you replaced the key elsewhere, this variable still holds the old one."
+                }
+                report.findings.append(Finding(topic: "verification", level: .problem, detail: text, fix: nil))
+                if error.kind == .authentication { keys.memory.rememberRejected(key.credential.secret) }
+                exit = PalaverExitCode(for: error)
+            } else {
+                keys.memory.forget(key.credential.secret)
+                report.findings.append(Finding(topic: "verification", level: .ok,
+                                               detail: "GET /v1/models accepted \(key.description) (this proves the key, not credit or model access)", fix: nil))
+            }
+        } else if !verify {
+            report.findings.append(Finding(topic: "verification", level: .info, detail: "skipped (--no-verify)", fix: nil))
+        }
+        report.exitCode = exit
+        return report
+    }
+}
+

@@ -1,0 +1,84 @@
+import ChatCore
+import Foundation
+import Testing
+@testable import Commands
+
+@Suite struct ConfigTests {
+    @Test func readsEveryKnownSetting() throws {
+        let config = try Config.parse("""
+        base_url = "http://127.0.0.1:8000/anthropic"
+        model = "claude-x"
+        max_tokens = 1000
+        anthropic_version = "2023-06-01"
+        allow_insecure_http = true
+        max_retries = 4
+        idle_timeout = 30
+        connect_timeout = 2.5
+        """, path: "config.toml")
+        #expect(config.baseURL == "http://127.0.0.1:8000/anthropic")
+        #expect(config.model == "claude-x")
+        #expect(config.maxTokens == 1000)
+        #expect(config.allowInsecureHTTP == true)
+        #expect(config.maxRetries == 4)
+        #expect(config.idleTimeout == 30)
+        #expect(config.connectTimeout == 2.5)
+    }
+
+    @Test func brokenTOMLNamesTheFileAndLine() {
+        do {
+            _ = try Config.parse("model = \"a\"\nmax_tokens = = 3\n", path: "/tmp/x/config.toml")
+            Issue.record("parsed broken TOML")
+        } catch {
+            #expect(error.path == "/tmp/x/config.toml")
+            #expect(error.line == 2)
+            #expect(error.description.hasPrefix("/tmp/x/config.toml:2: "))
+        }
+    }
+
+    @Test(arguments: ["max_tokens = \"many\"", "max_tokens = 0", "max_retries = 99", "idle_timeout = -1",
+                      "allow_insecure_http = \"yes\"", "model = 5"])
+    func wrongTypesAndRangesAreNamed(_ line: String) {
+        let key = String(line.prefix { $0 != " " })
+        do {
+            _ = try Config.parse(line, path: "c.toml")
+            Issue.record("accepted \(line)")
+        } catch {
+            #expect(error.message.contains(key))
+        }
+    }
+
+    @Test func aKeyInTheConfigFileIsRefused() {
+        #expect(throws: ConfigError.self) { try Config.parse("api_key = \"sk-ant-api03-x\"", path: "c.toml") }
+    }
+
+    @Test func missingFileIsAnEmptyConfig() throws {
+        #expect(try Config.load(path: "/nonexistent/palaver/config.toml") == Config())
+    }
+
+    @Test func binaryGarbageIsAClearError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("config.toml")
+        try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: file)
+        #expect(throws: ConfigError.self) { try Config.load(path: file.path) }
+    }
+
+    @Test func xdgVariablesChooseTheDirectories() {
+        let paths = Paths(environment: ["HOME": "/home/u", "XDG_CONFIG_HOME": "/cfg", "XDG_STATE_HOME": "relative/ignored"])
+        #expect(paths.configFile == "/cfg/palaver/config.toml")
+        #expect(paths.stateDirectory == "/home/u/.local/state/palaver")
+        #expect(paths.dataDirectory == "/home/u/.local/share/palaver")
+    }
+
+    @Test func modelMemoryIsPerBaseURL() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-model-\(UUID().uuidString)/model.json").path
+        let memory = ModelMemory(path: file)
+        #expect(memory.model(for: "https://a") == nil)
+        memory.remember("m1", for: "https://a")
+        memory.remember("m2", for: "http://127.0.0.1:1")
+        #expect(memory.model(for: "https://a") == "m1")
+        #expect(ModelMemory(path: file).model(for: "http://127.0.0.1:1") == "m2")
+        try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent)
+    }
+}
