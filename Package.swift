@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "SessionStore",
-            dependencies: ["AnthropicAPI", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Safety", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionStoreTests",
-            dependencies: ["SessionStore", "AnthropicAPI", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SessionStore", "Safety", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

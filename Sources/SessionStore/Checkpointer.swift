@@ -1,27 +1,28 @@
-import AnthropicAPI
 import Dispatch
-import Foundation
+import Synchronization
 
 extension SessionStore {
     /// A writer for a streaming reply created by ``beginAssistantMessage(in:model:)``.
     /// Throws `.notFound` for an unknown id and `.invalidArgument` for a row that is not
     /// `streaming` or not owned by this process.
+    /// `clock` defaults to the store's (``Options/clock``).
     public func checkpointer(for message: MessageID, policy: CheckpointPolicy = CheckpointPolicy(),
-                             clock: any CheckpointClock = SystemCheckpointClock()) throws(SessionStoreError) -> Checkpointer
+                             clock: (any StoreClock)? = nil) throws(SessionStoreError) -> Checkpointer
     {
         guard let stored = try self.message(message) else { throw Self.noMessage(message) }
         guard stored.status == .streaming, stored.owner?.pid == identity.pid,
               stored.owner?.startToken == identity.startToken else {
             throw SessionStoreError(.invalidArgument, path: nil, reason: "message \(message) is not a reply this process is streaming")
         }
-        return Checkpointer(store: self, message: stored, policy: policy, clock: clock)
+        return Checkpointer(store: self, message: stored, policy: policy, clock: clock ?? options.clock)
     }
 }
 
 /// Takes a reply as it streams and checkpoints it to the store without slowing the stream.
 ///
 /// ``appendText(_:)`` and ``replaceContent(_:)`` are the hot path: they take a lock, queue the
-/// edit and count its bytes; they never touch the database. When the ``CheckpointPolicy`` says
+/// edit and count its bytes; they never touch the database (``replaceContent(_:)`` counts the
+/// growth of the content's JSON text). When the ``CheckpointPolicy`` says
 /// so (250 ms since the last checkpoint, or 2 KB of new content, whichever first; a timer
 /// covers a stream that pauses), a serial background queue applies the queued edits and writes
 /// them with a fresh heartbeat. A checkpoint normally appends only the text that arrived since
@@ -36,7 +37,7 @@ extension SessionStore {
 /// waits for queued writes and writes the final row. A checkpoint that fails (disk full, lock
 /// timeout) does not interrupt the stream: the error is kept in ``lastError`` and the next
 /// checkpoint tries again.
-public final class Checkpointer: @unchecked Sendable {
+public final class Checkpointer: Sendable {
     /// How much work the checkpointer has done (for tests and benchmarks).
     public struct Statistics: Sendable, Equatable {
         /// Times the policy asked for a checkpoint.
@@ -49,98 +50,123 @@ public final class Checkpointer: @unchecked Sendable {
         public var bytesReceived = 0
     }
 
-    private enum Edit {
+    private enum Edit: Sendable {
         case appendText(String)
-        case replace([ContentBlock])
+        case replace([StoredJSON])
+    }
+
+    /// What callers and the writer queue share; held only for short, I/O-free sections.
+    private struct Shared {
+        var schedule: CheckpointSchedule
+        var pending: [Edit] = []
+        var writeQueued = false
+        var finished = false
+        var snapshotSize = 0
+        var stats = Statistics()
+        var error: SessionStoreError?
+    }
+
+    /// What only the writer queue touches (its lock is therefore never contended).
+    private struct Writer {
+        var content: [StoredJSON]
+        /// The next checkpoint must write the whole content (start, or after `replaceContent`).
+        var needsFullWrite: Bool
+        /// Text appended to the last text block since the last write, not yet stored.
+        var unwritten = ""
+        /// Edits applied since the last successful write (a failed write leaves this set).
+        var dirty = false
+        var nextChunk = 0
+        var chunksSinceFullWrite = 0
+
+        mutating func apply(_ edits: [Edit]) {
+            if !edits.isEmpty { dirty = true }
+            for edit in edits {
+                switch edit {
+                case .replace(let blocks):
+                    content = blocks
+                    needsFullWrite = true
+                    unwritten = ""
+                case .appendText(let delta):
+                    if !needsFullWrite { unwritten += delta }
+                    StoredBlocks.append(delta, to: &content)
+                }
+            }
+        }
     }
 
     public let messageID: MessageID
     private let store: SessionStore
-    private let clock: any CheckpointClock
+    private let clock: any StoreClock
     private let owner: ProcessIdentity
     private let policy: CheckpointPolicy
     private let queue: DispatchQueue
+    private let shared: Mutex<Shared>
+    private let writer: Mutex<Writer>
 
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var schedule: CheckpointSchedule
-    private var pending: [Edit] = []
-    private var writeQueued = false
-    private var finished = false
-    private var snapshotSize = 0
-    private var stats = Statistics()
-    private var error: SessionStoreError?
-
-    // Owned by `queue`.
-    private var content: [ContentBlock]
-    /// The next checkpoint must write the whole content (start, or after `replaceContent`).
-    private var needsFullWrite: Bool
-    /// Text appended to the last text block since the last write, not yet stored.
-    private var unwritten = ""
-    /// Edits applied since the last successful write (a failed write leaves this set).
-    private var dirty = false
-    private var nextChunk = 0
-    private var chunksSinceFullWrite = 0
     /// Chunks are folded back into a whole write after this many, to keep reads cheap.
     static let chunksBeforeFullWrite = 512
 
-    init(store: SessionStore, message: StoredMessage, policy: CheckpointPolicy, clock: any CheckpointClock) {
+    init(store: SessionStore, message: StoredMessage, policy: CheckpointPolicy, clock: any StoreClock) {
         self.store = store
         self.messageID = message.id
         self.clock = clock
         self.owner = store.identity
         self.policy = policy
-        self.content = message.content
-        self.needsFullWrite = !message.content.isEmpty
-        self.schedule = CheckpointSchedule(policy: policy, now: clock.now())
+        let blocks = message.content.blocks ?? []
+        self.writer = Mutex(Writer(content: blocks, needsFullWrite: !blocks.isEmpty))
+        self.shared = Mutex(Shared(schedule: CheckpointSchedule(policy: policy, now: clock.now())))
         self.queue = DispatchQueue(label: "palaver.checkpointer.\(message.id)", qos: .utility)
         armHeartbeat()
     }
 
     /// What has been done so far.
-    public var statistics: Statistics { lock.withLock { stats } }
+    public var statistics: Statistics { shared.withLock { $0.stats } }
 
     /// The last checkpoint error, if the most recent write failed (cleared by a later success).
-    public var lastError: SessionStoreError? { lock.withLock { error } }
+    public var lastError: SessionStoreError? { shared.withLock { $0.error } }
 
     /// Appends streamed text to the reply: to its last block when that is text, else as a new
     /// text block. Cheap; never waits for the database.
     public func appendText(_ delta: String) {
         guard !delta.isEmpty else { return }
         let bytes = delta.utf8.count
-        let action: CheckpointSchedule.Action? = lock.withLock {
-            guard !finished else { return nil }
-            stats.bytesReceived += bytes
-            snapshotSize += bytes
-            if case .appendText(var text)? = pending.last {
-                pending[pending.count - 1] = .appendText("")
+        let now = clock.now()
+        let action: CheckpointSchedule.Action? = shared.withLock { state in
+            guard !state.finished else { return nil }
+            state.stats.bytesReceived += bytes
+            state.snapshotSize += bytes
+            if case .appendText(var text)? = state.pending.last {
+                state.pending[state.pending.count - 1] = .appendText("")
                 text += delta
-                pending[pending.count - 1] = .appendText(text)
+                state.pending[state.pending.count - 1] = .appendText(text)
             } else {
-                pending.append(.appendText(delta))
+                state.pending.append(.appendText(delta))
             }
-            return schedule.received(bytes: bytes, at: clock.now())
+            return state.schedule.received(bytes: bytes, at: now)
         }
         if let action { perform(action) }
     }
 
     /// Replaces the reply's whole content (for streams with tool use or thinking blocks, pass
-    /// the accumulator's content). Cheap: the blocks are only encoded on the writer queue.
-    public func replaceContent(_ blocks: [ContentBlock]) {
-        let size = Self.approximateSize(of: blocks)
-        let action: CheckpointSchedule.Action? = lock.withLock {
-            guard !finished else { return nil }
-            let grown = max(0, size - snapshotSize)
-            snapshotSize = size
-            pending = [.replace(blocks)]
-            return schedule.received(bytes: grown, at: clock.now())
+    /// the accumulated content). Cheap: the content is only written on the writer queue.
+    public func replaceContent(_ content: StoredContent) {
+        guard let blocks = content.blocks else { return }
+        let size = content.json.utf8.count
+        let now = clock.now()
+        let action: CheckpointSchedule.Action? = shared.withLock { state in
+            guard !state.finished else { return nil }
+            let grown = max(0, size - state.snapshotSize)
+            state.snapshotSize = size
+            state.pending = [.replace(blocks)]
+            return state.schedule.received(bytes: grown, at: now)
         }
         if let action { perform(action) }
     }
 
     /// Writes whatever is pending now and waits for it (e.g. before the app quits).
     public func flush() throws(SessionStoreError) {
-        lock.withLock { schedule.flushed(at: clock.now()) }
+        let now = clock.now()
+        shared.withLock { $0.schedule.flushed(at: now) }
         queue.sync { writeCheckpoint(countsAsTriggered: false) }
         if let error = lastError { throw error }
     }
@@ -149,22 +175,24 @@ public final class Checkpointer: @unchecked Sendable {
     /// ``SessionStore/finishAssistantMessage(_:content:usage:stopReason:requestID:status:errorSummary:)``).
     /// `content: nil` keeps what was streamed. Later appends are ignored.
     @discardableResult
-    public func finish(content final: [ContentBlock]? = nil, usage: Usage? = nil, stopReason: String? = nil,
+    public func finish(content final: StoredContent? = nil, usage: TokenCounts? = nil, stopReason: String? = nil,
                        requestID: String? = nil, status: MessageStatus = .complete, errorSummary: String? = nil)
         throws(SessionStoreError) -> StoredMessage
     {
-        let edits: [Edit]? = lock.withLock {
-            guard !finished else { return nil }
-            finished = true
-            defer { pending = [] }
-            return pending
+        let edits: [Edit]? = shared.withLock { state in
+            guard !state.finished else { return nil }
+            state.finished = true
+            defer { state.pending = [] }
+            return state.pending
         }
         guard let edits else {
             throw SessionStoreError(.invalidArgument, path: nil, reason: "the reply \(messageID) was already finished")
         }
         let result: Result<StoredMessage, SessionStoreError> = queue.sync {
-            apply(edits)
-            let content = final ?? self.content
+            let content = writer.withLock { writer in
+                writer.apply(edits)
+                return final ?? StoredContent(blocks: writer.content)
+            }
             return Result { () throws(SessionStoreError) in
                 try store.finishAssistantMessage(messageID, content: content, usage: usage, stopReason: stopReason,
                                                  requestID: requestID, status: status, errorSummary: errorSummary)
@@ -185,18 +213,19 @@ public final class Checkpointer: @unchecked Sendable {
         case .none:
             break
         case .checkpoint:
-            let enqueue = lock.withLock { () -> Bool in
-                stats.checkpointsTriggered += 1
-                if writeQueued { return false }
-                writeQueued = true
+            let enqueue = shared.withLock { state -> Bool in
+                state.stats.checkpointsTriggered += 1
+                if state.writeQueued { return false }
+                state.writeQueued = true
                 return true
             }
             if enqueue { queue.async { self.writeCheckpoint(countsAsTriggered: true) } }
         case .armTimer(let delay):
             clock.schedule(after: delay) { [weak self] in
                 guard let self else { return }
-                let next: CheckpointSchedule.Action? = self.lock.withLock {
-                    self.finished ? nil : self.schedule.timerFired(at: self.clock.now())
+                let now = self.clock.now()
+                let next: CheckpointSchedule.Action? = self.shared.withLock { state in
+                    state.finished ? nil : state.schedule.timerFired(at: now)
                 }
                 if let next { self.perform(next) }
             }
@@ -207,56 +236,59 @@ public final class Checkpointer: @unchecked Sendable {
     /// of the text appended since the last checkpoint (cost proportional to what arrived); the
     /// whole content is written at the start, after `replaceContent`, and every
     /// `chunksBeforeFullWrite` chunks. A key-shaped tail is held back until it is complete (see
-    /// `ContentCoding.safeCut`), so every key is masked whole.
+    /// `StoredBlocks.safeCut`), so every key is masked whole.
     private func writeCheckpoint(countsAsTriggered: Bool) {
-        let edits: [Edit]? = lock.withLock {
-            if countsAsTriggered { writeQueued = false }
-            if finished { return nil }
-            defer { pending = [] }
-            return pending
+        let edits: [Edit]? = shared.withLock { state in
+            if countsAsTriggered { state.writeQueued = false }
+            if state.finished { return nil }
+            defer { state.pending = [] }
+            return state.pending
         }
         guard let edits else { return }
-        apply(edits)
-        guard dirty else { return }
-        if needsFullWrite || chunksSinceFullWrite >= Self.chunksBeforeFullWrite {
-            var blocks = content
-            var tail = ""
-            if case .text(let text)? = blocks.last {
-                let cut = ContentCoding.safeCut(text)
-                blocks[blocks.count - 1] = .text(cut.head)
-                tail = cut.tail
-            }
-            blocks = ContentCoding.redacted(blocks)
-            let written = record {
-                try store.writeCheckpoint(messageID, .full(json: ContentCoding.encode(blocks),
-                                                           text: ContentCoding.plainText(of: blocks)), owner: owner)
-            } counting: { $0.checkpointWrites += 1 }
-            if written {
-                needsFullWrite = false
-                unwritten = tail
-                chunksSinceFullWrite = 0
-                dirty = false
-            }
-        } else if !unwritten.isEmpty {
-            let cut = ContentCoding.safeCut(unwritten)
-            guard !cut.head.isEmpty else { return }  // only a possible key start so far: wait
-            let written = record {
-                try store.writeCheckpoint(messageID, .chunk(seq: nextChunk, text: storeRedact(cut.head)), owner: owner)
-            } counting: { $0.checkpointWrites += 1 }
-            if written {
-                nextChunk += 1
-                chunksSinceFullWrite += 1
-                unwritten = cut.tail
-                dirty = false
+        writer.withLock { writer in
+            writer.apply(edits)
+            guard writer.dirty else { return }
+            if writer.needsFullWrite || writer.chunksSinceFullWrite >= Self.chunksBeforeFullWrite {
+                var blocks = writer.content
+                var tail = ""
+                if let last = blocks.last, case .object(var members) = last, let text = StoredBlocks.text(of: last) {
+                    let cut = StoredBlocks.safeCut(text)
+                    members["text"] = .string(cut.head)
+                    blocks[blocks.count - 1] = .object(members)
+                    tail = cut.tail
+                }
+                let content = StoredContent(blocks: StoredBlocks.redacted(blocks))
+                let written = record {
+                    try store.writeCheckpoint(messageID, .full(json: content.json, text: content.text), owner: owner)
+                } counting: { $0.checkpointWrites += 1 }
+                if written {
+                    writer.needsFullWrite = false
+                    writer.unwritten = tail
+                    writer.chunksSinceFullWrite = 0
+                    writer.dirty = false
+                }
+            } else if !writer.unwritten.isEmpty {
+                let cut = StoredBlocks.safeCut(writer.unwritten)
+                guard !cut.head.isEmpty else { return }  // only a possible key start so far: wait
+                let seq = writer.nextChunk
+                let written = record {
+                    try store.writeCheckpoint(messageID, .chunk(seq: seq, text: storeRedact(cut.head)), owner: owner)
+                } counting: { $0.checkpointWrites += 1 }
+                if written {
+                    writer.nextChunk += 1
+                    writer.chunksSinceFullWrite += 1
+                    writer.unwritten = cut.tail
+                    writer.dirty = false
+                }
             }
         }
     }
 
     private func armHeartbeat() {
         clock.schedule(after: policy.heartbeatInterval) { [weak self] in
-            guard let self, !self.lock.withLock({ self.finished }) else { return }
+            guard let self, !self.shared.withLock({ $0.finished }) else { return }
             self.queue.async {
-                guard !self.lock.withLock({ self.finished }) else { return }
+                guard !self.shared.withLock({ $0.finished }) else { return }
                 _ = self.record {
                     try self.store.writeCheckpoint(self.messageID, .heartbeat, owner: self.owner)
                 } counting: { $0.heartbeatWrites += 1 }
@@ -269,48 +301,16 @@ public final class Checkpointer: @unchecked Sendable {
     private func record(_ write: () throws -> Bool, counting: (inout Statistics) -> Void) -> Bool {
         do {
             let owned = try write()
-            lock.withLock {
-                counting(&stats)
-                error = owned ? nil : SessionStoreError(.notFound, path: store.path, reason: "the reply \(messageID) is no longer owned by this process")
+            let notOwned = SessionStoreError(.notFound, path: store.path, reason: "the reply \(messageID) is no longer owned by this process")
+            shared.withLock { state in
+                counting(&state.stats)
+                state.error = owned ? nil : notOwned
             }
             return owned
         } catch {
             let wrapped = SessionStoreError.wrapping(error, path: store.path)
-            lock.withLock { self.error = wrapped }
+            shared.withLock { $0.error = wrapped }
             return false
-        }
-    }
-
-    /// On `queue`.
-    private func apply(_ edits: [Edit]) {
-        if !edits.isEmpty { dirty = true }
-        for edit in edits {
-            switch edit {
-            case .replace(let blocks):
-                content = blocks
-                needsFullWrite = true
-                unwritten = ""
-            case .appendText(let delta):
-                if !needsFullWrite { unwritten += delta }
-                if case .text(var text)? = content.last {
-                    content[content.count - 1] = .text("")
-                    text += delta
-                    content[content.count - 1] = .text(text)
-                } else {
-                    content.append(.text(delta))
-                }
-            }
-        }
-    }
-
-    private static func approximateSize(of blocks: [ContentBlock]) -> Int {
-        blocks.reduce(0) { total, block in
-            switch block {
-            case .text(let text): total + text.utf8.count
-            case .thinking(let text, _): total + text.utf8.count + 16
-            case .redactedThinking(let data): total + data.utf8.count
-            case .toolUse, .other: total + 64
-            }
         }
     }
 }

@@ -1,8 +1,10 @@
-import AnthropicAPI
-
 /// Renders an export document (the JSON form) as Markdown for people to read.
+///
+/// It reads the export's own fields and, in the content, the members a block of each known
+/// `type` carries (`text`, `tool_use` name and input, `thinking`); any other block is named by
+/// its type. This is presentation of the stored format, not a model of the API.
 enum MarkdownExport {
-    static func render(_ document: JSONValue) -> String {
+    static func render(_ document: StoredJSON) -> String {
         let c = document["conversation"] ?? .null
         var out = ""
         let title = c["title"]?.stringValue ?? ""
@@ -24,7 +26,7 @@ enum MarkdownExport {
         return out
     }
 
-    private static func heading(_ m: JSONValue) -> String {
+    private static func heading(_ m: StoredJSON) -> String {
         let role = m["role"]?.stringValue == "assistant" ? "Assistant" : "User"
         var parts = ["### \(m["position"]?.intValue ?? 0) · \(role)"]
         if let model = m["model"]?.stringValue, role == "Assistant" { parts.append("`\(model)`") }
@@ -39,7 +41,7 @@ enum MarkdownExport {
         return parts.joined(separator: " · ")
     }
 
-    private static func statusNote(_ m: JSONValue) -> String? {
+    private static func statusNote(_ m: StoredJSON) -> String? {
         let summary = m["error_summary"]?.stringValue.map { " " + singleLine($0) } ?? ""
         switch m["status"]?.stringValue {
         case "interrupted": return "> **Interrupted:** this reply stopped before it finished.\(summary)"
@@ -49,7 +51,7 @@ enum MarkdownExport {
         }
     }
 
-    private static func blocks(_ blocks: [JSONValue]) -> String {
+    private static func blocks(_ blocks: [StoredJSON]) -> String {
         var out = ""
         for block in blocks {
             if !out.isEmpty { out += "\n" }

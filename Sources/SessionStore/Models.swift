@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 
 /// The identifier of a stored row (its SQLite row id; never reused after a delete). The tag
@@ -76,14 +75,14 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
     /// 1, 2, 3… in the order the messages were appended; unique and increasing per conversation.
     public var position: Int
     public var role: MessageRole
-    /// The content blocks in the API's shape (text, tool use, thinking…).
-    public var content: [ContentBlock]
+    /// The content blocks as stored JSON (the store reads only their text).
+    public var content: StoredContent
     public var status: MessageStatus
     /// The model that wrote an assistant message; `nil` for user messages.
     public var model: String?
     /// The API's `request-id` of the request that produced this reply.
     public var requestID: String?
-    public var usage: Usage?
+    public var usage: TokenCounts?
     public var stopReason: String?
     /// Why the request or stream failed, with any key masked.
     public var errorSummary: String?
@@ -95,8 +94,8 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
     /// palaver recorded it; such a reply answers the nearest user message before it).
     public var replyTo: MessageID?
 
-    public init(id: MessageID, conversationID: ConversationID, position: Int, role: MessageRole, content: [ContentBlock],
-                status: MessageStatus, model: String? = nil, requestID: String? = nil, usage: Usage? = nil,
+    public init(id: MessageID, conversationID: ConversationID, position: Int, role: MessageRole, content: StoredContent,
+                status: MessageStatus, model: String? = nil, requestID: String? = nil, usage: TokenCounts? = nil,
                 stopReason: String? = nil, errorSummary: String? = nil, createdAt: Date, updatedAt: Date, owner: StreamOwner? = nil,
                 replyTo: MessageID? = nil) {
         self.id = id
@@ -117,7 +116,7 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
     }
 
     /// The text of every text block, blocks separated by a blank line.
-    public var text: String { ContentCoding.plainText(of: content) }
+    public var text: String { content.text }
 }
 
 /// One search hit: where it is and a snippet of the matching text.

@@ -1,4 +1,3 @@
-import AnthropicAPI
 import GRDB
 
 /// The versioned schema. Migrations are frozen once released: a change is a new migration.
@@ -112,7 +111,7 @@ enum Schema {
         while let row = try rows.next() {
             let id: Int64 = row[0]
             let content: String = row[1]
-            let text = ContentCoding.plainText(ofJSON: (try? JSONValue.parse(content)) ?? .array([]))
+            let text = StoredContent(stored: content).text
             if !text.isEmpty { try update.execute(arguments: [text, id]) }
         }
         try db.execute(sql: """

@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import GRDB
 
@@ -32,12 +31,12 @@ extension SessionStore {
         }
     }
 
-    private func exportDocument(_ id: ConversationID) throws(SessionStoreError) -> JSONValue {
-        let document = try read { db -> JSONValue? in
+    private func exportDocument(_ id: ConversationID) throws(SessionStoreError) -> StoredJSON {
+        let document = try read { db -> StoredJSON? in
             guard let c = try Row.fetchOne(db, sql: """
                 SELECT title, model, system_prompt, created_at, updated_at FROM conversations WHERE id = ?
                 """, arguments: [id.rawValue]) else { return nil }
-            var messages: [JSONValue] = []
+            var messages: [StoredJSON] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, position, role, content, status, model, request_id, input_tokens, output_tokens,
                        cache_creation_input_tokens, cache_read_input_tokens, stop_reason, error_summary,
@@ -45,13 +44,14 @@ extension SessionStore {
                        (SELECT p.position FROM messages p WHERE p.id = messages.reply_to)
                 FROM messages WHERE conversation_id = ? ORDER BY position
                 """, arguments: [id.rawValue])
-            func exportedContentOf(_ row: Row) throws -> JSONValue {
-                let stored = (try? JSONValue.parse(row[3] as String)) ?? .array([])
-                guard row[4] as String == MessageStatus.streaming.rawValue else { return stored }
-                return ContentCoding.appending(chunks: try Self.chunks(of: row[0], db), to: stored)
+            func exportedContentOf(_ row: Row) throws -> StoredJSON {
+                let stored = (try? StoredJSON.parse(row[3] as String)) ?? .array([])
+                guard row[4] as String == MessageStatus.streaming.rawValue, case .array(var blocks) = stored else { return stored }
+                StoredBlocks.append(try Self.chunks(of: row[0], db).joined(), to: &blocks)
+                return .array(blocks)
             }
             while let row = try rows.next() {
-                var usage: [String: JSONValue] = [:]
+                var usage: [String: StoredJSON] = [:]
                 for (index, key) in [(7, "input_tokens"), (8, "output_tokens"), (9, "cache_creation_input_tokens"),
                                      (10, "cache_read_input_tokens")] {
                     if let value = row[index] as Int? { usage[key] = .int(value) }
@@ -66,7 +66,7 @@ extension SessionStore {
                     "usage": usage.isEmpty ? .null : .object(usage),
                     "stop_reason": Self.jsonString(StoredText.read(row, 11)),
                     "error_summary": Self.jsonString(StoredText.read(row, 12)),
-                    "in_reply_to": (row[15] as Int?).map(JSONValue.int) ?? .null,
+                    "in_reply_to": (row[15] as Int?).map(StoredJSON.int) ?? .null,
                     "created_at": .string(Timestamp.iso8601(row[13])),
                     "updated_at": .string(Timestamp.iso8601(row[14])),
                 ]))
@@ -88,8 +88,8 @@ extension SessionStore {
         return document
     }
 
-    private static func jsonString(_ value: String?) -> JSONValue {
-        value.map(JSONValue.string) ?? .null
+    private static func jsonString(_ value: String?) -> StoredJSON {
+        value.map(StoredJSON.string) ?? .null
     }
 
     /// Creates a new conversation from a JSON export (see ``export(_:format:)``), keeping its
@@ -99,11 +99,11 @@ extension SessionStore {
     /// what is wrong, and stores nothing in that case.
     @discardableResult
     public func importConversation(json: String) throws(SessionStoreError) -> Conversation {
-        let parsed: JSONValue
+        let parsed: StoredJSON
         do {
-            parsed = try JSONValue.parse(json)
+            parsed = try StoredJSON.parse(json)
         } catch {
-            throw Self.invalidImport("not valid JSON (\(error.description))")
+            throw Self.invalidImport("not valid JSON")
         }
         let plan = try ImportPlan(parsed)
         return try write { db in
@@ -121,10 +121,10 @@ extension SessionStore {
                 """)
             var ids: [Int: Int64] = [:]  // position → new id, for `in_reply_to`
             for m in plan.messages {
-                let content = ContentCoding.redacted(json: m.content)
+                let content = StoredContent(blocks: StoredBlocks.redacted(m.content))
                 try insert.execute(arguments: [
-                    conversationID, m.position, m.role.rawValue, content.serialized(),
-                    StoredText.searchable(ContentCoding.plainText(ofJSON: content)), m.status.rawValue,
+                    conversationID, m.position, m.role.rawValue, content.json,
+                    StoredText.searchable(content.text), m.status.rawValue,
                     StoredText.bind(m.model), StoredText.bind(m.requestID),
                     m.usage["input_tokens"], m.usage["output_tokens"], m.usage["cache_creation_input_tokens"],
                     m.usage["cache_read_input_tokens"], StoredText.bind(m.stopReason), StoredText.bind(redactedText(m.errorSummary)),
@@ -148,7 +148,7 @@ private struct ImportPlan {
     struct Message {
         var position: Int
         var role: MessageRole
-        var content: JSONValue
+        var content: [StoredJSON]
         var status: MessageStatus
         var model: String?
         var requestID: String?
@@ -168,7 +168,7 @@ private struct ImportPlan {
     var updatedAt: Int64
     var messages: [Message] = []
 
-    init(_ document: JSONValue) throws(SessionStoreError) {
+    init(_ document: StoredJSON) throws(SessionStoreError) {
         func fail(_ reason: String) -> SessionStoreError { SessionStore.invalidImport(reason) }
         guard document["format"]?.stringValue == ExportDocument.format else {
             throw fail("not a palaver conversation export (\"format\" is not \"\(ExportDocument.format)\")")
@@ -177,16 +177,16 @@ private struct ImportPlan {
             throw fail("unsupported export version \(document["version"].map { $0.serialized() } ?? "none")")
         }
         guard let c = document["conversation"], case .object = c else { throw fail("no \"conversation\" object") }
-        func string(_ value: JSONValue?, _ name: String) throws(SessionStoreError) -> String {
+        func string(_ value: StoredJSON?, _ name: String) throws(SessionStoreError) -> String {
             guard let s = value?.stringValue else { throw fail("\(name) must be a string") }
             return s
         }
-        func optionalString(_ value: JSONValue?, _ name: String) throws(SessionStoreError) -> String? {
+        func optionalString(_ value: StoredJSON?, _ name: String) throws(SessionStoreError) -> String? {
             guard let value, !value.isNull else { return nil }
             guard let s = value.stringValue else { throw fail("\(name) must be a string or null") }
             return s
         }
-        func time(_ value: JSONValue?, _ name: String) throws(SessionStoreError) -> Int64 {
+        func time(_ value: StoredJSON?, _ name: String) throws(SessionStoreError) -> Int64 {
             guard let s = value?.stringValue, let ms = Timestamp.parseISO8601(s) else {
                 throw fail("\(name) must be a time like 2026-01-02T03:04:05.678Z")
             }
@@ -222,8 +222,7 @@ private struct ImportPlan {
                 replyTo = prompt
             }
             if role == .user { userPositions.insert(position) }
-            guard let content = m["content"], let blocks = content.arrayValue,
-                  blocks.allSatisfy({ $0["type"]?.stringValue != nil }) else {
+            guard let content = m["content"].flatMap(StoredContent.validBlocks) else {
                 throw fail("\(name).content must be an array of content blocks, each with a \"type\"")
             }
             var usage: [String: Int] = [:]

@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import GRDB
 
@@ -31,8 +30,9 @@ extension SessionStore {
         if message.status == .streaming {
             let chunks = try chunks(of: message.id.rawValue, db)
             if !chunks.isEmpty {
-                let json = ContentCoding.appending(chunks: chunks, to: (try? JSONValue.parse(row[4] as String)) ?? .array([]))
-                message.content = ContentCoding.decode(json)
+                var blocks = message.content.blocks ?? []
+                StoredBlocks.append(chunks.joined(), to: &blocks)
+                message.content = StoredContent(blocks: blocks)
             }
         }
         return message
@@ -50,23 +50,24 @@ extension SessionStore {
         guard !chunks.isEmpty,
               let stored = try String.fetchOne(db, sql: "SELECT content FROM messages WHERE id = ?", arguments: [messageID])
         else { return }
-        let json = ContentCoding.appending(chunks: chunks, to: (try? JSONValue.parse(stored)) ?? .array([]))
+        var blocks = StoredContent(stored: stored).blocks ?? []
+        StoredBlocks.append(chunks.joined(), to: &blocks)
+        let content = StoredContent(blocks: blocks)
         try db.execute(sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?",
-                       arguments: [json.serialized(), StoredText.searchable(ContentCoding.plainText(ofJSON: json)), messageID])
+                       arguments: [content.json, StoredText.searchable(content.text), messageID])
         try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [messageID])
     }
 
     /// Decodes a row without looking at chunks (rows known not to be streaming, or just created).
     static func message(from row: Row) -> StoredMessage {
-        let usage = Usage(inputTokens: row[8], outputTokens: row[9], cacheCreationInputTokens: row[10],
-                          cacheReadInputTokens: row[11])
+        let usage = TokenCounts(input: row[8], output: row[9], cacheWrite: row[10], cacheRead: row[11])
         let ownerPID: Int32? = row[16]
         let heartbeat: Int64? = row[18]
         return StoredMessage(
             id: MessageID(row[0]), conversationID: ConversationID(row[1]), position: row[2],
-            role: MessageRole(rawValue: row[3]) ?? .user, content: ContentCoding.decode(row[4] as String),
+            role: MessageRole(rawValue: row[3]) ?? .user, content: StoredContent(stored: row[4] as String),
             status: MessageStatus(rawValue: row[5]) ?? .interrupted, model: StoredText.read(row, 6),
-            requestID: StoredText.read(row, 7), usage: usage == Usage() ? nil : usage, stopReason: StoredText.read(row, 12),
+            requestID: StoredText.read(row, 7), usage: usage.isEmpty ? nil : usage, stopReason: StoredText.read(row, 12),
             errorSummary: StoredText.read(row, 13),
             createdAt: Timestamp.date(row[14]), updatedAt: Timestamp.date(row[15]),
             owner: ownerPID.map { StreamOwner(pid: $0, startToken: row[17], heartbeatAt: heartbeat.map(Timestamp.date)) },
@@ -81,20 +82,21 @@ extension SessionStore {
     public func appendUserMessage(to conversation: ConversationID, text: String, status: MessageStatus = .pending)
         throws(SessionStoreError) -> StoredMessage
     {
-        try appendUserMessage(to: conversation, content: [.text(text)], status: status)
+        try appendUserMessage(to: conversation, content: StoredContent(text: text), status: status)
     }
 
-    /// Stores the user's turn given as content blocks (e.g. tool results as `.other`).
+    /// Stores the user's turn given as stored content (e.g. tool results). Throws
+    /// `.invalidArgument` for content that is not an array of blocks.
     @discardableResult
-    public func appendUserMessage(to conversation: ConversationID, content: [ContentBlock],
+    public func appendUserMessage(to conversation: ConversationID, content: StoredContent,
                                   status: MessageStatus = .pending) throws(SessionStoreError) -> StoredMessage
     {
         guard status == .pending || status == .complete || status == .failed else {
             throw SessionStoreError(.invalidArgument, path: nil, reason: "a user message is pending, complete or failed, not \(status.rawValue)")
         }
-        let content = ContentCoding.redacted(content)
-        return try insertMessage(conversation, role: .user, json: ContentCoding.encode(content),
-                                 text: ContentCoding.plainText(of: content), status: status, model: nil, owner: nil)
+        let content = try Self.prepared(content)
+        return try insertMessage(conversation, role: .user, json: content.json, text: content.text, status: status,
+                                 model: nil, owner: nil)
     }
 
     /// Creates the assistant's reply as an empty `streaming` row owned by this process, at
@@ -170,7 +172,7 @@ extension SessionStore {
     /// content of the last checkpoint (e.g. for an interrupted stream). Bumps the conversation's
     /// `updatedAt`. Key-shaped text in the content and the error summary is masked.
     @discardableResult
-    public func finishAssistantMessage(_ id: MessageID, content: [ContentBlock]?, usage: Usage? = nil,
+    public func finishAssistantMessage(_ id: MessageID, content: StoredContent?, usage: TokenCounts? = nil,
                                        stopReason: String? = nil, requestID: String? = nil,
                                        status: MessageStatus = .complete, errorSummary: String? = nil)
         throws(SessionStoreError) -> StoredMessage
@@ -178,9 +180,9 @@ extension SessionStore {
         guard status == .complete || status == .interrupted || status == .failed else {
             throw SessionStoreError(.invalidArgument, path: nil, reason: "a reply finishes complete, interrupted or failed, not \(status.rawValue)")
         }
-        let content = content.map(ContentCoding.redacted)
-        let json = content.map(ContentCoding.encode)
-        let text = content.map { StoredText.searchable(ContentCoding.plainText(of: $0)) }
+        let prepared = try content.map { (content) throws(SessionStoreError) in try Self.prepared(content) }
+        let json = prepared?.json
+        let text = prepared.map { StoredText.searchable($0.text) }
         let now = nowMilliseconds
         let row = try write { db -> Row? in
             if json == nil {
@@ -194,8 +196,8 @@ extension SessionStore {
                     stop_reason = ?, request_id = coalesce(?, request_id), error_summary = ?, updated_at = ?,
                     owner_pid = NULL, owner_start = NULL, heartbeat_at = NULL
                 WHERE id = ? AND role = 'assistant'
-                """, arguments: [json, text, status.rawValue, usage?.inputTokens, usage?.outputTokens,
-                                 usage?.cacheCreationInputTokens, usage?.cacheReadInputTokens, StoredText.bind(stopReason),
+                """, arguments: [json, text, status.rawValue, usage?.input, usage?.output,
+                                 usage?.cacheWrite, usage?.cacheRead, StoredText.bind(stopReason),
                                  StoredText.bind(requestID), StoredText.bind(redactedText(errorSummary)), now, id.rawValue])
             guard db.changesCount > 0 else { return nil }
             try db.execute(sql: """
@@ -207,6 +209,15 @@ extension SessionStore {
             throw SessionStoreError(.notFound, path: nil, reason: "no assistant message \(id)")
         }
         return Self.message(from: row)
+    }
+
+    /// Content on its way into the store: key-shaped text in text blocks masked, the JSON
+    /// normalised. Throws `.invalidArgument` for content that is not an array of blocks.
+    static func prepared(_ content: StoredContent) throws(SessionStoreError) -> StoredContent {
+        guard let blocks = content.blocks else {
+            throw SessionStoreError(.invalidArgument, path: nil, reason: "content must be a JSON array of blocks, each with a \"type\"")
+        }
+        return StoredContent(blocks: StoredBlocks.redacted(blocks))
     }
 
     /// What one checkpoint writes.

@@ -23,7 +23,7 @@ extension SessionStore {
             guard any else { return [] }
             try searchIndex.ensureChecked(pool, path: path)  // recovery indexes the rows it finishes
             return try pool.write { db in
-                let now = Timestamp.milliseconds(options.now())
+                let now = Timestamp.milliseconds(options.clock.wallTime())
                 let staleBefore = now - Int64(options.staleStreamAfter * 1000)
                 var recovered: [MessageID] = []
                 let rows = try Row.fetchAll(db, sql: """

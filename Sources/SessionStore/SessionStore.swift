@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import GRDB
 
@@ -44,8 +43,12 @@ import GRDB
 ///    ``finishAssistantMessage(_:content:usage:stopReason:requestID:status:errorSummary:)``
 ///    writes the final row (`complete`, `interrupted` or `failed`).
 ///
+/// Content is kept as ``StoredContent`` (the JSON text of an array of blocks, of which the store
+/// reads only the text blocks) and token counts as ``TokenCounts``: the store knows no API
+/// types (ChatCore maps them). Timestamps come from ``Options/clock`` (a ``StoreClock``).
+///
 /// Error summaries, titles, system prompts, drafts and the text of text blocks pass through
-/// `Secrets.redact` before they are written: an API key never reaches the file. Every string is
+/// `Secrets.redact` (module Safety) before they are written: an API key never reaches the file. Every string is
 /// stored exactly, NULs included (see `StoredText`).
 ///
 /// A reply records the user message it answers (``beginAssistantMessage(in:model:answering:)``),
@@ -88,8 +91,8 @@ public final class SessionStore: Sendable {
         public var staleStreamAfter: TimeInterval = 30
         /// Recover abandoned streams while opening.
         public var recoversOnOpen = true
-        /// The wall clock for timestamps and heartbeats.
-        public var now: @Sendable () -> Date = { Date() }
+        /// The clock for timestamps and heartbeats, and the default for checkpointers.
+        public var clock: any StoreClock = SystemStoreClock()
 
         public init() {}
 
@@ -181,7 +184,7 @@ public final class SessionStore: Sendable {
         do { return try pool.write(body) } catch { throw SessionStoreError.wrapping(error, path: path) }
     }
 
-    var nowMilliseconds: Int64 { Timestamp.milliseconds(options.now()) }
+    var nowMilliseconds: Int64 { Timestamp.milliseconds(options.clock.wallTime()) }
 
     // MARK: Opening
 

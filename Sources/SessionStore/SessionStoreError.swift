@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import GRDB
 

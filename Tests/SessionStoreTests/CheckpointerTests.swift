@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import GRDB
 import Testing
@@ -54,14 +53,14 @@ struct CheckpointerTests {
         // Four checkpoints were triggered, the last after 8,400 bytes; a coalesced write takes
         // whatever is pending when it runs.
         #expect((8400...10_000).contains(streamed.text.utf8.count))
-        let done = try checkpointer.finish(usage: Usage(outputTokens: 2500), stopReason: "end_turn")
+        let done = try checkpointer.finish(usage: TokenCounts(output: 2500), stopReason: "end_turn")
         let stats = checkpointer.statistics
         #expect(stats.checkpointsTriggered == 4)
         #expect((1...4).contains(stats.checkpointWrites))  // coalesced writes never exceed triggers
         #expect(stats.bytesReceived == 10_000)
         #expect(done.text == String(repeating: piece, count: 100))
         #expect(done.status == .complete)
-        #expect(done.content.count == 1)
+        #expect(done.content.blocks?.count == 1)
     }
 
     @Test func aPausedStreamIsWrittenWithin250ms() throws {
@@ -113,7 +112,7 @@ struct CheckpointerTests {
         clock.advance(by: .seconds(10))
         checkpointer.drain()
         #expect(checkpointer.statistics.heartbeatWrites == 1)
-        #expect(sameMillisecond(try store.message(reply.id)?.owner?.heartbeatAt, wall.now))
+        #expect(sameMillisecond(try store.message(reply.id)?.owner?.heartbeatAt, wall.date))
         try checkpointer.finish(status: .interrupted)
         clock.advance(by: .seconds(30))
         checkpointer.drain()
@@ -126,17 +125,17 @@ struct CheckpointerTests {
         let reply = try streamingReply(store)
         let checkpointer = try store.checkpointer(for: reply.id, clock: ManualCheckpointClock())
         checkpointer.appendText("ignored: replaced below")
-        let blocks: [ContentBlock] = [
+        let blocks: [Block] = [
             .thinking("hmm", signature: "sig"),
             .text("Calling the tool."),
             .toolUse(id: "toolu_1", name: "search", input: .object(["q": .string("swift")])),
         ]
-        checkpointer.replaceContent(blocks)
+        checkpointer.replaceContent(StoredContent(blocks))
         try checkpointer.flush()
-        #expect(try store.message(reply.id)?.content == blocks)
+        #expect(try store.message(reply.id)?.content == StoredContent(blocks))
         checkpointer.appendText("After the tool.")
         let done = try checkpointer.finish(stopReason: "end_turn")
-        #expect(done.content == blocks + [.text("After the tool.")])
+        #expect(done.content == StoredContent(blocks + [.text("After the tool.")]))
         #expect(expectStoreError(.invalidArgument) { try checkpointer.finish() } != nil)
     }
 
@@ -148,7 +147,7 @@ struct CheckpointerTests {
         options.identity = ProcessIdentity(pid: getpid(), startToken: "another-process")
         let impostor = try SessionStore(path: dir.database, options: options)
         #expect(expectStoreError(.invalidArgument) { _ = try impostor.checkpointer(for: reply.id) } != nil)
-        try store.finishAssistantMessage(reply.id, content: [.text("done")])
+        try store.finishAssistantMessage(reply.id, content: StoredContent([.text("done")]))
         #expect(expectStoreError(.invalidArgument) { _ = try store.checkpointer(for: reply.id) } != nil)
     }
 
@@ -194,7 +193,7 @@ struct CheckpointerTests {
         #expect(try chunkCount(dir.database, reply.id) == 5)
         // Another store (another process, as far as SQLite is concerned) sees the whole text.
         let reader = try SessionStore(path: dir.database, options: .testing(clock: clock))
-        #expect(try reader.message(reply.id)?.content == [.text(expected)])
+        #expect(try reader.message(reply.id)?.content == StoredContent([.text(expected)]))
         #expect(try reader.lastMessages(in: reply.conversationID, limit: 5).last?.text == expected)
         let exported = try reader.export(reply.conversationID, format: .json)
         #expect(exported.contains(expected))
@@ -203,7 +202,7 @@ struct CheckpointerTests {
         let recovering = try SessionStore(path: dir.database, options: .testing(clock: clock))
         #expect(recovering.recoveredOnOpen == [reply.id])
         #expect(try chunkCount(dir.database, reply.id) == 0)
-        #expect(try recovering.message(reply.id)?.content == [.text(expected)])
+        #expect(try recovering.message(reply.id)?.content == StoredContent([.text(expected)]))
         #expect(try recovering.search("Zürich").map(\.messageID) == [reply.id])
     }
 
@@ -212,19 +211,19 @@ struct CheckpointerTests {
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         let checkpointer = try store.checkpointer(for: reply.id, clock: ManualCheckpointClock())
-        let tool: ContentBlock = .toolUse(id: "t1", name: "calc", input: .object(["x": .int(1)]))
-        checkpointer.replaceContent([.text("Let me compute."), tool])
+        let tool: Block = .toolUse(id: "t1", name: "calc", input: .object(["x": .int(1)]))
+        checkpointer.replaceContent(StoredContent([.text("Let me compute."), tool]))
         try checkpointer.flush()
         checkpointer.appendText("The result ")
         try checkpointer.flush()
         checkpointer.appendText("is 2.")
         try checkpointer.flush()
         #expect(try chunkCount(dir.database, reply.id) == 2)
-        let expected: [ContentBlock] = [.text("Let me compute."), tool, .text("The result is 2.")]
-        #expect(try store.message(reply.id)?.content == expected)
+        let expected: [Block] = [.text("Let me compute."), tool, .text("The result is 2.")]
+        #expect(try store.message(reply.id)?.content == StoredContent(expected))
         try store.setStatus(of: reply.id, to: .failed, errorSummary: "cancelled")
         #expect(try chunkCount(dir.database, reply.id) == 0)
-        #expect(try store.message(reply.id)?.content == expected)
+        #expect(try store.message(reply.id)?.content == StoredContent(expected))
     }
 
     @Test func manyChunksAreFoldedIntoAWholeWrite() throws {
@@ -242,17 +241,19 @@ struct CheckpointerTests {
         #expect(try checkpointer.finish().text == expected)
     }
 
-    @Test func safeCutHoldsBackWhatMayBeAKey() {
-        #expect(ContentCoding.safeCut("plain text.") == ("plain text.", ""))
-        #expect(ContentCoding.safeCut("my key: sk-ant-api03-abc") == ("my key: ", "sk-ant-api03-abc"))
-        #expect(ContentCoding.safeCut("ends with s") == ("ends with ", "s"))
-        #expect(ContentCoding.safeCut("ends with sk") == ("ends with ", "sk"))
-        #expect(ContentCoding.safeCut("desk-top") == ("de", "sk-top"))
-        #expect(ContentCoding.safeCut("skip") == ("skip", ""))
-        #expect(ContentCoding.safeCut("sk") == ("", "sk"))
-        let long = "sk-" + String(repeating: "a", count: 300)
-        #expect(ContentCoding.safeCut(long) == (long, ""))
-        #expect(ContentCoding.safeCut("é sk-ant") == ("é ", "sk-ant"))
+    @Test(arguments: [
+        ("plain text.", "plain text.", ""),
+        ("my key: sk-ant-api03-abc", "my key: ", "sk-ant-api03-abc"),
+        ("ends with s", "ends with ", "s"),
+        ("ends with sk", "ends with ", "sk"),
+        ("desk-top", "de", "sk-top"),
+        ("skip", "skip", ""),
+        ("sk", "", "sk"),
+        ("sk-" + String(repeating: "a", count: 300), "sk-" + String(repeating: "a", count: 300), ""),
+        ("é sk-ant", "é ", "sk-ant"),
+    ])
+    func safeCutHoldsBackWhatMayBeAKey(text: String, head: String, tail: String) {
+        #expect(StoredBlocks.safeCut(text) == (head, tail))
     }
 
     @Test func aFailedCheckpointIsRetriedByTheNextOne() throws {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 @testable import SessionStore
 
@@ -67,9 +68,12 @@ struct ConcurrencyTests {
     }
 }
 
-final class ErrorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [any Error] = []
-    func append(_ error: any Error) { lock.withLock { stored.append(error) } }
-    var errors: [any Error] { lock.withLock { stored } }
+/// The errors worker threads ran into, as text.
+final class ErrorBox: Sendable {
+    private let stored = Mutex<[String]>([])
+    func append(_ error: any Error) {
+        let text = String(describing: error)
+        stored.withLock { $0.append(text) }
+    }
+    var errors: [String] { stored.withLock { $0 } }
 }

@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import Testing
 @testable import SessionStore
@@ -14,7 +13,7 @@ struct ExportImportTests {
         try store.appendUserMessage(to: conversation.id, text: "Quel temps fait-il à Zürich? 🌦️\n\tTabs, \"quotes\", \\ and \u{1}", status: .complete)
         clock.advance(by: 0.25)
         let reply = try store.beginAssistantMessage(in: conversation.id, model: "claude-sonnet")
-        let blocks: [ContentBlock] = [
+        let blocks: [Block] = [
             .thinking("L'utilisateur veut la météo.", signature: "EqQBCkYIARgCKkD/sig+=="),
             .text("Je vérifie."),
             .toolUse(id: "toolu_01A", name: "get_weather", input: .object([
@@ -26,16 +25,16 @@ struct ExportImportTests {
                                                            "extra": .object(["k": .int(-7)])])),
         ]
         clock.advance(by: 0.75)
-        try store.finishAssistantMessage(reply.id, content: blocks,
-                                         usage: Usage(inputTokens: 120, outputTokens: 45, cacheCreationInputTokens: 0, cacheReadInputTokens: 99),
+        try store.finishAssistantMessage(reply.id, content: StoredContent(blocks),
+                                         usage: TokenCounts(input: 120, output: 45, cacheWrite: 0, cacheRead: 99),
                                          stopReason: "tool_use", requestID: "req_01XYZ")
         clock.advance(by: 2)
         try store.appendUserMessage(to: conversation.id, text: "Et demain ?", status: .complete)
         let cut = try store.beginAssistantMessage(in: conversation.id, model: "claude-sonnet")
-        try store.finishAssistantMessage(cut.id, content: [.text("Demain, il va")], status: .interrupted)
+        try store.finishAssistantMessage(cut.id, content: StoredContent([.text("Demain, il va")]), status: .interrupted)
         try store.appendUserMessage(to: conversation.id, text: "Allô ?", status: .complete)
         let failed = try store.beginAssistantMessage(in: conversation.id, model: "claude-sonnet")
-        try store.finishAssistantMessage(failed.id, content: [], requestID: "req_02", status: .failed,
+        try store.finishAssistantMessage(failed.id, content: .empty, requestID: "req_02", status: .failed,
                                          errorSummary: "overloaded_error (529): Overloaded")
         try store.appendUserMessage(to: conversation.id, text: "never sent")
         return try #require(try store.conversation(conversation.id))

@@ -1,5 +1,5 @@
-import AnthropicAPI
 import Foundation
+import Safety
 import GRDB
 import Testing
 @testable import SessionStore
@@ -163,7 +163,7 @@ struct HardeningTests {
                                                             systemPrompt: "system " + odd)
             let prompt = try store.appendUserMessage(to: conversation.id, text: "prompt " + odd, status: .complete)
             let reply = try store.beginAssistantMessage(in: conversation.id, model: "reply model " + odd, answering: prompt.id)
-            try store.finishAssistantMessage(reply.id, content: [.text("reply " + odd)], stopReason: "stop " + odd,
+            try store.finishAssistantMessage(reply.id, content: StoredContent([.text("reply " + odd)]), stopReason: "stop " + odd,
                                              requestID: "req " + odd, status: .failed, errorSummary: "summary " + odd)
             try store.saveDraft("draft " + odd, for: conversation.id)
 
@@ -231,7 +231,7 @@ struct HardeningTests {
         let replyB = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: b.id)
         let replyA = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: a.id)
         try store.finishAssistantMessage(replyB, content: [.text("answer to B")])
-        try store.finishAssistantMessage(replyA.id, content: [.text("answer to A")], status: .interrupted)
+        try store.finishAssistantMessage(replyA.id, content: StoredContent([.text("answer to A")]), status: .interrupted)
         #expect(try store.message(replyA.id)?.replyTo == a.id)
         #expect(try store.userMessage(answeredBy: replyA.id)?.id == a.id)  // not B, the nearest before it
         #expect(try store.userMessage(answeredBy: replyB.id)?.id == b.id)
@@ -255,8 +255,8 @@ struct HardeningTests {
 }
 
 private extension SessionStore {
-    func finishAssistantMessage(_ message: StoredMessage, content: [ContentBlock]) throws {
-        try finishAssistantMessage(message.id, content: content)
+    func finishAssistantMessage(_ message: StoredMessage, content: [Block]) throws {
+        try finishAssistantMessage(message.id, content: StoredContent(content))
     }
 }
 

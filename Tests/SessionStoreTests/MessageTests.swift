@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import GRDB
 import Testing
@@ -14,7 +13,7 @@ struct MessageTests {
         #expect(first.status == .pending)
         #expect(first.position == 1)
         #expect(first.role == .user)
-        #expect(first.content == [.text("What is 2+2?")])
+        #expect(first.content == StoredContent([.text("What is 2+2?")]))
         try store.setStatus(of: first.id, to: .complete)
         #expect(try store.message(first.id)?.status == .complete)
 
@@ -30,7 +29,7 @@ struct MessageTests {
             try store.appendUserMessage(to: conversation.id, text: "x", status: .streaming)
         } != nil)
         #expect(expectStoreError(.invalidArgument) { try store.setStatus(of: first.id, to: .streaming) } != nil)
-        #expect(expectStoreError(.notFound) { try store.finishAssistantMessage(first.id, content: []) } != nil)
+        #expect(expectStoreError(.notFound) { try store.finishAssistantMessage(first.id, content: .empty) } != nil)
         #expect(try store.message(first.id)?.status == .complete)
     }
 
@@ -45,16 +44,16 @@ struct MessageTests {
         #expect(reply.owner?.heartbeatAt != nil)
         #expect(reply.position == 2)
 
-        let content: [ContentBlock] = [
+        let content: [Block] = [
             .thinking("Let me look.", signature: "c2lnbmF0dXJl"),
             .text("Checking the weather."),
             .toolUse(id: "toolu_01", name: "weather", input: .object(["city": .string("Zürich"), "days": .int(3)])),
         ]
-        let usage = Usage(inputTokens: 10, outputTokens: 20, cacheCreationInputTokens: 3, cacheReadInputTokens: 4)
-        let done = try store.finishAssistantMessage(reply.id, content: content, usage: usage, stopReason: "tool_use",
+        let usage = TokenCounts(input: 10, output: 20, cacheWrite: 3, cacheRead: 4)
+        let done = try store.finishAssistantMessage(reply.id, content: StoredContent(content), usage: usage, stopReason: "tool_use",
                                                     requestID: "req_011", status: .complete)
         #expect(done.status == .complete)
-        #expect(done.content == content)
+        #expect(done.content == StoredContent(content))
         #expect(done.usage == usage)
         #expect(done.stopReason == "tool_use")
         #expect(done.requestID == "req_011")
@@ -87,10 +86,10 @@ struct MessageTests {
         let conversation = try store.createConversation(model: "m")
         let q1 = try store.appendUserMessage(to: conversation.id, text: "first question", status: .complete)
         let a1 = try store.beginAssistantMessage(in: conversation.id, model: "m")
-        try store.finishAssistantMessage(a1.id, content: [.text("first answer")])
+        try store.finishAssistantMessage(a1.id, content: StoredContent([.text("first answer")]))
         let q2 = try store.appendUserMessage(to: conversation.id, text: "second question", status: .complete)
         let a2 = try store.beginAssistantMessage(in: conversation.id, model: "m")
-        try store.finishAssistantMessage(a2.id, content: [.text("half")], status: .interrupted)
+        try store.finishAssistantMessage(a2.id, content: StoredContent([.text("half")]), status: .interrupted)
         #expect(try store.userMessage(answeredBy: a2.id)?.id == q2.id)
         #expect(try store.userMessage(answeredBy: a1.id)?.id == q1.id)
         #expect(try store.userMessage(answeredBy: q1.id) == nil)

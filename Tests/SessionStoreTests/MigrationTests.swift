@@ -44,7 +44,7 @@ struct MigrationTests {
         #expect(conversation.createdAt == Date(timeIntervalSince1970: 1))
         let messages = try store.lastMessages(in: conversation.id, limit: 10)
         #expect(messages.map(\.text) == ["Bonjour, où est la gare?", "La gare est à gauche.", "Half a rep"])
-        #expect(messages[1].usage?.outputTokens == 12)
+        #expect(messages[1].usage?.output == 12)
         #expect(messages[1].stopReason == "end_turn")
         // Replies stored before v4 record no prompt: they answer the nearest one before them.
         #expect(messages.allSatisfy { $0.replyTo == nil })

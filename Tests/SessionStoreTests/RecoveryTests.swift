@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import Testing
 @testable import SessionStore

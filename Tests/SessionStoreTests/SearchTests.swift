@@ -1,4 +1,3 @@
-import AnthropicAPI
 import Foundation
 import Testing
 @testable import SessionStore
@@ -12,7 +11,7 @@ struct SearchTests {
         let cafe = try store.createConversation(title: "Café notes", model: "m")
         try store.appendUserMessage(to: rust.id, text: "Why does the borrow checker reject this closure?", status: .complete)
         let reply = try store.beginAssistantMessage(in: rust.id, model: "m")
-        try store.finishAssistantMessage(reply.id, content: [.text("Because the closure captures a mutable borrow.")])
+        try store.finishAssistantMessage(reply.id, content: StoredContent([.text("Because the closure captures a mutable borrow.")]))
         try store.appendUserMessage(to: cafe.id, text: "Un café crème, s'il vous plaît — «merci»", status: .complete)
         try store.appendUserMessage(to: cafe.id, text: "東京の天気 and naïve résumé 🚀", status: .complete)
         return (dir, store, rust, cafe)
@@ -74,7 +73,7 @@ struct SearchTests {
         checkpointer.appendText("Lifetimes elide here")
         try checkpointer.flush()
         #expect(try store.search("lifetimes").isEmpty)
-        try checkpointer.finish(content: [.text("Lifetimes elide here, finally")])
+        try checkpointer.finish(content: StoredContent([.text("Lifetimes elide here, finally")]))
         #expect(try store.search("lifetimes").map(\.messageID) == [reply.id])
         #expect(try store.search("finally").map(\.messageID) == [reply.id])
         // Renames show in later results.

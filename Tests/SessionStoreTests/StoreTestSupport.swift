@@ -1,13 +1,13 @@
-import AnthropicAPI
 import Foundation
 import GRDB
 @testable import SessionStore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A throwaway folder, removed (with everything in it) when the test ends.
-final class TemporaryDirectory: @unchecked Sendable {
+final class TemporaryDirectory: Sendable {
     let path: String
 
     init() {
@@ -32,31 +32,45 @@ final class TemporaryDirectory: @unchecked Sendable {
     var database: String { file("palaver.sqlite") }
 }
 
-/// A wall clock the test moves by hand.
-final class TestWallClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
+/// A wall clock the test moves by hand (monotonic time and timers are the system's).
+final class TestWallClock: StoreClock {
+    private let current: Mutex<Date>
+    private let system = SystemStoreClock()
 
-    init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000.123)) { current = start }
+    init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000.123)) { current = Mutex(start) }
 
-    var now: Date { lock.withLock { current } }
-    func advance(by seconds: TimeInterval) { lock.withLock { current += seconds } }
-    var function: @Sendable () -> Date { { [self] in self.now } }
+    var date: Date { current.withLock { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
+
+    func wallTime() -> Date { date }
+    func now() -> Duration { system.now() }
+    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) { system.schedule(after: delay, action) }
 }
 
-/// A monotonic clock whose timers fire only when the test advances it.
-final class ManualCheckpointClock: CheckpointClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Duration = .zero
-    private var timers: [(due: Duration, order: Int, action: @Sendable () -> Void)] = []
-    private var order = 0
+/// A monotonic clock whose timers fire only when the test advances it (wall time is the system's).
+final class ManualCheckpointClock: StoreClock {
+    private struct Timer {
+        var due: Duration
+        var order: Int
+        var action: @Sendable () -> Void
+    }
 
-    func now() -> Duration { lock.withLock { current } }
+    private struct State {
+        var current: Duration = .zero
+        var timers: [Timer] = []
+        var order = 0
+    }
+
+    private let state = Mutex(State())
+
+    func wallTime() -> Date { Date() }
+
+    func now() -> Duration { state.withLock { $0.current } }
 
     func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) {
-        lock.withLock {
-            order += 1
-            timers.append((current + delay, order, action))
+        state.withLock { state in
+            state.order += 1
+            state.timers.append(Timer(due: state.current + delay, order: state.order, action: action))
         }
     }
 
@@ -64,28 +78,57 @@ final class ManualCheckpointClock: CheckpointClock, @unchecked Sendable {
     func advance(by delta: Duration) {
         let target = now() + delta
         while true {
-            let next: (@Sendable () -> Void)? = lock.withLock {
-                guard let index = timers.indices.filter({ timers[$0].due <= target })
-                    .min(by: { (timers[$0].due, timers[$0].order) < (timers[$1].due, timers[$1].order) })
+            let next: (@Sendable () -> Void)? = state.withLock { state in
+                guard let index = state.timers.indices.filter({ state.timers[$0].due <= target })
+                    .min(by: { (state.timers[$0].due, state.timers[$0].order) < (state.timers[$1].due, state.timers[$1].order) })
                 else { return nil }
-                let timer = timers.remove(at: index)
-                current = max(current, timer.due)
+                let timer = state.timers.remove(at: index)
+                state.current = max(state.current, timer.due)
                 return timer.action
             }
             guard let next else { break }
             next()
         }
-        lock.withLock { current = target }
+        state.withLock { $0.current = target }
     }
 
-    var pendingTimers: Int { lock.withLock { timers.count } }
+    var pendingTimers: Int { state.withLock { $0.timers.count } }
 }
 
 extension SessionStore.Options {
     static func testing(clock: TestWallClock? = nil) -> Self {
         var options = Self()
-        if let clock { options.now = clock.function }
+        if let clock { options.clock = clock }
         return options
+    }
+}
+
+/// A content block written out in the stored JSON shape, so tests state content the way the
+/// API's blocks look without the store (or its tests) depending on the API module.
+enum Block {
+    case text(String)
+    case thinking(String, signature: String)
+    case toolUse(id: String, name: String, input: StoredJSON)
+    case redactedThinking(data: String)
+    case other(type: String, json: StoredJSON)
+
+    var json: StoredJSON {
+        switch self {
+        case .text(let text): .object(["type": .string("text"), "text": .string(text)])
+        case .thinking(let text, let signature):
+            .object(["type": .string("thinking"), "thinking": .string(text), "signature": .string(signature)])
+        case .toolUse(let id, let name, let input):
+            .object(["type": .string("tool_use"), "id": .string(id), "name": .string(name), "input": input])
+        case .redactedThinking(let data): .object(["type": .string("redacted_thinking"), "data": .string(data)])
+        case .other(_, let json): json
+        }
+    }
+}
+
+extension StoredContent {
+    /// Content written as blocks: `StoredContent([.text("hi")])`.
+    init(_ blocks: [Block]) {
+        self.init(blocks: blocks.map(\.json))
     }
 }
 

@@ -133,7 +133,7 @@ let benchmarks: @Sendable () -> Void = {
         let store = try SessionStore(path: scratch.database)
         let (checkpointer, text) = try longReply(store)
         for i in benchmark.scaledIterations {
-            checkpointer.replaceContent([.text(text + String(i))])
+            checkpointer.replaceContent(StoredContent(text: text + String(i)))
             benchmark.startMeasurement()
             try checkpointer.flush()
             benchmark.stopMeasurement()
@@ -251,7 +251,7 @@ enum Fixture {
             try store.appendUserMessage(to: conversation.id, text: text(-i, length: 120), status: .complete)
             if i % 5 == 0 {
                 let reply = try store.beginAssistantMessage(in: conversation.id, model: "claude-sonnet-4-5")
-                try store.finishAssistantMessage(reply.id, content: [.text(text(i, length: 600))], stopReason: "end_turn")
+                try store.finishAssistantMessage(reply.id, content: StoredContent(text: text(i, length: 600)), stopReason: "end_turn")
             }
         }
         try store.close()

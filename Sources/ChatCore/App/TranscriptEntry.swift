@@ -59,7 +59,7 @@ public struct TranscriptEntry: Sendable, Equatable, Identifiable {
             : .interrupted(message.errorSummary ?? "the reply failed")
         }
         self.init(id: id, role: message.role == .user ? .user : .assistant, text: message.text, state: state,
-                  storedID: message.id, model: message.model, usage: message.usage, createdAt: message.createdAt)
+                  storedID: message.id, model: message.model, usage: message.apiUsage, createdAt: message.createdAt)
         position = message.position
     }
 }

@@ -1,29 +1,3 @@
-import Dispatch
-
-/// Monotonic time and one-shot timers for a ``Checkpointer``. The system clock is the default;
-/// tests pass a manual clock so checkpoint cadence can be checked without sleeping.
-public protocol CheckpointClock: Sendable {
-    /// Monotonic time since an arbitrary origin.
-    func now() -> Duration
-    /// Runs `action` once, on any thread, after `delay`.
-    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void)
-}
-
-/// `ContinuousClock` time and Dispatch timers.
-public struct SystemCheckpointClock: CheckpointClock {
-    private let origin = ContinuousClock.now
-
-    public init() {}
-
-    public func now() -> Duration { ContinuousClock.now - origin }
-
-    public func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) {
-        let (seconds, attoseconds) = delay.components
-        let nanoseconds = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: action)
-    }
-}
-
 /// When a ``Checkpointer`` writes: after `interval` since the last checkpoint or after
 /// `byteThreshold` bytes of new content, whichever comes first; and a heartbeat every
 /// `heartbeatInterval` while the stream is open (so other processes see the writer is alive).
