@@ -96,18 +96,16 @@ struct Ask: AsyncParsableCommand {
         options.maxTokens = maxTokens
         options.stream = !noStream
         options.json = json
-        options.baseURL = connection.baseURL
-        options.insecureHTTP = connection.insecureHTTP
-        options.maxRetries = maxRetries
-        options.idleTimeout = idleTimeout
-        options.replyTimeout = replyTimeout
         options.save = !noSave
         options.sessionID = session
         options.continueLatest = `continue` || (retry && session == nil)
         options.retry = retry
 
-        let runner = AskRunner(options: options, environment: ProcessInfo.processInfo.environment,
-                               paths: Paths(), output: standardConsole)
+        var overrides = connection.overrides
+        overrides.maxRetries = maxRetries
+        overrides.idleTimeout = idleTimeout
+        overrides.replyTimeout = replyTimeout
+        let runner = AskRunner(context: commandContext(overrides), options: options)
         let interruption = runner.interruption
         let status = await runCancellableOnInterrupt(interruption) { await runner.run() }
         standardConsole.flush()
@@ -119,6 +117,12 @@ struct Ask: AsyncParsableCommand {
 
 /// The process's one console: every command writes through it, redacted and sanitised.
 let standardConsole = StandardConsole()
+
+/// The context every command runs with, built here once per command: this process's
+/// environment, palaver's paths, the console, and the connection settings from the flags.
+func commandContext(_ overrides: ClientSetup.Overrides = .init()) -> CommandContext {
+    CommandContext(environment: ProcessInfo.processInfo.environment, paths: Paths(), overrides: overrides, output: standardConsole)
+}
 
 /// Reads all of standard input without its final line breaks; invalid UTF-8 becomes U+FFFD
 /// rather than an error.

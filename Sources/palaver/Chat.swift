@@ -36,7 +36,6 @@ struct Chat: AsyncParsableCommand {
     /// Runs the full-screen chat until the user quits (blocks the calling thread).
     func runChat() throws {
         var options = ChatLauncher.Options()
-        options.overrides = connection.overrides
         options.model = model
         options.theme = theme
         options.demo = demo
@@ -45,7 +44,7 @@ struct Chat: AsyncParsableCommand {
             guard let id = ConversationID(session) else { throw ValidationError("--session needs a conversation id (a number) from `palaver sessions list`.") }
             options.session = id
         }
-        let launcher = ChatLauncher(options: options, environment: ProcessInfo.processInfo.environment, paths: Paths())
+        let launcher = ChatLauncher(context: commandContext(connection.overrides), options: options)
         do {
             try launcher.run()
         } catch {

@@ -22,8 +22,7 @@ struct Doctor: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let runner = DoctorRunner(overrides: connection.overrides, verify: !noVerify, json: json,
-                                  environment: ProcessInfo.processInfo.environment, paths: Paths(), output: standardConsole)
+        let runner = DoctorRunner(context: commandContext(connection.overrides), verify: !noVerify, json: json)
         let status = await runCancellableOnInterrupt { await runner.run() }
         throw ExitCode(status.rawValue)
     }
@@ -39,8 +38,7 @@ struct Key: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func runner() -> KeyCommandRunner {
-            KeyCommandRunner(overrides: connection.overrides, environment: ProcessInfo.processInfo.environment, paths: Paths(),
-                             output: standardConsole)
+            KeyCommandRunner(context: commandContext(connection.overrides))
         }
     }
 
@@ -89,7 +87,7 @@ struct Key: AsyncParsableCommand {
     struct Forget: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove the saved key.")
         func run() throws {
-            let runner = KeyCommandRunner(environment: ProcessInfo.processInfo.environment, paths: Paths(), output: standardConsole)
+            let runner = KeyCommandRunner(context: commandContext())
             throw ExitCode(runner.forget().rawValue)
         }
     }

@@ -11,8 +11,7 @@ struct Models: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let runner = ModelsRunner(overrides: connection.overrides,
-                                  environment: ProcessInfo.processInfo.environment, paths: Paths(), output: standardConsole)
+        let runner = ModelsRunner(context: commandContext(connection.overrides))
         let status = await runCancellableOnInterrupt { await runner.run() }
         throw ExitCode(status.rawValue)
     }

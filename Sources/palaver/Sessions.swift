@@ -11,7 +11,7 @@ struct Sessions: ParsableCommand {
         subcommands: [List.self, Show.self, Search.self, Export.self, Import.self, Remove.self])
 
     static func run(_ command: SessionsRunner.Command) throws {
-        let runner = SessionsRunner(environment: ProcessInfo.processInfo.environment, output: standardConsole)
+        let runner = SessionsRunner(context: commandContext())
         throw ExitCode(runner.run(command).rawValue)
     }
 

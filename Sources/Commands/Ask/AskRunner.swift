@@ -7,7 +7,8 @@ import Safety
 import SessionStore
 import Synchronization
 
-/// What `palaver ask` was asked to do.
+/// What `palaver ask` was asked to do (the connection, retries and timeouts are the context's
+/// ``ClientSetup/Overrides``).
 public struct AskOptions: Sendable {
     public var prompt: String
     public var model: String?
@@ -15,12 +16,6 @@ public struct AskOptions: Sendable {
     public var maxTokens: Int?
     public var stream = true
     public var json = false
-    public var baseURL: String?
-    public var insecureHTTP = false
-    public var maxRetries: Int?
-    public var idleTimeout: Double?
-    /// Seconds a whole reply may take (`--reply-timeout`).
-    public var replyTimeout: Double?
     /// Store the exchange in the session store (`--no-save` turns it off).
     public var save = true
     /// Continue the most recently updated conversation (`--continue`).
@@ -33,14 +28,6 @@ public struct AskOptions: Sendable {
     public init(prompt: String) {
         self.prompt = prompt
     }
-}
-
-/// Where `ask` writes: the reply to `out`, notices and errors to `err`.
-public protocol AskOutput: Sendable {
-    func out(_ text: String)
-    func err(_ text: String)
-    /// Whether `out` is a terminal (then model output is sanitised of control sequences).
-    var outIsTerminal: Bool { get }
 }
 
 /// Runs one `palaver ask`: resolves key, base URL and model, sends, streams the reply out.
@@ -65,139 +52,128 @@ public struct AskRunner: Sendable {
         }
     }
 
+    public var context: CommandContext
     public var options: AskOptions
-    public var environment: [String: String]
-    public var paths: Paths
-    public var output: any AskOutput
-    public var transport: any HTTPTransport
-    public var sleeper: any Sleeper
     /// Set by the signal handler that cancels the run.
     public var interruption = Interruption()
 
-    public init(options: AskOptions, environment: [String: String], paths: Paths, output: any AskOutput,
-                transport: any HTTPTransport = CurlTransport(), sleeper: any Sleeper = ContinuousSleeper()) {
+    public init(context: CommandContext, options: AskOptions) {
+        self.context = context
         self.options = options
-        self.environment = environment
-        self.paths = paths
-        self.output = output
-        self.transport = transport
-        self.sleeper = sleeper
     }
+
+    private var output: any CommandOutput { context.output }
 
     /// Runs to completion and returns the exit status; every failure has been reported on `err`.
     public func run() async -> PalaverExitCode {
         guard options.retry || !options.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            output.err("palaver: the prompt is empty. Give it as arguments (palaver ask \"question\") or on standard input.\n")
+            context.say("the prompt is empty. Give it as arguments (palaver ask \"question\") or on standard input.")
             return .usage
         }
-        var overrides = ClientSetup.Overrides()
-        overrides.baseURL = options.baseURL
-        overrides.insecureHTTP = options.insecureHTTP
-        overrides.maxRetries = options.maxRetries
-        overrides.idleTimeout = options.idleTimeout
-        overrides.replyTimeout = options.replyTimeout
-        var setup: ClientSetup
-        switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
-                                   notice: { output.err("palaver: \($0)\n") }) {
+        let setup: ClientSetup
+        switch context.clientSetup() {
         case .success(let s): setup = s
-        case .failure(let failure):
-            output.err("palaver: \(failure.message)\n")
-            return failure.status
-        }
-        let config = setup.config
-        let baseURL = setup.baseURL
-        var prompt = options.prompt
-        var client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport, sleeper: sleeper)
-        let memory = ModelMemory(path: paths.modelCacheFile)
-        var keyDescription = setup.keyDescription
-
-        // The session store: required to continue a conversation, best effort otherwise.
-        let context: ConversationContext
-        switch openConversation() {
-        case .success(let c): context = c
         case .failure(let status): return status
         }
-        let store = context.store
-        let continuing = context.continuing
-        defer { try? store?.close() }
-        if let retrying = context.retrying {
+        // The session store: required to continue a conversation, best effort otherwise.
+        let conversation: AskConversation
+        switch openConversation() {
+        case .success(let c): conversation = c
+        case .failure(let status): return status
+        }
+        defer { try? conversation.store?.close() }
+        var prompt = options.prompt
+        if let retrying = conversation.retrying {
             prompt = retrying.text
-            output.err("palaver: sending again: \(Self.title(for: prompt))\n")
+            context.say("sending again: \(Self.title(for: prompt))")
         }
 
         // Model: --model › the continued conversation's › config › remembered › newest listed.
-        var model: String
-        let explicitModel = options.model ?? continuing?.model ?? config.model
-        do {
-            if let explicitModel {
-                model = explicitModel
-            } else if let remembered = memory.model(for: baseURL) {
-                model = remembered
-            } else {
-                model = try await lookUpNewestModel(client: client, memory: memory, baseURL: baseURL)
-            }
-        } catch {
-            if error.kind == .authentication { setup.keys.memory.rememberRejected(setup.key.credential.secret) }
-            return report(error, keyDescription: keyDescription, baseURL: baseURL, model: nil, keySource: setup.key.source)
+        let memory = ModelMemory(path: context.paths.modelCacheFile)
+        let explicitModel = options.model ?? conversation.continuing?.model ?? setup.config.model
+        let model: String
+        switch await chooseModel(explicit: explicitModel, setup: setup, memory: memory) {
+        case .success(let m): model = m
+        case .failure(let status): return status
         }
 
-        let system = options.system ?? continuing?.systemPrompt
-        var request = MessageRequest(model: model, maxTokens: options.maxTokens ?? config.maxTokens ?? Self.defaultMaxTokens,
-                                     messages: context.history + [InputMessage(role: "user", content: context.retrying?.blocks ?? [.text(prompt)])],
+        let system = options.system ?? conversation.continuing?.systemPrompt
+        let request = MessageRequest(model: model, maxTokens: options.maxTokens ?? setup.config.maxTokens ?? Self.defaultMaxTokens,
+                                     messages: conversation.history + [InputMessage(role: "user", content: conversation.retrying?.blocks ?? [.text(prompt)])],
                                      system: system)
-        var recorder: TurnRecorder?
-        if let store, options.save || continuing != nil {
-            // Continuing needs the prompt stored (its reply must be linked to it, and a later -c
-            // must see it): a store that cannot be written stops the ask before anything is sent.
-            let warn: @Sendable (String) -> Void = { [output] in output.err("palaver: \($0)\n") }
-            do {
-                let conversation = try continuing ?? store.createConversation(title: Self.title(for: prompt), model: model, systemPrompt: system)
-                let rec = TurnRecorder(store: store, conversation: conversation, warnsBeforePrompt: continuing == nil, warn: warn)
-                if let retrying = context.retrying {
-                    rec.reuse(prompt: retrying.id)
-                } else {
-                    rec.recordPrompt(prompt)
-                }
-                if let failure = rec.failure, let continuing {
-                    return refuseToContinue(continuing, because: failure)
-                }
-                recorder = rec
-            } catch {
-                output.err("palaver: this exchange was not saved: \(error)\n")
-            }
+        let recorder: TurnRecorder?
+        switch startRecording(prompt, in: conversation, model: model, system: system) {
+        case .success(let r): recorder = r
+        case .failure(let status): return status
         }
+        return await exchange(request, setup: setup, recorder: recorder, memory: memory, explicitModel: explicitModel)
+    }
+
+    /// The explicit model, else the one remembered for the base URL, else the newest listed.
+    private func chooseModel(explicit: String?, setup: ClientSetup, memory: ModelMemory) async -> Result<String, PalaverExitCode> {
+        if let explicit { return .success(explicit) }
+        if let remembered = memory.model(for: setup.baseURL) { return .success(remembered) }
+        do {
+            return .success(try await lookUpNewestModel(client: context.client(setup.clientConfiguration), memory: memory,
+                                                        baseURL: setup.baseURL))
+        } catch {
+            if error.kind == .authentication { setup.keys.memory.rememberRejected(setup.key.credential.secret) }
+            return .failure(report(error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, model: nil,
+                                   keySource: setup.key.source))
+        }
+    }
+
+    /// The recorder of this exchange when it is stored (`nil` with `--no-save`, or when the
+    /// store cannot take it); continuing a conversation whose prompt cannot be stored fails.
+    private func startRecording(_ prompt: String, in conversation: AskConversation, model: String,
+                                system: String?) -> Result<TurnRecorder?, PalaverExitCode> {
+        let continuing = conversation.continuing
+        guard let store = conversation.store, options.save || continuing != nil else { return .success(nil) }
+        // Continuing needs the prompt stored (its reply must be linked to it, and a later -c
+        // must see it): a store that cannot be written stops the ask before anything is sent.
+        let warn: @Sendable (String) -> Void = { [context] in context.say($0) }
+        do {
+            let target = try continuing ?? store.createConversation(title: Self.title(for: prompt), model: model, systemPrompt: system)
+            let recorder = TurnRecorder(store: store, conversation: target, warnsBeforePrompt: continuing == nil, warn: warn)
+            if let retrying = conversation.retrying {
+                recorder.reuse(prompt: retrying.id)
+            } else {
+                recorder.recordPrompt(prompt)
+            }
+            if let failure = recorder.failure, let continuing {
+                return .failure(refuseToContinue(continuing, because: failure))
+            }
+            return .success(recorder)
+        } catch {
+            context.say("this exchange was not saved: \(error)")
+            return .success(nil)
+        }
+    }
+
+    /// Sends until a reply completes or fails for good: once more with a new key from
+    /// api_key_helper after a 401, once more with the newest model after a 404 for a remembered one.
+    private func exchange(_ request: MessageRequest, setup: ClientSetup, recorder: TurnRecorder?, memory: ModelMemory,
+                          explicitModel: String?) async -> PalaverExitCode {
+        var request = request
+        var setup = setup
+        var client = context.client(setup.clientConfiguration)
         var lookedUpAgain = false
         var helperRetried = false
         let log = Logger(label: "palaver.ask")
         while true {
-            log.info("sending message", metadata: ["model": "\(request.model)", "base_url": "\(baseURL)", "key": "\(keyDescription)",
-                                                    "stream": "\(options.stream)"])
+            log.info("sending message", metadata: ["model": "\(request.model)", "base_url": "\(setup.baseURL)",
+                                                    "key": "\(setup.keyDescription)", "stream": "\(options.stream)"])
             do {
                 let message = try await send(request, client: client, recorder: recorder)
-                recorder?.completed(message)
-                log.info("reply complete", metadata: ["message_id": "\(message.id)", "stop_reason": "\(message.stopReason ?? "none")",
-                                                     "output_tokens": "\(message.usage.outputTokens ?? 0)"])
-                setup.keys.memory.forget(setup.key.credential.secret)
-                if options.json {
-                    output.out(message.json.serialized() + "\n")
-                } else if !options.stream {
-                    let text = message.text
-                    output.out(clean(text) + (text.hasSuffix("\n") ? "" : "\n"))
-                }
-                return .ok
+                return finish(message, setup: setup, recorder: recorder, log: log)
             } catch {
                 log.warning("request failed", metadata: ["error": "\(error)", "attempts": "\(error.attempts)"])
                 if error.kind == .authentication, error.partial == nil {
                     // A helper may have rotated the key: run it once more before giving up (as the SDK does).
-                    if setup.key.source == .helper, !helperRetried, let helper = setup.keys.resolver.helper {
+                    if setup.key.source == .helper, !helperRetried, setup.keys.resolver.helper != nil {
                         helperRetried = true
-                        helper.invalidate()
-                        if let fresh = setup.keys.resolver.resolve().key, fresh.credential != setup.key.credential {
-                            output.err("palaver: the API rejected the key from api_key_helper; it printed a new key, trying that.\n")
-                            setup.key = fresh
-                            setup.clientConfiguration.credential = fresh.credential
-                            client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport, sleeper: sleeper)
-                            keyDescription = setup.keyDescription
+                        if takeFreshHelperKey(&setup) {
+                            client = context.client(setup.clientConfiguration)
                             continue
                         }
                     }
@@ -206,17 +182,44 @@ public struct AskRunner: Sendable {
                 // The remembered model was retired: list again and retry once with the newest.
                 if error.kind == .notFound, explicitModel == nil, !lookedUpAgain, error.partial == nil {
                     lookedUpAgain = true
-                    if let newer = try? await lookUpNewestModel(client: client, memory: memory, baseURL: baseURL), newer != model {
-                        output.err("palaver: the model \(model) is no longer available; using \(newer).\n")
-                        model = newer
+                    if let newer = try? await lookUpNewestModel(client: client, memory: memory, baseURL: setup.baseURL),
+                       newer != request.model {
+                        context.say("the model \(request.model) is no longer available; using \(newer).")
                         request.model = newer
                         continue
                     }
                 }
                 recorder?.failed(error)
-                return report(error, keyDescription: keyDescription, baseURL: baseURL, model: model, keySource: setup.key.source)
+                return report(error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, model: request.model,
+                              keySource: setup.key.source)
             }
         }
+    }
+
+    /// Runs api_key_helper again; true (with `setup` switched to it) when it printed a new key.
+    private func takeFreshHelperKey(_ setup: inout ClientSetup) -> Bool {
+        guard let helper = setup.keys.resolver.helper else { return false }
+        helper.invalidate()
+        guard let fresh = setup.keys.resolver.resolve().key, fresh.credential != setup.key.credential else { return false }
+        context.say("the API rejected the key from api_key_helper; it printed a new key, trying that.")
+        setup.key = fresh
+        setup.clientConfiguration.credential = fresh.credential
+        return true
+    }
+
+    /// A complete reply: stored, logged, the key's rejection forgotten, printed unless streamed.
+    private func finish(_ message: Message, setup: ClientSetup, recorder: TurnRecorder?, log: Logger) -> PalaverExitCode {
+        recorder?.completed(message)
+        log.info("reply complete", metadata: ["message_id": "\(message.id)", "stop_reason": "\(message.stopReason ?? "none")",
+                                             "output_tokens": "\(message.usage.outputTokens ?? 0)"])
+        setup.keys.memory.forget(setup.key.credential.secret)
+        if options.json {
+            output.out(message.json.serialized() + "\n")
+        } else if !options.stream {
+            let text = message.text
+            output.out(clean(text) + (text.hasSuffix("\n") ? "" : "\n"))
+        }
+        return .ok
     }
 
     /// Continuing was asked for but the prompt could not be stored: nothing is sent.
@@ -229,7 +232,7 @@ public struct AskRunner: Sendable {
     }
 
     /// The store and the conversation an `ask` works in.
-    struct ConversationContext {
+    struct AskConversation {
         var store: SessionStore?
         var continuing: Conversation?
         /// Complete exchanges before the prompt, sent as context.
@@ -240,53 +243,53 @@ public struct AskRunner: Sendable {
 
     /// Opens the store and finds the conversation to continue and, with `--retry`, the prompt to resend.
     /// Failures are reported here; the result carries the exit status.
-    private func openConversation() -> Result<ConversationContext, PalaverExitCode> {
+    private func openConversation() -> Result<AskConversation, PalaverExitCode> {
         let needsStore = options.continueLatest || options.sessionID != nil || options.retry
-        var context = ConversationContext()
-        guard options.save || needsStore else { return .success(context) }
+        var conversation = AskConversation()
+        guard options.save || needsStore else { return .success(conversation) }
         let store: SessionStore
         do {
-            store = try SessionStore(path: SessionStore.defaultPath(environment: environment))
+            store = try SessionStore(path: SessionStore.defaultPath(environment: context.environment))
         } catch {
             if needsStore {
                 output.err("palaver: nothing was sent: the session store cannot be used to continue a conversation: \(error)\n")
                 return .failure(.storeUnavailable)
             }
             output.err("palaver: the session store cannot be used (\(error)); this exchange will not be saved.\n")
-            return .success(context)
+            return .success(conversation)
         }
-        context.store = store
-        guard needsStore else { return .success(context) }
+        conversation.store = store
+        guard needsStore else { return .success(conversation) }
         do {
             if let text = options.sessionID {
                 guard let id = ConversationID(text), let found = try store.conversation(id) else {
                     output.err("palaver: there is no conversation \"\(text)\"; `palaver sessions list` shows them.\n")
                     return .failure(.usage)
                 }
-                context.continuing = found
+                conversation.continuing = found
             } else {
                 guard let latest = try store.latestConversation() else {
                     output.err("palaver: there is no conversation to continue yet; ask without --continue first.\n")
                     return .failure(.usage)
                 }
-                context.continuing = latest
+                conversation.continuing = latest
             }
-            let id = context.continuing!.id
+            let id = conversation.continuing!.id
             if options.retry {
                 guard let retrying = try ConversationHistory.promptToRetry(store, conversation: id) else {
                     output.err("palaver: the last exchange of conversation \(id) is complete; there is nothing to send again.\n")
                     return .failure(.usage)
                 }
-                context.retrying = retrying
-                context.history = try ConversationHistory.load(store, conversation: id, before: retrying.position)
+                conversation.retrying = retrying
+                conversation.history = try ConversationHistory.load(store, conversation: id, before: retrying.position)
             } else {
-                context.history = try ConversationHistory.load(store, conversation: id)
+                conversation.history = try ConversationHistory.load(store, conversation: id)
             }
         } catch {
             output.err("palaver: nothing was sent: the session store cannot be read: \(error)\n")
             return .failure(.storeUnavailable)
         }
-        return .success(context)
+        return .success(conversation)
     }
 
     /// A conversation title from the first line of the prompt.

@@ -3,19 +3,10 @@ import ChatCore
 
 /// Runs `palaver models`: lists every model the API offers, newest first, one per line.
 public struct ModelsRunner: Sendable {
-    public var overrides: ClientSetup.Overrides
-    public var environment: [String: String]
-    public var paths: Paths
-    public var output: any AskOutput
-    public var transport: any HTTPTransport
+    public var context: CommandContext
 
-    public init(overrides: ClientSetup.Overrides, environment: [String: String], paths: Paths,
-                output: any AskOutput, transport: any HTTPTransport = CurlTransport()) {
-        self.overrides = overrides
-        self.environment = environment
-        self.paths = paths
-        self.output = output
-        self.transport = transport
+    public init(context: CommandContext) {
+        self.context = context
     }
 
     /// The most models listed; pages beyond are not fetched.
@@ -23,14 +14,11 @@ public struct ModelsRunner: Sendable {
 
     public func run() async -> PalaverExitCode {
         let setup: ClientSetup
-        switch ClientSetup.resolve(overrides: overrides, environment: environment, paths: paths,
-                                   notice: { output.err("palaver: \($0)\n") }) {
+        switch context.clientSetup() {
         case .success(let s): setup = s
-        case .failure(let failure):
-            output.err("palaver: \(failure.message)\n")
-            return failure.status
+        case .failure(let status): return status
         }
-        let client = AnthropicClient(configuration: setup.clientConfiguration, transport: transport)
+        let client = AnthropicClient(configuration: setup.clientConfiguration, transport: context.transport)
         var models: [ModelInfo] = []
         var after: String?
         do {
@@ -44,14 +32,14 @@ public struct ModelsRunner: Sendable {
             }
         } catch {
             if error.kind == .cancelled { return .interrupted }
-            output.err("palaver: \(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, keySource: setup.key.source).text)\n")
+            context.say("\(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, keySource: setup.key.source).text)")
             return PalaverExitCode(for: error)
         }
         // Pad ids to one column, but never by more than 60 characters (one absurd id must not pad every line).
         let width = min(60, models.map(\.id.count).max() ?? 0)
         for model in models.newestFirst {
             let pad = String(repeating: " ", count: max(0, width - model.id.count))
-            output.out("\(model.id)\(pad)  \(model.displayName)  \(model.createdAt.prefix(10))\n")
+            context.output.out("\(model.id)\(pad)  \(model.displayName)  \(model.createdAt.prefix(10))\n")
         }
         return .ok
     }

@@ -10,7 +10,6 @@ import SessionStore
 /// Problems that stop it before the screen opens come back as a ``Failure`` worded for the user.
 public struct ChatLauncher {
     public struct Options {
-        public var overrides = ClientSetup.Overrides()
         public var model: String?
         public var theme: String?
         public var demo = false
@@ -26,14 +25,13 @@ public struct ChatLauncher {
         public var status: PalaverExitCode
     }
 
+    public var context: CommandContext
     public var options: Options
-    public var environment: [String: String]
-    public var paths: Paths
 
-    public init(options: Options, environment: [String: String], paths: Paths) {
+    /// The connection settings come from `context` (`--base-url`, `--insecure-http`).
+    public init(context: CommandContext, options: Options) {
+        self.context = context
         self.options = options
-        self.environment = environment
-        self.paths = paths
     }
 
     /// Runs the chat until the user quits. A termination signal (SIGINT, SIGTERM, SIGHUP,
@@ -48,12 +46,13 @@ public struct ChatLauncher {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw Failure(description: "the full-screen chat needs a terminal; for scripts use `palaver ask`.", status: .usage)
         }
+        let paths = context.paths
         var notices: [String] = []
         let config = try Self.value(ClientSetup.loadConfig(paths: paths, notice: { notices.append($0) }))
 
         // Demo mode: a local fake with a throwaway key and a throwaway store.
         var demo: DemoServer?
-        var environment = environment
+        var environment = context.environment
         var demoData: String?
         if options.demo {
             do {
@@ -73,7 +72,7 @@ public struct ChatLauncher {
         let keys = KeySetup(config: config, paths: paths, environment: demo == nil ? environment : [:], sessionKey: demo?.key)
         let resolution = keys.resolver.resolve()
         if demo == nil { notices += resolution.notices }
-        var overrides = options.overrides
+        var overrides = context.overrides
         if let demo { overrides.baseURL = demo.baseURL }
         let (configuration, baseURL) = try Self.value(ClientSetup.checkedConfiguration(
             config: config, overrides: overrides, environment: environment, credential: resolution.key?.credential))

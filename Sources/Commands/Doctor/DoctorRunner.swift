@@ -7,24 +7,18 @@ import Foundation
 /// source, which key is effective and why, the base URL, and a live verification — with one
 /// concrete fix per problem. Exit code follows `palaver ask`'s table.
 public struct DoctorRunner: Sendable {
-    public var overrides: ClientSetup.Overrides
+    public var context: CommandContext
     public var verify: Bool
     public var json: Bool
-    public var environment: [String: String]
-    public var paths: Paths
-    public var output: any AskOutput
-    public var transport: any HTTPTransport
 
-    public init(overrides: ClientSetup.Overrides, verify: Bool, json: Bool, environment: [String: String], paths: Paths,
-                output: any AskOutput, transport: any HTTPTransport = CurlTransport()) {
-        self.overrides = overrides
+    public init(context: CommandContext, verify: Bool, json: Bool) {
+        self.context = context
         self.verify = verify
         self.json = json
-        self.environment = environment
-        self.paths = paths
-        self.output = output
-        self.transport = transport
     }
+
+    private var environment: [String: String] { context.environment }
+    private var paths: Paths { context.paths }
 
     /// One finding: what was checked, how it went, and what to do.
     public struct Finding: Sendable, Equatable {
@@ -49,36 +43,49 @@ public struct DoctorRunner: Sendable {
 
     public func run() async -> PalaverExitCode {
         let report = await diagnose()
-        output.out(json ? Self.renderJSON(report) + "\n" : Self.renderText(report))
+        context.output.out(json ? Self.renderJSON(report) + "\n" : Self.renderText(report))
         return report.exitCode
     }
 
     /// Gathers every finding; sends one request (`GET /v1/models?limit=1`) when verifying.
     public func diagnose() async -> Report {
         var report = Report()
-        var exit: PalaverExitCode = .ok
+        let config = checkConfig(&report)
+        let keys = KeySetup(config: config, paths: paths, environment: environment)
+        let resolution = keys.resolver.resolve()
+        checkKeys(resolution, &report)
+        let (configuration, baseUsable) = checkBaseURL(config: config, credential: resolution.key?.credential, &report)
+        if verify, baseUsable, let key = resolution.key {
+            await checkLive(key, configuration: configuration, keys: keys, &report)
+        } else if !verify {
+            report.findings.append(Finding(topic: "verification", level: .info, detail: "skipped (--no-verify)", fix: nil))
+        }
+        return report
+    }
 
-        // Config.
+    /// config.toml: missing (defaults), valid (with any unknown settings), or unusable (exit 2).
+    private func checkConfig(_ report: inout Report) -> Config {
         var config = Config()
         if !FileManager.default.fileExists(atPath: paths.configFile) {
             report.findings.append(Finding(topic: "config", level: .info, detail: "\(paths.configFile) does not exist; defaults are used", fix: nil))
-        } else {
-            do {
-                config = try Config.load(path: paths.configFile)
-                report.findings.append(Finding(topic: "config", level: .ok, detail: "\(paths.configFile) is valid", fix: nil))
-                for unknown in config.unknownKeys {
-                    report.findings.append(Finding(topic: "config", level: .warning, detail: "unknown setting \"\(unknown)\" is ignored",
-                                                   fix: "Check its spelling in \(paths.configFile)."))
-                }
-            } catch {
-                report.findings.append(Finding(topic: "config", level: .problem, detail: error.description, fix: "Fix the line named, or remove the file."))
-                exit = .usage
-            }
+            return config
         }
+        do {
+            config = try Config.load(path: paths.configFile)
+            report.findings.append(Finding(topic: "config", level: .ok, detail: "\(paths.configFile) is valid", fix: nil))
+            for unknown in config.unknownKeys {
+                report.findings.append(Finding(topic: "config", level: .warning, detail: "unknown setting \"\(unknown)\" is ignored",
+                                               fix: "Check its spelling in \(paths.configFile)."))
+            }
+        } catch {
+            report.findings.append(Finding(topic: "config", level: .problem, detail: error.description, fix: "Fix the line named, or remove the file."))
+            report.exitCode = .usage
+        }
+        return config
+    }
 
-        // Key sources.
-        let keys = KeySetup(config: config, paths: paths, environment: environment)
-        let resolution = keys.resolver.resolve()
+    /// Every key source, the problems each has, and which key is effective and why.
+    private func checkKeys(_ resolution: KeyResolver.Resolution, _ report: inout Report) {
         report.sources = resolution.sources
         // Fix notices repeat a source's own problem (listed below); the stale-variable notice does not.
         if let notice = resolution.staleVariableNotice {
@@ -103,33 +110,35 @@ public struct DoctorRunner: Sendable {
         }
         report.effective = resolution.key
         report.health = resolution.health
-        if let key = resolution.key {
-            if resolution.staleVariableNotice != nil {
-                report.effectiveReason = "the variable holds a key the API rejected before, so the saved key is used instead"
-            } else {
-                report.effectiveReason = "\(key.source) is the highest-precedence source that holds a key"
-            }
-            let shadowed = resolution.sources.filter {
-                if case .present(let i, _) = $0.state, i.isUsable, $0.source != key.source, let k = i.key, k != key.credential.secret { return true }
-                return false
-            }
-            for other in shadowed {
-                report.findings.append(Finding(topic: "precedence", level: .info,
-                                               detail: "\(other.source) also holds a different key; \(key.source) takes precedence over it",
-                                               fix: nil))
-            }
-        } else {
+        guard let key = resolution.key else {
             report.findings.append(Finding(topic: "key", level: .problem, detail: KeySetup.problem(in: resolution), fix: nil))
-            if exit == .ok { exit = .noUsableKey }
+            if report.exitCode == .ok { report.exitCode = .noUsableKey }
+            return
         }
+        if resolution.staleVariableNotice != nil {
+            report.effectiveReason = "the variable holds a key the API rejected before, so the saved key is used instead"
+        } else {
+            report.effectiveReason = "\(key.source) is the highest-precedence source that holds a key"
+        }
+        let shadowed = resolution.sources.filter {
+            if case .present(let i, _) = $0.state, i.isUsable, $0.source != key.source, let k = i.key, k != key.credential.secret { return true }
+            return false
+        }
+        for other in shadowed {
+            report.findings.append(Finding(topic: "precedence", level: .info,
+                                           detail: "\(other.source) also holds a different key; \(key.source) takes precedence over it",
+                                           fix: nil))
+        }
+    }
 
-        // Base URL.
-        let (baseURL, baseSource) = ClientSetup.baseURL(overrides: overrides, environment: environment, config: config)
+    /// The base URL, where it came from and whether the key may travel to it; the client
+    /// settings for the check, and whether the base URL can be used at all.
+    private func checkBaseURL(config: Config, credential: Credential?, _ report: inout Report) -> (ClientConfiguration, Bool) {
+        let (baseURL, baseSource) = ClientSetup.baseURL(overrides: context.overrides, environment: environment, config: config)
         report.baseURL = baseURL
         report.baseURLSource = baseSource
-        let configuration = ClientSetup.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL,
-                                                            credential: resolution.key?.credential)
-        var baseUsable = true
+        let configuration = ClientSetup.clientConfiguration(config: config, overrides: context.overrides, baseURL: baseURL,
+                                                            credential: credential)
         do {
             let endpoint = try Endpoint(baseURL)
             try configuration.checkTransportSecurity()
@@ -138,41 +147,38 @@ public struct DoctorRunner: Sendable {
                 : "plain http to another host, allowed by --insecure-http / allow_insecure_http"
             report.findings.append(Finding(topic: "base URL", level: endpoint.scheme == "https" || endpoint.isLoopback ? .ok : .warning,
                                            detail: "\(baseURL) (from \(baseSource)); \(note)", fix: nil))
+            return (configuration, true)
         } catch {
-            baseUsable = false
             report.findings.append(Finding(topic: "base URL", level: .problem, detail: "\(baseURL) (from \(baseSource)): \(error.message)",
                                            fix: "Fix --base-url, ANTHROPIC_BASE_URL or base_url in config.toml."))
-            if exit == .ok || exit == .noUsableKey { exit = .usage }
+            if report.exitCode == .ok || report.exitCode == .noUsableKey { report.exitCode = .usage }
+            return (configuration, false)
         }
+    }
 
-        // Live verification.
-        if verify, baseUsable, let key = resolution.key {
-            let verifier = KeyVerifier(configuration: configuration, transport: transport)
-            var machine = KeyHealthMachine(health: .unverified)
-            machine.handle(.checkStarted)
-            let outcome = await verifier.verify(key.credential)
-            machine.handle(outcome.event)
-            report.verification = outcome
-            report.health = machine.health
-            if let error = outcome.error {
-                let diagnosis = ErrorReport(error: error, keyDescription: key.description, baseURL: baseURL, keySource: key.source)
-                var text = diagnosis.text
-                if error.kind == .authentication, case .environment(let name) = key.source {
-                    text += " The key came from \(name): if you replaced the key elsewhere, this variable still holds the old one."
-                }
-                report.findings.append(Finding(topic: "verification", level: .problem, detail: text, fix: nil))
-                if error.kind == .authentication { keys.memory.rememberRejected(key.credential.secret) }
-                exit = PalaverExitCode(for: error)
-            } else {
-                keys.memory.forget(key.credential.secret)
-                report.findings.append(Finding(topic: "verification", level: .ok,
-                                               detail: "GET /v1/models accepted \(key.description) (this proves the key, not credit or model access)", fix: nil))
-            }
-        } else if !verify {
-            report.findings.append(Finding(topic: "verification", level: .info, detail: "skipped (--no-verify)", fix: nil))
+    /// The live check of `key` (`GET /v1/models?limit=1`): the health it leaves, and what to do
+    /// when it fails. A rejected key is remembered; an accepted one forgotten from that memory.
+    private func checkLive(_ key: ResolvedKey, configuration: ClientConfiguration, keys: KeySetup, _ report: inout Report) async {
+        let verifier = KeyVerifier(configuration: configuration, transport: context.transport)
+        var machine = KeyHealthMachine(health: .unverified)
+        machine.handle(.checkStarted)
+        let outcome = await verifier.verify(key.credential)
+        machine.handle(outcome.event)
+        report.verification = outcome
+        report.health = machine.health
+        guard let error = outcome.error else {
+            keys.memory.forget(key.credential.secret)
+            report.findings.append(Finding(topic: "verification", level: .ok,
+                                           detail: "GET /v1/models accepted \(key.description) (this proves the key, not credit or model access)", fix: nil))
+            return
         }
-        report.exitCode = exit
-        return report
+        let diagnosis = ErrorReport(error: error, keyDescription: key.description, baseURL: report.baseURL, keySource: key.source)
+        var text = diagnosis.text
+        if error.kind == .authentication, case .environment(let name) = key.source {
+            text += " The key came from \(name): if you replaced the key elsewhere, this variable still holds the old one."
+        }
+        report.findings.append(Finding(topic: "verification", level: .problem, detail: text, fix: nil))
+        if error.kind == .authentication { keys.memory.rememberRejected(key.credential.secret) }
+        report.exitCode = PalaverExitCode(for: error)
     }
 }
-

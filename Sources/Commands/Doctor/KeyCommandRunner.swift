@@ -5,44 +5,19 @@ import Foundation
 
 /// `palaver key set | status | verify | forget`.
 public struct KeyCommandRunner: Sendable {
-    public var overrides: ClientSetup.Overrides
-    public var environment: [String: String]
-    public var paths: Paths
-    public var output: any AskOutput
-    public var transport: any HTTPTransport
+    public var context: CommandContext
 
-    public init(overrides: ClientSetup.Overrides = .init(), environment: [String: String], paths: Paths, output: any AskOutput,
-                transport: any HTTPTransport = CurlTransport()) {
-        self.overrides = overrides
-        self.environment = environment
-        self.paths = paths
-        self.output = output
-        self.transport = transport
+    public init(context: CommandContext) {
+        self.context = context
     }
 
-    /// The config, or `nil` after telling the user why it cannot be used.
-    private func loadConfig() -> Config? {
-        report(ClientSetup.loadConfig(paths: paths, notice: { _ in }))
-    }
-
-    /// Client settings for `credential` and the base URL, or `nil` after reporting a refused base URL.
-    private func checkedConfiguration(_ config: Config, credential: Credential) -> (ClientConfiguration, String)? {
-        report(ClientSetup.checkedConfiguration(config: config, overrides: overrides, environment: environment, credential: credential))
-    }
-
-    /// The value, or `nil` after telling the user why there is none.
-    private func report<T>(_ result: Result<T, ClientSetup.Failure>) -> T? {
-        switch result {
-        case .success(let value): return value
-        case .failure(let failure):
-            output.err("palaver: \(failure.message)\n")
-            return nil
-        }
-    }
+    private var output: any CommandOutput { context.output }
+    private var environment: [String: String] { context.environment }
+    private var paths: Paths { context.paths }
 
     /// Checks `secret`, verifies it unless `verify` is false, and saves it to the credentials file.
     public func set(secret: String, verify: Bool) async -> PalaverExitCode {
-        guard let config = loadConfig() else { return .usage }
+        guard case .success(let config) = context.config(notices: false) else { return .usage }
         let inspection = KeyDiagnosis.inspect(secret, source: .session)
         inspection.secrets.forEach { Redactor.shared.register($0) }
         guard let key = inspection.key else {
@@ -54,10 +29,12 @@ public struct KeyCommandRunner: Sendable {
             output.err("palaver: \(problem.message) \(problem.fix)\n")
         }
         let credential = Credential(secret: key, scheme: inspection.scheme)
-        let keys = KeySetup(config: config, paths: paths, environment: environment)
+        let keys = context.keys(config)
         if verify {
-            guard case let (clientConfiguration, baseURL)? = checkedConfiguration(config, credential: credential) else { return .usage }
-            let outcome = await KeyVerifier(configuration: clientConfiguration, transport: transport).verify(credential)
+            guard case .success(let (clientConfiguration, baseURL)) = context.checkedConfiguration(config, credential: credential) else {
+                return .usage
+            }
+            let outcome = await KeyVerifier(configuration: clientConfiguration, transport: context.transport).verify(credential)
             if let error = outcome.error {
                 if error.kind == .authentication { keys.memory.rememberRejected(key) }
                 let report = ErrorReport(error: error, keyDescription: "\(credential.masked) (entered)", baseURL: baseURL, keySource: .session)
@@ -84,7 +61,7 @@ public struct KeyCommandRunner: Sendable {
     /// Prints health (without a network check), source and masked key.
     public func status() -> PalaverExitCode {
         let config = (try? Config.load(path: paths.configFile)) ?? Config()
-        let resolution = KeySetup(config: config, paths: paths, environment: environment).resolver.resolve()
+        let resolution = context.keys(config).resolver.resolve()
         resolution.notices.forEach { output.err("palaver: \($0)\n") }
         if let key = resolution.key {
             output.out("health: \(resolution.health.word) (run `palaver key verify` to check with the API)\nkey: \(key.credential.masked)\nsource: \(key.source)\n")
@@ -98,8 +75,8 @@ public struct KeyCommandRunner: Sendable {
 
     /// Checks the effective key with the API (`GET /v1/models`, no tokens spent).
     public func verify() async -> PalaverExitCode {
-        guard let config = loadConfig() else { return .usage }
-        let keys = KeySetup(config: config, paths: paths, environment: environment)
+        guard case .success(let config) = context.config(notices: false) else { return .usage }
+        let keys = context.keys(config)
         let resolution = keys.resolver.resolve()
         resolution.notices.forEach { output.err("palaver: \($0)\n") }
         guard let key = resolution.key else {
@@ -107,10 +84,12 @@ public struct KeyCommandRunner: Sendable {
             output.err("palaver: \(KeySetup.problem(in: resolution))\n")
             return .noUsableKey
         }
-        guard case let (clientConfiguration, baseURL)? = checkedConfiguration(config, credential: key.credential) else { return .usage }
+        guard case .success(let (clientConfiguration, baseURL)) = context.checkedConfiguration(config, credential: key.credential) else {
+            return .usage
+        }
         var machine = KeyHealthMachine(health: resolution.health)
         machine.handle(.checkStarted)
-        let outcome = await KeyVerifier(configuration: clientConfiguration, transport: transport).verify(key.credential)
+        let outcome = await KeyVerifier(configuration: clientConfiguration, transport: context.transport).verify(key.credential)
         machine.handle(outcome.event)
         output.out("health: \(machine.health.word)\nkey: \(key.credential.masked)\nsource: \(key.source)\n")
         if let error = outcome.error {

@@ -11,7 +11,7 @@ import Synchronization
 /// always. Writes are unbuffered so a streamed reply appears as it arrives, except that a short
 /// tail that could still grow into a piece of a key is held back until the next write or
 /// ``flush()`` decides it (a key split across two chunks is still masked).
-public final class StandardConsole: AskOutput {
+public final class StandardConsole: CommandOutput {
     public let outIsTerminal: Bool
     public let errIsTerminal: Bool
     private let pending = Mutex(String())

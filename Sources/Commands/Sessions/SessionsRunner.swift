@@ -6,13 +6,13 @@ import SessionStore
 
 /// `palaver sessions list | show | search | export | import | rm`.
 public struct SessionsRunner: Sendable {
-    public var environment: [String: String]
-    public var output: any AskOutput
+    public var context: CommandContext
 
-    public init(environment: [String: String], output: any AskOutput) {
-        self.environment = environment
-        self.output = output
+    public init(context: CommandContext) {
+        self.context = context
     }
+
+    private var output: any CommandOutput { context.output }
 
     public enum Command: Sendable {
         case list(limit: Int)
@@ -26,7 +26,7 @@ public struct SessionsRunner: Sendable {
     public func run(_ command: Command) -> PalaverExitCode {
         let store: SessionStore
         do {
-            store = try SessionStore(path: SessionStore.defaultPath(environment: environment))
+            store = try SessionStore(path: SessionStore.defaultPath(environment: context.environment))
         } catch {
             output.err("palaver: the session store cannot be used: \(error)\n")
             return .usage
