@@ -37,7 +37,7 @@ struct ControlAPI {
         }
         let (bytes, tooLarge) = try await HTTPHelpers.readBody(request, limit: configuration.maxBodyBytes)
         if tooLarge {
-            return HTTPHelpers.error(status: 413, type: "request_too_large", message: Messages.tooLarge, requestID: requestID)
+            return HTTPHelpers.error(status: 413, type: "request_too_large", message: ErrorMessages.tooLarge, requestID: requestID)
         }
         do {
             let result = try perform(request.method, path: path, body: bytes)
@@ -50,7 +50,7 @@ struct ControlAPI {
     private func parseBody(_ bytes: [UInt8]) throws -> JSONValue {
         if bytes.isEmpty { throw BadRequest("request body is empty: expected JSON") }
         do {
-            return try JSONParser.parse(bytes)
+            return try JSONValue.parse(bytes)
         } catch {
             throw BadRequest("request body is not valid JSON: \(error)")
         }
@@ -192,7 +192,7 @@ struct ControlAPI {
     static func requestJSON(_ r: LoggedRequest) -> JSONValue {
         var body: JSONValue = .null
         if let text = r.body {
-            body = (try? JSONParser.parse(text)) ?? .string(text)
+            body = (try? JSONValue.parse(text)) ?? .string(text)
         }
         return .object([
             ("request_id", .string(r.requestID)),

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// Errors thrown by `FakeAnthropicServer.start()`.
 public enum FakeServerError: Error, CustomStringConvertible {
@@ -126,83 +127,86 @@ public final class FakeAnthropicServer: Sendable {
     }
 }
 
-/// Lock-protected run state of a server.
-private final class Runtime: @unchecked Sendable {
-    private let lock = NSLock()
-    private var started = false
-    private var task: Task<Void, Never>?
-    private var group: ServiceGroup?
-    private var boundPort: Int?
-    private var closeFuture: EventLoopFuture<Void>?
+/// The run state of a server, guarded by a `Mutex`.
+private final class Runtime: Sendable {
+    private struct Values {
+        var started = false
+        var task: Task<Void, Never>?
+        var group: ServiceGroup?
+        var boundPort: Int?
+        var closeFuture: EventLoopFuture<Void>?
+    }
+
+    private let values = Mutex(Values())
 
     func claimStart() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        if started { return false }
-        started = true
-        return true
+        values.withLock { v in
+            if v.started { return false }
+            v.started = true
+            return true
+        }
     }
 
     func setTask(_ t: Task<Void, Never>, group g: ServiceGroup) {
-        lock.lock(); defer { lock.unlock() }
-        task = t
-        group = g
+        values.withLock { v in
+            v.task = t
+            v.group = g
+        }
     }
 
     func takeTask() -> (Task<Void, Never>, ServiceGroup)? {
-        lock.lock(); defer { lock.unlock() }
-        guard let t = task, let g = group else { return nil }
-        task = nil
-        group = nil
-        return (t, g)
+        values.withLock { v in
+            guard let t = v.task, let g = v.group else { return nil }
+            v.task = nil
+            v.group = nil
+            return (t, g)
+        }
     }
 
     func setPort(_ p: Int) {
-        lock.lock(); defer { lock.unlock() }
-        boundPort = p
+        values.withLock { $0.boundPort = p }
     }
 
     func setListenerClosed(_ f: EventLoopFuture<Void>) {
-        lock.lock(); defer { lock.unlock() }
-        closeFuture = f
+        values.withLock { $0.closeFuture = f }
     }
 
     var listenerClosed: EventLoopFuture<Void>? {
-        lock.lock(); defer { lock.unlock() }
-        return closeFuture
+        values.withLock { $0.closeFuture }
     }
 
     var port: Int? {
-        lock.lock(); defer { lock.unlock() }
-        return boundPort
+        values.withLock { $0.boundPort }
     }
 }
 
 /// One-shot hand-over of the bound port (or the start error) to `start()`.
-private final class PortWaiter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<Int, any Error>?
-    private var continuation: CheckedContinuation<Int, any Error>?
+private final class PortWaiter: Sendable {
+    private struct Values {
+        var result: Result<Int, any Error>?
+        var continuation: CheckedContinuation<Int, any Error>?
+    }
+
+    private let values = Mutex(Values())
 
     func resolve(_ r: Result<Int, any Error>) {
-        lock.lock()
-        guard result == nil else { lock.unlock(); return }
-        result = r
-        let c = continuation
-        continuation = nil
-        lock.unlock()
-        c?.resume(with: r)
+        let waiting: CheckedContinuation<Int, any Error>? = values.withLock { v in
+            guard v.result == nil else { return nil }
+            v.result = r
+            defer { v.continuation = nil }
+            return v.continuation
+        }
+        waiting?.resume(with: r)
     }
 
     func wait() async throws -> Int {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
-            lock.lock()
-            if let r = result {
-                lock.unlock()
-                c.resume(with: r)
-            } else {
-                continuation = c
-                lock.unlock()
+            let ready: Result<Int, any Error>? = values.withLock { v in
+                if let r = v.result { return r }
+                v.continuation = c
+                return nil
             }
+            if let ready { c.resume(with: ready) }
         }
     }
 }

@@ -1,39 +1,40 @@
-import Foundation
+import Synchronization
 
 /// The fake's mutable state: keys, queued faults, reply config, models and the request log.
 ///
-/// Every method is synchronous and thread-safe (guarded by a lock); call it from any thread or
-/// task, before or while the server runs. Changes apply to the next request that reads them.
-public final class FakeState: @unchecked Sendable {
-    private let lock = NSLock()
-    private let initial: FakeConfiguration
+/// Every method is synchronous and thread-safe (the values live in a `Mutex`); call it from any
+/// thread or task, before or while the server runs. Changes apply to the next request that
+/// reads them.
+public final class FakeState: Sendable {
+    /// Everything that changes, guarded as one value.
+    private struct Storage {
+        var keyTable: [String: KeyStatus]
+        var faultQueue: [Fault] = []
+        var replyConfig: ReplyConfig
+        var modelList: [ModelInfo]
+        var log: [LoggedRequest] = []
+        var active = 0
+        var stopping = false
+    }
 
-    private var keyTable: [String: KeyStatus]
-    private var faultQueue: [Fault] = []
-    private var replyConfig: ReplyConfig
-    private var modelList: [ModelInfo]
-    private var log: [LoggedRequest] = []
-    private var active = 0
-    private var stopping = false
+    private let initial: FakeConfiguration
+    private let storage: Mutex<Storage>
 
     init(configuration: FakeConfiguration) {
         self.initial = configuration
-        self.keyTable = configuration.keys
-        self.replyConfig = configuration.reply
-        self.modelList = configuration.models
+        self.storage = Mutex(Storage(keyTable: configuration.keys, replyConfig: configuration.reply,
+                                     modelList: configuration.models))
     }
 
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
+    private func locked<T>(_ body: (inout Storage) throws -> T) rethrows -> T {
+        try storage.withLock { try body(&$0) }
     }
 
     // MARK: Keys
 
     /// Adds a key, or changes the status of a known key.
     public func addKey(_ key: String, status: KeyStatus = .valid) {
-        locked { keyTable[key] = status }
+        locked { s in s.keyTable[key] = status }
     }
 
     /// Same as `addKey(_:status:)`.
@@ -48,17 +49,17 @@ public final class FakeState: @unchecked Sendable {
 
     /// Forgets a key entirely (then it is "unknown": also 401).
     public func removeKey(_ key: String) {
-        _ = locked { keyTable.removeValue(forKey: key) }
+        _ = locked { s in s.keyTable.removeValue(forKey: key) }
     }
 
     /// The status of a key, or nil if unknown.
     public func keyStatus(_ key: String) -> KeyStatus? {
-        locked { keyTable[key] }
+        locked { s in s.keyTable[key] }
     }
 
     /// All keys (unmasked — for in-process tests only; the HTTP control API masks them).
     public func keys() -> [String: KeyStatus] {
-        locked { keyTable }
+        locked { s in s.keyTable }
     }
 
     // MARK: Faults
@@ -66,7 +67,7 @@ public final class FakeState: @unchecked Sendable {
     public func enqueueFault(_ fault: Fault) {
         var f = fault
         f.times = max(1, f.times)
-        locked { faultQueue.append(f) }
+        locked { s in s.faultQueue.append(f) }
     }
 
     public func enqueueFaults(_ faults: [Fault]) {
@@ -75,25 +76,25 @@ public final class FakeState: @unchecked Sendable {
 
     /// Queued faults, in order, with their remaining `times`.
     public func pendingFaults() -> [Fault] {
-        locked { faultQueue }
+        locked { s in s.faultQueue }
     }
 
     public func clearFaults() {
-        locked { faultQueue.removeAll() }
+        locked { s in s.faultQueue.removeAll() }
     }
 
     /// Takes the first queued fault matching `endpoint` (a path like "/v1/messages"),
     /// decrementing its `times` and removing it when used up.
     func takeFault(for endpoint: String) -> Fault? {
-        locked {
-            guard let idx = faultQueue.firstIndex(where: { $0.path == "*" || $0.path == endpoint }) else {
+        locked { s in
+            guard let idx = s.faultQueue.firstIndex(where: { $0.path == "*" || $0.path == endpoint }) else {
                 return nil
             }
-            let fault = faultQueue[idx]
+            let fault = s.faultQueue[idx]
             if fault.times <= 1 {
-                faultQueue.remove(at: idx)
+                s.faultQueue.remove(at: idx)
             } else {
-                faultQueue[idx].times -= 1
+                s.faultQueue[idx].times -= 1
             }
             return fault
         }
@@ -102,41 +103,41 @@ public final class FakeState: @unchecked Sendable {
     // MARK: Reply, models
 
     public func setReply(_ reply: ReplyConfig) {
-        locked { replyConfig = reply }
+        locked { s in s.replyConfig = reply }
     }
 
     public func reply() -> ReplyConfig {
-        locked { replyConfig }
+        locked { s in s.replyConfig }
     }
 
     public func setModels(_ models: [ModelInfo]) {
-        locked { modelList = models }
+        locked { s in s.modelList = models }
     }
 
     public func models() -> [ModelInfo] {
-        locked { modelList }
+        locked { s in s.modelList }
     }
 
     // MARK: Request log
 
     /// Logged /v1 requests, oldest first.
     public func requests() -> [LoggedRequest] {
-        locked { log }
+        locked { s in s.log }
     }
 
     public func clearRequests() {
-        locked { log.removeAll() }
+        locked { s in s.log.removeAll() }
     }
 
     func appendRequest(_ entry: LoggedRequest) {
-        locked { log.append(entry) }
+        locked { s in s.log.append(entry) }
     }
 
     func recordOutcome(requestID: String, status: Int, fault: Fault.Kind? = nil) {
-        locked {
-            if let idx = log.lastIndex(where: { $0.requestID == requestID }) {
-                log[idx].status = status
-                if let fault { log[idx].fault = fault }
+        locked { s in
+            if let idx = s.log.lastIndex(where: { $0.requestID == requestID }) {
+                s.log[idx].status = status
+                if let fault { s.log[idx].fault = fault }
             }
         }
     }
@@ -146,26 +147,26 @@ public final class FakeState: @unchecked Sendable {
     /// Number of API responses currently being produced (a stalled or slow stream counts until
     /// it ends or its client goes away). Useful to check that nothing is left running.
     public func activeResponses() -> Int {
-        locked { active }
+        locked { s in s.active }
     }
 
-    func setStopping(_ value: Bool) { locked { stopping = value } }
-    var isStopping: Bool { locked { stopping } }
+    func setStopping(_ value: Bool) { locked { s in s.stopping = value } }
+    var isStopping: Bool { locked { s in s.stopping } }
 
-    func beginActive() { locked { active += 1 } }
-    func endActive() { locked { active -= 1 } }
+    func beginActive() { locked { s in s.active += 1 } }
+    func endActive() { locked { s in s.active -= 1 } }
 
     // MARK: Reset
 
     /// Keys back to the initial ones, faults cleared, reply and models back to the
     /// configuration's, request log cleared.
     public func reset() {
-        locked {
-            keyTable = initial.keys
-            faultQueue.removeAll()
-            replyConfig = initial.reply
-            modelList = initial.models
-            log.removeAll()
+        locked { s in
+            s.keyTable = initial.keys
+            s.faultQueue.removeAll()
+            s.replyConfig = initial.reply
+            s.modelList = initial.models
+            s.log.removeAll()
         }
     }
 }

@@ -113,7 +113,7 @@ enum HTTPHelpers {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value),
-              let parsed = try? JSONParser.parse(Array(data))
+              let parsed = try? JSONValue.parse(Array(data))
         else { return .null }
         return parsed
     }

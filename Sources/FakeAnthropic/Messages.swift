@@ -192,7 +192,7 @@ struct ReplyPlan {
             content.append(.object([("type", .string("text")), ("text", .string(text))]))
         }
         if let toolName {
-            let input = (try? JSONParser.parse(toolInputJSON)) ?? .object([])
+            let input = (try? JSONValue.parse(toolInputJSON)) ?? .object([])
             content.append(.object([("type", .string("tool_use")), ("id", .string(toolID)), ("name", .string(toolName)), ("input", input)]))
         }
         return .object([

@@ -75,11 +75,11 @@ struct FakeResponder: HTTPResponder {
         }
         // 2. size
         if tooLarge {
-            return fail(413, "request_too_large", Messages.tooLarge)
+            return fail(413, "request_too_large", ErrorMessages.tooLarge)
         }
         // 3. auth
         guard let key = presented else {
-            return fail(401, "authentication_error", Messages.missingKey)
+            return fail(401, "authentication_error", ErrorMessages.missingKey)
         }
         let isModels: Bool
         switch endpoint {
@@ -88,20 +88,20 @@ struct FakeResponder: HTTPResponder {
         }
         switch state.keyStatus(key) {
         case nil, .revoked?:
-            return fail(401, "authentication_error", Messages.invalidKey)
+            return fail(401, "authentication_error", ErrorMessages.invalidKey)
         case .forbidden?:
-            return fail(403, "permission_error", Messages.forbidden)
+            return fail(403, "permission_error", ErrorMessages.forbidden)
         case .billing? where !isModels:
-            return fail(402, "billing_error", Messages.billing)
+            return fail(402, "billing_error", ErrorMessages.billing)
         case .noCredit? where !isModels:
-            return fail(400, "invalid_request_error", Messages.noCredit)
+            return fail(400, "invalid_request_error", ErrorMessages.noCredit)
         default:
             break
         }
         // 4. anthropic-version
         let version = HTTPHelpers.header(request, "anthropic-version")?.trimmingCharacters(in: .whitespaces) ?? ""
         if version.isEmpty {
-            return fail(400, "invalid_request_error", Messages.missingVersion)
+            return fail(400, "invalid_request_error", ErrorMessages.missingVersion)
         }
         // 5. faults
         let fault = state.takeFault(for: apiPath)
@@ -157,7 +157,7 @@ struct FakeResponder: HTTPResponder {
             }
             let body: JSONValue
             do {
-                body = try JSONParser.parse(bodyBytes)
+                body = try JSONValue.parse(bodyBytes)
             } catch {
                 return fail(400, "invalid_request_error", "Request body is not valid JSON: \(error)")
             }
@@ -187,7 +187,7 @@ struct FakeResponder: HTTPResponder {
 
     /// Whether a request body asks for a stream (`"stream": true`), for faults that act before validation.
     private func isStreamingRequest(_ body: [UInt8]) -> Bool {
-        guard let json = try? JSONParser.parse(body), case .bool(true)? = json["stream"] else { return false }
+        guard let json = try? JSONValue.parse(body), case .bool(true)? = json["stream"] else { return false }
         return true
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FakeAnthropic
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -177,31 +178,30 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
 }
 
 /// Resumes the waiter once a signal arrived.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fired = false
-    private var continuation: CheckedContinuation<Void, Never>?
+final class StopSignal: Sendable {
+    private struct Values {
+        var fired = false
+        var continuation: CheckedContinuation<Void, Never>?
+    }
+
+    private let values = Mutex(Values())
 
     func fire() {
-        lock.lock()
-        fired = true
-        let c = continuation
-        continuation = nil
-        lock.unlock()
-        c?.resume()
+        let waiting: CheckedContinuation<Void, Never>? = values.withLock { v in
+            v.fired = true
+            defer { v.continuation = nil }
+            return v.continuation
+        }
+        waiting?.resume()
     }
 
     func wait() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            if fired {
-                lock.unlock()
-                c.resume()
-            } else {
-                continuation = c
-                lock.unlock()
+            let fired = values.withLock { v in
+                if !v.fired { v.continuation = c }
+                return v.fired
             }
+            if fired { c.resume() }
         }
     }
 }
-

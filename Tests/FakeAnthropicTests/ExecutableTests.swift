@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -98,15 +99,14 @@ struct ExecutableTests {
     }
 }
 
-final class OnceBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<String?, Never>?
-    init(_ c: CheckedContinuation<String?, Never>) { continuation = c }
+final class OnceBox: Sendable {
+    private let continuation: Mutex<CheckedContinuation<String?, Never>?>
+    init(_ c: CheckedContinuation<String?, Never>) { continuation = Mutex(c) }
     func resume(_ value: String?) {
-        lock.lock()
-        let c = continuation
-        continuation = nil
-        lock.unlock()
+        let c = continuation.withLock { c in
+            defer { c = nil }
+            return c
+        }
         c?.resume(returning: value)
     }
 }
