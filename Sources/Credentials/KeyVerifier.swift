@@ -12,7 +12,7 @@ public struct KeyVerifier: Sendable {
         self.transport = transport
     }
 
-    public struct Outcome: Sendable {
+    public struct Outcome: Sendable, Equatable {
         public var error: APIError?
         public var requestID: String?
         public var at: Date

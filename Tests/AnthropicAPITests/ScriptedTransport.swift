@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
 @testable import AnthropicAPI
 
 /// A transport that plays back scripted responses in order and records the requests it got.
-final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
+final class ScriptedTransport: HTTPTransport, Sendable {
     struct Reply {
         var status: Int
         var headers: [(String, String)] = []
@@ -20,20 +21,27 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var replies: [Reply]
-    private(set) var requests: [HTTPRequest] = []
-
-    init(_ replies: [Reply]) {
-        self.replies = replies
+    /// The replies still to play and the requests received so far.
+    private struct Script {
+        var replies: [Reply]
+        var requests: [HTTPRequest] = []
     }
 
-    var requestCount: Int { lock.withLock { requests.count } }
+    private let script: Mutex<Script>
+
+    init(_ replies: [Reply]) {
+        self.script = Mutex(Script(replies: replies))
+    }
+
+    /// The requests received so far, oldest first.
+    var requests: [HTTPRequest] { script.withLock { $0.requests } }
+
+    var requestCount: Int { script.withLock { $0.requests.count } }
 
     func send(_ request: HTTPRequest, options: TransportOptions) -> AsyncThrowingStream<TransportEvent, any Error> {
-        let reply: Reply? = lock.withLock {
-            requests.append(request)
-            return replies.isEmpty ? nil : replies.removeFirst()
+        let reply: Reply? = script.withLock { s in
+            s.requests.append(request)
+            return s.replies.isEmpty ? nil : s.replies.removeFirst()
         }
         return AsyncThrowingStream { continuation in
             guard let reply else {
@@ -48,13 +56,12 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
 }
 
 /// Records requested waits and returns at once.
-final class RecordingSleeper: Sleeper, @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [Duration] = []
-    var sleeps: [Duration] { lock.withLock { recorded } }
+final class RecordingSleeper: Sleeper, Sendable {
+    private let recorded = Mutex<[Duration]>([])
+    var sleeps: [Duration] { recorded.withLock { $0 } }
 
     func sleep(for duration: Duration) async throws {
-        lock.withLock { recorded.append(duration) }
+        recorded.withLock { $0.append(duration) }
         try Task.checkCancellation()
     }
 }

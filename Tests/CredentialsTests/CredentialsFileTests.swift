@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Credentials
 #if canImport(Glibc)
 import Glibc
@@ -13,19 +14,19 @@ import Glibc
     }
 
     @Test func writesMode0600InA0700Directory() throws {
-        let temp = try TempDirectory()
-        let file = CredentialsFile(directory: temp.sub("config/palaver"))
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
+        let file = CredentialsFile(directory: temp.path("config/palaver"))
         try file.write(Keys.make("w"))
         #expect(mode(file.path) == 0o600)
-        #expect(mode(temp.sub("config/palaver")) == 0o700)
+        #expect(mode(temp.path("config/palaver")) == 0o700)
         guard case .key(let key, let savedAt) = file.read() else { Issue.record("not read back"); return }
         #expect(key == Keys.make("w"))
         #expect(savedAt != nil)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.sub("config/palaver")) == ["credentials.toml"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path("config/palaver")) == ["credentials.toml"])
     }
 
     @Test func looseFilesAreRefusedWithTheFix() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let file = CredentialsFile(directory: temp.path)
         try file.write(Keys.make("l"))
         chmod(file.path, 0o644)
@@ -37,7 +38,7 @@ import Glibc
     }
 
     @Test func aCrashBetweenWriteAndRenameLeavesTheOldFileWhole() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let file = CredentialsFile(directory: temp.path)
         try file.write(Keys.make("o"))
         let before = try Data(contentsOf: URL(fileURLWithPath: file.path))
@@ -52,7 +53,7 @@ import Glibc
     }
 
     @Test func garbageAndMissingFilesAreReportedNotUsed() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let file = CredentialsFile(directory: temp.path)
         #expect(file.read() == .missing)
         FileManager.default.createFile(atPath: file.path, contents: Data("this is not the format".utf8), attributes: [.posixPermissions: 0o600])
@@ -64,7 +65,7 @@ import Glibc
     /// The file is untrusted input: an oversized one is refused without being read, and only a
     /// timestamp of the shape palaver writes is kept from `saved_at` (doctor prints it).
     @Test func oversizedFilesAndOddTimestampsAreNotTrusted() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let file = CredentialsFile(directory: temp.path)
         let big = "api_key = \"\(Keys.make("b"))\"\n" + String(repeating: "# padding\n", count: 10_000)
         FileManager.default.createFile(atPath: file.path, contents: Data(big.utf8), attributes: [.posixPermissions: 0o600])
@@ -78,7 +79,7 @@ import Glibc
     }
 
     @Test func forgetRemovesTheFile() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let file = CredentialsFile(directory: temp.path)
         #expect(try file.remove() == false)
         try file.write(Keys.make("f"))
@@ -89,7 +90,7 @@ import Glibc
 
 @Suite struct RejectedKeyMemoryTests {
     @Test func remembersFingerprintsNotKeys() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let memory = RejectedKeyMemory(directory: temp.path)
         let key = Keys.make("r")
         #expect(memory.rejectedAt(key) == nil)
@@ -97,7 +98,7 @@ import Glibc
         #expect(memory.rejectedAt(key) == Date(timeIntervalSince1970: 1_800_000_000))
         #expect(memory.rejectedAt(Keys.make("s")) == nil)
         for name in try FileManager.default.contentsOfDirectory(atPath: temp.path) {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: temp.sub(name)))
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: temp.path(name)))
             #expect(!String(decoding: bytes, as: UTF8.self).contains(key), "\(name) holds the key")
             #expect(!String(decoding: bytes, as: UTF8.self).contains(String(key.suffix(20))))
         }
@@ -106,7 +107,7 @@ import Glibc
     }
 
     @Test func fingerprintsAreSaltedPerUser() throws {
-        let a = try TempDirectory(), b = try TempDirectory()
+        let a = try TemporaryDirectory(prefix: "palaver-cred"), b = try TemporaryDirectory(prefix: "palaver-cred")
         let key = Keys.make("t")
         RejectedKeyMemory(directory: a.path).rememberRejected(key)
         RejectedKeyMemory(directory: b.path).rememberRejected(key)
@@ -116,7 +117,7 @@ import Glibc
     }
 
     @Test func keepsABoundedList() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let memory = RejectedKeyMemory(directory: temp.path)
         for i in 0..<40 { memory.rememberRejected(Keys.make("x", length: 50 + i)) }
         #expect(memory.entries().count == RejectedKeyMemory.capacity)
@@ -129,14 +130,14 @@ extension RejectedKeyMemoryTests {
     /// Dates in the memory file are read as untrusted numbers: out-of-range or non-finite lines are
     /// dropped, and saving never converts a non-finite date (that trapped before).
     @Test func oddDatesNeitherTrapNorCount() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let memory = RejectedKeyMemory(directory: temp.path)
         memory.rememberRejected(Keys.make("a"), at: Date(timeIntervalSince1970: 1_800_000_000))
         let good = try #require(memory.entries().first)
         let fp = String(repeating: "ab", count: 32)
         let lines = ["\(good.fingerprint) 1800000000", "\(fp) inf", "\(fp) nan", "\(fp) 1e300", "\(fp) -5", "\(fp) 99999999999999999999",
                      "\(String(repeating: "zz", count: 32)) 5", "\(fp) 1.5"]
-        try (lines.joined(separator: "\n") + "\n").write(toFile: temp.sub("rejected-keys"), atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: temp.path("rejected-keys"), atomically: true, encoding: .utf8)
         #expect(memory.entries() == [good])
         memory.rememberRejected(Keys.make("b"), at: Date(timeIntervalSince1970: .infinity))
         memory.rememberRejected(Keys.make("c"), at: Date(timeIntervalSince1970: 1e300))

@@ -2,13 +2,14 @@ import AnthropicAPI
 import Foundation
 import Testing
 @testable import Credentials
+import TestSupport
 
 @Suite struct KeyHelperTests {
     static let hasSetsid = FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid")
 
     @Test func outputIsTheKeyAndIsCachedForTheTTL() throws {
-        let temp = try TempDirectory()
-        let counter = temp.sub("count")
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
+        let counter = temp.path("count")
         let helper = KeyHelper(command: "echo x >> \(counter); printf '%s\\n' \(Keys.make("k"))", ttl: .seconds(60))
         guard case .success(let run) = helper.current() else { Issue.record("failed"); return }
         #expect(run.output == Keys.make("k"))  // echo's one line break is not part of the key
@@ -115,12 +116,12 @@ import Testing
 
     /// `echo`'s single trailing line break is not worth a notice on every run; other whitespace still is.
     @Test func oneTrailingLineBreakIsSilentOtherWhitespaceIsNot() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let key = Keys.random()
         func notices(_ command: String) throws -> [String] {
             let resolver = KeyResolver(environment: [:], helper: KeyHelper(command: command, timeout: .seconds(5)),
-                                       file: CredentialsFile(directory: temp.sub("config")),
-                                       memory: RejectedKeyMemory(directory: temp.sub("state")))
+                                       file: CredentialsFile(directory: temp.path("config")),
+                                       memory: RejectedKeyMemory(directory: temp.path("state")))
             let resolution = resolver.resolve()
             #expect(resolution.key?.credential.secret == key, "\(command.prefix(10))")
             return resolution.notices
@@ -136,11 +137,11 @@ import Testing
 
     /// `doctor` lists the helper's command: as its program only.
     @Test func theResolverReportsTheCommandMasked() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let key = Keys.random()
         let resolver = KeyResolver(environment: [:], helper: KeyHelper(command: "printf %s \(key)", timeout: .seconds(5)),
-                                   file: CredentialsFile(directory: temp.sub("config")),
-                                   memory: RejectedKeyMemory(directory: temp.sub("state")))
+                                   file: CredentialsFile(directory: temp.path("config")),
+                                   memory: RejectedKeyMemory(directory: temp.path("state")))
         let resolution = resolver.resolve()
         #expect(resolution.key?.credential.secret == key)
         let helperReport = try #require(resolution.sources.first { $0.source == .helper })

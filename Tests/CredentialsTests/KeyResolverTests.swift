@@ -1,6 +1,7 @@
 import AnthropicAPI
 import Foundation
 import Testing
+import TestSupport
 @testable import Credentials
 #if canImport(Glibc)
 import Glibc
@@ -13,16 +14,16 @@ import Glibc
     let fileKey = Keys.make("f")
     let sessionKey = Keys.make("s")
 
-    private func resolver(_ temp: TempDirectory, env: [String: String] = [:], session: String? = nil,
+    private func resolver(_ temp: TemporaryDirectory, env: [String: String] = [:], session: String? = nil,
                           helper: String? = nil, fileKey: String? = nil) throws -> KeyResolver {
-        let file = CredentialsFile(directory: temp.sub("config"))
+        let file = CredentialsFile(directory: temp.path("config"))
         if let fileKey { try file.write(fileKey) }
         return KeyResolver(environment: env, sessionKey: session, helper: helper.map { KeyHelper(command: $0, timeout: .seconds(5)) },
-                           file: file, memory: RejectedKeyMemory(directory: temp.sub("state")))
+                           file: file, memory: RejectedKeyMemory(directory: temp.path("state")))
     }
 
     @Test func precedenceSessionEnvTokenHelperFile() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let all = try resolver(temp, env: ["ANTHROPIC_API_KEY": envKey, "ANTHROPIC_AUTH_TOKEN": tokenKey], session: sessionKey,
                                helper: "printf %s \(helperKey)", fileKey: fileKey)
         #expect(all.resolve().key?.source == .session)
@@ -44,7 +45,7 @@ import Glibc
     }
 
     @Test func anEmptyVariableCountsAsUnset() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let r = try resolver(temp, env: ["ANTHROPIC_API_KEY": ""], fileKey: fileKey)
         let resolution = r.resolve()
         #expect(resolution.key?.credential.secret == fileKey)
@@ -52,7 +53,7 @@ import Glibc
     }
 
     @Test func aMalformedHigherSourceBlocksAndSaysSo() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let r = try resolver(temp, env: ["ANTHROPIC_API_KEY": "\"\(envKey)\""], fileKey: fileKey)
         let resolution = r.resolve()
         #expect(resolution.key == nil)
@@ -61,7 +62,7 @@ import Glibc
     }
 
     @Test func trimmedKeysComeWithANotice() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let resolution = try resolver(temp, env: ["ANTHROPIC_API_KEY": "\(envKey)\n"]).resolve()
         #expect(resolution.key?.credential.secret == envKey)
         #expect(resolution.notices.count == 1)
@@ -69,7 +70,7 @@ import Glibc
     }
 
     @Test func theStaleVariableTrap() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let r = try resolver(temp, env: ["ANTHROPIC_API_KEY": envKey], fileKey: fileKey)
         #expect(r.resolve().key?.credential.secret == envKey)  // nothing known against it yet
         r.memory.rememberRejected(envKey)
@@ -86,7 +87,7 @@ import Glibc
     }
 
     @Test func looseCredentialsFileIsNotUsed() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let r = try resolver(temp, fileKey: fileKey)
         chmod(r.file.path, 0o604)
         let resolution = r.resolve()
@@ -95,7 +96,7 @@ import Glibc
     }
 
     @Test func helperFailuresAreReportedAndOtherSourcesStillWork() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let failing = try resolver(temp, helper: "echo oops >&2; exit 3", fileKey: fileKey).resolve()
         #expect(failing.key?.credential.secret == fileKey)
         #expect(failing.sources.contains { if case .failed(let reason, _) = $0.state { return reason.contains("status 3") && reason.contains("oops") } else { return false } })
@@ -105,13 +106,13 @@ import Glibc
 /// Every candidate the resolver reads is registered with the by-value redactor, used or not.
 @Suite struct KeyResolverRedactionTests {
     @Test func everyCandidateIsRegistered() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let session = Keys.random(), env = Keys.random(), token = Keys.random(), helper = Keys.random(), saved = Keys.random()
-        let file = CredentialsFile(directory: temp.sub("config"))
+        let file = CredentialsFile(directory: temp.path("config"))
         try file.write(saved)
         let resolver = KeyResolver(environment: ["ANTHROPIC_API_KEY": "\"\(env)\"", "ANTHROPIC_AUTH_TOKEN": "Bearer \(token)"],
                                    sessionKey: session, helper: KeyHelper(command: "echo \(helper)", timeout: .seconds(5)),
-                                   file: file, memory: RejectedKeyMemory(directory: temp.sub("state")))
+                                   file: file, memory: RejectedKeyMemory(directory: temp.path("state")))
         _ = resolver.resolve()
         for key in [session, env, token, helper, saved] {
             let fragment = String(key.dropFirst(20).prefix(30))  // without the sk- prefix: pattern matching misses it
@@ -121,12 +122,12 @@ import Glibc
     }
 
     @Test func malformedValuesRegisterTheirSecretNotTheVariableName() throws {
-        let temp = try TempDirectory()
+        let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let key = Keys.random()
         let gateway = "GW\(Int.random(in: 100_000...999_999))TOKENQX8=" + String(key.dropFirst(13).prefix(24))
         let resolver = KeyResolver(environment: ["ANTHROPIC_API_KEY": "export ANTHROPIC_API_KEY=\(key)", "ANTHROPIC_AUTH_TOKEN": gateway],
-                                   helper: nil, file: CredentialsFile(directory: temp.sub("config")),
-                                   memory: RejectedKeyMemory(directory: temp.sub("state")))
+                                   helper: nil, file: CredentialsFile(directory: temp.path("config")),
+                                   memory: RejectedKeyMemory(directory: temp.path("state")))
         _ = resolver.resolve()
         #expect(Redactor.shared.redact("ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY=") == "ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY=")
         #expect(!Redactor.shared.redact(String(key.dropFirst(30))).contains(String(key.dropFirst(30).prefix(12))))

@@ -84,13 +84,14 @@ public enum Tmux {
 
 /// A private tmux server with one pane running a plain shell in its own temporary HOME.
 public final class TmuxPane {
-    public let directory: URL
+    /// The shell's HOME (removed after the tmux server is killed).
+    private let home: TemporaryDirectory
+    public var directory: URL { home.url }
     private let name = "pane"
 
     /// `environment` is added to the shell's (which otherwise has only PATH, HOME, LANG, TERM).
     public init(width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(getpid())-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        home = try TemporaryDirectory(prefix: "tmux-\(getpid())")
         let extra = environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         // The server this starts keeps whatever output it inherits open: give it none.
         tmux(capture: false, "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", name,
@@ -99,7 +100,6 @@ public final class TmuxPane {
 
     deinit {
         tmux("kill-server")
-        try? FileManager.default.removeItem(at: directory)
     }
 
     @discardableResult

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The description is one sentence a user can act on; it never contains the key (anything
 /// key-shaped in a server message is masked).
-public struct APIError: Error, Sendable, CustomStringConvertible {
+public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: Kind
     /// The HTTP status, when a response arrived.
     public var httpStatus: Int?

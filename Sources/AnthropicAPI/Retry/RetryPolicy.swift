@@ -70,7 +70,7 @@ public struct RetryPolicy: Sendable {
 }
 
 /// A pause before a retry, reported so a UI can show a countdown.
-public struct RetryNotice: Sendable {
+public struct RetryNotice: Sendable, Equatable {
     /// The attempt about to be made (2 for the first retry).
     public var attempt: Int
     public var maxAttempts: Int

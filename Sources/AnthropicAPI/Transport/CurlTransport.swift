@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,50 +21,67 @@ public struct CurlTransport: HTTPTransport {
 
     public func send(_ request: HTTPRequest, options: TransportOptions) -> AsyncThrowingStream<TransportEvent, any Error> {
         AsyncThrowingStream { continuation in
-            let transfer = CurlTransfer(request: request, options: options, continuation: continuation)
-            continuation.onTermination = { _ in transfer.cancel() }
-            let thread = Thread { transfer.run() }
+            let cancellation = CurlCancellation()
+            continuation.onTermination = { _ in cancellation.cancel() }
+            let thread = Thread {
+                CurlTransfer(request: request, options: options, continuation: continuation, cancellation: cancellation).run()
+            }
             thread.name = "palaver.curl"
             thread.start()
         }
     }
 }
 
-/// State shared between the transfer thread and whoever cancels it.
-private final class CurlTransfer: @unchecked Sendable {
+/// What the transfer thread and whoever cancels it share: the cancel flag and the running multi
+/// handle (so a cancel can wake it), guarded by a `Mutex`.
+///
+/// `curl_multi_wakeup` is the one libcurl call made from another thread (libcurl allows it);
+/// the handle is kept as its address, a plain value, while the transfer thread owns the handle.
+private final class CurlCancellation: Sendable {
+    private struct Values {
+        var cancelled = false
+        var multiAddress: UInt = 0
+    }
+
+    private let values = Mutex(Values())
+
+    var isCancelled: Bool { values.withLock { $0.cancelled } }
+
+    func cancel() {
+        values.withLock { v in
+            v.cancelled = true
+            if let multi = UnsafeMutableRawPointer(bitPattern: v.multiAddress) { curl_multi_wakeup(multi) }
+        }
+    }
+
+    /// The multi handle a cancel should wake, or nil once the transfer loop has left it.
+    func setMulti(_ multi: UnsafeMutableRawPointer?) {
+        let address = UInt(bitPattern: multi)
+        values.withLock { $0.multiAddress = address }
+    }
+}
+
+/// One transfer, created on and used only by its own thread (the libcurl callbacks run there too).
+private final class CurlTransfer {
     let request: HTTPRequest
     let options: TransportOptions
     let continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation
+    let cancellation: CurlCancellation
 
-    // Guarded by `lock`: the multi handle (for wakeup) and the cancel flag.
-    private let lock = NSLock()
-    private var multi: OpaquePointer?
-    private var cancelled = false
-
-    // Touched only on the transfer thread (inside libcurl callbacks and the loop).
     var headers = HTTPHeaders()
     var headSent = false
     var lastActivity = ContinuousClock.now
     var easy: UnsafeMutableRawPointer?
 
     init(request: HTTPRequest, options: TransportOptions,
-         continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation) {
+         continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation, cancellation: CurlCancellation) {
         self.request = request
         self.options = options
         self.continuation = continuation
+        self.cancellation = cancellation
     }
 
-    var isCancelled: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return cancelled
-    }
-
-    func cancel() {
-        lock.lock()
-        cancelled = true
-        if let multi { curl_multi_wakeup(UnsafeMutableRawPointer(multi)) }
-        lock.unlock()
-    }
+    var isCancelled: Bool { cancellation.isCancelled }
 
     func run() {
         guard let easy = curl_easy_init() else {
@@ -117,9 +135,7 @@ private final class CurlTransfer: @unchecked Sendable {
             return
         }
         curl_multi_add_handle(multi, easy)
-        lock.lock()
-        self.multi = OpaquePointer(multi)
-        lock.unlock()
+        cancellation.setMulti(multi)
 
         var outcome: CURLcode = CURLE_OK
         var finished = false
@@ -150,9 +166,7 @@ private final class CurlTransfer: @unchecked Sendable {
             curl_multi_poll(multi, nil, 0, 200, nil)
         }
 
-        lock.lock()
-        self.multi = nil
-        lock.unlock()
+        cancellation.setMulti(nil)
         curl_multi_remove_handle(multi, easy)
         curl_multi_cleanup(multi)
 
