@@ -9,8 +9,9 @@ import Testing
 @Suite struct ChatStateTests {
     static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
 
-    func makeState(health: KeyHealth = .valid(verifiedAt: t0), explicit: Bool = true) -> ChatState {
-        ChatState(settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: explicit),
+    func makeState(health: KeyHealth = .valid(verifiedAt: t0), explicit: Bool = true, keyCheckInterval: TimeInterval = 600) -> ChatState {
+        ChatState(settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: explicit,
+                                  keyCheckInterval: keyCheckInterval),
                   key: KeyStatus(health: health, masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY")), now: Self.t0)
     }
 
@@ -26,7 +27,7 @@ import Testing
 
     @Test func sendingStoresThePromptFirstAndStreamsTheReplyIntoPlace() throws {
         var state = makeState()
-        state.draft = "Hello"
+        _ = state.update(.draftEdited("Hello"))
         let r = try #require(request(state.update(.send("Hello"))))
         #expect(r.prompt == "Hello" && r.model == "claude-test-1" && r.conversation == nil && r.history.isEmpty)
         #expect(r.newTitle == "Hello")
@@ -64,7 +65,7 @@ import Testing
     @Test func sendingWhileAReplyStreamsIsRefusedAndTheTextStays() throws {
         var state = makeState()
         _ = try #require(request(state.update(.send("one"))))
-        state.draft = "two"
+        _ = state.update(.draftEdited("two"))
         #expect(state.update(.send("two")).isEmpty)
         #expect(state.draft == "two")
         #expect(state.notice?.isError == true)
@@ -86,7 +87,7 @@ import Testing
         var state = makeState()
         let r = try #require(request(state.update(.send("hi"))))
         let error = APIError(kind: .authentication, httpStatus: 401, errorType: "authentication_error", message: "invalid x-api-key", requestID: "req_9")
-        guard case .reloadKey? = state.update(.turn(r.turn, .failed(error))).first else { Issue.record("no reload"); return }
+        #expect(state.update(.turn(r.turn, .failed(error))) == [.reloadKey])
         #expect(state.transcript[0].state == .pending("waiting for a valid key"))
         #expect(state.key.health.word == "rejected")
         #expect(state.awaitingKeyTurn == r.turn)
@@ -110,9 +111,7 @@ import Testing
         let r = try #require(request(state.update(.send("hi"))))
         _ = state.update(.turn(r.turn, .started(requestID: nil)))
         _ = state.update(.turn(r.turn, .text("so far")))
-        let effects = state.update(.cancel)
-        guard case .cancelTurn(let id)? = effects.first else { Issue.record("no cancel effect"); return }
-        #expect(id == r.turn)
+        #expect(state.update(.cancel) == [.cancelTurn(r.turn)])
         #expect(state.update(.cancel).isEmpty) // once
         _ = state.update(.turn(r.turn, .failed(APIError(kind: .cancelled, message: "cancelled"))))
         #expect(state.transcript[1].text == "so far")
@@ -170,20 +169,17 @@ import Testing
         let r = try #require(request(state.update(.send("hi"))))
         _ = state.update(.conversationCreated(Conversation(id: ConversationID(3), title: "hi", model: "m", createdAt: Self.t0, updatedAt: Self.t0)))
         complete(&state, turn: r.turn, text: "hello")
-        state.draft = "unsent words"
-        let effects = state.update(.newConversation)
-        guard case .saveDraft(let save)? = effects.first else { Issue.record("draft not saved"); return }
-        #expect(save == DraftSave(conversation: ConversationID(3), text: "unsent words"))
+        _ = state.update(.draftEdited("unsent words"))
+        #expect(state.update(.newConversation) == [.saveDraft(DraftSave(conversation: ConversationID(3), text: "unsent words"))])
         #expect(state.transcript.isEmpty && state.conversation == nil && state.draft.isEmpty)
         #expect(state.conversations.map(\.id) == [ConversationID(3)])
     }
 
     @Test func openingAConversationSavesTheDraftAndLoadsItsOwn() {
         var state = makeState()
-        state.draft = "for the new one"
-        let effects = state.update(.open(ConversationID(5)))
-        guard case .openConversation(let id, let save)? = effects.first else { Issue.record("no open"); return }
-        #expect(id == ConversationID(5) && save == DraftSave(conversation: nil, text: "for the new one"))
+        _ = state.update(.draftEdited("for the new one"))
+        #expect(state.update(.open(ConversationID(5)))
+                == [.openConversation(ConversationID(5), saveDraftOf: DraftSave(conversation: nil, text: "for the new one"))])
         let before = state.draftRevision
         let c = Conversation(id: ConversationID(5), title: "five", model: "claude-other", createdAt: Self.t0, updatedAt: Self.t0)
         _ = state.update(.conversationOpened(c, messages: [], earlier: 0, draft: "its draft"))
@@ -205,9 +201,8 @@ import Testing
         let c = Conversation(id: ConversationID(5), title: "five", model: "m", createdAt: Self.t0, updatedAt: Self.t0)
         _ = state.update(.conversationsLoaded([c], total: 1))
         _ = state.update(.conversationOpened(c, messages: [], earlier: 0, draft: nil))
-        let effects = state.update(.delete(c.id))
-        guard case .delete(let id)? = effects.first else { Issue.record("no delete"); return }
-        #expect(id == c.id && state.conversation == nil && state.conversations.isEmpty && state.conversationTotal == 0)
+        #expect(state.update(.delete(c.id)) == [.delete(c.id)])
+        #expect(state.conversation == nil && state.conversations.isEmpty && state.conversationTotal == 0)
     }
 
     @Test func renameAndModelAndSystemPromptGoToTheStore() {
@@ -215,14 +210,14 @@ import Testing
         let c = Conversation(id: ConversationID(5), title: "five", model: "m", createdAt: Self.t0, updatedAt: Self.t0)
         _ = state.update(.conversationsLoaded([c], total: 1))
         _ = state.update(.conversationOpened(c, messages: [], earlier: 0, draft: nil))
-        guard case .rename(_, "Renamed")? = state.update(.rename(c.id, "  Renamed ")).first else { Issue.record("no rename"); return }
+        #expect(state.update(.rename(c.id, "  Renamed ")) == [.rename(c.id, "Renamed")])
         #expect(state.title == "Renamed" && state.conversations[0].title == "Renamed")
         #expect(state.update(.rename(c.id, "   ")).isEmpty)
-        guard case .setModel(_, "claude-b")? = state.update(.setModel("claude-b")).first else { Issue.record("no model"); return }
+        #expect(state.update(.setModel("claude-b")) == [.setModel(c.id, "claude-b")])
         #expect(state.model == "claude-b")
-        guard case .setSystemPrompt(_, "Be brief.")? = state.update(.setSystemPrompt("Be brief.")).first else { Issue.record("no system"); return }
+        #expect(state.update(.setSystemPrompt("Be brief.")) == [.setSystemPrompt(c.id, "Be brief.")])
         #expect(state.systemPrompt == "Be brief.")
-        guard case .setSystemPrompt(_, nil)? = state.update(.setSystemPrompt("  ")).first else { Issue.record("not removed"); return }
+        #expect(state.update(.setSystemPrompt("  ")) == [.setSystemPrompt(c.id, nil)])
     }
 
     @Test func theNewestListedModelIsUsedUnlessOneWasChosen() {
@@ -245,15 +240,15 @@ import Testing
     @Test func startChecksTheKeyOnlyWhenThereIsOne() {
         var state = makeState(health: .unverified)
         let effects = state.start(resume: ConversationID(2))
-        #expect(effects.count == 4)
+        #expect(effects == [.loadConversations, .openConversation(ConversationID(2), saveDraftOf: nil), .loadModels, .verifyKey])
         #expect(state.key.health == .checking)
         var none = makeState(health: .missing)
-        #expect(none.start(resume: nil).count == 1)
+        #expect(none.start(resume: nil) == [.loadConversations])
     }
 
     @Test func ticksExpireNoticesAndMoveTheClock() {
         var state = makeState()
-        state.show("hello", error: false, seconds: 5)
+        _ = state.update(.notify("hello", error: false, seconds: 5))
         _ = state.update(.tick(Self.t0.addingTimeInterval(4)))
         #expect(state.notice != nil)
         _ = state.update(.tick(Self.t0.addingTimeInterval(6)))
@@ -263,7 +258,7 @@ import Testing
     @Test func storedMessagesKeepTheirMarks() {
         var state = makeState()
         func stored(_ id: Int64, _ role: MessageRole, _ status: MessageStatus, _ text: String, error: String? = nil) -> StoredMessage {
-            StoredMessage(id: MessageID(id), conversationID: ConversationID(1), position: Int(id), role: role, content: [.text(text)],
+            StoredMessage(id: MessageID(id), conversationID: ConversationID(1), position: Int(id), role: role, content: StoredContent(text: text),
                           status: status, errorSummary: error, createdAt: Self.t0, updatedAt: Self.t0)
         }
         let c = Conversation(id: ConversationID(1), title: "t", model: "m", createdAt: Self.t0, updatedAt: Self.t0)
@@ -292,9 +287,8 @@ import Testing
     @Test func aBackground401OpensNoDialogAndEnterOpensItThenSendsTheDraftInPlace() throws {
         var state = makeState()
         _ = state.start(resume: nil)
-        state.draft = "typed while the check ran"
-        let check = state.update(.keyChecked(KeyVerifier.Outcome(error: Self.unauthorized, requestID: "req_401", at: Self.t0)))
-        guard case .reloadKey? = check.first else { Issue.record("no reload: \(check)"); return }
+        _ = state.update(.draftEdited("typed while the check ran"))
+        #expect(state.update(.keyChecked(KeyVerifier.Outcome(error: Self.unauthorized, requestID: "req_401", at: Self.t0))) == [.reloadKey])
         #expect(state.update(.keyReloadFailed).isEmpty)
         #expect(state.keyPrompt == nil)
         #expect(state.key.isRejected)
@@ -305,9 +299,10 @@ import Testing
         guard case .rejected(_, let id)? = state.keyPrompt?.reason else { Issue.record("no dialog"); return }
         #expect(id == "req_401" && state.keyPrompt?.messageWaits == true && state.draftWaitsForKey)
         #expect(state.draft == "typed while the check ran" && state.transcript.isEmpty)
-        #expect(state.update(.submitKey("sk-ant-api03-" + String(repeating: "b", count: 80))).count == 1)
+        let typed = "sk-ant-api03-" + String(repeating: "b", count: 80)
+        #expect(state.update(.submitKey(typed)) == [.verifyCandidate(typed)])
         _ = state.update(.candidateChecked(KeyVerifier.Outcome(error: nil, requestID: nil, at: Self.t0)))
-        guard case .useKey? = state.update(.keepKey(save: false)).first else { Issue.record("not kept"); return }
+        #expect(state.update(.keepKey(save: false)) == [.useKey(typed, save: false)])
         let sent = try #require(request(state.update(.keyApplied(masked: "sk-ant-…bbbb", source: .session, at: Self.t0, reloaded: false))))
         #expect(sent.prompt == "typed while the check ran")
         #expect(state.draft.isEmpty && !state.draftWaitsForKey)
@@ -318,7 +313,7 @@ import Testing
         var state = makeState(health: .missing)
         _ = state.start(resume: nil)
         _ = state.update(.closeKeyPrompt) // the start-up dialog
-        state.draft = "hello before a key"
+        _ = state.update(.draftEdited("hello before a key"))
         #expect(state.update(.send(state.draft)).isEmpty)
         #expect(state.keyPrompt?.reason == .firstRun && state.keyPrompt?.messageWaits == true)
         let sent = try #require(request(state.update(.keyApplied(masked: "sk-ant-…bbbb", source: .credentialsFile("/c"), at: Self.t0, reloaded: false))))
@@ -329,7 +324,7 @@ import Testing
     @Test func aRejectedSendWaitsWithoutADialogAndEnterOnAnEmptyComposerAsks() throws {
         var state = makeState()
         let r = try #require(request(state.update(.send("first"))))
-        guard case .reloadKey? = state.update(.turn(r.turn, .failed(Self.unauthorized))).first else { Issue.record("no reload"); return }
+        #expect(state.update(.turn(r.turn, .failed(Self.unauthorized))) == [.reloadKey])
         _ = state.update(.keyReloadFailed)
         #expect(state.keyPrompt == nil && state.awaitingKeyTurn == r.turn)
         #expect(state.update(.send("")).isEmpty)
@@ -339,13 +334,12 @@ import Testing
     }
 
     @Test func aRejectedKeyStaysRejectedForSendingWhileTheMonitorChecksAgain() throws {
-        var state = makeState(explicit: true)
-        state.settings.keyCheckInterval = 1
+        var state = makeState(explicit: true, keyCheckInterval: 1)
         _ = state.update(.keyChecked(KeyVerifier.Outcome(error: Self.unauthorized, requestID: "req_401", at: Self.t0)))
         _ = state.update(.keyReloadFailed)
-        guard case .verifyKey? = state.update(.tick(Self.t0.addingTimeInterval(2))).first else { Issue.record("no check"); return }
+        #expect(state.update(.tick(Self.t0.addingTimeInterval(2))) == [.verifyKey])
         #expect(state.key.health == .checking)
-        state.draft = "during the check"
+        _ = state.update(.draftEdited("during the check"))
         #expect(request(state.update(.send(state.draft))) == nil)
         guard case .rejected(let message, _)? = state.keyPrompt?.reason else { Issue.record("no dialog"); return }
         #expect(message == "invalid x-api-key")

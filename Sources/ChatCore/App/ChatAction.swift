@@ -5,7 +5,7 @@ import SessionStore
 
 /// Everything that can change the chat: what the user asked for and what the runtime reports
 /// back. ``ChatState/update(_:)`` turns each into new state plus ``ChatEffect``s.
-public enum ChatAction: Sendable {
+public enum ChatAction: Sendable, Equatable {
     // MARK: The user
     /// Send this prompt in the open conversation (a new one is created on first send).
     case send(String)
@@ -32,6 +32,14 @@ public enum ChatAction: Sendable {
     case openKeyPrompt
     /// Close the key dialog without a new key (a waiting message stays pending).
     case closeKeyPrompt
+    /// The user edits the key field again after a failed check: the dialog goes back to editing.
+    case editKeyAgain
+    /// The composer's text changed (the UI owns the editor; the state keeps a copy for drafts).
+    case draftEdited(String)
+    /// Show a short message in the status bar for `seconds`.
+    case notify(String, error: Bool, seconds: Double = 5)
+    /// Start the chat: list conversations and models, check the key, open `resume`.
+    case start(resume: ConversationID?)
 
     // MARK: The runtime
     case conversationsLoaded([Conversation], total: Int)
@@ -66,7 +74,7 @@ public enum ChatAction: Sendable {
 }
 
 /// The progress of one request, as reported by the runtime.
-public enum TurnEvent: Sendable {
+public enum TurnEvent: Sendable, Equatable {
     /// The client waits before trying again.
     case retrying(RetryNotice)
     /// The server accepted the request.
@@ -78,7 +86,7 @@ public enum TurnEvent: Sendable {
 }
 
 /// Work for the runtime: I/O that must not run in the update function.
-public enum ChatEffect: Sendable {
+public enum ChatEffect: Sendable, Equatable {
     case loadConversations
     case openConversation(ConversationID, saveDraftOf: DraftSave?)
     case loadEarlier(ConversationID, before: Int)
@@ -115,7 +123,7 @@ public struct DraftSave: Sendable, Equatable {
 }
 
 /// One request to send: what the runtime needs to store, send and report a turn.
-public struct TurnRequest: Sendable {
+public struct TurnRequest: Sendable, Equatable {
     /// The turn's id (also the local id of the prompt entry).
     public var turn: Int
     /// The conversation, or nil to create one titled `newTitle`.

@@ -3,43 +3,57 @@ import Credentials
 import Foundation
 import Logging
 import SessionStore
+import Synchronization
 
 /// Carries out ``ChatEffect``s off the UI loop and reports what happened as ``ChatAction``s
 /// through `emit` (called from any thread).
 ///
-/// Store work runs in order on one serial queue; requests run as tasks, one per turn, and can
-/// be cancelled. The prompt is stored before it is sent and the reply is checkpointed as it
-/// streams, exactly as `palaver ask` does, so a crash or kill loses at most the last checkpoint.
-public final class ChatRuntime: @unchecked Sendable {
+/// Store work (and writing the credentials file) runs in order on one serial queue; requests
+/// run as tasks, one per turn, and can be cancelled. The prompt is stored before it is sent and
+/// the reply is checkpointed as it streams, exactly as `palaver ask` does, so a crash or kill
+/// loses at most the last checkpoint. The little state shared between threads (the client
+/// settings and the running turns) sits behind one `Mutex`.
+public final class ChatRuntime: Sendable {
+    /// What the loop thread and the tasks share.
+    private struct Shared: Sendable {
+        var configuration: ClientConfiguration
+        /// The running request of each turn, with the generation that registered it (a turn
+        /// sent again gets a new task; the old one must not remove it when it ends).
+        var tasks: [Int: (generation: Int, task: Task<Void, Never>)] = [:]
+        var generation = 0
+    }
+
     public let store: SessionStore?
     public let paths: Paths
     private let transport: any HTTPTransport
     private let emit: @Sendable (ChatAction) -> Void
     private let storeQueue = DispatchQueue(label: "palaver.store")
-    private let lock = NSLock()
-    private var configuration: ClientConfiguration
-    private var tasks: [Int: Task<Void, Never>] = [:]
+    private let shared: Mutex<Shared>
     /// Where keys come from (nil in demo mode: no reloading, nothing saved).
     private let keys: KeySetup?
+    /// The time a key came into use is read here (tests pass a fixed clock).
+    private let now: @Sendable () -> Date
     private let log = Logger(label: "palaver.chat")
 
     /// How many messages of a conversation are loaded at a time.
     public static let pageSize = 300
 
     public init(store: SessionStore?, paths: Paths, configuration: ClientConfiguration, keys: KeySetup? = nil,
-                transport: any HTTPTransport = CurlTransport(), emit: @escaping @Sendable (ChatAction) -> Void) {
+                transport: any HTTPTransport = CurlTransport(), now: @escaping @Sendable () -> Date = { Date() },
+                emit: @escaping @Sendable (ChatAction) -> Void) {
         self.store = store
         self.keys = keys
         self.paths = paths
-        self.configuration = configuration
+        self.shared = Mutex(Shared(configuration: configuration))
         self.transport = transport
+        self.now = now
         self.emit = emit
     }
 
     /// The client settings requests use from now on (a new key, for one).
     public var clientConfiguration: ClientConfiguration {
-        get { lock.withLock { configuration } }
-        set { lock.withLock { configuration = newValue } }
+        get { shared.withLock { $0.configuration } }
+        set { shared.withLock { $0.configuration = newValue } }
     }
 
     public func perform(_ effects: [ChatEffect]) {
@@ -47,6 +61,21 @@ public final class ChatRuntime: @unchecked Sendable {
     }
 
     public func perform(_ effect: ChatEffect) {
+        switch effect {
+        case .loadConversations, .openConversation, .loadEarlier, .rename, .delete, .setModel, .setSystemPrompt,
+             .saveDraft, .searchAll, .export:
+            performStore(effect)
+        case .send(let request):
+            start(request)
+        case .cancelTurn(let turn):
+            shared.withLock { $0.tasks[turn]?.task }?.cancel()
+        case .loadModels, .verifyKey, .verifyCandidate, .useKey, .reloadKey:
+            performKey(effect)
+        }
+    }
+
+    /// The effects that read or write the store (or a file), in order on the store queue.
+    private func performStore(_ effect: ChatEffect) {
         switch effect {
         case .loadConversations:
             onStore { store in
@@ -69,16 +98,6 @@ public final class ChatRuntime: @unchecked Sendable {
                 let messages = try store.messages(in: id, before: position, limit: Self.pageSize)
                 self.emit(.earlierLoaded(id, messages: messages, earlier: Self.countBefore(messages)))
             }
-        case .send(let request):
-            // Registered under the lock, so the task cannot remove itself before it is added.
-            lock.withLock {
-                tasks[request.turn] = Task.detached { [self] in
-                    await self.run(request)
-                    self.lock.withLock { _ = self.tasks.removeValue(forKey: request.turn) }
-                }
-            }
-        case .cancelTurn(let turn):
-            lock.withLock { tasks[turn] }?.cancel()
         case .rename(let id, let title):
             onStore { try $0.renameConversation(id, to: title) }
         case .delete(let id):
@@ -89,6 +108,20 @@ public final class ChatRuntime: @unchecked Sendable {
             onStore { try $0.setSystemPrompt(prompt, for: id) }
         case .saveDraft(let save):
             self.save(save)
+        case .searchAll(let query):
+            onStore { store in
+                self.emit(.searchResults(query: query, hits: try store.search(query, limit: 100, highlight: ("", ""))))
+            }
+        case .export(let id, let format, let directory):
+            export(id, format: format, directory: directory)
+        default:
+            break
+        }
+    }
+
+    /// The effects about the key: model list, checks, a new key, a reload after a 401.
+    private func performKey(_ effect: ChatEffect) {
+        switch effect {
         case .loadModels:
             let client = AnthropicClient(configuration: clientConfiguration, transport: transport)
             Task.detached { [emit] in
@@ -113,7 +146,24 @@ public final class ChatRuntime: @unchecked Sendable {
                 emit(.candidateChecked(await KeyVerifier(configuration: configuration, transport: transport).verify(credential)))
             }
         case .useKey(let secret, let save):
-            Redactor.shared.register(secret)  // typed into the chat: masked by value from now on
+            use(secret, save: save)
+        case .reloadKey:
+            let configuration = clientConfiguration
+            Task.detached { [self] in await self.reload(after: configuration) }
+        default:
+            break
+        }
+    }
+
+    /// Uses a typed key from now on. Requests use it at once; saving it to the credentials file
+    /// happens on the store queue (not on the loop's thread), then ``ChatAction/keyApplied`` says
+    /// where it now comes from.
+    private func use(_ secret: String, save: Bool) {
+        Redactor.shared.register(secret)  // typed into the chat: masked by value from now on
+        let credential = Self.credential(for: secret)
+        shared.withLock { $0.configuration.credential = credential }
+        let at = now()
+        storeQueue.async { [keys, emit, log] in
             var source = KeySource.session
             if save, let keys {
                 do {
@@ -124,28 +174,37 @@ public final class ChatRuntime: @unchecked Sendable {
                 }
             }
             keys?.memory.forget(secret)
-            let credential = Self.credential(for: secret)
-            lock.withLock { configuration.credential = credential }
             log.info("key changed", metadata: ["key": "\(credential.masked)", "source": "\(source)"])
-            emit(.keyApplied(masked: credential.masked, source: source, at: Date(), reloaded: false))
-        case .searchAll(let query):
-            onStore { store in
-                self.emit(.searchResults(query: query, hits: try store.search(query, limit: 100, highlight: ("", ""))))
-            }
-        case .export(let id, let format, let directory):
-            guard let store else { emit(.exportFailed("the conversation store is not available")); return }
-            storeQueue.async { [emit] in
-                do {
-                    let text = try store.export(id, format: format)
-                    let path = try Self.writeExport(text, conversation: try store.conversation(id), id: id, format: format, directory: directory)
-                    emit(.exported(path: path))
-                } catch {
-                    emit(.exportFailed("\(error)"))
+            emit(.keyApplied(masked: credential.masked, source: source, at: at, reloaded: false))
+        }
+    }
+
+    /// Starts the request of a turn as a task, registered under the lock so it cannot remove
+    /// itself before it is added.
+    private func start(_ request: TurnRequest) {
+        shared.withLock { shared in
+            shared.generation += 1
+            let generation = shared.generation
+            let task = Task.detached { [self] in
+                await self.run(request)
+                self.shared.withLock { shared in
+                    if shared.tasks[request.turn]?.generation == generation { shared.tasks[request.turn] = nil }
                 }
             }
-        case .reloadKey:
-            let configuration = clientConfiguration
-            Task.detached { [self] in await self.reload(after: configuration) }
+            shared.tasks[request.turn] = (generation, task)
+        }
+    }
+
+    private func export(_ id: ConversationID, format: ExportFormat, directory: String) {
+        guard let store else { emit(.exportFailed("the conversation store is not available")); return }
+        storeQueue.async { [emit] in
+            do {
+                let text = try store.export(id, format: format)
+                let path = try Self.writeExport(text, conversation: try store.conversation(id), id: id, format: format, directory: directory)
+                emit(.exported(path: path))
+            } catch {
+                emit(.exportFailed("\(error)"))
+            }
         }
     }
 
@@ -192,7 +251,7 @@ public final class ChatRuntime: @unchecked Sendable {
             emit(.keyReloadFailed)
             return
         }
-        lock.withLock { self.configuration.credential = found.credential }
+        shared.withLock { $0.configuration.credential = found.credential }
         log.info("key reloaded", metadata: ["key": "\(found.credential.masked)", "source": "\(found.source)"])
         emit(.keyApplied(masked: found.credential.masked, source: found.source, at: outcome.at, reloaded: true))
     }
@@ -209,11 +268,11 @@ public final class ChatRuntime: @unchecked Sendable {
 
     /// Cancels every request in flight.
     public func cancelAll() {
-        lock.withLock { tasks.values.forEach { $0.cancel() } }
+        shared.withLock { $0.tasks.values.forEach { $0.task.cancel() } }
     }
 
     /// Requests still running.
-    public var activeTurns: Int { lock.withLock { tasks.count } }
+    public var activeTurns: Int { shared.withLock { $0.tasks.count } }
 
     // MARK: Drafts
 
@@ -263,7 +322,7 @@ public final class ChatRuntime: @unchecked Sendable {
     private func run(_ request: TurnRequest) async {
         let turn = request.turn
         var history = request.history
-        var recorder: AskRecorder?
+        var recorder: TurnRecorder?
         if let store {
             do {
                 let conversation: Conversation
@@ -274,7 +333,7 @@ public final class ChatRuntime: @unchecked Sendable {
                                                                 systemPrompt: request.systemPrompt)
                     emit(.conversationCreated(conversation))
                 }
-                let rec = AskRecorder(store: store, conversation: conversation,
+                let rec = TurnRecorder(store: store, conversation: conversation,
                                       warn: { [emit] in emit(.storeFailed("Could not save this exchange: \($0)")) })
                 if let stored = request.resendStored, let message = try store.message(stored) {
                     history = try ConversationHistory.load(store, conversation: conversation.id, before: message.position)

@@ -4,10 +4,15 @@ import Foundation
 import SessionStore
 
 /// The chat application's state, apart from anything about the terminal. It changes only in
-/// ``update(_:)``, which returns the I/O to do as ``ChatEffect``s.
-public struct ChatState: Sendable {
+/// ``update(_:)``, which returns the I/O to do as ``ChatEffect``s; everything else reads it.
+///
+/// The update function is split by concern: turns (`ChatState+Turns.swift`), the key
+/// (`ChatState+Keys.swift`, over a ``KeyMonitor``) and conversations
+/// (`ChatState+Conversations.swift`). Time comes in through actions (``ChatAction/tick(_:)``);
+/// the update function never reads the clock.
+public struct ChatState: Sendable, Equatable {
     /// Fixed for a run.
-    public struct Settings: Sendable {
+    public struct Settings: Sendable, Equatable {
         public var baseURL: String
         /// The model when nothing else chose one (config, remembered, or a fallback).
         public var fallbackModel: String
@@ -41,7 +46,13 @@ public struct ChatState: Sendable {
     }
 
     /// The request in flight.
-    public struct ActiveTurn: Sendable {
+    public struct ActiveTurn: Sendable, Equatable {
+        /// A retry being waited for, and when it will be made.
+        public struct Retry: Sendable, Equatable {
+            public var notice: RetryNotice
+            public var at: Date
+        }
+
         /// Also the local id of the prompt entry.
         public var id: Int
         public var replyEntry: Int?
@@ -49,71 +60,77 @@ public struct ChatState: Sendable {
         public var firstTextAt: Date?
         public var characters = 0
         public var outputTokens: Int?
-        /// The retry being waited for, and when it will be made.
-        public var retry: (notice: RetryNotice, at: Date)?
+        public var retry: Retry?
         public var cancelling = false
     }
 
-    public var settings: Settings
-    public var key: KeyStatus
-    public var now: Date
+    public var settings: Settings // TRANSITION: internal(set) once the UI tests build Settings instead
+    /// The key in use, its checks and the key dialog.
+    public internal(set) var keys: KeyMonitor
+    public internal(set) var now: Date
 
     /// The sidebar: most recently active first.
-    public var conversations: [Conversation] = []
-    public var conversationTotal = 0
+    public internal(set) var conversations: [Conversation] = []
+    public internal(set) var conversationTotal = 0
     /// The open conversation; nil for a new one not stored yet.
-    public var conversation: Conversation?
+    public internal(set) var conversation: Conversation?
     /// The system prompt chosen for the new conversation before it exists.
-    public var newSystemPrompt: String?
-    public var transcript: [TranscriptEntry] = []
+    public internal(set) var newSystemPrompt: String?
+    public internal(set) var transcript: [TranscriptEntry] = []
     /// Messages of the open conversation before the first one loaded.
-    public var earlierCount = 0
-    public var turn: ActiveTurn?
-    public var models: [ModelInfo] = []
+    public internal(set) var earlierCount = 0
+    public internal(set) var turn: ActiveTurn?
+    public internal(set) var models: [ModelInfo] = []
     /// Why the model list could not be loaded (the configured model is used).
-    public var modelListProblem: String?
+    public internal(set) var modelListProblem: String?
     /// The model chosen for new conversations.
-    public var newConversationModel: String?
-    public var lastUsage: Usage?
-    public var notice: Notice?
+    public internal(set) var newConversationModel: String?
+    public internal(set) var lastUsage: Usage?
+    public internal(set) var notice: Notice?
     /// Set once the store failed: the chat goes on, unsaved.
-    public var storeProblem: String?
-    /// The key dialog, when open.
-    public var keyPrompt: KeyPrompt?
+    public var storeProblem: String? // TRANSITION: internal(set) once the launcher passes it to init
     /// A prompt waiting for a valid key (sent again once one is in use).
-    public var awaitingKeyTurn: Int?
+    public internal(set) var awaitingKeyTurn: Int?
     /// A prompt waiting for the network (sent again once a key check gets through).
-    public var awaitingNetworkTurn: Int?
-    /// When the health monitor checks the key next (nil while a check runs or without a key).
-    public var nextKeyCheck: Date?
-    /// Seconds until the next check while offline (doubles up to the interval).
-    var offlineBackoff: TimeInterval = 15
-    /// A reload of the key sources is under way.
-    public var reloadingKey = false
+    public internal(set) var awaitingNetworkTurn: Int?
     /// The composer's text is sent as soon as a key is in use (the user sent it without a usable key).
-    public private(set) var draftWaitsForKey = false
-    /// The API rejected the key in use (401) and no other key was found: why, until a key is
-    /// replaced or a check passes. Kept apart from the health word, which reads "checking"
-    /// while the monitor looks again.
-    public private(set) var keyRejection: (message: String, requestID: String?)?
+    public internal(set) var draftWaitsForKey = false
 
-    /// Sending with the key in use is pointless: there is none, it is malformed, or it was rejected.
-    public var needsKey: Bool { !key.health.canSend || key.isRejected || keyRejection != nil }
+    /// The composer's text; the UI reports edits with ``ChatAction/draftEdited(_:)``.
+    /// ``draftRevision`` changes when the update function replaces it (a conversation opened,
+    /// a prompt put back), so the UI reloads it.
+    public var draft = "" // TRANSITION: internal(set) once the UI sends .draftEdited
+    public internal(set) var draftRevision = 0
 
-    /// The composer's text; the UI keeps it in sync. ``draftRevision`` changes when the update
-    /// function replaces it (a conversation opened, a prompt put back), so the UI reloads it.
-    public var draft = ""
-    public private(set) var draftRevision = 0
+    var nextLocalID = 1
 
-    private var nextLocalID = 1
-
-    public init(settings: Settings, key: KeyStatus, now: Date) {
+    /// A chat at start: `draft` is a saved composer text to restore, `storeProblem` says the
+    /// conversation store could not be opened.
+    public init(settings: Settings, key: KeyStatus, now: Date, draft: String = "", storeProblem: String? = nil) {
         self.settings = settings
-        self.key = key
+        self.keys = KeyMonitor(key: key, checkInterval: settings.keyCheckInterval, canReload: !settings.demo)
         self.now = now
+        self.draft = draft
+        self.storeProblem = storeProblem
     }
 
     // MARK: Derived
+
+    /// The key in use, as the status bar shows it.
+    public var key: KeyStatus { keys.key }
+    /// The key dialog, when open.
+    public var keyPrompt: KeyPrompt? {
+        get { keys.prompt }
+        set { keys.prompt = newValue } // TRANSITION: removed once the UI sends .editKeyAgain
+    }
+    /// When the health monitor checks the key next (nil while a check runs or without a key).
+    public var nextKeyCheck: Date? { keys.nextCheck }
+    /// A reload of the key sources is under way.
+    public var reloadingKey: Bool { keys.reloading }
+    /// Why the API refused the key in use, until a key is replaced or a check passes.
+    public var keyRejection: KeyMonitor.Rejection? { keys.rejection }
+    /// Sending with the key in use is pointless: there is none, it is malformed, or it was rejected.
+    public var needsKey: Bool { keys.needsKey }
 
     /// The model the next prompt goes to.
     public var model: String { conversation?.model ?? newConversationModel ?? settings.fallbackModel }
@@ -131,480 +148,65 @@ public struct ChatState: Sendable {
         return tokens / elapsed
     }
 
-    // MARK: Start
-
-    /// The effects of starting up: list conversations and models, check the key, open `resume`.
-    public mutating func start(resume: ConversationID?) -> [ChatEffect] {
-        var effects: [ChatEffect] = [.loadConversations]
-        if let resume { effects.append(.openConversation(resume, saveDraftOf: nil)) }
-        if key.health.canSend {
-            effects.append(.loadModels)
-            key.machine.handle(.checkStarted)
-            effects.append(.verifyKey)
-        } else {
-            // Shown before the first key is read, so it takes no keystroke meant for the composer.
-            keyPrompt = KeyPrompt(reason: .firstRun, rejectedMasked: key.masked, rejectedSource: key.source)
-        }
-        return effects
-    }
-
     // MARK: Update
 
+    /// The effects of starting up: list conversations and models, check the key, open `resume`
+    /// (the same as ``update(_:)`` with ``ChatAction/start(resume:)``).
+    public mutating func start(resume: ConversationID?) -> [ChatEffect] {
+        update(.start(resume: resume))
+    }
+
+    /// The one place the state changes: applies `action`, returns the I/O to do.
     public mutating func update(_ action: ChatAction) -> [ChatEffect] {
         switch action {
-        case .send(let text): return send(text)
-        case .cancel:
-            guard var turn, !turn.cancelling else { return [] }
-            turn.cancelling = true
-            self.turn = turn
-            return [.cancelTurn(turn.id)]
-        case .retryLast: return retryLast()
-        case .newConversation:
-            guard conversation != nil || !transcript.isEmpty else { return [] }
-            guard turn == nil else { return refuseWhileStreaming() }
-            let save = DraftSave(conversation: conversation?.id, text: draft)
-            conversation = nil
-            newSystemPrompt = nil
-            transcript = []
-            earlierCount = 0
-            lastUsage = nil
-            replaceDraft("")
-            return [.saveDraft(save)]
-        case .open(let id):
-            guard id != conversation?.id else { return [] }
-            guard turn == nil else { return refuseWhileStreaming() }
-            return [.openConversation(id, saveDraftOf: DraftSave(conversation: conversation?.id, text: draft))]
-        case .rename(let id, let title):
-            let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !title.isEmpty else { return [] }
-            if conversation?.id == id { conversation?.title = title }
-            if let i = conversations.firstIndex(where: { $0.id == id }) { conversations[i].title = title }
-            return [.rename(id, title)]
-        case .delete(let id):
-            guard !(turn != nil && conversation?.id == id) else { return refuseWhileStreaming() }
-            conversations.removeAll { $0.id == id }
-            conversationTotal = max(0, conversationTotal - 1)
-            if conversation?.id == id {
-                conversation = nil
-                transcript = []
-                earlierCount = 0
-                replaceDraft("")
-            }
-            return [.delete(id)]
-        case .setModel(let model):
-            if let id = conversation?.id {
-                conversation?.model = model
-                if let i = conversations.firstIndex(where: { $0.id == id }) { conversations[i].model = model }
-                newConversationModel = model
-                return [.setModel(id, model)]
-            }
-            newConversationModel = model
+        case .start(let resume):
+            var effects: [ChatEffect] = [.loadConversations]
+            if let resume { effects.append(.openConversation(resume, saveDraftOf: nil)) }
+            if key.health.canSend { effects.append(.loadModels) }
+            return effects + keys.start()
+        case .send, .cancel, .retryLast, .promptStored, .turn:
+            return updateTurn(action)
+        case .submitKey, .keepKey, .openKeyPrompt, .closeKeyPrompt, .editKeyAgain, .keyChecked, .candidateChecked,
+             .keyApplied, .keyReloadFailed, .keySaveFailed, .modelsFailed:
+            return updateKey(action)
+        case .newConversation, .open, .rename, .delete, .setModel, .setSystemPrompt, .loadEarlier, .conversationsLoaded,
+             .conversationOpened, .earlierLoaded, .conversationCreated, .modelsLoaded, .searchResults, .exported,
+             .exportFailed, .storeFailed:
+            return updateConversations(action)
+        case .draftEdited(let text):
+            draft = text
             return []
-        case .setSystemPrompt(let prompt):
-            let prompt = prompt.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-            guard let id = conversation?.id else { newSystemPrompt = prompt; return [] }
-            conversation?.systemPrompt = prompt
-            return [.setSystemPrompt(id, prompt)]
-        case .submitKey(let text):
-            return submitKey(text)
-        case .keepKey(let save):
-            guard let prompt = keyPrompt, prompt.phase == .verified, let candidate = prompt.candidate else { return [] }
-            keyPrompt = nil
-            return [.useKey(candidate, save: save)]
-        case .openKeyPrompt:
-            guard keyPrompt == nil else { return [] }
-            openKeyPrompt(draftWaits: false)
-            return []
-        case .closeKeyPrompt:
-            guard keyPrompt != nil else { return [] }
-            keyPrompt = nil
-            draftWaitsForKey = false
-            if let waiting = awaitingKeyTurn, let i = index(of: waiting) {
-                transcript[i].state = .pending(Self.waitingForKey + ", Ctrl+R sends it again")
-            }
-            return []
-        case .loadEarlier:
-            guard let id = conversation?.id, earlierCount > 0,
-                  let first = transcript.first(where: { $0.position != nil })?.position else { return [] }
-            return [.loadEarlier(id, before: first)]
-
-        case .conversationsLoaded(let list, let total):
-            conversations = list
-            conversationTotal = total
-            return []
-        case .conversationOpened(let opened, let messages, let earlier, let savedDraft):
-            conversation = opened
-            transcript = messages.map { TranscriptEntry(stored: $0, id: takeID()) }
-            earlierCount = earlier
-            lastUsage = transcript.last(where: { $0.role == .assistant })?.usage
-            replaceDraft(savedDraft ?? "")
-            return []
-        case .earlierLoaded(let id, let messages, let earlier):
-            guard id == conversation?.id else { return [] }
-            transcript.insert(contentsOf: messages.map { TranscriptEntry(stored: $0, id: takeID()) }, at: 0)
-            earlierCount = earlier
-            return []
-        case .conversationCreated(let created):
-            if conversation == nil { conversation = created }
-            let known = conversations.contains { $0.id == created.id }
-            conversations.removeAll { $0.id == created.id }
-            conversations.insert(created, at: 0)
-            if !known { conversationTotal += 1 }
-            return []
-        case .promptStored(let turnID, let messageID):
-            if let i = index(of: turnID) { transcript[i].storedID = messageID }
-            return []
-        case .turn(let turnID, let event):
-            return handle(event, turn: turnID)
-        case .modelsLoaded(let list):
-            models = list
-            modelListProblem = nil
-            if !settings.modelIsExplicit, newConversationModel == nil, let newest = list.first {
-                newConversationModel = newest.id
-            }
-            return []
-        case .modelsFailed(let error):
-            modelListProblem = error.description
-            key.machine.handle(.failed(error, at: now))
-            return error.kind == .authentication ? keyRejected() : []
-        case .keyChecked(let outcome):
-            key.machine.handle(outcome.event)
-            return checked(outcome)
-        case .candidateChecked(let outcome):
-            guard var prompt = keyPrompt, prompt.phase == .verifying else { return [] }
-            if let error = outcome.error {
-                prompt.candidate = nil
-                if error.kind == .authentication {
-                    let id = error.requestID.map { " (request \($0))" } ?? ""
-                    prompt.phase = .failed("The API rejected this key too: \(error.message.isEmpty ? "invalid key" : error.message)\(id). Check that you copied the whole key from the Console.")
-                } else {
-                    prompt.phase = .failed(ErrorReport(error: error, keyDescription: nil, baseURL: settings.baseURL).text)
-                }
-            } else {
-                prompt.phase = .verified
-            }
-            keyPrompt = prompt
-            return []
-        case .keyApplied(let masked, let source, let at, let reloaded):
-            reloadingKey = false
-            keyRejection = nil
-            key = KeyStatus(health: .valid(verifiedAt: at), masked: masked, source: source)
-            nextKeyCheck = at.addingTimeInterval(settings.keyCheckInterval)
-            if reloaded { show("Using \(masked) from \(source): it changed while palaver was running.", error: false, seconds: 10) }
-            // A key found by the reload makes the dialog moot, unless the user is choosing where a verified one goes.
-            if let prompt = keyPrompt, prompt.phase != .verified { keyPrompt = nil }
-            var effects: [ChatEffect] = models.isEmpty ? [.loadModels] : []
-            let draftWaits = draftWaitsForKey
-            draftWaitsForKey = false
-            if let waiting = awaitingKeyTurn {
-                awaitingKeyTurn = nil
-                effects += resend(waiting)
-                if draftWaits { show("The waiting message was sent again; yours is still in the composer: Enter sends it.", error: false, seconds: 10) }
-            } else if draftWaits {
-                effects += send(draft)
-            }
-            return effects
-        case .keyReloadFailed:
-            // No other key was found. The dialog is not opened here: this result arrives while
-            // the user may be typing, and a dialog takes the keyboard. The status bar says what
-            // is wrong and which key opens the dialog; sending opens it too.
-            reloadingKey = false
-            if case .rejected(let message, let requestID) = key.health {
-                keyRejection = (message, requestID)
-            } else if keyRejection == nil {
-                keyRejection = ("invalid x-api-key", nil)
-            }
-            guard keyPrompt == nil else { return [] }
-            if let waiting = awaitingKeyTurn, let i = index(of: waiting) {
-                transcript[i].state = .pending(Self.waitingForKey)
-            }
-            show("The API rejected the key\(key.masked.map { " \($0)" } ?? ""): \(Self.keyDialogKeys) enters a new one"
-                 + (awaitingKeyTurn != nil ? "; your message waits." : "."), error: true, seconds: 15)
-            return []
-        case .searchResults:
-            return [] // the UI shows them
-        case .exported(let path):
-            show("Exported to \(path)", error: false, seconds: 15)
-            return []
-        case .exportFailed(let text):
-            show("Export failed: \(text)", error: true, seconds: 15)
-            return []
-        case .keySaveFailed(let text):
-            show("The key could not be saved (\(text)); it is used for this session only.", error: true, seconds: 15)
-            return []
-        case .storeFailed(let text):
-            if storeProblem == nil { show(text, error: true, seconds: 10) }
-            storeProblem = text
+        case .notify(let text, let error, let seconds):
+            show(text, error: error, seconds: seconds)
             return []
         case .tick(let date):
             now = date
-            key.machine.handle(.tick(date))
             if let notice, notice.until <= date { self.notice = nil }
             // The health monitor: check the key when idle, so a revoked key shows before the next send.
-            if let due = nextKeyCheck, due <= date, turn == nil, keyPrompt == nil, !reloadingKey, key.health.canSend {
-                nextKeyCheck = nil
-                key.machine.handle(.checkStarted)
-                return [.verifyKey]
-            }
-            return []
+            return keys.tick(date, idle: turn == nil)
         }
-    }
-
-    // MARK: Sending
-
-    private mutating func send(_ raw: String) -> [ChatEffect] {
-        guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            // Enter on an empty composer while a message waits for a key: ask for the key.
-            if awaitingKeyTurn != nil, keyPrompt == nil { openKeyPrompt(draftWaits: false) }
-            return []
-        }
-        guard turn == nil else {
-            show("A reply is still arriving: Esc stops it; your text stays in the composer.", error: true)
-            return []
-        }
-        guard !needsKey else {
-            // No usable key: the user's Enter opens the dialog; the text stays in the composer
-            // until a key is in use, then it is sent as it stands.
-            openKeyPrompt(draftWaits: true)
-            return []
-        }
-        let id = takeID()
-        let history = Self.history(in: transcript[...])
-        transcript.append(TranscriptEntry(id: id, role: .user, text: raw, state: .pending(nil), createdAt: now))
-        replaceDraft("")
-        return [begin(turn: id, prompt: raw, resend: nil, history: history)]
-    }
-
-    private mutating func retryLast() -> [ChatEffect] {
-        guard turn == nil else { return refuseWhileStreaming() }
-        guard let i = transcript.lastIndex(where: { $0.role == .user }) else {
-            show("There is no message to send again yet.", error: false)
-            return []
-        }
-        let prompt = transcript[i]
-        let answered = transcript[(i + 1)...].contains { $0.role == .assistant && $0.state == .complete }
-        if answered {
-            // A complete exchange: ask the same again, as a new message.
-            return send(prompt.text)
-        }
-        awaitingKeyTurn = nil
-        awaitingNetworkTurn = nil
-        return resend(prompt.id)
-    }
-
-    /// Sends the prompt of turn `id` again in place (after a new key, or the network came back).
-    private mutating func resend(_ id: Int) -> [ChatEffect] {
-        guard turn == nil, let i = index(of: id), transcript[i].role == .user else { return [] }
-        transcript[i].state = .pending(nil)
-        return [begin(turn: id, prompt: transcript[i].text, resend: transcript[i].storedID, history: Self.history(in: transcript[..<i]))]
-    }
-
-    /// Opens the key dialog (only ever for a key the user pressed): why a key is needed, and
-    /// whether a message waits for it.
-    private mutating func openKeyPrompt(draftWaits: Bool) {
-        let reason: KeyPrompt.Reason
-        if let rejection = keyRejection {
-            reason = .rejected(message: rejection.message, requestID: rejection.requestID)
-        } else if case .rejected(let message, let requestID) = key.health {
-            reason = .rejected(message: message, requestID: requestID)
-        } else if key.health.canSend {
-            reason = .replace
-        } else {
-            reason = .firstRun
-        }
-        draftWaitsForKey = draftWaits
-        keyPrompt = KeyPrompt(reason: reason, rejectedMasked: key.masked, rejectedSource: key.source)
-        keyPrompt?.messageWaits = draftWaits || awaitingKeyTurn != nil
-    }
-
-    /// The keys that open the key dialog, as hints name them.
-    public static let keyDialogKeys = "F10"
-    /// A prompt's mark while it waits for a new key.
-    static let waitingForKey = "waiting for a valid key: \(keyDialogKeys) enters one"
-
-    /// A 401: look again where keys come from before asking the user (once at a time).
-    private mutating func keyRejected() -> [ChatEffect] {
-        guard !reloadingKey, keyPrompt == nil, !settings.demo else { return [] }
-        reloadingKey = true
-        return [.reloadKey]
-    }
-
-    /// A key check finished: schedule the next, resend what waited for the network, ask on a 401.
-    private mutating func checked(_ outcome: KeyVerifier.Outcome) -> [ChatEffect] {
-        guard let error = outcome.error else {
-            keyRejection = nil
-            offlineBackoff = 15
-            nextKeyCheck = now.addingTimeInterval(settings.keyCheckInterval)
-            if let waiting = awaitingNetworkTurn {
-                awaitingNetworkTurn = nil
-                return resend(waiting)
-            }
-            return []
-        }
-        if error.kind == .network || error.kind == .timeout {
-            nextKeyCheck = now.addingTimeInterval(offlineBackoff)
-            offlineBackoff = min(offlineBackoff * 2, settings.keyCheckInterval)
-            return []
-        }
-        nextKeyCheck = now.addingTimeInterval(settings.keyCheckInterval)
-        return error.kind == .authentication ? keyRejected() : []
-    }
-
-    private mutating func submitKey(_ text: String) -> [ChatEffect] {
-        guard var prompt = keyPrompt, prompt.phase != .verifying else { return [] }
-        let inspection = KeyDiagnosis.inspect(text, source: .session)
-        if let fatal = inspection.fatal {
-            prompt.phase = .failed("\(fatal.message) \(fatal.fix)")
-            keyPrompt = prompt
-            return []
-        }
-        guard let candidate = inspection.key, !candidate.isEmpty else {
-            prompt.phase = .failed("Paste a key first: it starts with sk-ant-.")
-            keyPrompt = prompt
-            return []
-        }
-        prompt.candidate = candidate
-        prompt.phase = .verifying
-        keyPrompt = prompt
-        return [.verifyCandidate(candidate)]
-    }
-
-    private mutating func begin(turn id: Int, prompt: String, resend: MessageID?, history: [InputMessage]) -> ChatEffect {
-        turn = ActiveTurn(id: id, startedAt: now)
-        lastUsage = nil
-        return .send(TurnRequest(turn: id, conversation: conversation?.id, newTitle: Self.title(for: prompt), prompt: prompt,
-                                 resendStored: resend, model: model, systemPrompt: systemPrompt,
-                                 maxTokens: settings.maxTokens, history: history))
-    }
-
-    private mutating func handle(_ event: TurnEvent, turn id: Int) -> [ChatEffect] {
-        guard var active = turn, active.id == id else { return [] }
-        switch event {
-        case .retrying(let notice):
-            active.retry = (notice, now.addingTimeInterval(notice.delay.inSeconds))
-            key.machine.handle(.failed(notice.reason, at: now))
-        case .started:
-            active.retry = nil
-            if let p = index(of: id) { transcript[p].state = .complete }
-            if active.replyEntry == nil {
-                let reply = takeID()
-                active.replyEntry = reply
-                // After the prompt and any earlier (interrupted) replies to it.
-                var at = (index(of: id) ?? transcript.count - 1) + 1
-                while at < transcript.count && transcript[at].role == .assistant { at += 1 }
-                transcript.insert(TranscriptEntry(id: reply, role: .assistant, text: "", state: .streaming, model: model, createdAt: now),
-                                  at: min(at, transcript.count))
-            }
-        case .text(let text):
-            if active.firstTextAt == nil { active.firstTextAt = now }
-            active.characters += text.count
-            if let reply = active.replyEntry, let i = index(of: reply) { transcript[i].text += text }
-        case .usage(let usage):
-            active.outputTokens = usage.outputTokens ?? active.outputTokens
-        case .completed(let message):
-            if let i = index(of: id) { transcript[i].state = .complete }
-            if let reply = active.replyEntry, let i = index(of: reply) {
-                transcript[i].text = message.text
-                transcript[i].state = .complete
-                transcript[i].usage = message.usage
-                transcript[i].model = message.model.isEmpty ? model : message.model
-            } else {
-                transcript.append(TranscriptEntry(id: takeID(), role: .assistant, text: message.text, model: message.model,
-                                                  usage: message.usage, createdAt: now))
-            }
-            lastUsage = message.usage
-            keyRejection = nil
-            key.machine.handle(.succeeded(at: now))
-            nextKeyCheck = now.addingTimeInterval(settings.keyCheckInterval)
-            turn = nil
-            touchConversation()
-            return []
-        case .failed(let error):
-            finish(with: error, active: active)
-            turn = nil
-            touchConversation()
-            guard active.replyEntry == nil, let p = index(of: active.id) else { return [] }
-            if error.kind == .authentication {
-                transcript[p].state = .pending("waiting for a valid key")
-                awaitingKeyTurn = active.id
-                return keyRejected()
-            }
-            if error.kind == .network || error.kind == .timeout {
-                transcript[p].state = .pending("offline: sent again when the network is back (Ctrl+R tries now)")
-                awaitingNetworkTurn = active.id
-                offlineBackoff = 15
-                nextKeyCheck = now.addingTimeInterval(offlineBackoff)
-            }
-            return []
-        }
-        turn = active
-        return []
-    }
-
-    private mutating func finish(with error: APIError, active: ActiveTurn) {
-        let stopped = error.kind == .cancelled
-        if !stopped { key.machine.handle(.failed(error, at: now)) }
-        let report = ErrorReport(error: error, keyDescription: key.description, baseURL: settings.baseURL, model: model,
-                                 keySource: key.source).text
-        if let reply = active.replyEntry, let i = index(of: reply) {
-            if let partial = error.partial?.text, partial.count >= transcript[i].text.count { transcript[i].text = partial }
-            transcript[i].state = .interrupted(stopped ? "stopped by you (Esc): Ctrl+R asks again" : report)
-            if let p = index(of: active.id) { transcript[p].state = .complete }
-        } else if let p = index(of: active.id) {
-            transcript[p].state = stopped ? .pending("stopped before a reply: Ctrl+R sends it again") : .failed(report)
-        }
-        if !stopped { show(error.kindSentence, error: true) }
     }
 
     // MARK: Helpers
 
-    private mutating func refuseWhileStreaming() -> [ChatEffect] {
+    public mutating func show(_ text: String, error: Bool, seconds: Double = 5) { // TRANSITION: private once the UI sends .notify
+        notice = Notice(text: text, isError: error, until: now.addingTimeInterval(seconds))
+    }
+
+    mutating func refuseWhileStreaming() -> [ChatEffect] {
         show("A reply is still arriving: Esc stops it first.", error: true)
         return []
     }
 
-    /// Moves the open conversation to the top of the sidebar (it was just active).
-    private mutating func touchConversation() {
-        guard var current = conversation else { return }
-        current.updatedAt = now
-        conversation = current
-        conversations.removeAll { $0.id == current.id }
-        conversations.insert(current, at: 0)
-    }
-
-    public mutating func show(_ text: String, error: Bool, seconds: Double = 5) {
-        notice = Notice(text: text, isError: error, until: now.addingTimeInterval(seconds))
-    }
-
-    private mutating func replaceDraft(_ text: String) {
+    mutating func replaceDraft(_ text: String) {
         draft = text
         draftRevision += 1
     }
 
-    private mutating func takeID() -> Int {
+    mutating func takeID() -> Int {
         defer { nextLocalID += 1 }
         return nextLocalID
     }
 
-    private func index(of id: Int) -> Int? { transcript.lastIndex { $0.id == id } }
-
-    /// The complete exchanges in `entries`, as API context (the same rule as stored history).
-    static func history(in entries: ArraySlice<TranscriptEntry>) -> [InputMessage] {
-        var history = ConversationHistory.Exchanges()
-        for entry in entries {
-            let content: [ContentBlock] = entry.text.isEmpty ? [] : [.text(entry.text)]
-            switch entry.role {
-            case .user: history.prompt(content)
-            case .assistant: history.reply(content, complete: entry.state == .complete)
-            }
-        }
-        return history.turns
-    }
-
-    /// A conversation title from the first line of a prompt.
-    public static func title(for prompt: String) -> String {
-        let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? prompt
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return trimmed.count > 60 ? String(trimmed.prefix(59)) + "…" : trimmed
-    }
+    func index(of id: Int) -> Int? { transcript.lastIndex { $0.id == id } }
 }

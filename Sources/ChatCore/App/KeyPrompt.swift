@@ -6,7 +6,7 @@ import Foundation
 /// press (or at start-up, before any input), never in the middle of typing. The state keeps a
 /// verified key only until the user chooses where it goes; it is never logged, stored in the
 /// database or shown.
-public struct KeyPrompt: Sendable {
+public struct KeyPrompt: Sendable, Equatable {
     public enum Reason: Sendable, Equatable {
         case firstRun
         case rejected(message: String, requestID: String?)

@@ -3,7 +3,7 @@ import Foundation
 
 /// The effective key as the status bar shows it: its health, masked form and source. Never
 /// holds the key itself.
-public struct KeyStatus: Sendable {
+public struct KeyStatus: Sendable, Equatable {
     public var machine: KeyHealthMachine
     /// `sk-ant-…abcd`, or nil when there is no key.
     public var masked: String?
