@@ -323,7 +323,7 @@ extension KeyRecoveryTests {
         #expect(app.screen().text.contains("Enter a new API key"))
         app.press(KeyEvent(.escape))
         #expect(app.chat.keyPrompt == nil && app.ui.composer.text == "draft")
-        #expect(KeyBindings.sections.flatMap(\.bindings).contains { $0.keys.contains("F10") && $0.keys.contains("Alt+K") })
+        #expect(Keymap.entries.contains { $0.keys.contains("F10") && $0.keys.contains("Alt+K") })
     }
 
     /// Nothing in the runtime's results opens a dialog: every result, applied while the user
@@ -340,7 +340,7 @@ extension KeyRecoveryTests {
         for (i, result) in results.enumerated() {
             app.type("\(i)")
             _ = app.apply(result)
-            #expect(app.chat.keyPrompt == nil && app.ui.overlays.isEmpty, "\(result)")
+            #expect(app.chat.keyPrompt == nil && app.ui.layers.isEmpty, "\(result)")
         }
         #expect(app.ui.composer.text == (0..<results.count).map { "\($0)" }.joined())
     }

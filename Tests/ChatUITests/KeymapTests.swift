@@ -69,13 +69,13 @@ import TerminalUI
         #expect(app.chat.transcript.isEmpty) // the newline did not send
         let huge = String(repeating: "x", count: 30_000)
         _ = app.handle(.paste(huge))
-        guard case .confirmPaste? = app.ui.overlays.last else { Issue.record("no question"); return }
+        guard app.top(ConfirmPasteLayer.self) != nil else { Issue.record("no question"); return }
         app.press(.char("n"))
         #expect(app.ui.composer.text == "line 1\nline 2")
         _ = app.handle(.paste(huge))
         app.press(KeyEvent(.enter))
         #expect(app.ui.composer.text.count == 13 + 30_000)
-        #expect(app.ui.overlays.isEmpty)
+        #expect(app.ui.layers.isEmpty)
     }
 
     @Test func escStopsAStreamingReply() throws {
@@ -133,13 +133,13 @@ import TerminalUI
         _ = app.apply(.conversationsLoaded([conversation(1, "First")], total: 1))
         app.press(KeyEvent(.tab))
         app.press(.char("r"))
-        guard case .rename? = app.ui.overlays.last else { Issue.record("no rename field"); return }
+        guard app.top(RenameLayer.self) != nil else { Issue.record("no rename field"); return }
         app.press(.ctrl("u"))
         app.type("Better")
         guard case .rename(ConversationID(1), "Better")? = app.press(KeyEvent(.enter)).first else { Issue.record("not renamed"); return }
         #expect(app.chat.conversations[0].title == "Better")
         app.press(KeyEvent(.delete))
-        guard case .confirmDelete? = app.ui.overlays.last else { Issue.record("delete did not ask"); return }
+        guard app.top(ConfirmDeleteLayer.self) != nil else { Issue.record("delete did not ask"); return }
         app.press(KeyEvent(.escape))
         #expect(app.chat.conversations.count == 1)
         app.press(.char("d"))
@@ -150,17 +150,17 @@ import TerminalUI
     @Test func functionKeysRenameDeleteAndSetTheSystemPrompt() throws {
         var app = makeApp()
         app.press(KeyEvent(.function(2)))
-        #expect(app.ui.overlays.isEmpty) // nothing to rename yet
+        #expect(app.ui.layers.isEmpty) // nothing to rename yet
         let c = conversation(4, "Four")
         _ = app.apply(.conversationOpened(c, messages: [], earlier: 0, draft: nil))
         app.press(KeyEvent(.function(2)))
-        guard case .rename(ConversationID(4), _)? = app.ui.overlays.last else { Issue.record("no rename"); return }
+        guard app.top(RenameLayer.self)?.id == ConversationID(4) else { Issue.record("no rename"); return }
         app.press(KeyEvent(.escape))
         app.press(.ctrl("g"))
         app.type("Be brief.")
         guard case .setSystemPrompt(ConversationID(4), "Be brief.")? = app.press(KeyEvent(.enter)).first else { Issue.record("no system prompt"); return }
         app.press(KeyEvent(.function(8)))
-        guard case .confirmDelete(ConversationID(4), _)? = app.ui.overlays.last else { Issue.record("no delete question"); return }
+        guard app.top(ConfirmDeleteLayer.self)?.id == ConversationID(4) else { Issue.record("no delete question"); return }
     }
 
     @Test func theModelPickerListsTheModelsAndFallsBackWhenOffline() throws {
@@ -168,7 +168,7 @@ import TerminalUI
         _ = app.apply(.modelsLoaded([ModelInfo(id: "claude-a", displayName: "A", createdAt: "2026-01-01"),
                                      ModelInfo(id: "claude-test-1", displayName: "T", createdAt: "2025-01-01")]))
         app.press(KeyEvent(.function(3)))
-        guard case .modelPicker(let list)? = app.ui.overlays.last else { Issue.record("no picker"); return }
+        guard let list = app.top(ModelPickerLayer.self)?.list else { Issue.record("no picker"); return }
         #expect(list.selected == 1)
         app.press(KeyEvent(.up))
         _ = app.press(KeyEvent(.enter))
@@ -184,48 +184,43 @@ import TerminalUI
     @Test func helpOpensWithF1AndQuestionMarkOnlyWhenTheComposerIsEmpty() {
         var app = makeApp()
         app.press(KeyEvent(.function(1)))
-        guard case .help? = app.ui.overlays.last else { Issue.record("no help"); return }
+        guard app.top(HelpLayer.self) != nil else { Issue.record("no help"); return }
         app.press(KeyEvent(.escape))
         app.press(.char("?"))
-        guard case .help? = app.ui.overlays.last else { Issue.record("no help on ?"); return }
+        guard app.top(HelpLayer.self) != nil else { Issue.record("no help on ?"); return }
         app.press(.char("q"))
         app.type("why?")
-        #expect(app.ui.overlays.isEmpty && app.ui.composer.text == "why?")
+        #expect(app.ui.layers.isEmpty && app.ui.composer.text == "why?")
     }
 
     @Test func ctrlQQuitsButAsksWhileAReplyStreams() throws {
         var idle = makeApp()
-        idle.press(.ctrl("q"))
-        #expect(idle.ui.quitRequested)
+        #expect(idle.uiEffects(.ctrl("q")) == [.quit])
 
         var busy = makeApp()
         busy.type("hi")
         _ = try #require(sentRequest(busy.press(KeyEvent(.enter))))
+        #expect(busy.uiEffects(.ctrl("q")) == [])
+        guard busy.top(ConfirmQuitLayer.self) != nil else { Issue.record("no question"); return }
+        #expect(busy.uiEffects(.char("n")) == [] && busy.ui.layers.isEmpty)
         busy.press(.ctrl("q"))
-        #expect(!busy.ui.quitRequested)
-        guard case .confirmQuit? = busy.ui.overlays.last else { Issue.record("no question"); return }
-        busy.press(.char("n"))
-        #expect(!busy.ui.quitRequested && busy.ui.overlays.isEmpty)
-        busy.press(.ctrl("q"))
-        busy.press(.char("y"))
-        #expect(busy.ui.quitRequested)
+        #expect(busy.uiEffects(.char("y")) == [.quit])
     }
 
     @Test func ctrlCStopsAStreamElseQuits() throws {
         var app = makeApp()
         app.type("hi")
         _ = try #require(sentRequest(app.press(KeyEvent(.enter))))
-        guard case .cancelTurn? = app.press(.ctrl("c")).first else { Issue.record("no cancel"); return }
-        #expect(!app.ui.quitRequested)
+        let output = app.handle(.key(.ctrl("c")))
+        guard case .cancelTurn? = output.chat.first else { Issue.record("no cancel"); return }
+        #expect(output.ui == [])
         var idle = makeApp()
-        idle.press(.ctrl("c"))
-        #expect(idle.ui.quitRequested)
+        #expect(idle.uiEffects(.ctrl("c")) == [.quit])
     }
 
     @Test func ctrlLAsksForAFullRedraw() {
         var app = makeApp()
-        app.press(.ctrl("l"))
-        #expect(app.ui.redrawRequested)
+        #expect(app.uiEffects(.ctrl("l")) == [.redraw])
     }
 
     /// A conversation long enough to scroll.
@@ -281,7 +276,7 @@ import TerminalUI
         let c = conversation(1, "long")
         let messages = (11...14).map { i in
             StoredMessage(id: MessageID(Int64(i)), conversationID: c.id, position: i, role: i % 2 == 1 ? .user : .assistant,
-                          content: [.text("message \(i)")], status: .complete, createdAt: t0, updatedAt: t0)
+                          content: StoredContent(text: "message \(i)"), status: .complete, createdAt: t0, updatedAt: t0)
         }
         _ = app.apply(.conversationOpened(c, messages: messages, earlier: 10, draft: nil))
         #expect(app.screen().text.contains("10 earlier messages"))
@@ -292,12 +287,12 @@ import TerminalUI
     @Test func clickingASidebarTitleOpensIt() {
         var app = makeApp(width: 120)
         _ = app.apply(.conversationsLoaded([conversation(1, "First"), conversation(2, "Second")], total: 2))
-        let effects = app.handle(.mouse(MouseEvent(.press(.left), x: 3, y: SidebarView.headerHeight + 1)))
+        let effects = app.handle(.mouse(MouseEvent(.press(.left), x: 3, y: SidebarView.headerHeight + 1))).chat
         guard case .openConversation(ConversationID(2), _)? = effects.first else { Issue.record("not opened: \(effects)"); return }
     }
 
     @Test func everyHelpBindingIsListed() {
-        let keys = KeyBindings.sections.flatMap(\.bindings).map(\.keys).joined(separator: " ")
+        let keys = Keymap.entries.map(\.keys).joined(separator: " ")
         for needed in ["Enter", "Alt+Enter", "Ctrl+J", "PgUp", "Esc", "Ctrl+R", "Ctrl+N", "Ctrl+B", "Tab", "F1", "F2", "F3", "F4", "F8",
                        "Ctrl+Q", "Ctrl+C", "Ctrl+L", "Ctrl+Home/End", "mouse wheel"] {
             #expect(keys.contains(needed), "help does not list \(needed)")

@@ -200,7 +200,7 @@ import TerminalUI
         var app = makeApp()
         app.themes = ThemeCatalog(directories: [dir] + Self.catalog.directories)
         app.press(KeyEvent(.function(6)))
-        guard case .themePicker(_, let names)? = app.ui.overlays.last else { Issue.record("no picker"); return }
+        guard let names = app.top(ThemePickerLayer.self)?.names else { Issue.record("no picker"); return }
         #expect(names.contains("light") && names.contains("broken"))
         let light = try #require(names.firstIndex(of: "light"))
         let start = try #require(names.firstIndex(of: "default"))
@@ -208,7 +208,7 @@ import TerminalUI
         app.press(KeyEvent(.enter))
         #expect(app.themeName == "light")
         #expect(app.theme.name == "light")
-        app.useTheme("broken")
+        UIEffectRunner().run([.loadTheme("broken")], on: &app)
         #expect(app.themeName == "default")
         #expect(app.chat.notice?.text.contains("broken.toml") == true)
         #expect(app.chat.notice?.text.contains("broken.toml:3:") == true, "\(app.chat.notice?.text ?? "no notice")")

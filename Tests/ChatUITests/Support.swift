@@ -38,8 +38,20 @@ extension ChatApp {
         for c in text { _ = handle(.key(.char(c))) }
     }
 
+    /// Presses a key, runs the theme effects as the loop would (with ``themes``), and returns
+    /// the effects for the runtime. ``handle(_:)`` gives everything, the loop's effects too.
     @discardableResult
-    mutating func press(_ key: KeyEvent) -> [ChatEffect] { handle(.key(key)) }
+    mutating func press(_ key: KeyEvent) -> [ChatEffect] {
+        let output = handle(.key(key))
+        UIEffectRunner().run(output.ui, on: &self)
+        return output.chat
+    }
+
+    /// Presses a key and returns the effects for the loop (none run).
+    mutating func uiEffects(_ key: KeyEvent) -> [UIEffect] { handle(.key(key)).ui }
+
+    /// The dialog on top, if it is a `T`.
+    func top<T>(_ type: T.Type) -> T? { ui.layers.last as? T }
 
     /// Plays a whole streamed turn: started, the deltas, completed.
     mutating func stream(turn: Int, _ deltas: [String], usage: Usage = Usage(inputTokens: 12, outputTokens: 34)) {

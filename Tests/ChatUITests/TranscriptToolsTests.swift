@@ -52,8 +52,8 @@ import TerminalUI
 
     @Test func ctrlYCopiesTheLastReplyThroughOSC52() throws {
         var app = try conversationApp()
-        app.press(.ctrl("y"))
-        let sequence = try #require(app.ui.pendingSequence)
+        let effects = app.uiEffects(.ctrl("y"))
+        guard case .writeToTerminal(let sequence)? = effects.first, effects.count == 1 else { Issue.record("no write: \(effects)"); return }
         #expect(sequence == Clipboard.osc52("Apples again, and APPLES."))
         #expect(String(decoding: sequence, as: UTF8.self).hasPrefix("\u{1B}]52;c;"))
         #expect(app.chat.notice?.text.contains("Copied the last reply") == true)
@@ -62,20 +62,18 @@ import TerminalUI
     @Test func f7CopiesAChosenCodeBlockOrMessage() throws {
         var app = try conversationApp()
         app.press(KeyEvent(.function(7)))
-        guard case .copyPicker(_, let items)? = app.ui.overlays.last else { Issue.record("no picker"); return }
+        guard let items = app.top(CopyPickerLayer.self)?.items else { Issue.record("no picker"); return }
         let code = try #require(items.firstIndex { $0.label.contains("Code (python)") })
         #expect(items[code].text == "print(\"apple\")")
         for _ in 0..<code { app.press(KeyEvent(.down)) }
-        app.press(KeyEvent(.enter))
-        #expect(app.ui.pendingSequence == Clipboard.osc52("print(\"apple\")"))
+        #expect(app.uiEffects(KeyEvent(.enter)) == [.writeToTerminal(try #require(Clipboard.osc52("print(\"apple\")")))])
         #expect(app.chat.notice?.text.contains("code block") == true)
     }
 
     @Test func copyingCanBeTurnedOff() throws {
         var app = try conversationApp()
         app.chat.settings.clipboard = false
-        app.press(.ctrl("y"))
-        #expect(app.ui.pendingSequence == nil)
+        #expect(app.uiEffects(.ctrl("y")) == [])
         #expect(app.chat.notice?.text.contains("clipboard = false") == true)
     }
 
@@ -83,7 +81,7 @@ import TerminalUI
         var app = try conversationApp()
         app.exportDirectory = "/tmp/x"
         app.press(KeyEvent(.function(9)))
-        guard case .exportChoice? = app.ui.overlays.last else { Issue.record("no choice"); return }
+        guard app.top(ExportChoiceLayer.self) != nil else { Issue.record("no choice"); return }
         guard case .export(ConversationID(1), .json, "/tmp/x")? = app.press(.char("j")).first else { Issue.record("no export"); return }
         _ = app.apply(.exported(path: "/tmp/x/palaver-1-tools.json"))
         #expect(app.screen().lines().last?.contains("Exported to /tmp/x/palaver-1-tools.json") == true)
@@ -99,10 +97,10 @@ import TerminalUI
         _ = app.apply(.searchResults(query: "kiwi", hits: [hit]))
         #expect(app.screen().text.contains("Fruit · a kiwi is brown"))
         guard case .openConversation(ConversationID(7), _)? = app.press(KeyEvent(.enter)).first else { Issue.record("not opened"); return }
-        let stored = [StoredMessage(id: MessageID(69), conversationID: ConversationID(7), position: 1, role: .user, content: [.text("what is a kiwi")],
+        let stored = [StoredMessage(id: MessageID(69), conversationID: ConversationID(7), position: 1, role: .user, content: StoredContent(text: "what is a kiwi"),
                                     status: .complete, createdAt: t0, updatedAt: t0),
                       StoredMessage(id: MessageID(70), conversationID: ConversationID(7), position: 2, role: .assistant,
-                                    content: [.text("a kiwi is brown")], status: .complete, createdAt: t0, updatedAt: t0)]
+                                    content: StoredContent(text: "a kiwi is brown"), status: .complete, createdAt: t0, updatedAt: t0)]
         _ = app.apply(.conversationOpened(conversation(7, "Fruit"), messages: stored, earlier: 0, draft: nil))
         let search = try #require(app.ui.search)
         #expect(search.editor.text == "kiwi")

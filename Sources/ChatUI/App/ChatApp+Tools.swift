@@ -7,6 +7,24 @@ import TerminalUI
 extension ChatApp {
     // MARK: Search
 
+    /// Opens the search field (under any dialog) on `query`, replacing one already open.
+    mutating func openSearch(query: String) {
+        ui.layers.removeAll { $0 is TranscriptSearchLayer }
+        var layer = TranscriptSearchLayer()
+        layer.search.editor.text = query
+        layer.search.editor.moveToEnd()
+        ui.layers.insert(layer, at: 0)
+        if !query.isEmpty { updateSearch() }
+    }
+
+    /// Changes the open search's state, if a search is open.
+    mutating func updateSearchLayer(_ change: (inout TranscriptSearch) -> Void) {
+        guard let i = ui.layers.lastIndex(where: { $0 is TranscriptSearchLayer }),
+              var layer = ui.layers[i] as? TranscriptSearchLayer else { return }
+        change(&layer.search)
+        ui.layers[i] = layer
+    }
+
     /// Finds every occurrence of the search text in the laid-out transcript (case-insensitive).
     mutating func updateSearch(keepCurrent: Bool = false) {
         guard var search = ui.search else { return }
@@ -34,16 +52,15 @@ extension ChatApp {
         } else {
             search.current = search.matches.isEmpty ? nil : search.matches.count - 1 // the newest first
         }
-        ui.search = search
+        updateSearchLayer { $0 = search }
         scrollToCurrentMatch()
     }
 
     /// Moves to the next (+1, newer) or previous (-1, older) match, wrapping around.
     mutating func stepSearch(_ step: Int) {
-        guard var search = ui.search, !search.matches.isEmpty else { return }
+        guard let search = ui.search, !search.matches.isEmpty else { return }
         let count = search.matches.count
-        search.current = ((search.current ?? count - 1) + step + count) % count
-        ui.search = search
+        updateSearchLayer { $0.current = ((search.current ?? count - 1) + step + count) % count }
         scrollToCurrentMatch()
     }
 
@@ -59,9 +76,9 @@ extension ChatApp {
         ui.scroll = ScrollState(offset: max(0, line - viewport / 2), followsBottom: false)
     }
 
-    /// Keeps matches in step with the transcript and the width.
+    /// Keeps matches in step with the transcript and the width (run after every change).
     mutating func refreshSearchIfNeeded() {
-        guard let search = ui.search else { return }
+        guard let search = ui.search, !ScreenLayout.isTooSmall(ui.size) else { return }
         if search.width != screenLayout.transcript.width || search.entryCount != chat.transcript.count {
             updateSearch(keepCurrent: true)
         }
@@ -102,37 +119,27 @@ extension ChatApp {
         return items
     }
 
-    /// Puts `text` on the clipboard through OSC 52 (unless config turned copying off).
-    mutating func copy(_ text: String, what: String) {
+    /// Puts `text` on the clipboard: an OSC 52 sequence for the loop to send (unless config
+    /// turned copying off).
+    mutating func copy(_ text: String, what: String) -> Output {
         guard chat.settings.clipboard else {
-            chat.show("Copying is off (clipboard = false in config.toml).", error: true)
-            return
+            return notify("Copying is off (clipboard = false in config.toml).", error: true)
         }
         guard let sequence = Clipboard.osc52(text) else {
-            chat.show("\(what) is too long for the terminal clipboard (over \(Clipboard.maximumBytes / 1000) KB): export it with F9.", error: true)
-            return
+            return notify("\(what) is too long for the terminal clipboard (over \(Clipboard.maximumBytes / 1000) KB): export it with F9.", error: true)
         }
-        ui.pendingSequence = sequence
-        chat.show("Copied \(what) (\(text.count) characters) to the clipboard.", error: false)
-    }
-
-    /// Copies the last reply (Ctrl+Y).
-    mutating func copyLastReply() {
-        guard let reply = chat.transcript.last(where: { $0.role == .assistant && !$0.text.isEmpty }) else {
-            chat.show("There is no reply to copy yet.", error: false)
-            return
-        }
-        copy(reply.text, what: "the last reply")
+        var output = notify("Copied \(what) (\(text.count) characters) to the clipboard.")
+        output.ui.append(.writeToTerminal(sequence))
+        return output
     }
 
     // MARK: Export
 
     /// The effect that writes the open conversation to a file.
-    mutating func export(_ format: ExportFormat) -> [ChatEffect] {
+    mutating func export(_ format: ExportFormat) -> Output {
         guard let id = chat.conversation?.id else {
-            chat.show("Nothing to export yet: this conversation has no messages.", error: false)
-            return []
+            return notify("Nothing to export yet: this conversation has no messages.")
         }
-        return [.export(id, format, directory: exportDirectory)]
+        return Output(chat: [.export(id, format, directory: exportDirectory)])
     }
 }

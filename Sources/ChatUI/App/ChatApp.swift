@@ -5,17 +5,19 @@ import SessionStore
 import TerminalUI
 
 /// palaver's full-screen app as a value you can drive without a terminal: feed it input
-/// (``handle(_:)``) and runtime results (``apply(_:)``), run the effects it returns, draw it
-/// with ``render(into:)``.
+/// (``handle(_:)``) and runtime results (``apply(_:)``), run the effects they return, draw it
+/// with ``render(into:)``. The chat screen is the bottom layer; dialogs are layers on top of it
+/// (``UIState/layers``).
 public struct ChatApp {
     public var chat: ChatState
     public var ui: UIState
     public var theme: Theme {
         didSet { layout.theme = theme; layout.invalidate() }
     }
-    /// Cached transcript rows (a reference: rendering fills it).
+    /// Cached transcript rows (a reference: a cache filled on demand).
     let layout: TranscriptLayout
-    /// Where themes come from, for the theme picker (nil: no picker).
+    /// Where themes come from, for the theme picker (nil: no picker). The loop reads it when it
+    /// runs ``UIEffect/listThemes`` and ``UIEffect/loadTheme(_:)``.
     public var themes: ThemeCatalog?
     /// The name of the theme shown.
     public var themeName = ThemeCatalog.defaultName
@@ -28,6 +30,7 @@ public struct ChatApp {
         self.theme = theme
         self.layout = TranscriptLayout(theme: theme, timeZone: timeZone)
         syncDraft()
+        settle()
     }
 
     // MARK: Derived layout
@@ -66,17 +69,15 @@ public struct ChatApp {
     }
 
     /// The models the picker offers: the listed ones, else the configured one.
-    static func modelChoices(_ chat: ChatState) -> [String] {
-        var ids = chat.models.map(\.id)
-        if !ids.contains(chat.model) { ids.insert(chat.model, at: 0) }
-        return ids
-    }
+    static func modelChoices(_ chat: ChatState) -> [String] { ModelPickerLayer.choices(chat) }
 
     // MARK: Start
 
     /// The effects of starting (load the list, open `resume`, check the key and models).
     public mutating func start(resume: ConversationID?) -> [ChatEffect] {
-        chat.start(resume: resume)
+        let effects = chat.start(resume: resume)
+        settle()
+        return effects
     }
 
     // MARK: Runtime results
@@ -86,33 +87,37 @@ public struct ChatApp {
         var before: Int?
         if case .earlierLoaded = action { before = metrics.content }
         let effects = chat.update(action)
-        if chat.keyPrompt == nil, !ui.keyField.isEmpty { ui.keyField.clear() } // closed by a key found elsewhere
         if let before, !ui.scroll.followsBottom {
             ui.scroll.offset += metrics.content - before
         }
         syncDraft()
         switch action {
         case .searchResults(let query, let hits):
-            if case .searchAll(let editor, _, _, query)? = ui.overlays.last {
-                ui.overlays[ui.overlays.count - 1] = .searchAll(editor, hits: hits, list: ListState(selected: hits.isEmpty ? nil : 0), searched: query)
+            if let i = ui.layers.lastIndex(where: { !($0 is KeyDialogLayer) }), var search = ui.layers[i] as? SearchAllLayer {
+                search.show(hits, for: query, size: ui.size)
+                ui.layers[i] = search
             }
         case .conversationOpened:
             if let jump = ui.pendingJump {
                 ui.pendingJump = nil
-                var search = TranscriptSearch()
-                search.editor.text = jump.query
-                search.editor.moveToEnd()
-                ui.search = search
-                updateSearch()
+                openSearch(query: jump.query)
                 if let entry = chat.transcript.firstIndex(where: { $0.storedID == jump.message }),
                    let hit = ui.search?.matches.firstIndex(where: { $0.entry == entry }) {
-                    ui.search?.current = hit
+                    updateSearchLayer { $0.current = hit }
                     scrollToCurrentMatch()
                 }
             }
         default:
             break
         }
+        settle()
+        return effects
+    }
+
+    /// Runs a chat action through the update function and picks up a replaced draft.
+    mutating func send(_ action: ChatAction) -> [ChatEffect] {
+        let effects = chat.update(action)
+        syncDraft()
         return effects
     }
 
@@ -133,68 +138,26 @@ public struct ChatApp {
         return .saveDraft(DraftSave(conversation: chat.conversation?.id, text: ui.composer.text))
     }
 
-    // MARK: Drawing
-
-    /// Draws the whole screen; the cursor goes to the caret of the field being typed in.
-    public mutating func render(into frame: inout Frame) {
-        let size = frame.size
-        frame.buffer.fill(frame.area, with: Cell(" ", style: theme.style("default")))
-        if ScreenLayout.isTooSmall(size) {
-            let text = "palaver needs \(ScreenLayout.minimumWidth)×\(ScreenLayout.minimumHeight); this is \(size.width)×\(size.height)"
-            let lines = TextLayout.wrap(text, style: theme.style("toosmall"), width: max(1, size.width))
-            for (i, line) in lines.prefix(size.height).enumerated() { _ = frame.buffer.setLine(line, x: 0, y: i) }
-            frame.cursor = nil
-            return
-        }
-        let l = screenLayout
-        if let sidebarArea = l.sidebar {
-            SidebarView(conversations: chat.conversations, total: chat.conversationTotal, openID: chat.conversation?.id,
-                        focused: ui.focus == .sidebar, theme: theme)
-                .render(in: sidebarArea, buffer: &frame.buffer, list: &ui.sidebarList)
+    /// Brings what is derived from the state up to date after every change, so drawing only
+    /// draws: the key dialog layer follows ``ChatState/keyPrompt``, search matches follow the
+    /// transcript and the width, lists and the composer scroll to keep their selection and caret
+    /// in view.
+    mutating func settle() {
+        if chat.keyPrompt == nil {
+            ui.layers.removeAll { $0 is KeyDialogLayer }
+        } else if !ui.layers.contains(where: { $0 is KeyDialogLayer }) {
+            ui.layers.append(KeyDialogLayer())
         }
         refreshSearchIfNeeded()
-        transcriptView(width: l.transcript.width).render(in: l.transcript, buffer: &frame.buffer, scroll: ui.scroll)
-        drawComposerBorder(l.composerBorder, buffer: &frame.buffer)
-        ui.composer.style = theme.style("composer")
-        ui.composer.placeholderStyle = theme.style("composer.placeholder")
-        let caret = ui.composer.render(in: l.composer, buffer: &frame.buffer)
-        StatusBar(chat: chat, theme: theme).render(in: l.status, buffer: &frame.buffer)
-        frame.cursor = ui.focus == .composer ? caret : nil
-        if let search = ui.search { frame.cursor = drawSearchBar(search, in: l.composerBorder, buffer: &frame.buffer) }
-        if let overlay = ui.overlays.last {
-            frame.cursor = OverlayView(overlay: overlay, chat: chat, theme: theme).render(in: l.screen, buffer: &frame.buffer)
+        guard !ScreenLayout.isTooSmall(ui.size) else { return }
+        let l = screenLayout
+        if let sidebar = l.sidebar {
+            ui.sidebarList.keepVisible(count: chat.conversations.count,
+                                       height: max(0, sidebar.height - SidebarView.headerHeight))
         }
-        if let prompt = chat.keyPrompt {
-            frame.cursor = KeyPromptView(prompt: prompt, field: ui.keyField, now: chat.now, theme: theme)
-                .render(in: l.screen, buffer: &frame.buffer)
-        }
-    }
-
-    /// The search field over the composer's top line: the query, the match count, the keys.
-    private func drawSearchBar(_ search: TranscriptSearch, in area: Rect, buffer: inout Buffer) -> Position? {
-        buffer.fill(area, with: Cell(" ", style: theme.style("modal.field.focused")))
-        let query = TextSanitizer.sanitize(search.editor.text, keepNewlines: false)
-        let count = search.editor.text.isEmpty ? "" : search.matches.isEmpty ? "no matches"
-            : "\((search.current ?? 0) + 1) of \(search.matches.count)"
-        let label = " Find: "
-        let x = area.x + buffer.setString(label, x: area.x, y: area.y, style: theme.style("modal.title"), clip: area)
-        let shown = TextLayout.truncate(Line(query, style: theme.style("modal.field.focused")), width: max(1, area.width / 2))
-        _ = buffer.setLine(shown, x: x, y: area.y, clip: area)
-        let hint = TextLayout.truncate(Line(" \(count) · Enter/↑ older · ↓ newer · Esc closes ", style: theme.style("modal.hint")),
-                                       width: max(0, area.maxX - x - shown.width - 2))
-        _ = buffer.setLine(hint, x: area.maxX - hint.width, y: area.y, clip: area)
-        return Position(x: min(area.maxX - 1, x + shown.width), y: area.y)
-    }
-
-    private func drawComposerBorder(_ area: Rect, buffer: inout Buffer) {
-        let focused = ui.focus == .composer && ui.overlays.isEmpty
-        let style = theme.style(focused ? "composer.border.focused" : "composer.border")
-        buffer.fill(area, with: Cell("─", style: style))
-        var hints: [String] = []
-        if chat.isStreaming { hints.append("Esc stops") }
-        hints += ["Enter sends", "Alt+Enter newline", "F1 help"]
-        let line = TextLayout.truncate(Line(" " + hints.joined(separator: " · ") + " ", style: theme.style("composer.hint")),
-                                       width: max(0, area.width - 2))
-        _ = buffer.setLine(line, x: area.maxX - line.width - 1, y: area.y, clip: area)
+        // TextEditor keeps its scroll row private and moves it only while drawing: draw into a
+        // scratch buffer here so the frame's drawing changes nothing.
+        var scratch = Buffer(width: l.composer.width, height: l.composer.height)
+        ui.composer.render(in: Rect(x: 0, y: 0, width: l.composer.width, height: l.composer.height), buffer: &scratch)
     }
 }

@@ -35,8 +35,10 @@ public struct ChatLoop {
         var nextTick = clock.now
         var lastEdit = clock.now
 
+        let effects = UIEffectRunner(backend: backend, terminal: terminal)
         var quitSignal: Int32?
-        while !app.ui.quitRequested {
+        var quitRequested = false
+        while !quitRequested {
             if let signal = inbox.receivedQuitSignal {
                 quitSignal = signal
                 takeTypeahead(&app)
@@ -55,11 +57,6 @@ public struct ChatLoop {
                 nextTick = now + (busy ? .milliseconds(125) : .seconds(1))
                 pacer.markDirty()
             }
-            if app.ui.redrawRequested {
-                app.ui.redrawRequested = false
-                terminal.invalidate()
-                pacer.markDirty()
-            }
             var timeout = now.duration(to: nextTick)
             switch pacer.decide(now: now) {
             case .drawNow:
@@ -74,11 +71,9 @@ public struct ChatLoop {
             guard let event = backend.readEvent(timeout: max(.zero, timeout)) else { continue }
             now = clock.now
             if case .resize = event { terminal.invalidate() } else { lastEdit = now }
-            runtime.perform(app.handle(event))
-            if let sequence = app.ui.pendingSequence {
-                app.ui.pendingSequence = nil
-                backend.writeSequence(sequence)
-            }
+            let output = app.handle(event)
+            runtime.perform(output.chat)
+            quitRequested = effects.run(output.ui, on: &app)
             pacer.markDirty()
         }
         finish(&app)

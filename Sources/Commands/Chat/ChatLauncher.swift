@@ -50,23 +50,12 @@ public struct ChatLauncher {
         var notices: [String] = []
         let config = try Self.value(ClientSetup.loadConfig(paths: paths, notice: { notices.append($0) }))
 
-        // Demo mode: a local fake with a throwaway key and a throwaway store.
-        var demo: DemoServer?
         var environment = context.environment
-        var demoData: String?
-        if options.demo {
-            do {
-                demo = try DemoServer()
-            } catch {
-                throw Failure(description: error.description, status: .usage)
-            }
-            let dir = NSTemporaryDirectory() + "palaver-demo-\(getpid())"
-            demoData = dir
-            environment["XDG_DATA_HOME"] = dir
-        }
+        let started = try startDemo(&environment)
+        let demo = started?.server
         defer {
             demo?.stop()
-            if let demoData { try? FileManager.default.removeItem(atPath: demoData) }
+            if let data = started?.data { try? FileManager.default.removeItem(atPath: data) }
         }
 
         let keys = KeySetup(config: config, paths: paths, environment: demo == nil ? environment : [:], sessionKey: demo?.key)
@@ -107,6 +96,21 @@ public struct ChatLauncher {
         } catch {
             throw Failure(description: error.description, status: .usage)
         }
+    }
+
+    /// Demo mode (`--demo`): a local fake with a throwaway key, and a throwaway store under a
+    /// temporary `XDG_DATA_HOME` in `environment`; nil without `--demo`.
+    private func startDemo(_ environment: inout [String: String]) throws(Failure) -> (server: DemoServer, data: String)? {
+        guard options.demo else { return nil }
+        let server: DemoServer
+        do {
+            server = try DemoServer()
+        } catch {
+            throw Failure(description: error.description, status: .usage)
+        }
+        let data = NSTemporaryDirectory() + "palaver-demo-\(getpid())"
+        environment["XDG_DATA_HOME"] = data
+        return (server, data)
     }
 
     /// The value of a setup step, or its failure as the launcher's.

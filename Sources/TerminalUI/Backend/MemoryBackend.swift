@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A terminal in memory, for tests: it keeps the screen as a ``Buffer``, records what was
 /// written, and plays back input events that the test injects.
@@ -121,9 +122,8 @@ public final class MemoryBackend: TerminalBackend {
 }
 
 /// Counts wake-ups from any thread.
-final class WakeCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    var count: Int { lock.withLock { value } }
-    func increment() { lock.withLock { value += 1 } }
+final class WakeCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    var count: Int { value.load(ordering: .relaxed) }
+    func increment() { value.add(1, ordering: .relaxed) }
 }

@@ -327,7 +327,9 @@ extension String {
 }
 
 /// A self-pipe: another thread (or the SIGWINCH handler) writes a byte to wake a `poll`.
-final class WakePipe: @unchecked Sendable {
+///
+/// Sendable as it holds only the two descriptors, fixed at creation.
+final class WakePipe: Sendable {
     let readEnd: Int32
     let writeEnd: Int32
 

@@ -1,0 +1,50 @@
+import ChatCore
+import TerminalUI
+
+/// Drawing: the chat screen, then each layer over it. Drawing changes nothing (``ChatApp/settle()``
+/// did the scrolling); the cursor goes to the caret of the field being typed in.
+extension ChatApp {
+    /// Draws the whole screen.
+    public func render(into frame: inout Frame) {
+        let size = frame.size
+        frame.buffer.fill(frame.area, with: Cell(" ", style: theme.style("default")))
+        if ScreenLayout.isTooSmall(size) {
+            let text = "palaver needs \(ScreenLayout.minimumWidth)×\(ScreenLayout.minimumHeight); this is \(size.width)×\(size.height)"
+            let lines = TextLayout.wrap(text, style: theme.style("toosmall"), width: max(1, size.width))
+            for (i, line) in lines.prefix(size.height).enumerated() { _ = frame.buffer.setLine(line, x: 0, y: i) }
+            frame.cursor = nil
+            return
+        }
+        let l = screenLayout
+        if let sidebarArea = l.sidebar {
+            var list = ui.sidebarList
+            SidebarView(conversations: chat.conversations, total: chat.conversationTotal, openID: chat.conversation?.id,
+                        focused: ui.focus == .sidebar, theme: theme)
+                .render(in: sidebarArea, buffer: &frame.buffer, list: &list)
+        }
+        transcriptView(width: l.transcript.width).render(in: l.transcript, buffer: &frame.buffer, scroll: ui.scroll)
+        drawComposerBorder(l.composerBorder, buffer: &frame.buffer)
+        var composer = ui.composer
+        composer.style = theme.style("composer")
+        composer.placeholderStyle = theme.style("composer.placeholder")
+        let caret = composer.render(in: l.composer, buffer: &frame.buffer)
+        StatusBar(chat: chat, theme: theme).render(in: l.status, buffer: &frame.buffer)
+        frame.cursor = ui.focus == .composer ? caret : nil
+        let context = RenderContext(chat: chat, theme: theme, layout: l)
+        for layer in ui.layers {
+            frame.cursor = layer.render(in: l.screen, buffer: &frame.buffer, context: context)
+        }
+    }
+
+    private func drawComposerBorder(_ area: Rect, buffer: inout Buffer) {
+        let focused = ui.focus == .composer && !ui.hasDialog
+        let style = theme.style(focused ? "composer.border.focused" : "composer.border")
+        buffer.fill(area, with: Cell("─", style: style))
+        var hints: [String] = []
+        if chat.isStreaming { hints.append("Esc stops") }
+        hints += ["Enter sends", "Alt+Enter newline", "F1 help"]
+        let line = TextLayout.truncate(Line(" " + hints.joined(separator: " · ") + " ", style: theme.style("composer.hint")),
+                                       width: max(0, area.width - 2))
+        _ = buffer.setLine(line, x: area.maxX - line.width - 1, y: area.y, clip: area)
+    }
+}

@@ -1,0 +1,13 @@
+/// Side effects of the terminal side that the loop performs (handlers only return them).
+public enum UIEffect: Equatable, Sendable {
+    /// Leave the loop (the draft is saved on the way out).
+    case quit
+    /// Forget what the terminal shows and draw every cell again (Ctrl+L).
+    case redraw
+    /// Send a control sequence to the terminal: an OSC 52 clipboard write.
+    case writeToTerminal([UInt8])
+    /// List the theme catalog and open the theme picker on it (``ChatApp/showThemePicker(names:)``).
+    case listThemes
+    /// Load a theme by name and switch to it (``ChatApp/useTheme(_:)``).
+    case loadTheme(String)
+}

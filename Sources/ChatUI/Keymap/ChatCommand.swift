@@ -1,0 +1,52 @@
+/// What a key of the chat screen does: the keymap maps keys to these, ``ChatApp`` runs them.
+public enum ChatCommand: Hashable, Sendable, CaseIterable {
+    // Composer
+    /// Send the composer's text.
+    case send
+    /// A line break in the composer.
+    case newline
+    /// The key goes to the composer's text field (caret moves, deletions, earlier prompts).
+    case edit
+    // Transcript
+    case pageUp
+    case pageDown
+    case lineUp
+    case lineDown
+    case scrollToTop
+    case scrollToBottom
+    /// Stop a streaming reply, else leave the sidebar.
+    case escape
+    case retry
+    case find
+    case copyLastReply
+    case copyPicker
+    case export
+    // Conversations
+    case newConversation
+    case toggleSidebar
+    /// Between the composer and the sidebar.
+    case switchFocus
+    case openSelected
+    case selectPrevious
+    case selectNext
+    case selectFirst
+    case selectLast
+    /// Rename the open conversation / the one selected in the sidebar.
+    case renameOpen
+    case renameSelected
+    /// Delete (asking first) the open conversation / the one selected in the sidebar.
+    case deleteOpen
+    case deleteSelected
+    case searchAll
+    case modelPicker
+    case systemPrompt
+    // Everywhere
+    case help
+    case themePicker
+    case keyDialog
+    case redraw
+    /// Stop a streaming reply, else quit.
+    case interrupt
+    /// Quit, asking first while a reply streams.
+    case quit
+}

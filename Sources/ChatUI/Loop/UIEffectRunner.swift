@@ -1,0 +1,30 @@
+import TerminalUI
+
+/// Performs the loop's side of ``UIEffect``s: terminal writes, redraws, theme files. Handlers
+/// only return the effects; this runs them, on the loop's thread.
+struct UIEffectRunner {
+    /// The terminal the sequences go to; nil drops them (tests without a terminal).
+    var backend: (any TerminalBackend)?
+    var terminal: Terminal?
+
+    /// Runs `effects` in order; returns whether one asked to quit.
+    @discardableResult
+    func run(_ effects: [UIEffect], on app: inout ChatApp) -> Bool {
+        var quit = false
+        for effect in effects {
+            switch effect {
+            case .quit:
+                quit = true
+            case .redraw:
+                terminal?.invalidate()
+            case .writeToTerminal(let sequence):
+                backend?.writeSequence(sequence)
+            case .listThemes:
+                if let themes = app.themes { app.showThemePicker(names: themes.names()) }
+            case .loadTheme(let name):
+                if let themes = app.themes { app.useTheme(themes.load(name: name)) }
+            }
+        }
+        return quit
+    }
+}
