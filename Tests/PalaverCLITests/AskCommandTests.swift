@@ -11,15 +11,6 @@ import Glibc
     static let key = FakeServerHarness.defaultKey
 
     /// Runs `body` with a fake server and a palaver environment pointed at it.
-    private func withPalaver(key: String? = AskCommandTests.key, configure: (inout FakeConfiguration) -> Void = { _ in },
-                             _ body: (FakeServerHarness, PalaverProcess) async throws -> Void) async throws {
-        try await FakeServerHarness.with(configure: configure) { fake in
-            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: key)
-            defer { palaver.cleanUp() }
-            try await body(fake, palaver)
-        }
-    }
-
     /// The key must never appear anywhere the user or a log could see it.
     private func expectNoKey(_ result: PalaverProcess.Result, key: String = AskCommandTests.key,
                              sourceLocation: SourceLocation = #_sourceLocation) {
@@ -28,7 +19,7 @@ import Glibc
     }
 
     @Test func streamsTheReplyAndExitsZero() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.server.state.setReply(ReplyConfig(text: "Streamed answer: 你好 🙂", chunkChars: 3))
             let result = try await palaver.run(["ask", "--model", "claude-sonnet-4-5-20250929", "What", "is", "up?"])
             #expect(result.status == 0, "\(result.stderr)")
@@ -42,7 +33,7 @@ import Glibc
     }
 
     @Test func promptFromStandardInputAndDash() async throws {
-        try await withPalaver { _, palaver in
+        try await withPalaver(key: Self.key) { _, palaver in
             let piped = try await palaver.run(["ask", "--model", "claude-sonnet-4-5-20250929"], stdin: "piped question\n")
             #expect(piped.status == 0)
             #expect(piped.stdout == "Hello from fake-anthropic. You said: piped question\n")
@@ -52,7 +43,7 @@ import Glibc
     }
 
     @Test func noStreamAndJSON() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             let plain = try await palaver.run(["ask", "--no-stream", "--model", "claude-sonnet-4-5-20250929", "--system", "Be brief", "hi"])
             #expect(plain.status == 0)
             #expect(plain.stdout == "Hello from fake-anthropic. You said: hi\n")
@@ -72,7 +63,7 @@ import Glibc
     }
 
     @Test func modelDefaultsToTheNewestListedAndIsRemembered() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             let first = try await palaver.run(["ask", "hi"])
             #expect(first.status == 0, "\(first.stderr)")
             let paths = fake.server.state.requests().map(\.path)
@@ -96,7 +87,7 @@ import Glibc
     }
 
     @Test func usageErrorsExitTwo() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             #expect(try await palaver.run(["ask", "--max-tokens", "0", "hi"]).status == 2)
             #expect(try await palaver.run(["ask", "--bogus-flag", "hi"]).status == 2)
             #expect(try await palaver.run(["ask"], stdin: "   \n").status == 2)
@@ -109,7 +100,7 @@ import Glibc
     }
 
     @Test func plainHTTPToARemoteHostIsRefused() async throws {
-        try await withPalaver { _, palaver in
+        try await withPalaver(key: Self.key) { _, palaver in
             let result = try await palaver.run(["ask", "--base-url", "http://gateway.example.com/anthropic", "hi"])
             #expect(result.status == 2)
             #expect(result.stderr.contains("plain http"))
@@ -158,7 +149,7 @@ import Glibc
     }
 
     @Test func rateLimitedAfterRetriesExitsSix() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.server.state.enqueueFault(.status(429, headers: ["retry-after-ms": "20"], times: 3))
             let result = try await palaver.run(["ask", "--model", "claude-sonnet-4-5-20250929", "hi"])
             #expect(result.status == 6)
@@ -169,7 +160,7 @@ import Glibc
     }
 
     @Test func networkFailuresExitSeven() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             let refused = try await palaver.run(["ask", "--base-url", "http://127.0.0.1:1", "--max-retries", "0", "--model", "m", "hi"])
             #expect(refused.status == 7)
             #expect(refused.stderr.contains("Could not reach the API"))
@@ -188,7 +179,7 @@ import Glibc
     }
 
     @Test func proxyVariablesWorkAsInCurl() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             var proxied = palaver
             proxied.environment["http_proxy"] = "http://127.0.0.1:1"
             let refused = try await proxied.run(["ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi"])
@@ -200,7 +191,7 @@ import Glibc
     }
 
     @Test func otherAPIErrorsExitEight() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             let unknownModel = try await palaver.run(["ask", "--model", "claude-nope", "hi"])
             #expect(unknownModel.status == 8)
             #expect(unknownModel.stderr.contains("claude-nope"))
@@ -210,7 +201,7 @@ import Glibc
     }
 
     @Test func interruptExits130AndKeepsWhatArrived() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.server.state.setReply(ReplyConfig(text: String(repeating: "word ", count: 100), chunkChars: 5, delayMs: 100))
             let running = try palaver.start(["ask", "--model", "claude-sonnet-4-5-20250929", "hi"])
             let clock = ContinuousClock()
@@ -228,7 +219,7 @@ import Glibc
     }
 
     @Test func modelsCommandListsNewestFirst() async throws {
-        try await withPalaver { _, palaver in
+        try await withPalaver(key: Self.key) { _, palaver in
             let result = try await palaver.run(["models"])
             #expect(result.status == 0)
             let ids = result.stdout.split(separator: "\n").map { String($0.split(separator: " ").first ?? "") }

@@ -65,7 +65,8 @@ import Glibc
             #expect(result.status == 128 + SIGTERM, "\(result.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
             let text = ((json["content"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
-            #expect(text.hasPrefix("w1 w2 w3"), "\(result.stdout)")
+            // The store held "w1 w2" (the first chunk) when the signal went: at least that, not all of it.
+            #expect(text.hasPrefix("w1 w2") && !text.hasSuffix("w300"), "\(result.stdout)")
             let show = try await palaver.run(["sessions", "show", "1"])
             #expect(show.stdout.contains("## Claude (interrupted)\n" + text), "\(show.stdout)")
         }

@@ -9,20 +9,12 @@ import TestSupport
     static let key = FakeServerHarness.defaultKey
     static let model = "claude-sonnet-4-5-20250929"
 
-    private func withPalaver(_ body: (FakeServerHarness, PalaverProcess) async throws -> Void) async throws {
-        try await FakeServerHarness.with { fake in
-            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: Self.key)
-            defer { palaver.cleanUp() }
-            try await body(fake, palaver)
-        }
-    }
-
     private func ask(_ palaver: PalaverProcess, _ extra: [String] = []) async throws -> PalaverProcess.Result {
         try await palaver.run(["ask", "--model", Self.model, "--max-retries", "0"] + extra + ["hi"])
     }
 
     @Test func anInfiniteRetryAfterIsAnErrorWithASensibleWait() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.status(429, headers: ["retry-after": "inf"]))
             let asked = try await ask(palaver)
             #expect(asked.status == 6, "\(asked.stderr)")
@@ -37,7 +29,7 @@ import TestSupport
 
     @Test(arguments: [["doctor"], ["key", "verify"]])
     func keyChecksSurviveAbsurdWaits(_ command: [String]) async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.status(429, headers: ["retry-after": "1e300"], path: "/v1/models", times: 5))
             let result = try await palaver.run(command)
             #expect(result.status < 128, "crashed: \(result.status) \(result.stderr)")
@@ -46,7 +38,7 @@ import TestSupport
     }
 
     @Test func aBaseURLWithALineBreakIsAUsageErrorAndSendsNothing() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             var broken = palaver
             broken.environment["ANTHROPIC_BASE_URL"] = fake.baseURL + "\r\n"
             let fromEnvironment = try await ask(broken)
@@ -64,7 +56,7 @@ import TestSupport
     }
 
     @Test func endlessPingsMeetTheReplyTimeoutAndKeepTheText() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.pings(intervalMs: 100, afterEvents: 1))
             // Generous so a loaded machine still delivers the first delta before the deadline.
             let result = try await ask(palaver, ["--reply-timeout", "3"])
@@ -76,7 +68,7 @@ import TestSupport
     }
 
     @Test func replyTimeoutInConfigAppliesToATrickle() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             try palaver.writeConfig("reply_timeout = 1\n")
             fake.state.enqueueFault(.trickle(intervalMs: 100, afterEvents: 1))
             let result = try await ask(palaver)
@@ -86,7 +78,7 @@ import TestSupport
     }
 
     @Test func aRedirectIsNamedAndNotFollowed() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.redirect(location: "https://user:pw@evil.example:8443/steal?x=1"))
             let result = try await ask(palaver)
             #expect(result.status == 8, "\(result.stderr)")
@@ -98,7 +90,7 @@ import TestSupport
     }
 
     @Test func unaskedGzipIsNamed() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.gzip())
             let result = try await ask(palaver)
             #expect(result.status == 8, "\(result.stderr)")
@@ -107,7 +99,7 @@ import TestSupport
     }
 
     @Test func wrongShapedJSONSaysWhatWasExpected() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.wrongShape())
             let result = try await ask(palaver, ["--no-stream"])
             #expect(result.status == 8, "\(result.stderr)")
@@ -117,7 +109,7 @@ import TestSupport
     }
 
     @Test func htmlErrorPageGetsItsTitle() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.rawBody(status: 502, body: "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>…</body></html>"))
             let result = try await ask(palaver)
             #expect(result.status == 8, "\(result.stderr)")
@@ -126,7 +118,7 @@ import TestSupport
     }
 
     @Test func aSeventeenMebibyteLineStopsWithTheTextSoFar() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.hugeLine(megabytes: 17, afterEvents: 1))
             let result = try await ask(palaver)
             #expect(result.status == 8, "\(result.stderr)")
@@ -136,7 +128,7 @@ import TestSupport
     }
 
     @Test func oneAbsurdModelIdDoesNotPadEveryLine() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.setModels([
                 FakeAnthropic.ModelInfo(id: String(repeating: "m", count: 100_000), displayName: "Huge", createdAt: "2025-01-01T00:00:00Z"),
                 FakeAnthropic.ModelInfo(id: "claude-short", displayName: "Short", createdAt: "2025-02-01T00:00:00Z"),
@@ -149,7 +141,7 @@ import TestSupport
     }
 
     @Test func anAbsurdIdleTimeoutFlagDoesNotTrap() async throws {
-        try await withPalaver { _, palaver in
+        try await withPalaver(key: Self.key) { _, palaver in
             let result = try await ask(palaver, ["--idle-timeout", "1e300"])
             #expect(result.status == 0, "\(result.status) \(result.stderr)")
             #expect(result.stdout.hasPrefix("Hello from fake-anthropic"))

@@ -11,14 +11,6 @@ import Glibc
     static let key = FakeServerHarness.defaultKey
     static let model = "claude-sonnet-4-5-20250929"
 
-    private func withPalaver(key: String?, _ body: (FakeServerHarness, PalaverProcess) async throws -> Void) async throws {
-        try await FakeServerHarness.with { fake in
-            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: key)
-            defer { palaver.cleanUp() }
-            try await body(fake, palaver)
-        }
-    }
-
     private func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }

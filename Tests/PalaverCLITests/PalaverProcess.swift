@@ -1,4 +1,6 @@
+import FakeAnthropic
 import Foundation
+import Synchronization
 import TestSupport
 #if canImport(Glibc)
 import Glibc
@@ -15,12 +17,14 @@ struct PalaverProcess {
     /// The folder holding the built executables (beside the test bundle).
     static var binDirectory: URL { BuiltProducts.directory }
 
-    let home: URL
+    /// palaver's private HOME (removed by ``cleanUp()``, or when the last copy goes away).
+    private let directory: TemporaryDirectory
+    var home: URL { directory.url }
     var environment: [String: String]
 
     init(baseURL: String?, key: String?) throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        directory = try TemporaryDirectory(prefix: "palaver-cli")
+        let home = directory.url
         environment = [
             "HOME": home.path,
             "PATH": "/usr/bin:/bin",
@@ -82,18 +86,17 @@ struct PalaverProcess {
     }
 
     /// A running palaver whose output is collected as it arrives.
-    final class Running: @unchecked Sendable {
+    final class Running: Sendable {
         let process: Process
-        private let lock = NSLock()
-        private var outData = Data()
-        private var errData = Data()
+        /// Standard output and standard error so far.
+        private let collected = Mutex<(out: Data, err: Data)>((Data(), Data()))
         private let outDone = DispatchSemaphore(value: 0)
         private let errDone = DispatchSemaphore(value: 0)
 
         init(process: Process, out: Pipe, err: Pipe) {
             self.process = process
-            Self.collect(out.fileHandleForReading, done: outDone) { [unowned self] d in lock.withLock { outData.append(d) } }
-            Self.collect(err.fileHandleForReading, done: errDone) { [unowned self] d in lock.withLock { errData.append(d) } }
+            Self.collect(out.fileHandleForReading, done: outDone) { [unowned self] d in collected.withLock { $0.out.append(d) } }
+            Self.collect(err.fileHandleForReading, done: errDone) { [unowned self] d in collected.withLock { $0.err.append(d) } }
         }
 
         private static func collect(_ handle: FileHandle, done: DispatchSemaphore, _ append: @escaping @Sendable (Data) -> Void) {
@@ -107,7 +110,7 @@ struct PalaverProcess {
             }.start()
         }
 
-        var stdoutSoFar: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
+        var stdoutSoFar: String { collected.withLock { String(decoding: $0.out, as: UTF8.self) } }
 
         func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
@@ -123,12 +126,22 @@ struct PalaverProcess {
             }
             outDone.wait()
             errDone.wait()
-            return lock.withLock {
-                Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
-            }
+            let (out, err) = collected.withLock { ($0.out, $0.err) }
+            return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                          stderr: String(decoding: err, as: UTF8.self))
         }
 
         struct TimedOut: Error {}
+    }
+}
+
+/// Runs `body` with a fake server (changed by `configure`) and a palaver pointed at it with `key`
+/// in `ANTHROPIC_API_KEY` (unset when nil); palaver's home is removed afterwards.
+func withPalaver(key: String?, configure: (inout FakeConfiguration) -> Void = { _ in },
+                 _ body: (FakeServerHarness, PalaverProcess) async throws -> Void) async throws {
+    try await FakeServerHarness.with(configure: configure) { fake in
+        let palaver = try PalaverProcess(baseURL: fake.baseURL, key: key)
+        defer { palaver.cleanUp() }
+        try await body(fake, palaver)
     }
 }

@@ -11,20 +11,12 @@ import Glibc
     static let key = FakeServerHarness.defaultKey
     static let model = "claude-sonnet-4-5-20250929"
 
-    private func withPalaver(_ body: (FakeServerHarness, PalaverProcess) async throws -> Void) async throws {
-        try await FakeServerHarness.with { fake in
-            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: Self.key)
-            defer { palaver.cleanUp() }
-            try await body(fake, palaver)
-        }
-    }
-
     private func ask(_ palaver: PalaverProcess, _ arguments: [String]) async throws -> PalaverProcess.Result {
         try await palaver.run(["ask", "--model", Self.model] + arguments)
     }
 
     @Test func askStoresTheExchangeAndContinueSendsTheHistory() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             #expect(try await ask(palaver, ["What is a monad?"]).status == 0)
             let list = try await palaver.run(["sessions", "list"])
             #expect(list.status == 0)
@@ -59,7 +51,7 @@ import Glibc
     }
 
     @Test func searchExportImportRemove() async throws {
-        try await withPalaver { _, palaver in
+        try await withPalaver(key: Self.key) { _, palaver in
             #expect(try await ask(palaver, ["Tell me about zebras and 你好"]).status == 0)
             let hits = try await palaver.run(["sessions", "search", "zebras"])
             #expect(hits.status == 0)
@@ -88,7 +80,7 @@ import Glibc
     }
 
     @Test func aFailedRequestKeepsThePromptMarkedFailed() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.revokeKey(Self.key)
             #expect(try await ask(palaver, ["Please keep this text"]).status == 4)
             let show = try await palaver.run(["sessions", "show", "1"])
@@ -99,7 +91,7 @@ import Glibc
     }
 
     @Test func killNineMidStreamLeavesThePromptAndTheCheckpointedReply() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.setReply(ReplyConfig(text: (1...200).map { "w\($0)" }.joined(separator: " "), chunkChars: 6, delayMs: 40))
             let running = try palaver.start(["ask", "--model", Self.model, "Count slowly"])
             let clock = ContinuousClock()
@@ -123,7 +115,7 @@ import Glibc
     }
 
     @Test func aCorruptDatabaseIsNamedAndLeftAlone() async throws {
-        try await withPalaver { _, palaver in
+        try await withPalaver(key: Self.key) { _, palaver in
             let dir = palaver.home.appendingPathComponent("data/palaver")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let database = dir.appendingPathComponent("palaver.sqlite")

@@ -13,14 +13,6 @@ import Glibc
     static let model = "claude-sonnet-4-5-20250929"
     static let echo = "Hello from fake-anthropic. You said: "
 
-    private func withPalaver(_ body: (FakeServerHarness, PalaverProcess) async throws -> Void) async throws {
-        try await FakeServerHarness.with { fake in
-            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: Self.key)
-            defer { palaver.cleanUp() }
-            try await body(fake, palaver)
-        }
-    }
-
     /// The messages of the last request the fake received, as (role, text).
     private func lastHistory(_ fake: FakeServerHarness) throws -> [(role: String, text: String)] {
         let sent = try #require(fake.state.requests().last?.jsonBody as? [String: Any])
@@ -42,7 +34,7 @@ import Glibc
     }
 
     @Test func interleavedRowsFromAnImportStillPairEachPromptWithItsReply() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             // What two `ask -c` at once leave behind: both prompts, then both replies (a rule that
             // pairs a reply with the nearest prompt before it gives A's answer to B).
             func message(_ position: Int, _ role: String, _ text: String, replyTo: Int?) -> String {
@@ -75,7 +67,7 @@ import Glibc
     }
 
     @Test func twoContinuesAtOnceKeepEveryPromptWithItsOwnAnswer() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             #expect(try await palaver.run(["ask", "--model", Self.model, "start"]).status == 0)
             fake.state.setReply(ReplyConfig(chunkChars: 3, delayMs: 20))
             let a = try palaver.start(["ask", "--model", Self.model, "-c", "question from A"])
@@ -92,7 +84,7 @@ import Glibc
     }
 
     /// Holds a write lock on `database` (BEGIN IMMEDIATE in the sqlite3 shell) until `release`.
-    private final class LockHolder: @unchecked Sendable {
+    private final class LockHolder: Sendable {
         let process = Process()
         private let input = Pipe()
         private let output = Pipe()
@@ -119,7 +111,7 @@ import Glibc
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
     func aLockedStoreStopsAContinueBeforeSendingAndAPlainAskSaysNothingWasSaved() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             #expect(try await palaver.run(["ask", "--model", Self.model, "kept"]).status == 0)
             let database = palaver.home.appendingPathComponent("data/palaver/palaver.sqlite").path
             let lock = try LockHolder(database: database)
@@ -149,7 +141,7 @@ import Glibc
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
     func searchRebuildsADamagedIndexAndSaysSo() async throws {
-        try await withPalaver { _, palaver in
+        try await withPalaver(key: Self.key) { _, palaver in
             for word in ["aardvark", "okapi", "pangolin"] {
                 #expect(try await palaver.run(["ask", "--model", Self.model, "tell me about the \(word)"]).status == 0)
             }
@@ -172,7 +164,7 @@ import Glibc
     }
 
     @Test func exportToAFileIsPrivateAndReplacesTheOldOneWhole() async throws {
-        try await withPalaver { _, palaver in
+        try await withPalaver(key: Self.key) { _, palaver in
             #expect(try await palaver.run(["ask", "--model", Self.model, "secret plans"]).status == 0)
             let folder = palaver.home.appendingPathComponent("exports")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

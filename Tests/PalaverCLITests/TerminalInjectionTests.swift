@@ -16,14 +16,6 @@ import TestSupport
         text.unicodeScalars.contains { s in s.value == 0x1B || (0x80...0x9F).contains(s.value) || s.value == 0x202E }
     }
 
-    private func withPalaver(_ body: (FakeServerHarness, PalaverProcess) async throws -> Void) async throws {
-        try await FakeServerHarness.with { fake in
-            let palaver = try PalaverProcess(baseURL: fake.baseURL, key: Self.key)
-            defer { palaver.cleanUp() }
-            try await body(fake, palaver)
-        }
-    }
-
     /// Runs palaver with stdout and stderr on a pseudo-terminal; returns what the terminal got.
     private func onTerminal(_ palaver: PalaverProcess, _ arguments: [String]) throws -> String {
         let bin = PalaverProcess.binDirectory.appendingPathComponent("palaver").path
@@ -44,7 +36,7 @@ import TestSupport
     }
 
     @Test func errorMessagesAndTypesReachStandardErrorInert() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.status(400, errorType: "invalid_request_error" + Self.storm, message: "bad" + Self.storm))
             let asked = try await palaver.run(["ask", "--model", "claude-sonnet-4-5-20250929", "--max-retries", "0", "hi"])
             #expect(asked.status == 8)
@@ -55,7 +47,7 @@ import TestSupport
     }
 
     @Test func errorEventsInsideAStreamAndPlainTextBodiesToo() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.streamError(afterEvents: 1, message: "busy" + Self.storm))
             let streamed = try await palaver.run(["ask", "--model", "claude-sonnet-4-5-20250929", "--max-retries", "0", "hi"])
             #expect(streamed.status != 0)
@@ -71,7 +63,7 @@ import TestSupport
     }
 
     @Test func modelIdsRepliesAndStoredColumnsReachATerminalInert() async throws {
-        try await withPalaver { fake, palaver in
+        try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.setModels([
                 ModelInfo(id: "claude-evil" + Self.storm, displayName: "Evil" + Self.storm, createdAt: "2026-11-01T00:00:00Z"),
                 ModelInfo(id: "claude-good-1", displayName: "Good", createdAt: "2025-01-01T00:00:00Z"),
