@@ -65,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNCursesW", "CCmark", "Safety"],
+            dependencies: ["CNCursesW", "CCmark", "Safety", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionStoreTests",
-            dependencies: ["SessionStore", "Safety", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SessionStore", "Safety", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
