@@ -105,8 +105,8 @@ let package = Package(
         ),
         .target(
             name: "ChatUI",
-            dependencies: ["ChatCore", "TerminalUI", "SessionStore", "AnthropicAPI", "Credentials"],
-            swiftSettings: swiftSettings
+            dependencies: ["ChatCore", "TerminalUI", "Safety"],
+            swiftSettings: swiftSettings + [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .target(
             name: "FakeAnthropic",

@@ -53,3 +53,22 @@ public struct KeyPrompt: Sendable, Equatable {
         }
     }
 }
+
+extension KeyPrompt {
+    /// One thing wrong with the text typed into the key field, as the dialog lists it while typing.
+    public struct TypedProblem: Sendable, Equatable {
+        /// What is wrong and how to fix it, in one sentence or two.
+        public var text: String
+        /// Whether the key cannot work at all (otherwise it is a warning).
+        public var isFatal: Bool
+    }
+
+    /// What is wrong with `typed` so far (nothing for an empty field): the same local checks the
+    /// submit makes, so the dialog can say it before the user presses Enter.
+    public static func problems(inTyped typed: String) -> [TypedProblem] {
+        guard !typed.isEmpty else { return [] }
+        return KeyDiagnosis.inspect(typed, source: .session).problems.map {
+            TypedProblem(text: "\($0.message) \($0.fix)", isFatal: $0.severity == .fatal)
+        }
+    }
+}

@@ -1,5 +1,4 @@
 import ChatCore
-import SessionStore
 import TerminalUI
 
 /// What each command of the keymap does on the chat screen, and what layers ask of it.

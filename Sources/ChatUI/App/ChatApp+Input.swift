@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import SessionStore
 import TerminalUI
 
 /// Input: an event goes to the top layer first, down the stack, and in the end to the chat

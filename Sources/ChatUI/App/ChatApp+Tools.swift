@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import SessionStore
 import TerminalUI
 
 /// Search in the open conversation, copying to the clipboard (OSC 52), and export.

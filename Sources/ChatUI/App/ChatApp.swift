@@ -1,7 +1,5 @@
-import AnthropicAPI
 import ChatCore
 import Foundation
-import SessionStore
 import TerminalUI
 
 /// palaver's full-screen app as a value you can drive without a terminal: feed it input

@@ -1,5 +1,4 @@
 import ChatCore
-import SessionStore
 import TerminalUI
 
 /// Where typing goes when no dialog is open.

@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import SessionStore
 import TerminalUI
 
 /// Opens the full-screen chat on the terminal and runs its loop: signal handlers, the ncurses

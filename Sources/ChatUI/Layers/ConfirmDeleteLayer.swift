@@ -1,4 +1,4 @@
-import SessionStore
+import ChatCore
 import TerminalUI
 
 /// Deleting a conversation: y deletes, n or Esc keeps it.

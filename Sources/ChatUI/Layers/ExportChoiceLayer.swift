@@ -1,3 +1,4 @@
+import ChatCore
 import TerminalUI
 
 /// F9: Markdown or JSON?

@@ -1,5 +1,4 @@
 import ChatCore
-import SessionStore
 import TerminalUI
 
 /// A layer over the chat screen (a dialog, a picker, the search field), as in helix's

@@ -1,4 +1,5 @@
-import SessionStore
+import ChatCore
+import Foundation
 import TerminalUI
 
 /// Renaming a conversation: a one-line field, Enter saves, Esc cancels.

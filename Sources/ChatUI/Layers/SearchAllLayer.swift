@@ -1,5 +1,5 @@
+import ChatCore
 import Foundation
-import SessionStore
 import TerminalUI
 
 /// F5: searching every conversation. Enter searches (the runtime answers with

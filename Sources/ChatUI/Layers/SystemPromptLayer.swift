@@ -1,3 +1,4 @@
+import ChatCore
 import TerminalUI
 
 /// The open conversation's system prompt: a multi-line field, Enter saves (empty removes it).

@@ -1,3 +1,4 @@
+import Foundation
 import TerminalUI
 
 /// One place the search text occurs in the laid-out transcript.

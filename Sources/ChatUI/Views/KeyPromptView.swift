@@ -1,5 +1,4 @@
 import ChatCore
-import Credentials
 import Foundation
 import TerminalUI
 
@@ -68,9 +67,9 @@ struct KeyPromptView {
         }
         let fieldRow = body.count
         body.append(Line())
-        for problem in KeyDiagnosis.inspect(field.text, source: .session).problems where !field.text.isEmpty {
-            let style = theme.style(problem.severity == .fatal ? "modal.error" : "modal.warning")
-            body += TextLayout.wrap("• \(problem.message) \(problem.fix)", style: style, width: inner)
+        for problem in KeyPrompt.problems(inTyped: field.text) {
+            let style = theme.style(problem.isFatal ? "modal.error" : "modal.warning")
+            body += TextLayout.wrap("• " + problem.text, style: style, width: inner)
         }
         switch prompt.phase {
         case .editing:

@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import SessionStore
 import TerminalUI
 
 /// The conversation list on the left: titles, newest first, the open one marked.

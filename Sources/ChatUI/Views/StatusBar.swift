@@ -1,5 +1,4 @@
 import ChatCore
-import Credentials
 import Foundation
 import TerminalUI
 

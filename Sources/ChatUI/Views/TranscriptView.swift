@@ -1,4 +1,3 @@
-import AnthropicAPI
 import ChatCore
 import Foundation
 import TerminalUI
