@@ -12,8 +12,9 @@ let t0 = Date(timeIntervalSince1970: 1_790_000_000) // 2026-09-21 14:13:20 UTC
 
 let validKey = KeyStatus(health: .valid(verifiedAt: t0), masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY"))
 
-func makeChat(key: KeyStatus = validKey, demo: Bool = false) -> ChatState {
-    ChatState(settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: true, demo: demo),
+func makeChat(key: KeyStatus = validKey, demo: Bool = false, clipboard: Bool = true) -> ChatState {
+    ChatState(settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: true, demo: demo,
+                              clipboard: clipboard),
               key: key, now: t0)
 }
 

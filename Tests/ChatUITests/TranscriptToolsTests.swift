@@ -8,9 +8,9 @@ import TerminalUI
 
 /// Search, copy and export from the chat screen.
 @Suite struct TranscriptToolsTests {
-    func conversationApp() throws -> ChatApp {
+    func conversationApp(clipboard: Bool = true) throws -> ChatApp {
         let theme = Theme(styles: ["transcript.search.current": Style(attributes: [.reverse]), "transcript.search.match": Style(attributes: [.underline])])
-        var app = makeApp(width: 80, height: 20, theme: theme)
+        var app = makeApp(width: 80, height: 20, chat: makeChat(clipboard: clipboard), theme: theme)
         let c = conversation(1, "Tools")
         _ = app.apply(.conversationOpened(c, messages: [], earlier: 0, draft: nil))
         for (q, a) in [("first question about apples", "Apples are red.\n\n```python\nprint(\"apple\")\n```"),
@@ -71,8 +71,7 @@ import TerminalUI
     }
 
     @Test func copyingCanBeTurnedOff() throws {
-        var app = try conversationApp()
-        app.chat.settings.clipboard = false
+        var app = try conversationApp(clipboard: false)
         #expect(app.uiEffects(.ctrl("y")) == [])
         #expect(app.chat.notice?.text.contains("clipboard = false") == true)
     }

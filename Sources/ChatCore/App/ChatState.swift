@@ -64,7 +64,7 @@ public struct ChatState: Sendable, Equatable {
         public var cancelling = false
     }
 
-    public var settings: Settings // TRANSITION: internal(set) once the UI tests build Settings instead
+    public internal(set) var settings: Settings
     /// The key in use, its checks and the key dialog.
     public internal(set) var keys: KeyMonitor
     public internal(set) var now: Date
@@ -88,7 +88,7 @@ public struct ChatState: Sendable, Equatable {
     public internal(set) var lastUsage: Usage?
     public internal(set) var notice: Notice?
     /// Set once the store failed: the chat goes on, unsaved.
-    public var storeProblem: String? // TRANSITION: internal(set) once the launcher passes it to init
+    public internal(set) var storeProblem: String?
     /// A prompt waiting for a valid key (sent again once one is in use).
     public internal(set) var awaitingKeyTurn: Int?
     /// A prompt waiting for the network (sent again once a key check gets through).
@@ -99,7 +99,7 @@ public struct ChatState: Sendable, Equatable {
     /// The composer's text; the UI reports edits with ``ChatAction/draftEdited(_:)``.
     /// ``draftRevision`` changes when the update function replaces it (a conversation opened,
     /// a prompt put back), so the UI reloads it.
-    public var draft = "" // TRANSITION: internal(set) once the UI sends .draftEdited
+    public internal(set) var draft = ""
     public internal(set) var draftRevision = 0
 
     var nextLocalID = 1
@@ -119,10 +119,7 @@ public struct ChatState: Sendable, Equatable {
     /// The key in use, as the status bar shows it.
     public var key: KeyStatus { keys.key }
     /// The key dialog, when open.
-    public var keyPrompt: KeyPrompt? {
-        get { keys.prompt }
-        set { keys.prompt = newValue } // TRANSITION: removed once the UI sends .editKeyAgain
-    }
+    public var keyPrompt: KeyPrompt? { keys.prompt }
     /// When the health monitor checks the key next (nil while a check runs or without a key).
     public var nextKeyCheck: Date? { keys.nextCheck }
     /// A reload of the key sources is under way.
@@ -189,7 +186,7 @@ public struct ChatState: Sendable, Equatable {
 
     // MARK: Helpers
 
-    public mutating func show(_ text: String, error: Bool, seconds: Double = 5) { // TRANSITION: private once the UI sends .notify
+    mutating func show(_ text: String, error: Bool, seconds: Double = 5) {
         notice = Notice(text: text, isError: error, until: now.addingTimeInterval(seconds))
     }
 
