@@ -6,10 +6,14 @@ import Foundation
 public struct KeyVerifier: Sendable {
     public var configuration: ClientConfiguration
     public var transport: any HTTPTransport
+    /// The time an outcome is stamped with (tests pass a fixed clock).
+    public var now: @Sendable () -> Date
 
-    public init(configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport()) {
+    public init(configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport(),
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
         self.transport = transport
+        self.now = now
     }
 
     public struct Outcome: Sendable, Equatable {
@@ -33,9 +37,9 @@ public struct KeyVerifier: Sendable {
         let client = AnthropicClient(configuration: config, transport: transport)
         do {
             _ = try await client.listModels(limit: 1)
-            return Outcome(error: nil, requestID: nil, at: Date())
+            return Outcome(error: nil, requestID: nil, at: now())
         } catch {
-            return Outcome(error: error, requestID: error.requestID, at: Date())
+            return Outcome(error: error, requestID: error.requestID, at: now())
         }
     }
 }

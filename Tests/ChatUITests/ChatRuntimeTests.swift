@@ -10,16 +10,18 @@ import TerminalUI
 
 /// The app and its runtime over real HTTP against fake-anthropic, with a real store.
 @Suite struct ChatRuntimeTests {
-    /// An app wired to a runtime whose results land in an inbox that `pump` drains.
+    /// An app wired to a runtime whose results arrive on a stream that `pump` awaits.
     final class Rig {
         var app: ChatApp
         let runtime: ChatRuntime
-        let inbox = Inbox()
+        /// What the runtime emits, in order; `emit` yields into it.
+        let actions: AsyncStream<ChatAction>
+        private let emit: AsyncStream<ChatAction>.Continuation
         let store: SessionStore
         let directory: String
         let keys: KeySetup
 
-        init(fake: FakeServerHarness) throws {
+        init(fake: FakeServerHarness, now: @escaping @Sendable () -> Date = Date.init) throws {
             directory = NSTemporaryDirectory() + "palaver-chat-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             store = try SessionStore(path: directory + "/palaver.sqlite")
@@ -33,19 +35,42 @@ import TerminalUI
             app = makeApp(chat: chat)
             // Keys as the app sees them: the variable holds the fake's key; the credentials file is empty.
             keys = KeySetup(paths: paths, environment: ["ANTHROPIC_API_KEY": FakeServerHarness.defaultKey])
-            runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, keys: keys, emit: inbox.post)
+            (actions, emit) = AsyncStream.makeStream(of: ChatAction.self)
+            runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, keys: keys, now: now,
+                                  emit: { [emit] in emit.yield($0) })
         }
 
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
+        deinit {
+            emit.finish()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
 
-        /// Feeds results back until `done` holds (or 10 s pass).
+        struct Timeout: Error, CustomStringConvertible {
+            var description: String { "nothing more arrived from the runtime within 10 s" }
+        }
+
+        /// Feeds results back until `done` holds; throws if it does not within 10 s.
         func pump(until done: (ChatApp) -> Bool) async throws {
-            let deadline = Date().addingTimeInterval(10)
-            while !done(app) && Date() < deadline {
-                let actions = inbox.drain()
-                if actions.isEmpty { try await Task.sleep(for: .milliseconds(5)); continue }
-                for action in actions { runtime.perform(app.apply(action)) }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !done(app) {
+                runtime.perform(app.apply(try await next(before: deadline)))
             }
+        }
+
+        /// The next action the runtime emits, awaited (no polling) until `deadline`.
+        func next(before deadline: ContinuousClock.Instant) async throws -> ChatAction {
+            let actions = actions
+            let first = await withTaskGroup(of: ChatAction?.self) { group in
+                group.addTask { await actions.first { _ in true } }
+                group.addTask {
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return await group.next() ?? nil
+            }
+            guard let first else { throw Timeout() }
+            return first
         }
 
         func send(_ text: String) {
@@ -142,10 +167,9 @@ extension ChatRuntimeTests {
             #expect(FileManager.default.fileExists(atPath: rig.directory + "/palaver-\(id)-export-me-please-2.md"))
             rig.runtime.perform(.searchAll("please"))
             var hits: [SearchHit] = []
-            let deadline = Date().addingTimeInterval(10)
-            while hits.isEmpty && Date() < deadline {
-                for action in rig.inbox.drain() { if case .searchResults(_, let h) = action { hits = h } }
-                try await Task.sleep(for: .milliseconds(10))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while hits.isEmpty {
+                if case .searchResults(_, let h) = try await rig.next(before: deadline) { hits = h }
             }
             #expect(hits.first?.conversationID == id)
         }
@@ -187,6 +211,59 @@ extension ChatRuntimeTests {
             rig.runtime.perform(rig.app.press(KeyEvent(.enter)))
             guard case .rejected? = rig.app.chat.keyPrompt?.reason else { Issue.record("no dialog"); return }
             #expect(rig.app.chat.keyPrompt?.messageWaits == true)
+        }
+    }
+}
+
+extension ChatRuntimeTests {
+    /// `waitUntilIdle` off the test's own thread (it blocks, as the loop thread does at quit),
+    /// with how long it took.
+    private func waitUntilIdle(_ runtime: ChatRuntime, timeout: Duration) async -> (idle: Bool, waited: Duration) {
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                let clock = ContinuousClock()
+                let start = clock.now
+                let idle = runtime.waitUntilIdle(timeout: timeout)
+                done.resume(returning: (idle, start.duration(to: clock.now)))
+            }
+        }
+    }
+
+    @Test func quittingWaitsForACancelledTurnToEndButNeverPastTheBound() async throws {
+        try await FakeServerHarness.with(reply: ReplyConfig(text: String(repeating: "slow words ", count: 200), chunkChars: 5, delayMs: 20)) { fake in
+            let rig = try Rig(fake: fake)
+            rig.send("Tell me a long story")
+            try await rig.pump { $0.chat.transcript.count == 2 && $0.chat.transcript[1].text.count > 20 }
+            // Still streaming (about 9 s of reply) and not cancelled: it gives up at the bound, not later.
+            let running = await waitUntilIdle(rig.runtime, timeout: .milliseconds(300))
+            #expect(!running.idle)
+            #expect(running.waited >= .milliseconds(300) && running.waited < .seconds(2), "\(running.waited)")
+            #expect(rig.runtime.activeTurns == 1)
+            // Cancelled: it returns once the turn has ended, and by then the reply is stored as interrupted.
+            rig.runtime.cancelAll()
+            let stopped = await waitUntilIdle(rig.runtime, timeout: .seconds(3))
+            #expect(stopped.idle)
+            #expect(stopped.waited < .seconds(2), "\(stopped.waited)")
+            #expect(rig.runtime.activeTurns == 0)
+            let conversation = try #require(try rig.store.latestConversation())
+            let stored = try rig.store.lastMessages(in: conversation.id, limit: 10)
+            #expect(stored.map(\.status) == [.complete, .interrupted])
+            #expect(stored.last.map { $0.text.count > 20 } == true)
+        }
+    }
+
+    @Test func keyChecksAreStampedWithTheRuntimesClock() async throws {
+        let fixed = Date(timeIntervalSince1970: 1_700_000_000)
+        try await FakeServerHarness.with { fake in
+            let rig = try Rig(fake: fake, now: { fixed })
+            rig.runtime.perform(.verifyKey)
+            let deadline = ContinuousClock.now + .seconds(10)
+            var checked: (at: Date, failed: Bool)?
+            while checked == nil {
+                if case .keyChecked(let outcome) = try await rig.next(before: deadline) { checked = (outcome.at, outcome.error != nil) }
+            }
+            #expect(checked?.failed == false)
+            #expect(checked?.at == fixed)
         }
     }
 }

@@ -29,6 +29,8 @@ public final class ChatRuntime: Sendable {
     private let emit: @Sendable (ChatAction) -> Void
     private let storeQueue = DispatchQueue(label: "palaver.store")
     private let shared: Mutex<Shared>
+    /// Entered when a turn's task starts, left when it ends: ``waitUntilIdle(timeout:)`` waits on it.
+    private let turnsRunning = DispatchGroup()
     /// Where keys come from (nil in demo mode: no reloading, nothing saved).
     private let keys: KeySetup?
     /// The time a key came into use is read here (tests pass a fixed clock).
@@ -135,15 +137,15 @@ public final class ChatRuntime: Sendable {
         case .verifyKey:
             let configuration = clientConfiguration
             guard let credential = configuration.credential else { return }
-            Task.detached { [transport, emit] in
-                emit(.keyChecked(await KeyVerifier(configuration: configuration, transport: transport).verify(credential)))
+            Task.detached { [transport, emit, now] in
+                emit(.keyChecked(await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(credential)))
             }
         case .verifyCandidate(let secret):
             Redactor.shared.register(secret)
             let configuration = clientConfiguration
-            Task.detached { [transport, emit] in
+            Task.detached { [transport, emit, now] in
                 let credential = Self.credential(for: secret)
-                emit(.candidateChecked(await KeyVerifier(configuration: configuration, transport: transport).verify(credential)))
+                emit(.candidateChecked(await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(credential)))
             }
         case .useKey(let secret, let save):
             use(secret, save: save)
@@ -180,16 +182,19 @@ public final class ChatRuntime: Sendable {
     }
 
     /// Starts the request of a turn as a task, registered under the lock so it cannot remove
-    /// itself before it is added.
+    /// itself before it is added. The task counts in `turnsRunning` from before it starts until
+    /// it has emitted its last action.
     private func start(_ request: TurnRequest) {
         shared.withLock { shared in
             shared.generation += 1
             let generation = shared.generation
+            turnsRunning.enter()
             let task = Task.detached { [self] in
                 await self.run(request)
                 self.shared.withLock { shared in
                     if shared.tasks[request.turn]?.generation == generation { shared.tasks[request.turn] = nil }
                 }
+                self.turnsRunning.leave()
             }
             shared.tasks[request.turn] = (generation, task)
         }
@@ -245,7 +250,7 @@ public final class ChatRuntime: Sendable {
             emit(.keyReloadFailed)
             return
         }
-        let outcome = await KeyVerifier(configuration: configuration, transport: transport).verify(found.credential)
+        let outcome = await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(found.credential)
         guard outcome.error == nil else {
             if outcome.error?.kind == .authentication { keys.memory.rememberRejected(found.credential.secret) }
             emit(.keyReloadFailed)
@@ -273,6 +278,14 @@ public final class ChatRuntime: Sendable {
 
     /// Requests still running.
     public var activeTurns: Int { shared.withLock { $0.tasks.count } }
+
+    /// Blocks until every turn's task has ended (true) or `timeout` has passed (false), without
+    /// polling. Used at quit after ``cancelAll()``, so the text received so far is stored.
+    public func waitUntilIdle(timeout: Duration) -> Bool {
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = min(max(0, seconds), 1 << 32) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+        return turnsRunning.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success
+    }
 
     // MARK: Drafts
 

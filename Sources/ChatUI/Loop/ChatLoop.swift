@@ -11,6 +11,8 @@ public struct ChatLoop {
     public var inbox: Inbox
     /// How long after the last edit the draft is saved.
     public var draftDelay: Duration = .milliseconds(1500)
+    /// The wall-clock time ticks carry (tests pass a fixed clock).
+    public var now: @Sendable () -> Date = Date.init
 
     public init(backend: any TerminalBackend, runtime: ChatRuntime, inbox: Inbox) {
         self.backend = backend
@@ -51,7 +53,7 @@ public struct ChatLoop {
             }
             var now = clock.now
             if now >= nextTick {
-                runtime.perform(app.apply(.tick(Date())))
+                runtime.perform(app.apply(.tick(self.now())))
                 if lastEdit.duration(to: now) >= draftDelay, let save = app.takeDraftSave() { runtime.perform(save) }
                 let busy = app.chat.isStreaming || app.chat.keyPrompt?.phase == .verifying
                 nextTick = now + (busy ? .milliseconds(125) : .seconds(1))
@@ -91,14 +93,11 @@ public struct ChatLoop {
     }
 
     /// Quitting: save the draft, stop requests (their text so far is stored, marked
-    /// interrupted), and wait for the store.
+    /// interrupted; at most 3 s are given to them), and wait for the store.
     private func finish(_ app: inout ChatApp) {
         if let save = app.takeDraftSave() { runtime.perform(save) }
         runtime.cancelAll()
-        let deadline = ContinuousClock.now + .seconds(3)
-        while runtime.activeTurns > 0 && ContinuousClock.now < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        _ = runtime.waitUntilIdle(timeout: .seconds(3))
         runtime.flush()
     }
 }

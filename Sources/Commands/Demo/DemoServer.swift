@@ -1,13 +1,15 @@
 import ChatCore
 import Foundation
+import Synchronization
 
 /// `palaver --demo`: a `fake-anthropic` started beside the palaver binary on a free loopback
-/// port, with a throwaway key, stopped when palaver ends.
-public final class DemoServer: @unchecked Sendable {
+/// port, with a throwaway key, stopped when palaver ends. The running process sits behind a
+/// `Mutex`: whichever thread stops it first takes it, so it is stopped once.
+public final class DemoServer: Sendable {
     public let baseURL: String
     /// The throwaway key the fake accepts (not a real key; it never leaves this machine).
     public let key: String
-    private let process: Process
+    private let running: Mutex<Process?>
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -31,7 +33,7 @@ public final class DemoServer: @unchecked Sendable {
         var bytes = [UInt8](repeating: 0, count: 24)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
         key = "sk-ant-api03-demo-" + bytes.map { String(format: "%02x", $0) }.joined()
-        process = Process()
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         // Slow enough to watch the reply stream in.
         process.arguments = ["--port", "0", "--delay-ms", "12", "--chunk-chars", "3", "--exit-with-parent"]
@@ -49,9 +51,10 @@ public final class DemoServer: @unchecked Sendable {
         }
         let reader = output.fileHandleForReading
         var text = ""
-        let deadline = Date().addingTimeInterval(timeout)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(timeout)
         var found: String?
-        while found == nil && Date() < deadline && process.isRunning {
+        while found == nil && clock.now < deadline && process.isRunning {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
@@ -64,11 +67,12 @@ public final class DemoServer: @unchecked Sendable {
             throw Failure(description: "fake-anthropic did not start (it printed: \(text.isEmpty ? "nothing" : text)).")
         }
         baseURL = url
+        running = Mutex(process)
     }
 
     /// Stops the fake.
     public func stop() {
-        guard process.isRunning else { return }
+        guard let process = running.withLock({ $0.take() }), process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
     }

@@ -2,6 +2,7 @@ import AnthropicAPI
 import ChatCore
 import Foundation
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,11 +39,11 @@ public struct RedactingFileLogHandler: LogHandler {
     }
 }
 
-/// One append-only log file shared by every handler of the process.
-public final class LogFile: @unchecked Sendable {
+/// One append-only log file shared by every handler of the process. The descriptor, opened on
+/// the first line, is behind a `Mutex`, so handlers on any thread write whole lines in turn.
+public final class LogFile: Sendable {
     public let path: String
-    private let lock = NSLock()
-    private var fd: Int32 = -1
+    private let fd = Mutex<Int32>(-1)
 
     public init(path: String) {
         self.path = path
@@ -54,15 +55,15 @@ public final class LogFile: @unchecked Sendable {
     }
 
     func append(_ line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if fd < 0 {
-            try? Paths.ensureDirectory((path as NSString).deletingLastPathComponent)
-            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-            if fd < 0 { return }  // logging must never break the program
+        fd.withLock { fd in
+            if fd < 0 {
+                try? Paths.ensureDirectory((path as NSString).deletingLastPathComponent)
+                fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+                if fd < 0 { return }  // logging must never break the program
+            }
+            var bytes = Array(line.utf8)
+            _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
         }
-        var bytes = Array(line.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
     static func timestamp() -> String {
@@ -72,7 +73,9 @@ public final class LogFile: @unchecked Sendable {
     }
 
     deinit {
-        if fd >= 0 { close(fd) }
+        fd.withLock { fd in
+            if fd >= 0 { close(fd) }
+        }
     }
 }
 
