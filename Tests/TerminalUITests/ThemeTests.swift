@@ -12,7 +12,8 @@ import Testing
 
         [styles]
         default = { fg = "white", bg = "panel" }
-        status = { fg = "black", bg = "bright-blue" }
+        status.fg = "black"
+        status.bg = "bright-blue"
         "status.valid" = { fg = "green", bold = true }
         status.rejected = { fg = "red", modifiers = ["bold", "underline"] }
         "transcript.user" = "bright-cyan"
@@ -70,7 +71,10 @@ import Testing
         ("[styles]\na = { modifiers = [\"bold\", \"blinking\"] }", 2, "unknown modifier"),
         ("[styles]\na = 1.5", 2, "unsupported value 1.5"),
         ("[[styles]]", 1, "not supported"),
-        ("[styles]\na = \"\"\"x\"\"\"", 2, "multi-line strings"),
+        ("[styles]\na = \"\"\"x\"\"\"", 2, "unknown colour \"x\""),  // a multi-line string is read (TOMLKit), then is no colour
+        ("[styles]\nstatus = { fg = \"black\" }\nstatus.rejected = \"red\"", 3, "styles.status is already set on line 2"),
+        ("[styles]\na = \"red\"\n[styles.a]\nfg = \"blue\"", 3, "styles.a is defined twice (first on line 2)"),
+        ("[palette]\nc = 0x-1", 2, "hexadecimal integer"),
         ("# comment\n[styles]\na = \"unterminated", 3, "not closed"),
         ("[styles]\na = { fg = \"red\", wiggle = true }", 2, "unknown style field wiggle in a"),
     ] as [(String, Int, String)])
@@ -85,21 +89,38 @@ import Testing
         }
     }
 
-    @Test func tomlSubsetDetails() throws {
-        let t = try MiniTOML.parse("""
-            a = 'literal \\n'   # comment
-            b = "esc \\"q\\" \\u00e9"
-            c = [1, 2,
-                 0x1F, -3, 1_000]
-            [x."y.z"]
-            d = true
+    @Test func tomlDetailsAThemeMayUse() throws {
+        let theme = try Theme.parse("""
+            [palette]
+            lit = '#50fa7b'   # a literal string, then a comment
+            esc = "\\u0023ffffff"
+            hex = 0x1F
+            big = 2_0_0
+            [styles."y.z"]
+            fg = "lit"
+            bg = "esc"
+            modifiers = ["bold",
+                         "italic"]
+            [styles.w]
+            fg = "hex"
+            bg = "big"
             """)
-        #expect(t["a"]?.value == .string("literal \\n"))
-        #expect(t["b"]?.value == .string("esc \"q\" é"))
-        #expect(t["c"]?.value == .array([.init(value: .integer(1), line: 3), .init(value: .integer(2), line: 3), .init(value: .integer(31), line: 4), .init(value: .integer(-3), line: 4), .init(value: .integer(1000), line: 4)]))
-        guard case .table(let x)? = t["x"]?.value, case .table(let yz)? = x["y.z"]?.value else { Issue.record("no [x.\"y.z\"]"); return }
-        #expect(yz["d"]?.value == .bool(true))
-        #expect(yz["d"]?.line == 6)
+        #expect(theme.palette["lit"] == .rgb(0x50, 0xfa, 0x7b))
+        #expect(theme.palette["esc"] == .rgb(255, 255, 255))
+        #expect(theme.palette["hex"] == .indexed(31))
+        #expect(theme.palette["big"] == .indexed(200))
+        #expect(theme.styles["y.z"] == Style(foreground: .rgb(0x50, 0xfa, 0x7b), background: .rgb(255, 255, 255), attributes: [.bold, .italic]))
+        #expect(theme.styles["w"] == Style(foreground: .indexed(31), background: .indexed(200)))
+    }
+
+    @Test func anErrorInsideAMultiLineArrayNamesItsStatement() {
+        do {
+            _ = try Theme.parse("[styles]\n\"y.z\" = { fg = \"red\" }\n[styles.w]\nmodifiers = [\"bold\",\n  \"blinking\"]\n", path: "t.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 4, "\(error)")
+            #expect(error.message.contains("unknown modifier"))
+        }
     }
 }
 

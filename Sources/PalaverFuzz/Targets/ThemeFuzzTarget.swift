@@ -2,12 +2,12 @@ import ChatUI
 import Foundation
 import TerminalUI
 
-/// The theme reader (TerminalUI's MiniTOML and Theme.parse) and theme loading by name from a
-/// folder (ChatUI's ThemeCatalog): errors name a line of the file, nothing traps, however
-/// deep the nesting.
+/// The theme reader (TerminalUI's Theme.parse: ThemeOutline's checks, then TOMLKit) and theme
+/// loading by name from a folder (ChatUI's ThemeCatalog): errors name a line of the file, nothing
+/// traps or overflows the stack (toml++ underneath), however deep the nesting.
 struct ThemeFuzzTarget: FuzzTarget {
     static let name = "theme"
-    static let summary = "theme reader (TerminalUI MiniTOML, Theme.parse) and ThemeCatalog.load; errors name a real line"
+    static let summary = "theme reader (Theme.parse over TOMLKit) and ThemeCatalog.load; errors name a real line"
 
     private let directory: String
 
@@ -24,6 +24,7 @@ struct ThemeFuzzTarget: FuzzTarget {
             "# comment\n[styles]\na.b.c = 'literal'\nx = [1, 2,\n 3]\n[styles.\"quoted.key\"]\nfg = \"\\u00e9\"\n",
             "[styles]\nx = { fg = \"red\" }\n[styles]\n", "name = \"\"\"multi\"\"\"\n", "[[styles]]\n", "k = 1.5\n",
             "styles = { a = { b = { c = { fg = \"blue\" } } } }\n",
+            "[styles]\nstatus = { fg = \"black\" }\nstatus.rejected = \"red\"\n", "[.a]\nx = 1]\ny = 1979-05-27T7:32:00\n",
         ].map(utf8)
     }
 

@@ -1,3 +1,5 @@
+import TOMLKit
+
 /// Named styles that an app looks up by key ("transcript.user", "status.valid"), loaded from
 /// TOML or built in code.
 ///
@@ -27,7 +29,8 @@
 /// Colours are `#rrggbb`, `#rgb`, a palette index 0–255 (number or string), an ANSI name
 /// (`red`, `bright-red`, `gray`, `default`), or a name from `[palette]`. Style fields: `fg`,
 /// `bg`, `bold`, `dim`, `italic`, `underline`, `reverse`, `strikethrough` (true/false) and
-/// `modifiers` (a list of those names). Errors name the line.
+/// `modifiers` (a list of those names). Errors name the line. Files are read by TOMLKit after
+/// ``ThemeOutline`` has refused what it cannot read safely (see ``maxSize`` and ``maxDepth``).
 public struct Theme: Hashable, Sendable {
     public var name: String?
     /// The theme this one is meant to be laid over (resolved by the app; see ``merged(over:)``).
@@ -94,91 +97,173 @@ public struct ThemeError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Theme {
+    /// The largest theme file read (themes are a few KiB); a larger one is refused before parsing.
+    static let maxSize = 256 * 1024
+    /// The deepest nesting of tables, dotted keys, arrays and `{ }` tables a theme may use
+    /// (themes need three or four levels); deeper input is an error, not a stack overflow.
+    static let maxDepth = 32
+
     /// Reads a theme from TOML text; `path` only names the file in errors.
     public static func parse(_ toml: String, path: String? = nil) throws(ThemeError) -> Theme {
-        let root: MiniTOML.Table
+        let outline: ThemeOutline
         do {
-            root = try MiniTOML.parse(toml)
+            outline = try ThemeOutline(toml)
         } catch {
             throw ThemeError(path: path, line: error.line, message: error.message)
         }
-        func fail(_ line: Int, _ message: String) -> ThemeError { ThemeError(path: path, line: line, message: message) }
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            let line = error.source.begin.line
+            throw ThemeError(path: path, line: line, message: message(for: error, outline: outline))
+        } catch {
+            throw ThemeError(path: path, line: nil, message: String(describing: error))
+        }
+        do {
+            return try read(root)
+        } catch {
+            throw ThemeError(path: path, line: outline.line(of: error.key), message: error.message)
+        }
+    }
 
+    /// palaver's sentence for a TOMLKit syntax error (toml++'s "Error while parsing <what>: <detail>"),
+    /// saying what is wrong in the terms of a theme where it can.
+    private static func message(for error: TOMLParseError, outline: ThemeOutline) -> String {
+        let text = error.description
+        let prefix = "Error while parsing "
+        var what = "", detail = text
+        if text.hasPrefix(prefix), let colon = text.range(of: ": ") {
+            what = String(text[text.index(text.startIndex, offsetBy: prefix.count)..<colon.lowerBound])
+            detail = String(text[colon.upperBound...])
+        }
+        let line = error.source.begin.line
+        if detail.hasPrefix("cannot redefine existing") || detail.hasPrefix("cannot insert"), let key = outline.definedKey(at: line), !key.isEmpty {
+            // The longest part of the key an earlier statement already set.
+            let name = key.joined(separator: ".")
+            for count in stride(from: key.count, through: 1, by: -1) {
+                guard let first = outline.line(of: Array(key.prefix(count)), before: line) else { continue }
+                if count == key.count { return "\(name) is defined twice (first on line \(first))" }
+                let set = key.prefix(count).joined(separator: ".")
+                return "\(set) is already set on line \(first) (a value or a { } table, which TOML closes), so \(name) cannot add to it; "
+                    + "put the keys inside its { }, or use a [\(set)] table"
+            }
+            return "\(name) is defined twice"
+        }
+        if what == "inline table", detail.hasSuffix("saw '\\n'") || detail.contains("end-of-file") {
+            return "expected , or } in the inline table (it must stay on one line)"
+        }
+        if what == "key-value pair", detail.hasPrefix("expected a comment or whitespace, saw '"), let saw = detail.split(separator: "'").dropFirst().first {
+            return "unexpected \"\(saw)\" after the value (one key = value per line)"
+        }
+        if what.hasSuffix("string"), detail.contains("end-of-file") || detail.contains("control characters") {
+            return "the string is not closed" + (detail.contains("end-of-file") ? "" : " on this line (or holds a control character)")
+        }
+        return (what.isEmpty ? "" : what + ": ") + detail + " (column \(error.source.begin.column))"
+    }
+
+    /// What is wrong with a key of a theme TOMLKit has read: the key's full path finds its line.
+    private struct KeyProblem: Error {
+        var key: [String]
+        var message: String
+    }
+
+    private static func read(_ root: TOMLTable) throws(KeyProblem) -> Theme {
         var theme = Theme()
-        for key in root.keys {
-            let node = root[key]!
+        for (key, value) in root {
             switch key {
             case "name", "inherits":
-                guard case .string(let s) = node.value else { throw fail(node.line, "\(key) must be a string") }
+                guard let s = value.string else { throw expected([key], value, "\(key) must be a string") }
                 if key == "name" { theme.name = s } else { theme.inherits = s }
             case "palette", "styles":
-                guard case .table = node.value else { throw fail(node.line, "\(key) must be a table") }
+                guard value.table != nil else {
+                    let why = value.array != nil ? " (arrays of tables, [[\(key)]], are not supported in themes)" : ""
+                    throw expected([key], value, "\(key) must be a table" + why)
+                }
             default:
-                throw fail(node.line, "unknown key \(key) (a theme has name, inherits, [palette] and [styles])")
+                throw KeyProblem(key: [key], message: "unknown key \(key) (a theme has name, inherits, [palette] and [styles])")
             }
         }
 
-        if let node = root["palette"], case .table(let table) = node.value {
-            for name in table.keys {
-                let entry = table[name]!
-                guard let color = try color(entry, palette: [:], fail: fail) else {
-                    throw fail(entry.line, "palette entry \(name) must be a colour")
+        if let table = root["palette"]?.table {
+            for (name, entry) in table {
+                guard let color = try color(entry, key: ["palette", name], palette: [:]) else {
+                    throw expected(["palette", name], entry, "palette entry \(name) must be a colour")
                 }
                 theme.palette[name] = color
             }
         }
 
-        if let node = root["styles"], case .table(let table) = node.value {
-            try readStyles(table, prefix: "", into: &theme, fail: fail)
+        if let table = root["styles"]?.table {
+            try readStyles(table, path: ["styles"], into: &theme)
         }
         return theme
     }
 
     private static let styleFields: Set<String> = Set(["fg", "bg", "modifiers"] + TextAttributes.named.map(\.0))
 
-    private static func readStyles(_ table: MiniTOML.Table, prefix: String, into theme: inout Theme,
-                                   fail: (Int, String) -> ThemeError) throws(ThemeError) {
+    /// The problem for a value of the wrong kind; for a value themes never use (a float, a date)
+    /// it names the value instead.
+    private static func expected(_ key: [String], _ value: any TOMLValueConvertible, _ message: String) -> KeyProblem {
+        switch value.type {
+        case .double, .date, .time, .dateTime:
+            let shown = value.tomlValue.debugDescription
+            return KeyProblem(key: key, message: "unsupported value \(shown) (themes use strings, whole numbers, true/false, arrays and { } tables)")
+        default:
+            return KeyProblem(key: key, message: message)
+        }
+    }
+
+    /// Reads the styles under `path` (`["styles", …]`); a table's style fields are its own style.
+    private static func readStyles(_ table: TOMLTable, path: [String], into theme: inout Theme) throws(KeyProblem) {
+        let prefix = path.dropFirst().joined(separator: ".")
         var own = Style()
         var hasOwn = false
-        for key in table.keys {
-            let node = table[key]!
-            let path = prefix.isEmpty ? key : prefix + "." + key
+        for (key, value) in table {
+            let keyPath = path + [key]
+            let name = prefix.isEmpty ? key : prefix + "." + key
             if !prefix.isEmpty, styleFields.contains(key) {
                 hasOwn = true
-                try applyField(key, node, to: &own, palette: theme.palette, fail: fail)
+                try applyField(key, value, keyPath: keyPath, to: &own, palette: theme.palette)
                 continue
             }
-            switch node.value {
+            switch value.type {
             case .bool where !prefix.isEmpty, .array where !prefix.isEmpty:
-                throw fail(node.line, "unknown style field \(key) in \(prefix) (use fg, bg, \(TextAttributes.named.map(\.0).joined(separator: ", ")) or modifiers)")
-            case .table(let child):
-                try readStyles(child, prefix: path, into: &theme, fail: fail)
-            case .string, .integer:
-                guard let c = try color(node, palette: theme.palette, fail: fail) else { throw fail(node.line, "\(path) must be a colour or a { } style") }
-                theme.styles[path] = (theme.styles[path] ?? Style()).patched(with: Style(foreground: c))
+                throw KeyProblem(key: keyPath, message: "unknown style field \(key) in \(prefix) (use fg, bg, \(TextAttributes.named.map(\.0).joined(separator: ", ")) or modifiers)")
+            case .table:
+                // The scan before parsing bounds the depth; this guard keeps the recursion bounded on its own.
+                guard path.count < maxDepth, let child = value.table else {
+                    throw KeyProblem(key: keyPath, message: "styles are nested more than \(maxDepth) levels deep")
+                }
+                try readStyles(child, path: keyPath, into: &theme)
+            case .string, .int:
+                guard let c = try color(value, key: keyPath, palette: theme.palette) else {
+                    throw KeyProblem(key: keyPath, message: "\(name) must be a colour or a { } style")
+                }
+                theme.styles[name] = (theme.styles[name] ?? Style()).patched(with: Style(foreground: c))
             default:
-                throw fail(node.line, "\(path) must be a colour or a { fg = …, bg = …, bold = … } style")
+                throw expected(keyPath, value, "\(name) must be a colour or a { fg = …, bg = …, bold = … } style")
             }
         }
         if hasOwn { theme.styles[prefix] = (theme.styles[prefix] ?? Style()).patched(with: own) }
     }
 
-    private static func applyField(_ key: String, _ node: MiniTOML.Node, to style: inout Style, palette: [String: Color],
-                                   fail: (Int, String) -> ThemeError) throws(ThemeError) {
+    private static func applyField(_ key: String, _ value: any TOMLValueConvertible, keyPath: [String], to style: inout Style,
+                                   palette: [String: Color]) throws(KeyProblem) {
         switch key {
         case "fg", "bg":
-            guard let c = try color(node, palette: palette, fail: fail) else { throw fail(node.line, "\(key) must be a colour") }
+            guard let c = try color(value, key: keyPath, palette: palette) else { throw expected(keyPath, value, "\(key) must be a colour") }
             if key == "fg" { style.foreground = c } else { style.background = c }
         case "modifiers":
-            guard case .array(let items) = node.value else { throw fail(node.line, "modifiers must be a list such as [\"bold\", \"italic\"]") }
+            guard let items = value.array else { throw expected(keyPath, value, "modifiers must be a list such as [\"bold\", \"italic\"]") }
             for item in items {
-                guard case .string(let name) = item.value, let a = TextAttributes.named.first(where: { $0.0 == name.lowercased() })?.1 else {
-                    throw fail(item.line, "unknown modifier (use \(TextAttributes.named.map(\.0).joined(separator: ", ")))")
+                guard let name = item.string, let a = TextAttributes.named.first(where: { $0.0 == name.lowercased() })?.1 else {
+                    throw expected(keyPath, item, "unknown modifier (use \(TextAttributes.named.map(\.0).joined(separator: ", ")))")
                 }
                 style.attributes.insert(a)
             }
         default:
-            guard case .bool(let on) = node.value else { throw fail(node.line, "\(key) must be true or false") }
+            guard let on = value.bool else { throw expected(keyPath, value, "\(key) must be true or false") }
             let a = TextAttributes.named.first { $0.0 == key }!.1
             if on { style.attributes.insert(a) } else { style.attributes.remove(a) }
         }
@@ -186,17 +271,16 @@ extension Theme {
 
     /// A colour from a string or number; nil when the value is neither (the caller names what
     /// it expected); throws for a string or number that is not a colour.
-    private static func color(_ node: MiniTOML.Node, palette: [String: Color], fail: (Int, String) -> ThemeError) throws(ThemeError) -> Color? {
-        switch node.value {
-        case .integer(let n):
-            guard (0...255).contains(n) else { throw fail(node.line, "colour index \(n) is outside 0–255") }
+    private static func color(_ value: any TOMLValueConvertible, key: [String], palette: [String: Color]) throws(KeyProblem) -> Color? {
+        if let n = value.int {
+            guard (0...255).contains(n) else { throw KeyProblem(key: key, message: "colour index \(n) is outside 0–255") }
             return .indexed(UInt8(n))
-        case .string(let s):
+        }
+        if let s = value.string {
             if let c = palette[s] { return c }
             if let c = Color(parsing: s) { return c }
-            throw fail(node.line, "unknown colour \"\(s)\" (use #rrggbb, 0–255, an ANSI name such as bright-blue, or a [palette] name)")
-        default:
-            return nil
+            throw KeyProblem(key: key, message: "unknown colour \"\(s)\" (use #rrggbb, 0–255, an ANSI name such as bright-blue, or a [palette] name)")
         }
+        return nil
     }
 }
