@@ -3,6 +3,7 @@ import ChatCore
 import Foundation
 import SessionStore
 import Testing
+import TestSupport
 
 /// The mapping between API content and the store's plain values (ChatCore/Store).
 @Suite("Stored content mapping")
@@ -45,10 +46,8 @@ struct StoredContentMappingTests {
     }
 
     @Test func storedMessagesMapBackThroughTheStore() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-mapping-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SessionStore(path: directory.appendingPathComponent("store.sqlite").path)
+        let directory = try TemporaryDirectory(prefix: "palaver-mapping")
+        let store = try SessionStore(path: directory.path("store.sqlite"))
         let conversation = try store.createConversation(title: "t", model: "m")
         let prompt = try store.appendUserMessage(to: conversation.id, blocks: [.text("hi")], status: .complete)
         #expect(prompt.blocks == [.text("hi")])

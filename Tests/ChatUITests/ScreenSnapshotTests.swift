@@ -5,6 +5,7 @@ import Foundation
 import SessionStore
 import Testing
 import TerminalUI
+import TestSupport
 @testable import ChatUI
 
 /// Whole screens drawn into a MemoryBackend, compared with the files in `__Snapshots__`.
@@ -193,12 +194,10 @@ import TerminalUI
     }
 
     @Test func f6SwitchesTheThemeAndABrokenOneFallsBackWithTheReason() throws {
-        let dir = NSTemporaryDirectory() + "palaver-themes-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "name = \"broken\"\n[styles]\ndefault = { fg = \"nocolour\" }\n".write(toFile: dir + "/broken.toml", atomically: true, encoding: .utf8)
+        let dir = try TemporaryDirectory(prefix: "palaver-themes")
+        try "name = \"broken\"\n[styles]\ndefault = { fg = \"nocolour\" }\n".write(toFile: dir.path("broken.toml"), atomically: true, encoding: .utf8)
         var app = makeApp()
-        app.themes = ThemeCatalog(directories: [dir] + Self.catalog.directories)
+        app.themes = ThemeCatalog(directories: [dir.path] + Self.catalog.directories)
         app.press(KeyEvent(.function(6)))
         guard let names = app.top(ThemePickerLayer.self)?.names else { Issue.record("no picker"); return }
         #expect(names.contains("light") && names.contains("broken"))

@@ -1,6 +1,7 @@
 import ChatCore
 import Foundation
 import Testing
+import TestSupport
 @testable import Commands
 
 @Suite struct ConfigTests {
@@ -56,12 +57,9 @@ import Testing
     }
 
     @Test func binaryGarbageIsAClearError() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("config.toml")
-        try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: file)
-        #expect(throws: ConfigError.self) { try Config.load(path: file.path) }
+        let dir = try TemporaryDirectory(prefix: "palaver-config")
+        try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: dir.url("config.toml"))
+        #expect(throws: ConfigError.self) { try Config.load(path: dir.path("config.toml")) }
     }
 
     @Test func xdgVariablesChooseTheDirectories() {
@@ -72,13 +70,13 @@ import Testing
     }
 
     @Test func modelMemoryIsPerBaseURL() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-model-\(UUID().uuidString)/model.json").path
+        let dir = try TemporaryDirectory(prefix: "palaver-model")
+        let file = dir.path("state/model.json")
         let memory = ModelMemory(path: file)
         #expect(memory.model(for: "https://a") == nil)
         memory.remember("m1", for: "https://a")
         memory.remember("m2", for: "http://127.0.0.1:1")
         #expect(memory.model(for: "https://a") == "m1")
         #expect(ModelMemory(path: file).model(for: "http://127.0.0.1:1") == "m2")
-        try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent)
     }
 }

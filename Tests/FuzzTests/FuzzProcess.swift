@@ -15,29 +15,23 @@ struct FuzzProcess {
 
     /// Runs `palaver-fuzz arguments…`, collecting standard output and error in one text.
     static func run(_ arguments: [String]) throws -> Result {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-test-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no"
-        process.environment = environment
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return Result(status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal, output: output)
-    }
-
-    /// A scratch folder for kept inputs, removed by the caller.
-    static func scratchDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryDirectory.with(prefix: "palaver-fuzz-test") { scratch in
+            let log = scratch.url("output.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            var environment = ProcessInfo.processInfo.environment
+            environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no"
+            process.environment = environment
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            process.waitUntilExit()
+            try handle.close()
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return Result(status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal, output: output)
+        }
     }
 }

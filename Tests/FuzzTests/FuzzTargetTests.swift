@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PalaverFuzz
 
 @Suite("Fuzz targets")
@@ -20,11 +21,10 @@ struct FuzzTargetTests {
 
     @Test("a short run of each target: no crash, every invariant holds", arguments: FuzzCatalog.names)
     func shortRun(target: String) throws {
-        let crashes = try FuzzProcess.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: crashes) }
+        let crashes = try TemporaryDirectory(prefix: "palaver-fuzz-test")
         let cases = Self.shortRun[target] ?? 1_000
-        let result = try FuzzProcess.run([target, "--cases", String(cases), "--seed", "20261201", "--crash-dir", crashes])
-        let notes = FuzzPaths.inputFiles(in: crashes + "/" + target).compactMap {
+        let result = try FuzzProcess.run([target, "--cases", String(cases), "--seed", "20261201", "--crash-dir", crashes.path])
+        let notes = FuzzPaths.inputFiles(in: crashes.path(target)).compactMap {
             try? String(contentsOfFile: ($0 as NSString).deletingPathExtension + ".txt", encoding: .utf8)
         }
         #expect(result.status == 0 && !result.crashed,
@@ -62,14 +62,13 @@ struct FuzzTargetTests {
 
     @Test("the record file gives back the case and its input")
     func record() throws {
-        let directory = try FuzzProcess.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TemporaryDirectory(prefix: "palaver-fuzz-test")
         let entry = try #require(FuzzCatalog.entry(named: "keydiagnosis"))
         var campaign = try FuzzCampaign(entry: entry, seed: 1, corpusDirectory: nil)
         var failures: [FuzzFinding] = []
-        let summary = campaign.run(cases: 40, from: 5, recordPath: directory + "/current") { failures.append($0) }
+        let summary = campaign.run(cases: 40, from: 5, recordPath: directory.path("current")) { failures.append($0) }
         #expect(summary.cases == 40)
-        let record = try #require(FuzzCampaign.readRecord(directory + "/current"))
+        let record = try #require(FuzzCampaign.readRecord(directory.path("current")))
         #expect(record.index == 44)
         #expect(record.input == campaign.input(ofCase: 44))
         #expect(FuzzPaths.seedAndCase(inName: "/x/crash-s12-c345.bin").map { [$0.seed, $0.index] } == [12, 345])
@@ -77,11 +76,10 @@ struct FuzzTargetTests {
 
     @Test("the supervisor keeps the input of a case that crashes and carries on after it")
     func supervisorKeepsCrash() throws {
-        let crashes = try FuzzProcess.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: crashes) }
-        let result = try FuzzProcess.run(["selftest", "--cases", "60", "--seed", "5", "--crash-dir", crashes, "--max-crashes", "100"])
+        let crashes = try TemporaryDirectory(prefix: "palaver-fuzz-test")
+        let result = try FuzzProcess.run(["selftest", "--cases", "60", "--seed", "5", "--crash-dir", crashes.path, "--max-crashes", "100"])
         #expect(result.status == 1)
-        let kept = FuzzPaths.inputFiles(in: crashes + "/selftest")
+        let kept = FuzzPaths.inputFiles(in: crashes.path("selftest"))
         let crashed = kept.filter { ($0 as NSString).lastPathComponent.hasPrefix("crash-") }
         let failed = kept.filter { ($0 as NSString).lastPathComponent.hasPrefix("failure-") }
         #expect(!crashed.isEmpty && !failed.isEmpty, "\(result.output)")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("Streaming checkpoints")
@@ -40,7 +41,7 @@ struct CheckpointerTests {
     }
 
     @Test func tenKilobytesIn100BytePiecesWritesAboutFiveTimesNotAHundred() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         let clock = ManualCheckpointClock()
@@ -64,7 +65,7 @@ struct CheckpointerTests {
     }
 
     @Test func aPausedStreamIsWrittenWithin250ms() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         let clock = ManualCheckpointClock()
@@ -85,7 +86,7 @@ struct CheckpointerTests {
     }
 
     @Test func steadyStreamIsCheckpointedEvery250ms() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         let clock = ManualCheckpointClock()
@@ -102,7 +103,7 @@ struct CheckpointerTests {
     }
 
     @Test func heartbeatKeepsAQuietStreamAlive() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let wall = TestWallClock()
         let store = try SessionStore(path: dir.database, options: .testing(clock: wall))
         let reply = try streamingReply(store)
@@ -120,7 +121,7 @@ struct CheckpointerTests {
     }
 
     @Test func replaceContentCarriesToolUseAndThinking() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         let checkpointer = try store.checkpointer(for: reply.id, clock: ManualCheckpointClock())
@@ -140,7 +141,7 @@ struct CheckpointerTests {
     }
 
     @Test func onlyTheOwningProcessGetsACheckpointer() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         var options = SessionStore.Options()
@@ -154,7 +155,7 @@ struct CheckpointerTests {
     @Test func appendingOnTheHotPathIsCheap() throws {
         // Not a timing goal (the benchmark has those): the hot path must not wait for SQLite,
         // so 1 MB in 100-byte pieces under the real clock takes far less than a write per piece.
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         let checkpointer = try store.checkpointer(for: reply.id)
@@ -178,7 +179,7 @@ struct CheckpointerTests {
     }
 
     @Test func checkpointsAppendChunksThatReadersAndRecoveryFold() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock()
         let store = try SessionStore(path: dir.database, options: .testing(clock: clock))
         let reply = try streamingReply(store)
@@ -207,7 +208,7 @@ struct CheckpointerTests {
     }
 
     @Test func textAfterAToolCallIsChunkedIntoANewTextBlock() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         let checkpointer = try store.checkpointer(for: reply.id, clock: ManualCheckpointClock())
@@ -227,7 +228,7 @@ struct CheckpointerTests {
     }
 
     @Test func manyChunksAreFoldedIntoAWholeWrite() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let reply = try streamingReply(store)
         let checkpointer = try store.checkpointer(for: reply.id, clock: ManualCheckpointClock())
@@ -257,7 +258,7 @@ struct CheckpointerTests {
     }
 
     @Test func aFailedCheckpointIsRetriedByTheNextOne() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         var options = SessionStore.Options()
         options.busyTimeout = 0.05
         let store = try SessionStore(path: dir.database, options: options)

@@ -2,12 +2,13 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("Concurrent writers")
 struct ConcurrencyTests {
     @Test func twoStoresWritingAtOnceLoseNothing() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let a = try SessionStore(path: dir.database)
         let b = try SessionStore(path: dir.database)  // separate connections to the same file
         let shared = try a.createConversation(title: "shared", model: "m")
@@ -35,7 +36,7 @@ struct ConcurrencyTests {
 
     @Test(.enabled(if: ChildProcess.isSupported))
     func twoProcessesWritingAtOnceLoseNothing() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let shared = try store.createConversation(title: "shared", model: "m")
         let count = 150
@@ -43,7 +44,7 @@ struct ConcurrencyTests {
         for tag in ["p1", "p2"] {
             children.append(try ChildProcess.start("writer", arguments: [
                 "PATH": dir.database, "CONVERSATION": shared.id.description, "COUNT": String(count), "TAG": tag,
-                "RESULT_FILE": dir.file("result-\(tag)"),
+                "RESULT_FILE": dir.path("result-\(tag)"),
             ], in: dir))
         }
         // This process writes too, while the children do.
@@ -55,7 +56,7 @@ struct ConcurrencyTests {
             #expect(child.terminationStatus == 0)
         }
         for tag in ["p1", "p2"] {
-            #expect((try? String(contentsOfFile: dir.file("result-\(tag)"), encoding: .utf8)) == "RESULT wrote \(count)\n")
+            #expect((try? String(contentsOfFile: dir.path("result-\(tag)"), encoding: .utf8)) == "RESULT wrote \(count)\n")
         }
         let all = try store.messages(in: shared.id, after: 0, limit: 10_000)
         #expect(all.count == 3 * count)

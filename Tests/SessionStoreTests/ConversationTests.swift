@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("Conversations and drafts")
 struct ConversationTests {
     @Test func createGetRenameAndSettings() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock()
         let store = try SessionStore(path: dir.database, options: .testing(clock: clock))
         let created = try store.createConversation(title: "Rust lifetimes", model: "claude-a", systemPrompt: "Be terse.")
@@ -26,7 +27,7 @@ struct ConversationTests {
     }
 
     @Test func listIsMostRecentlyUpdatedFirstWithPagingAndCount() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock()
         let store = try SessionStore(path: dir.database, options: .testing(clock: clock))
         var ids: [ConversationID] = []
@@ -47,7 +48,7 @@ struct ConversationTests {
     }
 
     @Test func emptyStoreHasNoLatestConversation() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         #expect(try store.latestConversation() == nil)
         #expect(try store.conversationCount() == 0)
@@ -55,7 +56,7 @@ struct ConversationTests {
     }
 
     @Test func deleteTakesMessagesDraftAndSearchEntriesWithIt() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let doomed = try store.createConversation(title: "doomed", model: "m")
         let kept = try store.createConversation(title: "kept", model: "m")
@@ -74,7 +75,7 @@ struct ConversationTests {
     }
 
     @Test func draftsAreSavedReplacedAndClearedPerConversation() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let a = try store.createConversation(model: "m")
         let b = try store.createConversation(model: "m")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("Export and import")
@@ -41,7 +42,7 @@ struct ExportImportTests {
     }
 
     @Test func jsonRoundTripsToIdenticalBytes() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock()
         let store = try SessionStore(path: dir.database, options: .testing(clock: clock))
         let original = try richConversation(store, clock: clock)
@@ -57,7 +58,7 @@ struct ExportImportTests {
         #expect(reexported == exported)
 
         // And through a different database, too.
-        let elsewhere = try SessionStore(path: dir.file("other.sqlite"))
+        let elsewhere = try SessionStore(path: dir.path("other.sqlite"))
         let copy = try elsewhere.importConversation(json: reexported)
         #expect(try elsewhere.export(copy.id, format: .json) == exported)
 
@@ -79,7 +80,7 @@ struct ExportImportTests {
     }
 
     @Test func jsonShape() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock(Date(timeIntervalSince1970: 1_767_225_600.5))  // 2026-01-01T00:00:00.500Z
         let store = try SessionStore(path: dir.database, options: .testing(clock: clock))
         let conversation = try store.createConversation(title: "Shape", model: "m")
@@ -96,7 +97,7 @@ struct ExportImportTests {
     }
 
     @Test func markdownShowsTitleModelPromptTurnsAndMarks() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock()
         let store = try SessionStore(path: dir.database, options: .testing(clock: clock))
         let conversation = try richConversation(store, clock: clock)
@@ -117,7 +118,7 @@ struct ExportImportTests {
     }
 
     @Test func unknownConversationCannotBeExported() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         #expect(expectStoreError(.notFound) { _ = try store.export(ConversationID(5), format: .json) } != nil)
     }
@@ -133,14 +134,14 @@ struct ExportImportTests {
         #"{"format":"palaver.conversation","version":1,"conversation":{"title":"t","model":"m","created_at":"2026-01-01T00:00:00.000Z","updated_at":"2026-01-01T00:00:00.000Z"},"messages":[{"position":1,"role":"user","status":"complete","content":"hi","created_at":"2026-01-01T00:00:00.000Z","updated_at":"2026-01-01T00:00:00.000Z"}]}"#,
     ])
     func invalidImportsAreRefusedAndStoreNothing(_ json: String) throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         #expect(expectStoreError(.invalidImport) { _ = try store.importConversation(json: json) } != nil)
         #expect(try store.conversationCount() == 0)
     }
 
     @Test func aStreamingRowImportsAsInterrupted() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "m")
         let reply = try store.beginAssistantMessage(in: conversation.id, model: "m")

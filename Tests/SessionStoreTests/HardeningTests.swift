@@ -2,6 +2,7 @@ import Foundation
 import Safety
 import GRDB
 import Testing
+import TestSupport
 @testable import SessionStore
 
 /// Issue 11: the store after a full disk, a damaged search index, NULs and odd Unicode, and
@@ -14,7 +15,7 @@ struct HardeningTests {
     /// `keepFraction` of its pages while its header counts them all, and the WAL that holds
     /// them beside it. Returns the page count in the header.
     private func makeCutCheckpoint(at path: String, in dir: TemporaryDirectory, keepFraction: Double = 0.5) throws -> Int {
-        let source = dir.file("source.sqlite")
+        let source = dir.path("source.sqlite")
         let store = try SessionStore(path: source)
         try store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let conversation = try store.createConversation(title: "disk full", model: "m")
@@ -36,8 +37,8 @@ struct HardeningTests {
     }
 
     @Test func aMainFileCutShortWithItsWALBesideItOpensWithEverything() throws {
-        let dir = TemporaryDirectory()
-        let path = dir.file("palaver.sqlite")
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
+        let path = dir.path("palaver.sqlite")
         let pages = try makeCutCheckpoint(at: path, in: dir)
         // The file is what the issue describes: shorter than its header says.
         let size = Int64(fileBytes(path).count)
@@ -58,8 +59,8 @@ struct HardeningTests {
     }
 
     @Test func aCutFileWhoseWALLacksTheRestIsCorruptUntouchedAndNobodyIsToldToDeleteIt() throws {
-        let dir = TemporaryDirectory()
-        let path = dir.file("palaver.sqlite")
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
+        let path = dir.path("palaver.sqlite")
         _ = try makeCutCheckpoint(at: path, in: dir, keepFraction: 0.3)
         // Only the WAL's header survived: it holds none of the missing pages.
         try Data(fileBytes(path + "-wal").prefix(32)).write(to: URL(fileURLWithPath: path + "-wal"))
@@ -78,8 +79,8 @@ struct HardeningTests {
     }
 
     @Test func everyStoreErrorMessageAvoidsDeletionAdvice() throws {
-        let dir = TemporaryDirectory()
-        let path = dir.file("cut.sqlite")
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
+        let path = dir.path("cut.sqlite")
         let store = try SessionStore(path: path)
         for i in 0..<100 { try store.createConversation(title: "c\(i) " + String(repeating: "y", count: 300), model: "m") }
         try store.close()
@@ -101,7 +102,7 @@ struct HardeningTests {
 
     @Test(arguments: damage)
     func aDamagedSearchIndexIsRebuiltBeforeAnythingIsWrittenIntoIt(damage: String) throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         var store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(title: "animals", model: "m")
         for i in 0..<200 { try store.appendUserMessage(to: conversation.id, text: "zebra number \(i) lorem ipsum", status: .complete) }
@@ -128,7 +129,7 @@ struct HardeningTests {
     }
 
     @Test func aRebuiltIndexLeavesStreamingRowsOutUntilTheyFinish() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         var store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(title: "t", model: "m")
         let prompt = try store.appendUserMessage(to: conversation.id, text: "tell me about okapis", status: .complete)
@@ -156,7 +157,7 @@ struct HardeningTests {
     ]
 
     @Test func exportImportExportKeepsEveryStringByteForByte() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         for odd in Self.oddStrings {
             let conversation = try store.createConversation(title: "title " + odd, model: "model " + odd,
@@ -183,14 +184,14 @@ struct HardeningTests {
             let imported = try store.importConversation(json: exported)
             #expect(Array(imported.title.utf8) == Array(stored.title.utf8))
             #expect(Array(try store.export(imported.id, format: .json).utf8) == Array(exported.utf8))
-            let elsewhere = try SessionStore(path: dir.file("other-\(UUID().uuidString).sqlite"))
+            let elsewhere = try SessionStore(path: dir.path("other-\(UUID().uuidString).sqlite"))
             let copy = try elsewhere.importConversation(json: exported)
             #expect(Array(try elsewhere.export(copy.id, format: .json).utf8) == Array(exported.utf8))
         }
     }
 
     @Test func aNULInAnImportedTitleIsKept() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let document = """
             {"conversation":{"created_at":"2026-01-01T00:00:00.500Z","model":"m","system_prompt":"a\\u0000b",\
@@ -205,7 +206,7 @@ struct HardeningTests {
     }
 
     @Test func streamedTextWithANULIsCheckpointedAndRecoveredWhole() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "m")
         let reply = try store.beginAssistantMessage(in: conversation.id, model: "m")
@@ -222,7 +223,7 @@ struct HardeningTests {
     // MARK: Replies know their prompt
 
     @Test func interleavedRepliesArePairedWithTheirOwnPrompts() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "m")
         // Two processes continue at once: both prompts land before either reply.
@@ -271,7 +272,7 @@ struct RegisteredKeyRedactionTests {
         let foreignSecret = body(60)
         let foreign = "sk-ant-api03-" + foreignSecret + "ZZyy"
 
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(title: "keys \(foreign)", model: "m")
         try store.appendUserMessage(to: conversation.id, text: "mine \(registered) theirs \(foreign)", status: .complete)
@@ -291,7 +292,7 @@ struct RegisteredKeyRedactionTests {
         #expect(try store.conversation(conversation.id)?.title == "keys sk-ant-…ZZyy")
         try store.close()
         for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasPrefix("palaver.sqlite") {
-            let bytes = fileBytes(dir.file(file))
+            let bytes = fileBytes(dir.path(file))
             for start in stride(from: 0, to: foreignSecret.utf8.count - 8, by: 4) {
                 let piece = Array(foreignSecret.utf8)[start..<start + 8]
                 #expect(occurrences(of: Array(piece), in: bytes) == 0, "\(file)")

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("Messages")
 struct MessageTests {
     @Test func userMessageIsStoredPendingThenCompleteOrFailed() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(title: "t", model: "claude-x")
         let first = try store.appendUserMessage(to: conversation.id, text: "What is 2+2?")
@@ -34,7 +35,7 @@ struct MessageTests {
     }
 
     @Test func assistantReplyStreamsThenFinishesWithEverything() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "claude-x")
         try store.appendUserMessage(to: conversation.id, text: "Use the tool", status: .complete)
@@ -66,7 +67,7 @@ struct MessageTests {
     }
 
     @Test func failedReplyKeepsItsPartialContentWhenContentIsNil() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "m")
         let reply = try store.beginAssistantMessage(in: conversation.id, model: "m")
@@ -81,7 +82,7 @@ struct MessageTests {
     }
 
     @Test func retryFindsTheUserMessageAReplyAnswered() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "m")
         let q1 = try store.appendUserMessage(to: conversation.id, text: "first question", status: .complete)
@@ -98,7 +99,7 @@ struct MessageTests {
     }
 
     @Test func windowsPageBackwardAndForwardWithoutGaps() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "m")
         let other = try store.createConversation(model: "m")
@@ -125,7 +126,7 @@ struct MessageTests {
     }
 
     @Test func windowQueriesUseThePositionIndexAndNoSort() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         for sql in [SessionStore.windowBeforeSQL, SessionStore.windowAfterSQL] {
             let plan = try store.pool.read { db in

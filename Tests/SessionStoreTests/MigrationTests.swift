@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("Schema migrations")
@@ -12,7 +13,7 @@ struct MigrationTests {
     }
 
     @Test func firstSchemaWithDataMigratesToTheLatest() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try openAtFirstVersion(dir.database)
         // Data written by the first schema, in its own shape (no `text` column, no drafts).
         try withRawDatabase(dir.database) { db in
@@ -61,7 +62,7 @@ struct MigrationTests {
     }
 
     @Test func migrationThatFailsMidwayLeavesTheOldSchemaUsable() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(title: "before", model: "m")
         try store.appendUserMessage(to: conversation.id, text: "kept through a failed migration", status: .complete)

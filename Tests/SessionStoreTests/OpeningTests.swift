@@ -1,21 +1,22 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("Opening the store")
 struct OpeningTests {
     @Test func defaultPathFollowsXDGDataHomeAndCreatesAPrivateFolder() throws {
-        let dir = TemporaryDirectory()
-        let xdg = dir.file("data")
-        let path = try SessionStore.defaultPath(environment: ["XDG_DATA_HOME": xdg, "HOME": dir.file("home")])
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
+        let xdg = dir.path("data")
+        let path = try SessionStore.defaultPath(environment: ["XDG_DATA_HOME": xdg, "HOME": dir.path("home")])
         #expect(path == xdg + "/palaver/palaver.sqlite")
         #expect(fileMode(xdg + "/palaver") == 0o700)
     }
 
     @Test func defaultPathIgnoresARelativeXDGDataHome() throws {
-        let dir = TemporaryDirectory()
-        let home = dir.file("home")
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
+        let home = dir.path("home")
         for environment in [["XDG_DATA_HOME": "relative/data", "HOME": home], ["HOME": home], ["XDG_DATA_HOME": "", "HOME": home]] {
             let path = try SessionStore.defaultPath(environment: environment)
             #expect(path == home + "/.local/share/palaver/palaver.sqlite")
@@ -24,12 +25,12 @@ struct OpeningTests {
     }
 
     @Test func newDatabaseIsPrivateInWALModeWithBusyTimeoutAndForeignKeys() throws {
-        let dir = TemporaryDirectory()
-        let path = dir.file("nested/folder/palaver.sqlite")
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
+        let path = dir.path("nested/folder/palaver.sqlite")
         let store = try SessionStore(path: path)
         #expect(store.path == path)
         #expect(fileMode(path) == 0o600)
-        #expect(fileMode(dir.file("nested/folder")) == 0o700)
+        #expect(fileMode(dir.path("nested/folder")) == 0o700)
         let (journal, timeout, foreignKeys) = try store.pool.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA busy_timeout"),
              try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
@@ -44,27 +45,34 @@ struct OpeningTests {
     }
 
     @Test func closedStoreThrowsClosed() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         try store.close()
         #expect(expectStoreError(.closed) { _ = try store.conversationCount() } != nil)
     }
 
-    @Test func randomBytesAreNotADatabaseAndStayUntouched() throws {
-        let dir = TemporaryDirectory()
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    /// Files in the store's place that are not SQLite at all.
+    enum NotADatabase: CaseIterable {
+        case randomBytes, shortTextFile
+
+        var bytes: [UInt8] {
+            switch self {
+            case .randomBytes:
+                var generator = SystemRandomNumberGenerator()
+                return (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            case .shortTextFile:
+                return Array("my notes\n".utf8)
+            }
+        }
+    }
+
+    @Test(arguments: NotADatabase.allCases)
+    func aFileThatIsNotSQLiteIsNotADatabaseAndStaysUntouched(_ file: NotADatabase) throws {
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
+        let bytes = file.bytes
         _ = FileManager.default.createFile(atPath: dir.database, contents: Data(bytes))
         let error = expectStoreError(.notADatabase) { _ = try SessionStore(path: dir.database) }
         #expect(error?.description.contains(dir.database) == true)
-        #expect(fileBytes(dir.database) == bytes)
-    }
-
-    @Test func shortTextFileIsNotADatabase() throws {
-        let dir = TemporaryDirectory()
-        let bytes = Array("my notes\n".utf8)
-        _ = FileManager.default.createFile(atPath: dir.database, contents: Data(bytes))
-        #expect(expectStoreError(.notADatabase) { _ = try SessionStore(path: dir.database) } != nil)
         #expect(fileBytes(dir.database) == bytes)
     }
 
@@ -80,7 +88,7 @@ struct OpeningTests {
 
     @Test(arguments: [0.5, 0.37])
     func truncatedDatabaseIsCorruptAndStaysUntouched(fraction: Double) throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try makeFilledDatabase(dir.database)
         let whole = fileBytes(dir.database)
         #expect(whole.count > 100_000)
@@ -93,7 +101,7 @@ struct OpeningTests {
     }
 
     @Test func damagedSchemaPageIsCorruptAndStaysUntouched() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try makeFilledDatabase(dir.database)
         var bytes = fileBytes(dir.database)
         for i in 100..<1000 { bytes[i] = UInt8(truncatingIfNeeded: i &* 7) }
@@ -104,7 +112,7 @@ struct OpeningTests {
     }
 
     @Test func anotherProgramsDatabaseIsRefusedAndStaysUntouched() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try withRawDatabase(dir.database) { db in
             try db.execute(sql: "CREATE TABLE bookmarks (url TEXT); INSERT INTO bookmarks VALUES ('https://example.org')")
         }
@@ -115,7 +123,7 @@ struct OpeningTests {
     }
 
     @Test func databaseFromANewerPalaverIsRefused() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try SessionStore(path: dir.database).close()
         try withRawDatabase(dir.database) { db in
             try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('palaver-v99-future')")
@@ -125,7 +133,7 @@ struct OpeningTests {
     }
 
     @Test func aFolderInPlaceOfTheFileCannotBeOpened() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try FileManager.default.createDirectory(atPath: dir.database, withIntermediateDirectories: true)
         let error = expectStoreError(.cannotOpen) { _ = try SessionStore(path: dir.database) }
         #expect(error?.description.contains(dir.database) == true)
@@ -145,51 +153,39 @@ struct OpeningTests {
         chmod(dir.database, 0o666)  // writable by anyone, so only the mode under test matters
     }
 
-    @Test(.enabled(if: ChildProcess.canTestPermissions))
-    func readOnlyFileGivesAClearErrorAndStaysUntouched() throws {
-        let dir = TemporaryDirectory()
+    /// A read-only file (0o444) and an unreadable one (0o000), each with the error it gives.
+    @Test(.enabled(if: ChildProcess.canTestPermissions), arguments: [(0o444, "error readOnly"), (0o000, "error unreadable")])
+    func aLockedFileGivesAClearErrorAndStaysUntouched(mode: Int, error: String) throws {
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try makeSharedDatabase(dir)
         chmod(dir.path, 0o777)
-        chmod(dir.database, 0o444)
+        chmod(dir.database, mode_t(mode))
         let before = fileBytes(dir.database)
         let outcome = try openAsUnprivilegedUser(dir.database, in: dir)
-        #expect(outcome.hasPrefix("error readOnly"), "\(outcome)")
+        #expect(outcome.hasPrefix(error), "\(outcome)")
         #expect(outcome.contains(dir.database))
         #expect(fileBytes(dir.database) == before)
     }
 
     @Test(.enabled(if: ChildProcess.canTestPermissions))
     func readOnlyFolderGivesAClearErrorAndLeavesTheFileUntouched() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try makeSharedDatabase(dir)
         chmod(dir.path, 0o555)
+        defer { chmod(dir.path, 0o755) }  // so the folder can be removed
         let before = fileBytes(dir.database)
         let outcome = try openAsUnprivilegedUser(dir.database, in: dir)
-        chmod(dir.path, 0o755)
         #expect(outcome.hasPrefix("error readOnly"), "\(outcome)")
         #expect(outcome.contains("folder \(dir.path) is read-only"))
         #expect(fileBytes(dir.database) == before)
     }
 
     @Test(.enabled(if: ChildProcess.canTestPermissions))
-    func unreadableFileGivesAClearErrorAndStaysUntouched() throws {
-        let dir = TemporaryDirectory()
-        try makeSharedDatabase(dir)
-        chmod(dir.path, 0o777)
-        chmod(dir.database, 0o000)
-        let before = fileBytes(dir.database)
-        let outcome = try openAsUnprivilegedUser(dir.database, in: dir)
-        #expect(outcome.hasPrefix("error unreadable"), "\(outcome)")
-        #expect(outcome.contains(dir.database))
-        #expect(fileBytes(dir.database) == before)
-    }
-
-    @Test(.enabled(if: ChildProcess.canTestPermissions))
     func newDatabaseInAReadOnlyFolderGivesAClearError() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         chmod(dir.path, 0o555)
+        defer { chmod(dir.path, 0o755) }  // so the folder can be removed
         let outcome = try openAsUnprivilegedUser(dir.database, in: dir)
-        chmod(dir.path, 0o755)
         #expect(outcome.hasPrefix("error readOnly"), "\(outcome)")
         #expect(outcome.contains(dir.path))
         #expect(!FileManager.default.fileExists(atPath: dir.database))

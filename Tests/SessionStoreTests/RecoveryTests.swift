@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SessionStore
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,7 @@ struct RecoveryTests {
     }
 
     @Test func replyOfADeadProcessBecomesInterruptedAndStaysReadable() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let pid = try deadPID()
         let (conversation, reply) = try abandonedReply(at: dir.database, identity: ProcessIdentity(pid: pid, startToken: nil))
         let store = try SessionStore(path: dir.database)
@@ -49,7 +50,7 @@ struct RecoveryTests {
     }
 
     @Test func replyOfALiveWriterIsLeftAlone() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let writer = try SessionStore(path: dir.database)
         let conversation = try writer.createConversation(model: "m")
         let reply = try writer.beginAssistantMessage(in: conversation.id, model: "m")
@@ -70,7 +71,7 @@ struct RecoveryTests {
     }
 
     @Test func aLiveWriterThatStoppedBeatingIsAbandonedAfter30s() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock()
         let (_, reply) = try abandonedReply(at: dir.database, identity: .current, clock: clock)
         clock.advance(by: 29)
@@ -82,7 +83,7 @@ struct RecoveryTests {
     }
 
     @Test func aReusedPIDDoesNotKeepAReplyAlive() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         // Our own pid, but the start token of another process that once had it.
         let identity = ProcessIdentity(pid: getpid(), startToken: "other-boot:12345")
         let (_, reply) = try abandonedReply(at: dir.database, identity: identity)
@@ -92,7 +93,7 @@ struct RecoveryTests {
     }
 
     @Test func aWriterMistakenlyMarkedInterruptedTakesItsReplyBack() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock()
         let writer = try SessionStore(path: dir.database, options: .testing(clock: clock))
         let conversation = try writer.createConversation(model: "m")
@@ -114,12 +115,12 @@ struct RecoveryTests {
 
     @Test(.enabled(if: ChildProcess.isSupported))
     func kill9MidStreamLeavesTheUserMessageAndTheLastCheckpoint() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "m")
         let question = try store.appendUserMessage(to: conversation.id, text: "Write a long story")
         let text = (0..<400).map { "word\($0)" }.joined(separator: " ")
-        let ready = dir.file("ready")
+        let ready = dir.path("ready")
         let child = try ChildProcess.start("streamer", arguments: [
             "PATH": dir.database, "CONVERSATION": conversation.id.description, "TEXT": text, "READY_FILE": ready,
         ], in: dir)

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("Search")
 struct SearchTests {
     private func seeded() throws -> (TemporaryDirectory, SessionStore, Conversation, Conversation) {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let rust = try store.createConversation(title: "Rust borrow checker", model: "m")
         let cafe = try store.createConversation(title: "Café notes", model: "m")

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SessionStore
 
 @Suite("The API key never reaches the database")
 struct SecretsTests {
     @Test func aKeyInAnErrorSummaryOrAnywhereElseIsNeverWritten() throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let key = "sk-ant-api03-" + String(repeating: "Zq7_xK2-", count: 11) + "AAbb"
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(title: "title \(key)", model: "m", systemPrompt: "prompt \(key)")
@@ -31,14 +32,14 @@ struct SecretsTests {
         #expect(files.contains("palaver.sqlite"))
         for needle in [key, String(key.dropFirst(13).prefix(24)), "Zq7_xK2-Zq7_xK2-"] {
             for file in files {
-                #expect(occurrences(of: Array(needle.utf8), in: fileBytes(dir.file(file))) == 0, "\(needle) in \(file)")
+                #expect(occurrences(of: Array(needle.utf8), in: fileBytes(dir.path(file))) == 0, "\(needle) in \(file)")
             }
         }
     }
 
     @Test(arguments: [1, 2, 3, 5, 7, 16])
     func aKeyStreamedInPiecesIsNeverWrittenInPart(pieceLength: Int) throws {
-        let dir = TemporaryDirectory()
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let body = String(repeating: "Qm9_r8-Lw", count: 10) + "ZZyy"
         let key = "sk-ant-api03-" + body
         let store = try SessionStore(path: dir.database)
@@ -59,7 +60,7 @@ struct SecretsTests {
         // No run of 6 characters of the key's secret part was written anywhere.
         let secret = Array(body.dropLast(4).utf8)
         for file in files {
-            let bytes = fileBytes(dir.file(file))
+            let bytes = fileBytes(dir.path(file))
             for start in stride(from: 0, to: secret.count - 6, by: 3) {
                 #expect(occurrences(of: Array(secret[start..<start + 6]), in: bytes) == 0, "\(file)")
             }

@@ -1,35 +1,15 @@
 import Foundation
 import GRDB
 @testable import SessionStore
+import TestSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A throwaway folder, removed (with everything in it) when the test ends.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() {
-        let base = FileManager.default.temporaryDirectory.path
-        path = (base as NSString).appendingPathComponent("palaver-store-tests-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o755])
-    }
-
-    deinit {
-        // Permission tests lock down the folder and files directly inside it; undo that first.
-        chmod(path, 0o755)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
-            chmod(file(name), 0o755)
-        }
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
+extension TemporaryDirectory {
     /// The database path used by most tests.
-    var database: String { file("palaver.sqlite") }
+    var database: String { path("palaver.sqlite") }
 }
 
 /// A wall clock the test moves by hand (monotonic time and timers are the system's).
@@ -207,16 +187,16 @@ enum ChildProcess {
         for (key, value) in arguments { environment["PALAVER_STORE_TEST_\(key)"] = value }
         process.environment = environment
         let id = UUID().uuidString.prefix(8)
-        _ = FileManager.default.createFile(atPath: directory.file("child-\(id).out"), contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: directory.file("child-\(id).out"))
-        process.standardError = FileHandle(forWritingAtPath: directory.file("child-\(id).out"))
+        _ = FileManager.default.createFile(atPath: directory.path("child-\(id).out"), contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: directory.path("child-\(id).out"))
+        process.standardError = FileHandle(forWritingAtPath: directory.path("child-\(id).out"))
         try process.run()
         return process
     }
 
     /// Runs the child to completion and returns what it reported (lines starting `RESULT `).
     static func run(_ role: String, arguments: [String: String], in directory: TemporaryDirectory) throws -> (status: Int32, results: [String]) {
-        let resultFile = directory.file("result-\(UUID().uuidString)")
+        let resultFile = directory.path("result-\(UUID().uuidString)")
         // Created here, writable by anyone: the child may have become `nobody`.
         _ = FileManager.default.createFile(atPath: resultFile, contents: nil, attributes: [.posixPermissions: 0o666])
         var arguments = arguments
@@ -240,8 +220,9 @@ enum ChildProcess {
     /// Whether this machine lets a root test process drop to an unprivileged user, asked once.
     static let canDropPrivileges: Bool = {
         guard isSupported, getuid() == 0 else { return false }
-        let directory = TemporaryDirectory()
-        guard let outcome = try? run("probe-unprivileged", arguments: [:], in: directory) else { return false }
+        // The child writes its result file inside the folder as `nobody`, so others may enter it.
+        guard let directory = try? TemporaryDirectory(prefix: "palaver-store-tests"), chmod(directory.path, 0o755) == 0,
+              let outcome = try? run("probe-unprivileged", arguments: [:], in: directory) else { return false }
         return outcome.results == ["RESULT uid=65534"]
     }()
 
