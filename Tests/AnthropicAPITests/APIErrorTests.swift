@@ -64,19 +64,21 @@ import Testing
         #expect(error(500, apiBody("api_error", "x")).requestID == "req_body")
     }
 
-    @Test func shouldRetryHeaderOverridesTheStatus() {
-        #expect(!error(529, "", headers: [("x-should-retry", "false")]).isRetryable)
-        #expect(error(400, "", headers: [("x-should-retry", "true")]).isRetryable)
+    @Test(arguments: [(529, "false", false), (400, "true", true)])
+    func shouldRetryHeaderOverridesTheStatus(status: Int, header: String, retryable: Bool) {
+        #expect(error(status, "", headers: [("x-should-retry", header)]).isRetryable == retryable)
     }
 
-    @Test func retryAfterIsReadInEveryForm() {
-        #expect(error(429, "", headers: [("retry-after-ms", "250")]).retryAfter == .milliseconds(250))
-        #expect(error(429, "", headers: [("retry-after", "3")]).retryAfter == .seconds(3))
-        #expect(error(429, "", headers: [("retry-after", "1.5"), ("retry-after-ms", "700")]).retryAfter == .milliseconds(700))
+    @Test(arguments: [
+        ([("retry-after-ms", "250")], .milliseconds(250)),
+        ([("retry-after", "3")], .seconds(3)),
+        ([("retry-after", "1.5"), ("retry-after-ms", "700")], .milliseconds(700)),
+        ([("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], .seconds(10)),  // ten seconds after `now`
+        ([("retry-after", "soon")], nil),
+    ] as [([(String, String)], Duration?)])
+    func retryAfterIsReadInEveryForm(_ headers: [(String, String)], expected: Duration?) {
         let now = Date(timeIntervalSince1970: 1_445_412_470)  // 2015-10-21 07:27:50 GMT
-        let dated = APIError(status: 429, headers: HTTPHeaders([("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]), body: [], now: now)
-        #expect(dated.retryAfter == .seconds(10))
-        #expect(error(429, "", headers: [("retry-after", "soon")]).retryAfter == nil)
+        #expect(APIError(status: 429, headers: HTTPHeaders(headers), body: [], now: now).retryAfter == expected)
     }
 
     @Test func descriptionNamesEverythingButNeverTheKey() {
@@ -89,10 +91,10 @@ import Testing
         #expect(e.description.contains("req_1"))
     }
 
-    @Test func streamErrorTypesMapLikeStatuses() {
-        #expect(APIError(streamErrorType: "overloaded_error", message: "", requestID: nil).kind == .overloaded)
-        #expect(APIError(streamErrorType: "rate_limit_error", message: "", requestID: nil).kind == .rateLimited)
-        #expect(APIError(streamErrorType: "something_new", message: "", requestID: nil).kind == .apiError)
+    @Test(arguments: [("overloaded_error", APIError.Kind.overloaded), ("rate_limit_error", .rateLimited),
+                      ("something_new", .apiError)])
+    func streamErrorTypesMapLikeStatuses(type: String, kind: APIError.Kind) {
+        #expect(APIError(streamErrorType: type, message: "", requestID: nil).kind == kind)
     }
 
     @Test func kindsMatchInCatchPatterns() {

@@ -12,17 +12,13 @@ import Testing
         #expect(decoder.feed(Array("\n\ndata: later\n\n".utf8)).isEmpty)  // nothing after the overflow
     }
 
-    @Test func aLongLineInOneChunkIsCaughtToo() {
+    @Test(arguments: [
+        "data: " + String(repeating: "y", count: 200) + "\n\n",  // a long line in one chunk is caught too
+        String(repeating: "data: 0123456789\n", count: 20),  // 20 short lines cannot build an endless event (220 bytes)
+    ])
+    func oneChunkOverTheBoundGivesNoEvents(_ chunk: String) {
         var decoder = SSEDecoder(maxLineBytes: 100)
-        let events = decoder.feed(Array(("data: " + String(repeating: "y", count: 200) + "\n\n").utf8))
-        #expect(events.isEmpty)
-        #expect(decoder.limitExceeded)
-    }
-
-    @Test func manyShortDataLinesCannotBuildAnEndlessEvent() {
-        var decoder = SSEDecoder(maxLineBytes: 100)
-        let lines = String(repeating: "data: 0123456789\n", count: 20)  // 20 short lines, one event of 220 bytes
-        #expect(decoder.feed(Array(lines.utf8)).isEmpty)
+        #expect(decoder.feed(Array(chunk.utf8)).isEmpty)
         #expect(decoder.limitExceeded)
     }
 

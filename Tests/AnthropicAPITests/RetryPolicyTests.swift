@@ -37,16 +37,14 @@ import Testing
         #expect(RetryPolicy(maxRetries: 0).delay(beforeRetry: 0, after: failure(.overloaded)) == nil)
     }
 
-    @Test(arguments: [APIError.Kind.invalidRequest, .authentication, .billing, .noCredit, .permission, .notFound,
-                      .requestTooLarge, .cancelled, .malformedResponse, .insecureTransport])
-    func neverRetried(_ kind: APIError.Kind) {
-        #expect(RetryPolicy().delay(beforeRetry: 0, after: failure(kind)) == nil)
-    }
+    static let neverRetried: [APIError.Kind] = [.invalidRequest, .authentication, .billing, .noCredit, .permission, .notFound,
+                                                .requestTooLarge, .cancelled, .malformedResponse, .insecureTransport]
+    static let retried: [APIError.Kind] = [.requestTimeout, .conflict, .rateLimited, .apiError, .serviceUnavailable,
+                                           .serverTimeout, .overloaded, .network, .timeout, .truncated]
 
-    @Test(arguments: [APIError.Kind.requestTimeout, .conflict, .rateLimited, .apiError, .serviceUnavailable,
-                      .serverTimeout, .overloaded, .network, .timeout, .truncated])
-    func retried(_ kind: APIError.Kind) {
-        #expect(RetryPolicy().delay(beforeRetry: 0, after: failure(kind)) != nil)
+    @Test(arguments: neverRetried.map { ($0, false) } + retried.map { ($0, true) })
+    func retriedOnlyWhenAnotherTryMayHelp(_ kind: APIError.Kind, retried: Bool) {
+        #expect((RetryPolicy().delay(beforeRetry: 0, after: failure(kind)) != nil) == retried)
     }
 }
 

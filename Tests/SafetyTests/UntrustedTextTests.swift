@@ -35,14 +35,16 @@ struct UntrustedTextTests {
         #expect(UntrustedText.sanitize("a\u{07}b\u{00}c\u{7F}d\u{85}e") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e")
     }
 
-    @Test func bidiAndInvisibleFormattingAreShownNotObeyed() {
-        #expect(UntrustedText.sanitize("abc\u{202E}fed") == "abc<U+202E>fed")
-        #expect(UntrustedText.sanitize("pay\u{200B}pal") == "pay<U+200B>pal")
-        #expect(UntrustedText.sanitize("\u{2066}x\u{2069}") == "<U+2066>x<U+2069>")
-        #expect(UntrustedText.sanitize("\u{FEFF}hi") == "<U+FEFF>hi")
-        #expect(UntrustedText.sanitize("tag\u{E0041}") == "tag<U+E0041>")
-        let family = "👨\u{200D}👩\u{200D}👧"
-        #expect(UntrustedText.sanitize(family) == family)
+    @Test(arguments: [
+        ("abc\u{202E}fed", "abc<U+202E>fed"),
+        ("pay\u{200B}pal", "pay<U+200B>pal"),
+        ("\u{2066}x\u{2069}", "<U+2066>x<U+2069>"),
+        ("\u{FEFF}hi", "<U+FEFF>hi"),
+        ("tag\u{E0041}", "tag<U+E0041>"),
+        ("👨\u{200D}👩\u{200D}👧", "👨\u{200D}👩\u{200D}👧"),  // the joiner inside an emoji family stays
+    ])
+    func bidiAndInvisibleFormattingAreShownNotObeyed(_ text: String, expected: String) {
+        #expect(UntrustedText.sanitize(text) == expected)
     }
 
     @Test func lineBreaksAreNormalised() {
@@ -61,9 +63,8 @@ struct UntrustedTextTests {
         }
     }
 
-    @Test func unterminatedSequencesDoNotLeakTheirTail() {
-        #expect(UntrustedText.sanitize("x\u{1B}]52;c;ZXZpbA==") == "x")
-        #expect(UntrustedText.sanitize("x\u{1B}") == "x")
-        #expect(UntrustedText.sanitize("x\u{1B}[") == "x")
+    @Test(arguments: ["x\u{1B}]52;c;ZXZpbA==", "x\u{1B}", "x\u{1B}["])
+    func unterminatedSequencesDoNotLeakTheirTail(_ text: String) {
+        #expect(UntrustedText.sanitize(text) == "x")
     }
 }
