@@ -45,10 +45,11 @@ test: deps
 	swift test --skip-build --filter '$(TMUX_SUITES)'
 	swift test --skip-build --skip '$(TIMED_SUITES)|$(TMUX_SUITES)'
 
-## Check the house style (.swift-format); `make format` applies it.
+## Check the house style (.swift-format; `make format` applies it) and that every import is declared.
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 lint:
 	swift format lint --strict --recursive --parallel $(SWIFT_FORMAT_PATHS)
+	python3 Scripts/check-imports.py
 
 format:
 	swift format format --in-place --recursive --parallel $(SWIFT_FORMAT_PATHS)

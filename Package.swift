@@ -1,10 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// One set of Swift settings for every target: Swift 6 language mode, strict concurrency.
+/// One set of Swift settings for every target: Swift 6 language mode, strict concurrency, and
+/// every module a file uses imported in that file (so Package.swift declares every dependency).
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -81,7 +83,6 @@ let package = Package(
         .target(
             name: "ChatCore",
             dependencies: [
-                "Safety",
                 "AnthropicAPI",
                 "Credentials",
                 "SessionStore",
@@ -105,8 +106,8 @@ let package = Package(
         ),
         .target(
             name: "ChatUI",
-            dependencies: ["ChatCore", "TerminalUI", "Safety"],
-            swiftSettings: swiftSettings + [.enableUpcomingFeature("MemberImportVisibility")]
+            dependencies: ["ChatCore", "TerminalUI"],
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "FakeAnthropic",
@@ -168,7 +169,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CredentialsTests",
-            dependencies: ["Credentials", "FakeAnthropic", "TestSupport"],
+            dependencies: ["Credentials", "AnthropicAPI", "FakeAnthropic", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -183,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatCoreTests",
-            dependencies: ["ChatCore", "TestSupport"],
+            dependencies: ["ChatCore", "AnthropicAPI", "Credentials", "SessionStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -193,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatUITests",
-            dependencies: ["ChatUI", "ChatCore", "TerminalUI", "TestSupport"],
+            dependencies: ["ChatUI", "ChatCore", "TerminalUI", "AnthropicAPI", "Credentials", "SessionStore", "FakeAnthropic", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -213,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FuzzTests",
-            dependencies: ["PalaverFuzz", "TestSupport"],
+            dependencies: ["PalaverFuzz", "ChatCore", "Commands", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
-import Testing
+import AnthropicAPI
 @testable import Credentials
+import Testing
 
 @Suite struct KeyDiagnosisTests {
     let good = Keys.make("a")

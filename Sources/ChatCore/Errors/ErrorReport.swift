@@ -1,5 +1,6 @@
 import AnthropicAPI
 import Credentials
+import Foundation
 
 /// Turns an `APIError` into the sentence a user reads: what happened, the facts (masked key,
 /// status, error type, server message, request id), and what to do next.

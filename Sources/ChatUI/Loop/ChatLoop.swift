@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import SessionStore
 import TerminalUI
 
 /// The one loop that owns the screen: it merges input, runtime results and timer ticks, runs

@@ -1,3 +1,4 @@
+import Foundation
 import TOMLKit
 
 /// Named styles that an app looks up by key ("transcript.user", "status.valid"), loaded from

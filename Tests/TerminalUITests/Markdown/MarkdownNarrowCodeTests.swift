@@ -1,5 +1,6 @@
-import Testing
+import Foundation
 @testable import TerminalUI
+import Testing
 
 /// Code blocks at the narrowest widths: a wide character after the continuation marker made a
 /// row 3 columns wide at width 2 (found by the markdown fuzz target, Tests/Fuzz/Crashes/markdown).
