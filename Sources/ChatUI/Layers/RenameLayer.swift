@@ -1,9 +1,9 @@
 import ChatCore
-import Foundation
 import TerminalUI
 
 /// Renaming a conversation: a one-line field, Enter saves, Esc cancels.
-struct RenameLayer: Layer {
+struct RenameLayer: FieldLayer {
+    static let multiline = false
     var id: ConversationID
     var editor: TextEditor
 
@@ -13,25 +13,7 @@ struct RenameLayer: Layer {
         editor.moveToEnd()
     }
 
-    mutating func handle(_ event: InputEvent, context: inout LayerContext) -> LayerResult {
-        switch event {
-        case .paste(let text):
-            editor.insert(text.replacingOccurrences(of: "\n", with: " "))
-        case .key(let key):
-            switch (key.key, key.modifiers) {
-            case (.escape, _):
-                return .close
-            case (.enter, []):
-                context.actions.append(.rename(id, editor.text))
-                return .close
-            default:
-                _ = editor.handle(key, width: 60)
-            }
-        case .mouse, .resize:
-            break
-        }
-        return .consumed
-    }
+    func submit(_ text: String) -> ChatAction { .rename(id, text) }
 
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
         ModalPainter(theme: context.theme).field("Rename conversation", editor: editor, rows: 1, hint: "Enter saves · Esc cancels",
