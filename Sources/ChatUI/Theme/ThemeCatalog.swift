@@ -199,13 +199,23 @@ public struct ThemeCatalog: Hashable, Sendable {
         !name.isEmpty && !name.hasPrefix(".") && !name.contains("/") && !name.contains("\0")
     }
 
+    /// Reads a theme file: a regular file of at most ``Theme/maxSize`` bytes (a device, a pipe or
+    /// a huge file named as a theme is refused before anything is read into memory).
     private static func read(_ path: String) throws(Problem) -> String {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw Problem(message: "\(path): this is a directory, not a theme file")
         }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path  // a linked theme is fine; what it names counts
+        if let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType, type != .typeRegular {
+            throw Problem(message: "\(path): this is not a regular file, so it is not read as a theme")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: Theme.maxSize + 1) ?? Data() else {
             throw Problem(message: "\(path): the file cannot be read (check its permissions)")
+        }
+        try? handle.close()
+        guard data.count <= Theme.maxSize else {
+            throw Problem(message: "\(path): the file is larger than \(Theme.maxSize / 1024) KiB; a theme is a few KiB")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw Problem(message: "\(path): the file is not UTF-8 text")

@@ -99,7 +99,7 @@ public struct ThemeError: Error, Hashable, Sendable, CustomStringConvertible {
 
 extension Theme {
     /// The largest theme file read (themes are a few KiB); a larger one is refused before parsing.
-    static let maxSize = 256 * 1024
+    public static let maxSize = 256 * 1024
     /// The deepest nesting of tables, dotted keys, arrays and `{ }` tables a theme may use
     /// (themes need three or four levels); deeper input is an error, not a stack overflow.
     static let maxDepth = 32

@@ -232,6 +232,23 @@ import TerminalUI
         }
     }
 
+    @Test func aHugeFileOrADeviceIsRefusedBeforeItIsRead() throws {
+        try Support.withDirectories(1) { dirs in
+            try Data(repeating: 0x23, count: Theme.maxSize + 1).write(to: URL(fileURLWithPath: dirs[0] + "/huge.toml"))
+            try FileManager.default.createSymbolicLink(atPath: dirs[0] + "/zero.toml", withDestinationPath: "/dev/zero")
+            let catalog = ThemeCatalog(directories: [dirs[0]])
+            #expect(catalog.load(name: "huge").warnings == ["\(dirs[0])/huge.toml: the file is larger than 256 KiB; a theme is a few KiB; using the default theme instead."])
+            let zero = catalog.load(name: "zero")
+            #expect(zero.name == "default")
+            #expect(zero.warnings.first?.contains("not a regular file") == true)
+            // A theme kept elsewhere and linked in (dotfiles) is read as usual.
+            try FileManager.default.createSymbolicLink(atPath: dirs[0] + "/linked.toml", withDestinationPath: Support.shippedThemes + "/light.toml")
+            let linked = catalog.load(name: "linked")
+            #expect(linked.warnings.isEmpty)
+            #expect(linked.name == "linked")
+        }
+    }
+
     @Test func misspeltStyleKeysAreReportedWithoutAFallback() throws {
         try Support.withDirectories(1) { dirs in
             try Support.write("""
