@@ -52,6 +52,23 @@ import TestSupport
         #expect(throws: ConfigError.self) { try Config.parse("api_key = \"sk-ant-api03-x\"", path: "c.toml") }
     }
 
+    /// The shared TOMLGuard: a NUL (raw or `\u0000`) would be cut short by TOMLKit (a key "a" instead of
+    /// "a\0b", or the rest of the file dropped), and after a byte order mark toml++ would assert on a bad header.
+    @Test(arguments: [
+        ("model = \"m\"\n\"a\\u0000b\" = 1\n", 2, "a string holds \\u0000 (NUL), which a config file cannot use"),
+        ("model = \"m\"\u{0}\nmax_tokens = 0\n", 1, "the file has a NUL byte (a config file is text)"),
+        ("\u{FEFF}[[!a]]\n", 1, "a table header must start with a name, as in [name]"),
+    ] as [(String, Int, String)])
+    func shapesTOMLKitCannotTakeAreRefusedOnTheirLine(_ text: String, _ line: Int, _ message: String) throws {
+        let error = try #require(throws: ConfigError.self) { try Config.parse(text, path: "c.toml") }
+        #expect(error.line == line, "\(error)")
+        #expect(error.message == message, "\(error)")
+    }
+
+    @Test func aByteOrderMarkIsSkipped() throws {
+        #expect(try Config.parse("\u{FEFF}model = \"m\"\n", path: "c.toml").model == "m")
+    }
+
     @Test func missingFileIsAnEmptyConfig() throws {
         #expect(try Config.load(path: "/nonexistent/palaver/config.toml") == Config())
     }

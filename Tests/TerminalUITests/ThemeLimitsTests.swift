@@ -94,6 +94,8 @@ import Testing
         ("[styles]\nx = \"red\"\u{0}\ny = \"nope\"\n", 2, "NUL"),
         ("[styles]\n\"a\\u0000b\" = \"red\"\n", 2, "NUL"),  // TOMLKit traps on a key holding NUL
         ("\u{FEFF}[[!s]]\n", 1, "must start with a name"),  // after a byte order mark too
+        ("# about\u{0}\n[styles]\nx = \"nope\"\n", 1, "NUL"),  // in a comment too: TOMLKit would drop the rest
+        ("[styles]\nx = \"\\U00000000\"\n", 2, "NUL"),
     ] as [(String, Int, String)])
     func inputTOMLKitCannotTakeIsAnError(_ toml: String, _ line: Int, _ message: String) throws {
         let e = try #require(error(toml))

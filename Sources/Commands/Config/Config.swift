@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import Safety
 import TOMLKit
 
 /// Settings from `config.toml`. Every field is optional: absent means "use the default".
@@ -112,83 +113,20 @@ public struct Config: Sendable, Equatable {
 }
 
 extension Config {
-    /// The deepest nesting of arrays and `{ }` tables a config file may use, and its largest size.
+    /// The deepest nesting of tables, dotted keys, arrays and `{ }` tables a config file may use,
+    /// and its largest size.
     static let maxNesting = 32
     static let maxSize = 1 << 20
 
-    /// Refuses, before TOMLKit reads it, what TOMLKit cannot read safely: a file over 1 MiB,
-    /// arrays, `{ }` tables or dotted names deeper than ``maxNesting`` (it recurses per level),
-    /// and what trips its assertions (abort in a debug build): a table header that does not
-    /// start with a name, a stray or mismatched `]` or `}`, a date whose time is not `HH:`.
+    /// The checks every config file passes before TOMLKit reads it (see ``TOMLGuard``): size,
+    /// nesting, NUL, and the shapes toml++ asserts on, refused with the line.
+    static let tomlGuard = TOMLGuard(maxSize: maxSize, maxDepth: maxNesting, fileKind: "a config file")
+
     static func checkShape(_ text: String, path: String) throws(ConfigError) {
-        let bytes = Array(text.utf8), n = bytes.count
-        guard n <= maxSize else { throw ConfigError(path: path, line: nil, message: "the file is larger than 1 MiB; a config file is a few lines") }
-        func isKeyStart(_ b: UInt8) -> Bool {
-            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F || b == 0x2D || b == 0x22 || b == 0x27
-        }
-        var line = 1, i = 0, atLineStart = true
-        var open: [UInt8] = []  // the [ and { not closed yet
-        var keyParts = 0  // dots since the last = , [ { ] } or line end
-        while i < n {
-            let b = bytes[i]
-            switch b {
-            case 0x0A: line += 1; atLineStart = true; keyParts = 0; i += 1; continue
-            case 0x20, 0x09, 0x0D: i += 1; continue
-            case 0x23: while i < n, bytes[i] != 0x0A { i += 1 }; continue  // a comment
-            case 0x22, 0x27:  // a string: skip it (multi-line ones count their lines)
-                let triple = i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b
-                i += triple ? 3 : 1
-                while i < n {
-                    if bytes[i] == 0x5C, b == 0x22, i + 1 < n { if bytes[i + 1] == 0x0A { line += 1 }; i += 2; continue }
-                    if bytes[i] == b, !triple || (i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b) { i += triple ? 3 : 1; break }
-                    if bytes[i] == 0x0A { if !triple { break }; line += 1 }
-                    i += 1
-                }
-                atLineStart = false
-                continue
-            case 0x5B where open.isEmpty && atLineStart:  // a table header: [name] or [[name]]
-                var j = i + 1
-                if j < n, bytes[j] == 0x5B { j += 1 }
-                while j < n, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
-                guard j < n, isKeyStart(bytes[j]) else {
-                    throw ConfigError(path: path, line: line, message: "a table header must start with a name, as in [name]")
-                }
-                var dots = 0
-                while i < n, bytes[i] != 0x0A { if bytes[i] == 0x2E { dots += 1 }; i += 1 }
-                guard dots < maxNesting else { throw ConfigError(path: path, line: line, message: "a name has more than \(maxNesting) dotted parts") }
-                continue
-            case 0x2E:  // a dotted key: TOMLKit recurses per part
-                keyParts += 1
-                guard keyParts < maxNesting else { throw ConfigError(path: path, line: line, message: "a name has more than \(maxNesting) dotted parts") }
-            case 0x3D, 0x2C:
-                keyParts = 0
-            case 0x5B, 0x7B:
-                keyParts = 0
-                open.append(b)
-                guard open.count <= maxNesting else {
-                    throw ConfigError(path: path, line: line, message: "arrays and { } tables are nested more than \(maxNesting) levels deep")
-                }
-            case 0x5D, 0x7D:  // TOMLKit asserts on a stray or mismatched closing bracket
-                keyParts = 0
-                let opener = open.popLast()
-                guard opener == b - 2 else {
-                    let what = opener.map { "does not match the open \(Character(Unicode.Scalar($0)))" } ?? "closes nothing"
-                    throw ConfigError(path: path, line: line, message: "\(Character(Unicode.Scalar(b))) \(what)")
-                }
-            case 0x30...0x39 where i + 11 < n && bytes[i + 4] == 0x2D && bytes[i + 7] == 0x2D
-                && (bytes[i + 10] == 0x54 || bytes[i + 10] == 0x74 || (bytes[i + 10] == 0x20 && (0x30...0x39).contains(bytes[i + 11]))):
-                // A date with a time (TOMLKit asserts when the time does not start with HH:).
-                let t = i + 11
-                guard t + 2 < n, (0x30...0x39).contains(bytes[t]), (0x30...0x39).contains(bytes[t + 1]), bytes[t + 2] == 0x3A else {
-                    throw ConfigError(path: path, line: line, message: "a date's time must be written HH:MM:SS, as in 1979-05-27T07:32:00Z")
-                }
-                i = t
-                atLineStart = false
-                continue
-            default: break
-            }
-            atLineStart = false
-            i += 1
+        do {
+            _ = try tomlGuard.check(text)
+        } catch {
+            throw ConfigError(path: path, line: error.line, message: error.message)
         }
     }
 }
