@@ -59,33 +59,55 @@ public enum KeyDiagnosis {
     public static let expectedAPIKeyLength = 108
 
     /// Looks at `raw` as it came from `source` (named in every message).
+    ///
+    /// The checks run in order and the first fatal one ends the inspection: emptiness, then the
+    /// wrapping a copy adds (quotes, `Bearer `, `export NAME=`, `NAME=`), then stray characters,
+    /// then keys of the wrong kind; a usable key may still carry a note about its kind or length.
     public static func inspect(_ raw: String, source: KeySource, bearer: Bool = false) -> KeyInspection {
-        let from = source.description
         let phrase = source.keyPhrase.prefix(1).uppercased() + source.keyPhrase.dropFirst()
-        var problems: [KeyProblem] = []
-        var scheme: Credential.Scheme = bearer ? .bearer : .apiKey
         let inputLength = raw.unicodeScalars.count
+        var problems: [KeyProblem] = []
         var key = raw
-        func fatal(_ code: KeyProblem.Code, _ message: String, _ fix: String, secrets: [String]? = nil) -> KeyInspection {
-            problems.append(KeyProblem(code: code, severity: .fatal, message: message, fix: fix))
-            return KeyInspection(key: nil, scheme: scheme, problems: problems, inputLength: inputLength, secrets: secrets ?? [key])
+        func refuse(_ found: Unusable) -> KeyInspection {
+            problems.append(KeyProblem(code: found.code, severity: .fatal, message: found.message, fix: found.fix))
+            return KeyInspection(key: nil, scheme: bearer ? .bearer : .apiKey, problems: problems, inputLength: inputLength,
+                                 secrets: found.secrets ?? [key])
         }
 
-        if raw.isEmpty {
-            return fatal(.empty, "\(phrase) is empty.", "Set it to your key from https://console.anthropic.com/settings/keys.", secrets: [])
-        }
+        if raw.isEmpty { return refuse(.empty("\(phrase) is empty.")) }
         let (trimmed, leading) = raw.trimmingWhitespaceAndInvisiblesCounted()
         // Positions in messages count from the start of the value as read, so they match what the user sees.
         var offsetInInput = leading
-        if trimmed.isEmpty {
-            return fatal(.empty, "\(phrase) holds only whitespace.", "Set it to your key from https://console.anthropic.com/settings/keys.", secrets: [])
-        }
+        if trimmed.isEmpty { return refuse(.empty("\(phrase) holds only whitespace.")) }
         if trimmed != raw {
             problems.append(KeyProblem(code: .surroundingWhitespace, severity: .fixed,
                                        message: "\(phrase) had whitespace or a line break around it; palaver removed it.",
-                                       fix: "Remove the extra characters from \(from) to silence this notice."))
+                                       fix: "Remove the extra characters from \(source.description) to silence this notice."))
             key = trimmed
         }
+        if let found = quotesOrBearer(key, phrase) { return refuse(found) }
+        if let found = shellAssignment(&key, offsetInInput: &offsetInInput, phrase) { return refuse(found) }
+        if let found = strayCharacter(in: key, offsetInInput: offsetInInput, phrase) { return refuse(found) }
+        if let found = wrongKind(key, phrase) { return refuse(found) }
+        let (scheme, note) = kindNote(key, phrase, bearer: bearer)
+        if let note { problems.append(note) }
+        return KeyInspection(key: key, scheme: scheme, problems: problems, inputLength: inputLength, secrets: [key])
+    }
+
+    /// A problem that makes a key unusable, and what of the value may be secret (`nil`: the key as it stands).
+    private struct Unusable {
+        var code: KeyProblem.Code
+        var message: String
+        var fix: String
+        var secrets: [String]? = nil
+
+        static func empty(_ message: String) -> Unusable {
+            Unusable(code: .empty, message: message, fix: "Set it to your key from https://console.anthropic.com/settings/keys.", secrets: [])
+        }
+    }
+
+    /// Quote characters around the key, or a `Bearer ` prefix copied from an HTTP header.
+    private static func quotesOrBearer(_ key: String, _ phrase: String) -> Unusable? {
         if let first = key.unicodeScalars.first, let last = key.unicodeScalars.last,
            quoteScalars.contains(first) || quoteScalars.contains(last) {
             // Name only the quote characters: the other end is part of the key.
@@ -93,13 +115,20 @@ public enum KeyDiagnosis {
             var inside = key.unicodeScalars[...]
             while let f = inside.first, quoteScalars.contains(f) { inside.removeFirst() }
             while let l = inside.last, quoteScalars.contains(l) { inside.removeLast() }
-            return fatal(.surroundingQuotes, "\(phrase) is wrapped in quote characters (\(ends.compactMap { $0 }.joined(separator: ", "))), likely from a copy.",
-                         "Remove the quotes so only the key remains.", secrets: [String(String.UnicodeScalarView(inside))])
+            return Unusable(code: .surroundingQuotes,
+                            message: "\(phrase) is wrapped in quote characters (\(ends.compactMap { $0 }.joined(separator: ", "))), likely from a copy.",
+                            fix: "Remove the quotes so only the key remains.", secrets: [String(String.UnicodeScalarView(inside))])
         }
         if key.lowercased().hasPrefix("bearer ") || key.lowercased().hasPrefix("bearer\t") {
-            return fatal(.bearerPrefix, "\(phrase) starts with \"Bearer \", copied from an HTTP header.",
-                         "Keep only the part after \"Bearer \".", secrets: [String(key.dropFirst("bearer ".count))])
+            return Unusable(code: .bearerPrefix, message: "\(phrase) starts with \"Bearer \", copied from an HTTP header.",
+                            fix: "Keep only the part after \"Bearer \".", secrets: [String(key.dropFirst("bearer ".count))])
         }
+        return nil
+    }
+
+    /// A shell line: `export NAME=key` or `NAME=key`. A bare `export ` is dropped from `key`
+    /// (moving `offsetInInput` past it) and the rest is inspected on.
+    private static func shellAssignment(_ key: inout String, offsetInInput: inout Int, _ phrase: String) -> Unusable? {
         if key.hasPrefix("export ") {
             let (rest, skipped) = String(key.dropFirst("export ".count)).trimmingWhitespaceAndInvisiblesCounted()
             key = rest
@@ -107,8 +136,8 @@ public enum KeyDiagnosis {
             if let eq = key.firstIndex(of: "=") {
                 // What stands before "=" may be the key itself (`export sk-ant-…=x`): name it only when it is a known variable.
                 let shown = variableName(key[..<eq]).map { "\"export \($0)=…\"" } ?? "\"export NAME=…\""
-                return fatal(.variablePrefix, "\(phrase) is a whole shell line (\(shown)).",
-                             "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
+                return Unusable(code: .variablePrefix, message: "\(phrase) is a whole shell line (\(shown)).",
+                                fix: "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
             }
         }
         if let eq = key.firstIndex(of: "="), eq != key.startIndex, key[key.index(after: eq)...].first.map({ $0 != "=" }) ?? false,
@@ -116,45 +145,63 @@ public enum KeyDiagnosis {
            key[..<eq].allSatisfy({ ($0.isASCII && $0.isUppercase) || $0 == "_" || ($0.isASCII && $0.isNumber) }) {
             // A `NAME=value` shaped gateway token would be echoed whole by naming NAME: only known variables are named.
             let shown = variableName(key[..<eq]).map { "\"\($0)=\"" } ?? "a variable name and \"=\""
-            return fatal(.variablePrefix, "\(phrase) starts with \(shown), as if copied from a shell line.",
-                         "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
+            return Unusable(code: .variablePrefix, message: "\(phrase) starts with \(shown), as if copied from a shell line.",
+                            fix: "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
         }
+        return nil
+    }
+
+    /// The first character a key cannot hold: non-ASCII (look-alikes named), whitespace or a control character.
+    private static func strayCharacter(in key: String, offsetInInput: Int, _ phrase: String) -> Unusable? {
         for (offset, scalar) in key.unicodeScalars.enumerated() {
             let position = offsetInInput + offset + 1
             if !scalar.isASCII {
                 let name = lookAlikeNames[scalar.value] ?? scalar.properties.name?.lowercased() ?? "a non-ASCII character"
-                return fatal(.nonASCII,
-                             "\(phrase) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(position); keys are plain ASCII.",
-                             "Type or copy the key again from the Console; a word processor or chat app may have changed it.")
+                return Unusable(code: .nonASCII,
+                                message: "\(phrase) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(position); keys are plain ASCII.",
+                                fix: "Type or copy the key again from the Console; a word processor or chat app may have changed it.")
             }
             if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
-                return fatal(.innerWhitespace, "\(phrase) has a space, line break or control character inside it (character \(position)).",
-                             "Copy the key again in one piece.")
+                return Unusable(code: .innerWhitespace, message: "\(phrase) has a space, line break or control character inside it (character \(position)).",
+                                fix: "Copy the key again in one piece.")
             }
         }
+        return nil
+    }
+
+    /// A key that cannot call the Messages API: an OpenAI key or an Anthropic Admin key.
+    private static func wrongKind(_ key: String, _ phrase: String) -> Unusable? {
         if key.hasPrefix("sk-proj-") || key.hasPrefix("sk-svcacct-") || (key.hasPrefix("sk-") && !key.hasPrefix("sk-ant-") && key.count >= 40) {
-            return fatal(.openAIKey, "\(phrase) looks like an OpenAI key, not an Anthropic one.",
-                         "Use an Anthropic key (it starts with sk-ant-) from https://console.anthropic.com/settings/keys.")
+            return Unusable(code: .openAIKey, message: "\(phrase) looks like an OpenAI key, not an Anthropic one.",
+                            fix: "Use an Anthropic key (it starts with sk-ant-) from https://console.anthropic.com/settings/keys.")
         }
         if key.hasPrefix("sk-ant-admin") {
-            return fatal(.adminKey, "\(phrase) is an Anthropic Admin key, which cannot call the Messages API.",
-                         "Use a regular API key (one that starts with sk-ant-api) from https://console.anthropic.com/settings/keys.")
+            return Unusable(code: .adminKey, message: "\(phrase) is an Anthropic Admin key, which cannot call the Messages API.",
+                            fix: "Use a regular API key (one that starts with sk-ant-api) from https://console.anthropic.com/settings/keys.")
         }
+        return nil
+    }
+
+    /// How a usable key is sent, and what is worth saying about it: an OAuth token goes as Bearer;
+    /// an API key of an unusual length, or a value not shaped like an Anthropic key, is warned about.
+    private static func kindNote(_ key: String, _ phrase: String, bearer: Bool) -> (Credential.Scheme, KeyProblem?) {
         if key.hasPrefix("sk-ant-oat") {
-            scheme = .bearer
-            problems.append(KeyProblem(code: .oauthToken, severity: .info,
-                                       message: "\(phrase) is an OAuth token; palaver sends it as a Bearer token.",
-                                       fix: "Nothing to do."))
-        } else if key.hasPrefix("sk-ant-api") && key.count != expectedAPIKeyLength {
-            problems.append(KeyProblem(code: .unusualLength, severity: .warning,
+            return (.bearer, KeyProblem(code: .oauthToken, severity: .info,
+                                        message: "\(phrase) is an OAuth token; palaver sends it as a Bearer token.",
+                                        fix: "Nothing to do."))
+        }
+        let scheme: Credential.Scheme = bearer ? .bearer : .apiKey
+        if key.hasPrefix("sk-ant-api") && key.count != expectedAPIKeyLength {
+            return (scheme, KeyProblem(code: .unusualLength, severity: .warning,
                                        message: "\(phrase) is \(key.count) characters long; Anthropic API keys are usually \(expectedAPIKeyLength).",
                                        fix: "If the server rejects it, copy the key again; part of it may be missing."))
-        } else if !key.hasPrefix("sk-ant-") && !bearer {
-            problems.append(KeyProblem(code: .unusualLength, severity: .warning,
+        }
+        if !key.hasPrefix("sk-ant-") && !bearer {
+            return (scheme, KeyProblem(code: .unusualLength, severity: .warning,
                                        message: "\(phrase) does not start with sk-ant- like Anthropic API keys do.",
                                        fix: "If the server rejects it, check that this is an Anthropic key (a gateway token belongs in ANTHROPIC_AUTH_TOKEN)."))
         }
-        return KeyInspection(key: key, scheme: scheme, problems: problems, inputLength: inputLength, secrets: [key])
+        return (scheme, nil)
     }
 
     /// What may be secret in `NAME=value`: the value, and the whole when NAME is not well known.

@@ -146,23 +146,9 @@ public final class AnthropicClient: Sendable {
                 switch event {
                 case .head(let h):
                     head = h
-                    // A redirect or an encoded success body is reported from the head alone.
-                    if (300..<400).contains(h.status) || (h.status < 400 && APIError.unrequestedEncoding(h.headers) != nil) {
-                        break reading
-                    }
+                    if Self.isAnsweredByHead(h) { break reading }
                 case .body(let bytes):
-                    let isError = (head?.status ?? 0) >= 400
-                    let cap = isError ? configuration.limits.maxErrorBodyBytes : limit
-                    if body.count + bytes.count > cap {
-                        if isError {
-                            body += bytes.prefix(cap - body.count)  // enough to say what went wrong
-                            break reading
-                        }
-                        throw APIError(kind: .responseTooLarge, httpStatus: head?.status,
-                                       message: "the reply was larger than \(ByteCount(limit)); palaver stopped reading it",
-                                       requestID: head?.headers["request-id"])
-                    }
-                    body += bytes
+                    guard try keep(bytes, in: &body, head: head, limit: limit) else { break reading }
                 }
             }
         } catch {
@@ -197,106 +183,144 @@ public final class AnthropicClient: Sendable {
         return nil
     }
 
+    /// A redirect or an encoded success body is reported from the head alone: nothing more is read.
+    private static func isAnsweredByHead(_ head: HTTPResponseHead) -> Bool {
+        (300..<400).contains(head.status) || (head.status < 400 && APIError.unrequestedEncoding(head.headers) != nil)
+    }
+
+    /// Appends `bytes` to a whole (non-stream) reply `body` of at most `limit` bytes. An error
+    /// reply keeps only what fits in `maxErrorBodyBytes` and returns false: stop reading.
+    private func keep(_ bytes: [UInt8], in body: inout [UInt8], head: HTTPResponseHead?, limit: Int) throws(APIError) -> Bool {
+        let isError = (head?.status ?? 0) >= 400
+        let cap = isError ? configuration.limits.maxErrorBodyBytes : limit
+        if body.count + bytes.count > cap {
+            if isError {
+                body += bytes.prefix(cap - body.count)  // enough to say what went wrong
+                return false
+            }
+            throw APIError(kind: .responseTooLarge, httpStatus: head?.status,
+                           message: "the reply was larger than \(ByteCount(limit)); palaver stopped reading it",
+                           requestID: head?.headers["request-id"])
+        }
+        body += bytes
+        return true
+    }
+
+    /// One attempt at a message request: streamed as events, or read as one JSON reply.
     private func attemptMessage(_ request: MessageRequest, stream: Bool,
                                 report: (MessageStreamEvent) -> Void) async throws(AttemptFailure) -> Message {
+        let http = try messageHTTPRequest(request, stream: stream)
+        guard stream else {
+            let (json, head) = try await attemptJSONWithHead(http, limit: configuration.limits.maxBodyBytes)
+            return try Self.message(from: json, head: head)
+        }
+        var reply = StreamedReply(decoder: MessageStreamDecoder(maxLineBytes: configuration.limits.maxStreamLineBytes))
+        do {
+            try await readStream(http, into: &reply, report: report)
+        } catch {
+            var failure = Self.apiError(error)
+            if failure.requestID == nil { failure.requestID = reply.head?.headers["request-id"] }
+            if failure.httpStatus == nil { failure.httpStatus = reply.head?.status }
+            throw AttemptFailure(error: failure, partial: reply.partial)
+        }
+        if Task.isCancelled {
+            throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled"), partial: reply.partial)
+        }
+        return try Self.message(from: reply)
+    }
+
+    /// `POST /v1/messages` for `request`, asking for an event stream when `stream` is set.
+    private func messageHTTPRequest(_ request: MessageRequest, stream: Bool) throws(AttemptFailure) -> HTTPRequest {
         let url: String
         do throws(APIError) { url = try configuration.url(for: "/v1/messages") } catch { throw AttemptFailure(error: error) }
         var headers = configuration.headers(json: true)
         if stream { headers.append(("accept", "text/event-stream")) }
-        let http = HTTPRequest(method: "POST", url: url, headers: headers, body: Array(request.body(stream: stream).serialized().utf8))
-        guard stream else {
-            let (json, head) = try await attemptJSONWithHead(http, limit: configuration.limits.maxBodyBytes)
-            do throws(APIError) { return try Message(json: json) } catch {
-                var e = error
-                e.httpStatus = head.status
-                e.requestID = head.headers["request-id"]
-                throw AttemptFailure(error: e)
-            }
-        }
+        return HTTPRequest(method: "POST", url: url, headers: headers, body: Array(request.body(stream: stream).serialized().utf8))
+    }
 
-        let limits = configuration.limits
-        let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: configuration.idleTimeout,
-                                       totalTimeout: configuration.replyTimeout)
+    /// What a streamed attempt has read: the head, then either events (through the decoder,
+    /// which assembles the message) or, when the reply is not an event stream, its body.
+    private struct StreamedReply {
         var head: HTTPResponseHead?
         var isEventStream = false
         var rawBody: [UInt8] = []
-        var decoder = MessageStreamDecoder(maxLineBytes: limits.maxStreamLineBytes)
+        var decoder: MessageStreamDecoder
+        /// Body bytes received, counted before any bound is applied.
         var received = 0
-        do {
-            reading: for try await event in transport.send(http, options: options) {
-                switch event {
-                case .head(let h):
-                    head = h
-                    if (300..<400).contains(h.status) || (h.status < 400 && APIError.unrequestedEncoding(h.headers) != nil) {
-                        break reading
-                    }
-                    isEventStream = h.status < 400 && (h.headers["content-type"]?.lowercased().contains("text/event-stream") ?? false)
-                    if h.status < 400 { report(.responseStarted(requestID: h.headers["request-id"])) }
-                case .body(let bytes):
-                    received += bytes.count
-                    if isEventStream {
-                        if received > limits.maxStreamBytes {
-                            throw APIError(kind: .responseTooLarge, httpStatus: head?.status,
-                                           message: "the event stream went on past \(ByteCount(limits.maxStreamBytes)); palaver stopped reading it",
-                                           requestID: head?.headers["request-id"])
-                        }
-                        try bytes.withUnsafeBytes { buffer in
-                            try decoder.feed(buffer) { report(.event($0)) }
-                        }
-                        continue
-                    }
-                    let isError = (head?.status ?? 0) >= 400
-                    let cap = isError ? limits.maxErrorBodyBytes : limits.maxBodyBytes
-                    if rawBody.count + bytes.count > cap {
-                        if isError {
-                            rawBody += bytes.prefix(cap - rawBody.count)
-                            break reading
-                        }
-                        throw APIError(kind: .responseTooLarge, httpStatus: head?.status,
-                                       message: "the reply was larger than \(ByteCount(cap)); palaver stopped reading it",
-                                       requestID: head?.headers["request-id"])
-                    }
-                    rawBody += bytes
+
+        /// The message so far, when some content arrived.
+        var partial: Message? { decoder.accumulator.hasContent ? decoder.accumulator.message : nil }
+    }
+
+    /// Reads the streamed reply to `http` into `reply`, reporting the start of a success and each event.
+    private func readStream(_ http: HTTPRequest, into reply: inout StreamedReply,
+                            report: (MessageStreamEvent) -> Void) async throws {
+        let limits = configuration.limits
+        let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: configuration.idleTimeout,
+                                       totalTimeout: configuration.replyTimeout)
+        reading: for try await event in transport.send(http, options: options) {
+            switch event {
+            case .head(let h):
+                reply.head = h
+                if Self.isAnsweredByHead(h) { break reading }
+                reply.isEventStream = h.status < 400 && (h.headers["content-type"]?.lowercased().contains("text/event-stream") ?? false)
+                if h.status < 400 { report(.responseStarted(requestID: h.headers["request-id"])) }
+            case .body(let bytes):
+                reply.received += bytes.count
+                guard reply.isEventStream else {
+                    guard try keep(bytes, in: &reply.rawBody, head: reply.head, limit: limits.maxBodyBytes) else { break reading }
+                    continue
+                }
+                if reply.received > limits.maxStreamBytes {
+                    throw APIError(kind: .responseTooLarge, httpStatus: reply.head?.status,
+                                   message: "the event stream went on past \(ByteCount(limits.maxStreamBytes)); palaver stopped reading it",
+                                   requestID: reply.head?.headers["request-id"])
+                }
+                try bytes.withUnsafeBytes { buffer in
+                    try reply.decoder.feed(buffer) { report(.event($0)) }
                 }
             }
-        } catch {
-            var failure = Self.apiError(error)
-            if failure.requestID == nil { failure.requestID = head?.headers["request-id"] }
-            if failure.httpStatus == nil { failure.httpStatus = head?.status }
-            throw AttemptFailure(error: failure, partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
         }
-        if Task.isCancelled {
-            throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled"),
-                                 partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
+    }
+
+    /// The message a streamed reply that was read to its end carries: the assembled events, or a
+    /// whole JSON message; the error for an error reply, a redirect or a stream cut short.
+    private static func message(from reply: StreamedReply) throws(AttemptFailure) -> Message {
+        guard let head = reply.head else {
+            throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response"))
         }
-        guard let head else { throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response")) }
-        if let failure = Self.failure(for: head, body: rawBody) { throw AttemptFailure(error: failure) }
-        if !isEventStream {
+        if let failure = failure(for: head, body: reply.rawBody) { throw AttemptFailure(error: failure) }
+        if !reply.isEventStream {
             // A gateway that ignores "stream": true may answer with the whole message as JSON.
             let json: JSONValue
             do {
-                json = try JSONValue.parse(rawBody)
+                json = try JSONValue.parse(reply.rawBody)
             } catch {
                 throw AttemptFailure(error: APIError(kind: .malformedResponse, httpStatus: head.status,
-                                                     message: "expected an event stream but got \(head.headers["content-type"].map { String($0.prefix(100)) } ?? "no content type"): \(APIError.describeNonJSONBody(rawBody, contentType: head.headers["content-type"]))",
+                                                     message: "expected an event stream but got \(head.headers["content-type"].map { String($0.prefix(100)) } ?? "no content type"): \(APIError.describeNonJSONBody(reply.rawBody, contentType: head.headers["content-type"]))",
                                                      requestID: head.headers["request-id"]))
             }
-            do throws(APIError) {
-                return try Message(json: json)
-            } catch {
-                var e = error
-                e.httpStatus = head.status
-                e.requestID = head.headers["request-id"]
-                throw AttemptFailure(error: e)
-            }
+            return try message(from: json, head: head)
         }
-        guard decoder.accumulator.isComplete else {
+        guard reply.decoder.accumulator.isComplete else {
             throw AttemptFailure(error: APIError(kind: .truncated, httpStatus: head.status,
-                                                 message: "the stream ended without message_stop after \(received) bytes\(decoder.hasPendingInput ? ", in the middle of an event" : "")",
+                                                 message: "the stream ended without message_stop after \(reply.received) bytes\(reply.decoder.hasPendingInput ? ", in the middle of an event" : "")",
                                                  requestID: head.headers["request-id"]),
-                                 partial: decoder.accumulator.hasContent ? decoder.accumulator.message : nil)
+                                 partial: reply.partial)
         }
-        return decoder.accumulator.message
+        return reply.decoder.accumulator.message
+    }
+
+    /// The message in a JSON reply; a shape error carries the reply's status and request id.
+    private static func message(from json: JSONValue, head: HTTPResponseHead) throws(AttemptFailure) -> Message {
+        do throws(APIError) {
+            return try Message(json: json)
+        } catch {
+            var e = error
+            e.httpStatus = head.status
+            e.requestID = head.headers["request-id"]
+            throw AttemptFailure(error: e)
+        }
     }
 
     private static func apiError(_ error: any Error) -> APIError {

@@ -83,6 +83,8 @@ private final class CurlTransfer {
 
     var isCancelled: Bool { cancellation.isCancelled }
 
+    /// Runs the transfer to its end and finishes the stream: set up the handle, drive it until it
+    /// ends (or is cancelled, idle or past its deadline), then report how it ended.
     func run() {
         guard let easy = curl_easy_init() else {
             continuation.finish(throwing: APIError(kind: .network, message: "libcurl could not start a transfer"))
@@ -98,16 +100,36 @@ private final class CurlTransfer {
             curl_slist_free_all(headerList)
             errorBuffer.deallocate()
         }
+        headerList = configure(easy, errorBuffer: errorBuffer, context: context.toOpaque())
 
+        guard let multi = curl_multi_init() else {
+            curl_easy_cleanup(easy)
+            continuation.finish(throwing: APIError(kind: .network, message: "libcurl could not start a transfer"))
+            return
+        }
+        curl_multi_add_handle(multi, easy)
+        cancellation.setMulti(multi)
+        let end = drive(multi)
+        cancellation.setMulti(nil)
+        curl_multi_remove_handle(multi, easy)
+        curl_multi_cleanup(multi)
+        finish(easy, after: end, errorBuffer: errorBuffer)
+    }
+
+    /// Sets the request (URL, method, headers, body), the timeouts libcurl enforces and the
+    /// callbacks on `easy`; returns the header list, which must outlive the transfer.
+    private func configure(_ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
+                           context: UnsafeMutableRawPointer) -> UnsafeMutablePointer<curl_slist>? {
         ccurl_setopt_string(easy, CURLOPT_URL, request.url)
         ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.inMilliseconds)
-        // The whole-reply deadline is enforced in the loop below, so it gets its own message.
+        // The whole-reply deadline is enforced in `drive`, so it gets its own message.
         ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
         if request.method == "GET" { ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
+        var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
         }
@@ -122,28 +144,35 @@ private final class CurlTransfer {
             }
         }
         ccurl_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, curlWrite)
-        ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, context.toOpaque())
+        ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         ccurl_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, curlHeader)
-        ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, context.toOpaque())
+        ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
         ccurl_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
         ccurl_setopt_xferinfo_callback(easy, curlProgress)
-        ccurl_setopt_pointer(easy, CURLOPT_XFERINFODATA, context.toOpaque())
+        ccurl_setopt_pointer(easy, CURLOPT_XFERINFODATA, context)
+        return headerList
+    }
 
-        guard let multi = curl_multi_init() else {
-            curl_easy_cleanup(easy)
-            continuation.finish(throwing: APIError(kind: .network, message: "libcurl could not start a transfer"))
-            return
-        }
-        curl_multi_add_handle(multi, easy)
-        cancellation.setMulti(multi)
+    /// Why `drive` stopped.
+    private enum LoopEnd {
+        /// libcurl finished the transfer (or has nothing left running), with this result.
+        case finished(CURLcode)
+        /// A cancel was seen.
+        case cancelled
+        /// No data arrived for the idle timeout.
+        case idleTimedOut
+        /// The whole reply took longer than the total timeout.
+        case pastDeadline
+    }
 
+    /// Performs the transfer on `multi` until it ends, is cancelled or runs out of time, waking at
+    /// least every 200 ms (and at once on a cancel) to check.
+    private func drive(_ multi: UnsafeMutableRawPointer) -> LoopEnd {
         var outcome: CURLcode = CURLE_OK
         var finished = false
-        var idleTimedOut = false
-        var pastDeadline = false
         lastActivity = .now
         let started = ContinuousClock.now
-        while !finished {
+        while true {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             var queued: Int32 = 0
@@ -153,51 +182,49 @@ private final class CurlTransfer {
                     finished = true
                 }
             }
-            if finished || running == 0 { finished = true; break }
-            if isCancelled { break }
-            if let idle = options.idleTimeout, ContinuousClock.now - lastActivity > idle {
-                idleTimedOut = true
-                break
-            }
-            if let total = options.totalTimeout, ContinuousClock.now - started > total {
-                pastDeadline = true
-                break
-            }
+            if finished || running == 0 { return .finished(outcome) }
+            if isCancelled { return .cancelled }
+            if let idle = options.idleTimeout, ContinuousClock.now - lastActivity > idle { return .idleTimedOut }
+            if let total = options.totalTimeout, ContinuousClock.now - started > total { return .pastDeadline }
             curl_multi_poll(multi, nil, 0, 200, nil)
         }
+    }
 
-        cancellation.setMulti(nil)
-        curl_multi_remove_handle(multi, easy)
-        curl_multi_cleanup(multi)
-
-        if isCancelled {
+    /// Cleans up `easy` and finishes the stream: with the error the transfer's end stands for
+    /// (a cancel first, whenever it came), or after sending the head if no body carried it.
+    private func finish(_ easy: UnsafeMutableRawPointer, after end: LoopEnd, errorBuffer: UnsafePointer<CChar>) {
+        let failure = isCancelled
+            ? APIError(kind: .cancelled, message: "the request was cancelled")
+            : error(for: end, errorBuffer: errorBuffer)
+        if let failure {
             curl_easy_cleanup(easy)
-            continuation.finish(throwing: APIError(kind: .cancelled, message: "the request was cancelled"))
-            return
-        }
-        if idleTimedOut {
-            curl_easy_cleanup(easy)
-            let idle = options.idleTimeout.map(\.spoken) ?? "too long"
-            continuation.finish(throwing: APIError(kind: .timeout, message: "no data arrived for \(idle)"))
-            return
-        }
-        if pastDeadline {
-            curl_easy_cleanup(easy)
-            let total = options.totalTimeout.map(\.spoken) ?? "too long"
-            continuation.finish(throwing: APIError(kind: .deadline, message: "the reply was still arriving after \(total), the limit for a whole reply"))
-            return
-        }
-        if outcome != CURLE_OK {
-            let detail = String(cString: errorBuffer)
-            let text = detail.isEmpty ? String(cString: curl_easy_strerror(outcome)) : detail
-            let kind: APIError.Kind = outcome == CURLE_OPERATION_TIMEDOUT ? .timeout : .network
-            curl_easy_cleanup(easy)
-            continuation.finish(throwing: APIError(kind: kind, message: "\(text) (curl error \(outcome.rawValue))"))
+            continuation.finish(throwing: failure)
             return
         }
         sendHeadIfNeeded()
         curl_easy_cleanup(easy)
         continuation.finish()
+    }
+
+    /// The error a transfer that was not cancelled ended with, or `nil` when it succeeded.
+    private func error(for end: LoopEnd, errorBuffer: UnsafePointer<CChar>) -> APIError? {
+        switch end {
+        case .idleTimedOut:
+            let idle = options.idleTimeout.map(\.spoken) ?? "too long"
+            return APIError(kind: .timeout, message: "no data arrived for \(idle)")
+        case .pastDeadline:
+            let total = options.totalTimeout.map(\.spoken) ?? "too long"
+            return APIError(kind: .deadline, message: "the reply was still arriving after \(total), the limit for a whole reply")
+        case .finished(let outcome) where outcome != CURLE_OK:
+            let detail = String(cString: errorBuffer)
+            let text = detail.isEmpty ? String(cString: curl_easy_strerror(outcome)) : detail
+            let kind: APIError.Kind = outcome == CURLE_OPERATION_TIMEDOUT ? .timeout : .network
+            return APIError(kind: kind, message: "\(text) (curl error \(outcome.rawValue))")
+        case .finished, .cancelled:
+            // `.cancelled` cannot reach here (a cancel is never undone); like the end of a
+            // transfer, it would finish cleanly.
+            return nil
+        }
     }
 
     func sendHeadIfNeeded() {
