@@ -88,55 +88,17 @@ struct ControlAPI {
 
         // keys
         case (.get, "/_control/keys"):
-            let list = state.keys()
-                .map { (maskKey($0.key), $0.value.rawValue) }
-                .sorted { $0.0 < $1.0 }
-                .map { JSONValue.object([("key", .string($0.0)), ("status", .string($0.1))]) }
-            return .array(list)
+            return keyList()
         case (.post, "/_control/keys"):
-            let json = try parseBody(body)
-            try requireObject(json, "key", allowed: ["key", "status"])
-            guard let key = json["key"]?.stringValue, !key.isEmpty else { throw BadRequest("key: Field required (a non-empty string)") }
-            var status = KeyStatus.valid
-            if let raw = json["status"], !raw.isNull {
-                guard let s = raw.stringValue, let parsed = KeyStatus(jsonName: s) else {
-                    throw BadRequest("status: expected one of valid, revoked, forbidden, billing, no_credit")
-                }
-                status = parsed
-            }
-            state.addKey(key, status: status)
-            return .object([Self.ok, ("key", .string(maskKey(key))), ("status", .string(status.rawValue))])
+            return try addKey(body)
         case (.post, "/_control/keys/revoke"):
-            let json = try parseBody(body)
-            try requireObject(json, "revoke", allowed: ["key"])
-            guard let key = json["key"]?.stringValue, !key.isEmpty else { throw BadRequest("key: Field required (a non-empty string)") }
-            state.revokeKey(key)
-            return .object([Self.ok, ("key", .string(maskKey(key))), ("status", .string(KeyStatus.revoked.rawValue))])
+            return try revokeKey(body)
 
         // faults
         case (.get, "/_control/faults"):
             return .array(state.pendingFaults().map { HTTPHelpers.encodeToJSON($0) })
         case (.post, "/_control/faults"):
-            let json = try parseBody(body)
-            let items: [JSONValue]
-            if let array = json.arrayValue { items = array } else { items = [json] }
-            var faults: [Fault] = []
-            let allowed = Fault.CodingKeys.allCases.map(\.rawValue)
-            for (i, item) in items.enumerated() {
-                let what = items.count == 1 && json.arrayValue == nil ? "fault" : "faults.\(i)"
-                try requireObject(item, what, allowed: allowed)
-                guard item["kind"] != nil else { throw BadRequest("\(what).kind: Field required (\(Fault.Kind.jsonNames.joined(separator: ", ")))") }
-                let fault = try decode(Fault.self, from: item, what)
-                if let t = item["times"]?.intValue, t < 1 { throw BadRequest("\(what).times: must be at least 1") }
-                if fault.kind == .status, fault.status == nil { throw BadRequest("\(what).status: Field required for kind status") }
-                if let s = fault.status, !(100...599).contains(s) { throw BadRequest("\(what).status: must be 100...599") }
-                if fault.kind == .redirect, let s = fault.status, !(300...399).contains(s) { throw BadRequest("\(what).status: a redirect must be 300...399") }
-                if let ms = item["interval_ms"]?.intValue, !(1...600_000).contains(ms) { throw BadRequest("\(what).interval_ms: must be 1...600000") }
-                if !fault.sizeMB.isFinite || !(0...4096).contains(fault.sizeMB) { throw BadRequest("\(what).size_mb: must be 0...4096") }
-                faults.append(fault)
-            }
-            state.enqueueFaults(faults)
-            return .object([Self.ok, ("queued", .int(faults.count)), ("pending", .int(state.pendingFaults().count))])
+            return try enqueueFaults(body)
         case (.delete, "/_control/faults"):
             state.clearFaults()
             return .object([Self.ok])
@@ -145,33 +107,13 @@ struct ControlAPI {
         case (.get, "/_control/reply"):
             return HTTPHelpers.encodeToJSON(state.reply())
         case (.post, "/_control/reply"):
-            let json = try parseBody(body)
-            try requireObject(json, "reply", allowed: ReplyConfig.CodingKeys.allCases.map(\.rawValue))
-            if let tool = json["tool_use"], !tool.isNull {
-                try requireObject(tool, "reply.tool_use", allowed: ["name", "input", "id"])
-                if let input = tool["input"], input.objectMembers == nil {
-                    throw BadRequest("reply.tool_use.input must be a JSON object")
-                }
-            }
-            if let c = json["chunk_chars"]?.intValue, c < 1 { throw BadRequest("reply.chunk_chars: must be at least 1") }
-            let reply = try decode(ReplyConfig.self, from: json, "reply")
-            state.setReply(reply)
-            return .object([Self.ok, ("reply", HTTPHelpers.encodeToJSON(reply))])
+            return try setReply(body)
 
         // models
         case (.get, "/_control/models"):
             return .object([("models", .array(state.models().map { HTTPHelpers.encodeToJSON($0) }))])
         case (.post, "/_control/models"):
-            let json = try parseBody(body)
-            try requireObject(json, "models", allowed: ["models"])
-            guard let list = json["models"]?.arrayValue else { throw BadRequest("models: Field required (an array)") }
-            var models: [ModelInfo] = []
-            for (i, item) in list.enumerated() {
-                try requireObject(item, "models.\(i)", allowed: ModelInfo.CodingKeys.allCases.map(\.rawValue))
-                models.append(try decode(ModelInfo.self, from: item, "models.\(i)"))
-            }
-            state.setModels(models)
-            return .object([Self.ok, ("count", .int(models.count))])
+            return try setModels(body)
 
         // request log
         case (.get, "/_control/requests"):
@@ -187,6 +129,98 @@ struct ControlAPI {
         default:
             throw BadRequest("unsupported control request")
         }
+    }
+
+    /// GET /_control/keys: every key, masked, with its status, sorted by masked key.
+    private func keyList() -> JSONValue {
+        let list = state.keys()
+            .map { (maskKey($0.key), $0.value.rawValue) }
+            .sorted { $0.0 < $1.0 }
+            .map { JSONValue.object([("key", .string($0.0)), ("status", .string($0.1))]) }
+        return .array(list)
+    }
+
+    /// POST /_control/keys: `{"key": …, "status": …}` (status valid unless given).
+    private func addKey(_ body: [UInt8]) throws -> JSONValue {
+        let json = try parseBody(body)
+        try requireObject(json, "key", allowed: ["key", "status"])
+        guard let key = json["key"]?.stringValue, !key.isEmpty else { throw BadRequest("key: Field required (a non-empty string)") }
+        var status = KeyStatus.valid
+        if let raw = json["status"], !raw.isNull {
+            guard let s = raw.stringValue, let parsed = KeyStatus(jsonName: s) else {
+                throw BadRequest("status: expected one of valid, revoked, forbidden, billing, no_credit")
+            }
+            status = parsed
+        }
+        state.addKey(key, status: status)
+        return .object([Self.ok, ("key", .string(maskKey(key))), ("status", .string(status.rawValue))])
+    }
+
+    /// POST /_control/keys/revoke: `{"key": …}`.
+    private func revokeKey(_ body: [UInt8]) throws -> JSONValue {
+        let json = try parseBody(body)
+        try requireObject(json, "revoke", allowed: ["key"])
+        guard let key = json["key"]?.stringValue, !key.isEmpty else { throw BadRequest("key: Field required (a non-empty string)") }
+        state.revokeKey(key)
+        return .object([Self.ok, ("key", .string(maskKey(key))), ("status", .string(KeyStatus.revoked.rawValue))])
+    }
+
+    /// POST /_control/faults: one fault object or an array of them, all checked before any is queued.
+    private func enqueueFaults(_ body: [UInt8]) throws -> JSONValue {
+        let json = try parseBody(body)
+        let items: [JSONValue]
+        if let array = json.arrayValue { items = array } else { items = [json] }
+        var faults: [Fault] = []
+        for (i, item) in items.enumerated() {
+            let what = items.count == 1 && json.arrayValue == nil ? "fault" : "faults.\(i)"
+            faults.append(try checkedFault(item, what))
+        }
+        state.enqueueFaults(faults)
+        return .object([Self.ok, ("queued", .int(faults.count)), ("pending", .int(state.pendingFaults().count))])
+    }
+
+    /// One fault of a POST /_control/faults, its fields and their ranges checked (`what` names it in errors).
+    private func checkedFault(_ item: JSONValue, _ what: String) throws -> Fault {
+        try requireObject(item, what, allowed: Fault.CodingKeys.allCases.map(\.rawValue))
+        guard item["kind"] != nil else { throw BadRequest("\(what).kind: Field required (\(Fault.Kind.jsonNames.joined(separator: ", ")))") }
+        let fault = try decode(Fault.self, from: item, what)
+        if let t = item["times"]?.intValue, t < 1 { throw BadRequest("\(what).times: must be at least 1") }
+        if fault.kind == .status, fault.status == nil { throw BadRequest("\(what).status: Field required for kind status") }
+        if let s = fault.status, !(100...599).contains(s) { throw BadRequest("\(what).status: must be 100...599") }
+        if fault.kind == .redirect, let s = fault.status, !(300...399).contains(s) { throw BadRequest("\(what).status: a redirect must be 300...399") }
+        if let ms = item["interval_ms"]?.intValue, !(1...600_000).contains(ms) { throw BadRequest("\(what).interval_ms: must be 1...600000") }
+        if !fault.sizeMB.isFinite || !(0...4096).contains(fault.sizeMB) { throw BadRequest("\(what).size_mb: must be 0...4096") }
+        return fault
+    }
+
+    /// POST /_control/reply: the reply the fake gives from now on.
+    private func setReply(_ body: [UInt8]) throws -> JSONValue {
+        let json = try parseBody(body)
+        try requireObject(json, "reply", allowed: ReplyConfig.CodingKeys.allCases.map(\.rawValue))
+        if let tool = json["tool_use"], !tool.isNull {
+            try requireObject(tool, "reply.tool_use", allowed: ["name", "input", "id"])
+            if let input = tool["input"], input.objectMembers == nil {
+                throw BadRequest("reply.tool_use.input must be a JSON object")
+            }
+        }
+        if let c = json["chunk_chars"]?.intValue, c < 1 { throw BadRequest("reply.chunk_chars: must be at least 1") }
+        let reply = try decode(ReplyConfig.self, from: json, "reply")
+        state.setReply(reply)
+        return .object([Self.ok, ("reply", HTTPHelpers.encodeToJSON(reply))])
+    }
+
+    /// POST /_control/models: `{"models": [...]}` replaces the model list.
+    private func setModels(_ body: [UInt8]) throws -> JSONValue {
+        let json = try parseBody(body)
+        try requireObject(json, "models", allowed: ["models"])
+        guard let list = json["models"]?.arrayValue else { throw BadRequest("models: Field required (an array)") }
+        var models: [ModelInfo] = []
+        for (i, item) in list.enumerated() {
+            try requireObject(item, "models.\(i)", allowed: ModelInfo.CodingKeys.allCases.map(\.rawValue))
+            models.append(try decode(ModelInfo.self, from: item, "models.\(i)"))
+        }
+        state.setModels(models)
+        return .object([Self.ok, ("count", .int(models.count))])
     }
 
     static func requestJSON(_ r: LoggedRequest) -> JSONValue {

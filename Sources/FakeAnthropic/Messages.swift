@@ -13,110 +13,142 @@ enum MessageValidation {
     /// Validates the body like the real API (field-named 400 messages). Returns the request or
     /// an error message for a 400 invalid_request_error.
     static func validate(_ body: JSONValue, requireMaxTokens: Bool) -> Result<MessageRequest, ValidationError> {
+        do {
+            return .success(try validated(body, requireMaxTokens: requireMaxTokens))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The fields in the order the real API checks them: model, max_tokens, messages, system, tools, stream.
+    private static func validated(_ body: JSONValue, requireMaxTokens: Bool) throws(ValidationError) -> MessageRequest {
         guard case .object = body else {
-            return .failure(.init("Request body must be a JSON object."))
+            throw ValidationError("Request body must be a JSON object.")
         }
-        // model
-        guard let modelValue = body["model"] else { return .failure(.init("model: Field required")) }
+        let model = try self.model(body)
+        let maxTokens = requireMaxTokens ? try self.maxTokens(body) : nil
+        let messages = try self.messages(body)
+        var characters = messages.characters
+        characters += try systemCharacters(body)
+        if let tools = body["tools"], !tools.isNull {
+            characters += tools.serialized.count
+        }
+        let stream = try self.stream(body)
+        return MessageRequest(
+            model: model,
+            maxTokens: maxTokens,
+            stream: stream,
+            inputTokens: TokenEstimate.tokens(characters: characters),
+            lastUserText: messages.lastUserText
+        )
+    }
+
+    /// `model`: a non-empty string.
+    private static func model(_ body: JSONValue) throws(ValidationError) -> String {
+        guard let modelValue = body["model"] else { throw ValidationError("model: Field required") }
         guard let model = modelValue.stringValue else {
-            return .failure(.init("model: Input should be a valid string"))
+            throw ValidationError("model: Input should be a valid string")
         }
-        if model.isEmpty { return .failure(.init("model: String should have at least 1 character")) }
+        if model.isEmpty { throw ValidationError("model: String should have at least 1 character") }
+        return model
+    }
 
-        // max_tokens
-        var maxTokens: Int?
-        if requireMaxTokens {
-            guard let mt = body["max_tokens"] else { return .failure(.init("max_tokens: Field required")) }
-            guard let value = mt.intValue else {
-                return .failure(.init("max_tokens: Input should be a valid integer"))
-            }
-            if value < 1 { return .failure(.init("max_tokens: Input should be greater than or equal to 1")) }
-            maxTokens = value
+    /// `max_tokens`: a whole number ≥ 1.
+    private static func maxTokens(_ body: JSONValue) throws(ValidationError) -> Int {
+        guard let mt = body["max_tokens"] else { throw ValidationError("max_tokens: Field required") }
+        guard let value = mt.intValue else {
+            throw ValidationError("max_tokens: Input should be a valid integer")
         }
+        if value < 1 { throw ValidationError("max_tokens: Input should be greater than or equal to 1") }
+        return value
+    }
 
-        // messages
-        guard let messagesValue = body["messages"] else { return .failure(.init("messages: Field required")) }
+    /// `messages`: a non-empty list of user and assistant messages. Returns the characters they
+    /// count for and the text of the last user message.
+    private static func messages(_ body: JSONValue) throws(ValidationError) -> (characters: Int, lastUserText: String) {
+        guard let messagesValue = body["messages"] else { throw ValidationError("messages: Field required") }
         guard let messages = messagesValue.arrayValue else {
-            return .failure(.init("messages: Input should be a valid list"))
+            throw ValidationError("messages: Input should be a valid list")
         }
-        if messages.isEmpty { return .failure(.init("messages: at least one message is required")) }
+        if messages.isEmpty { throw ValidationError("messages: at least one message is required") }
 
         var characters = 0
         var lastUserText = ""
         for (i, message) in messages.enumerated() {
             guard case .object = message else {
-                return .failure(.init("messages.\(i): Input should be a valid dictionary"))
+                throw ValidationError("messages.\(i): Input should be a valid dictionary")
             }
-            guard let roleValue = message["role"] else { return .failure(.init("messages.\(i).role: Field required")) }
+            guard let roleValue = message["role"] else { throw ValidationError("messages.\(i).role: Field required") }
             guard let role = roleValue.stringValue, role == "user" || role == "assistant" else {
-                return .failure(.init("messages.\(i).role: Input should be 'user' or 'assistant'"))
+                throw ValidationError("messages.\(i).role: Input should be 'user' or 'assistant'")
             }
             guard let content = message["content"] else {
-                return .failure(.init("messages.\(i).content: Field required"))
+                throw ValidationError("messages.\(i).content: Field required")
             }
-            switch content {
-            case .string(let s):
-                characters += s.count
-                if role == "user" { lastUserText = s }
-            case .array(let blocks):
-                var texts: [String] = []
-                for (j, block) in blocks.enumerated() {
-                    guard case .object = block else {
-                        return .failure(.init("messages.\(i).content.\(j): Input should be a valid dictionary"))
-                    }
-                    guard let type = block["type"]?.stringValue else {
-                        return .failure(.init("messages.\(i).content.\(j).type: Field required"))
-                    }
-                    if type == "text" {
-                        guard let text = block["text"]?.stringValue else {
-                            return .failure(.init("messages.\(i).content.\(j).text: Field required"))
-                        }
-                        characters += text.count
-                        texts.append(text)
-                    } else {
-                        characters += block.serialized.count
-                    }
-                }
-                if role == "user" { lastUserText = texts.joined(separator: "\n") }
-            default:
-                return .failure(.init("messages.\(i).content: Input should be a valid string or a list of content blocks"))
-            }
+            let (count, text) = try self.content(content, of: i)
+            characters += count
+            if role == "user" { lastUserText = text }
         }
+        return (characters, lastUserText)
+    }
 
-        // system
-        if let system = body["system"] {
-            switch system {
-            case .string(let s): characters += s.count
-            case .array(let blocks):
-                for (j, block) in blocks.enumerated() {
+    /// The content of message `i`: a string or a list of content blocks. Returns the characters it
+    /// counts for and its text (the text blocks joined by newlines).
+    private static func content(_ content: JSONValue, of i: Int) throws(ValidationError) -> (characters: Int, text: String) {
+        switch content {
+        case .string(let s):
+            return (s.count, s)
+        case .array(let blocks):
+            var characters = 0
+            var texts: [String] = []
+            for (j, block) in blocks.enumerated() {
+                guard case .object = block else {
+                    throw ValidationError("messages.\(i).content.\(j): Input should be a valid dictionary")
+                }
+                guard let type = block["type"]?.stringValue else {
+                    throw ValidationError("messages.\(i).content.\(j).type: Field required")
+                }
+                if type == "text" {
                     guard let text = block["text"]?.stringValue else {
-                        return .failure(.init("system.\(j).text: Field required"))
+                        throw ValidationError("messages.\(i).content.\(j).text: Field required")
                     }
                     characters += text.count
+                    texts.append(text)
+                } else {
+                    characters += block.serialized.count
                 }
-            case .null: break
-            default:
-                return .failure(.init("system: Input should be a valid string or a list of text blocks"))
             }
+            return (characters, texts.joined(separator: "\n"))
+        default:
+            throw ValidationError("messages.\(i).content: Input should be a valid string or a list of content blocks")
         }
-        if let tools = body["tools"], !tools.isNull {
-            characters += tools.serialized.count
-        }
+    }
 
-        // stream
-        var stream = false
-        if let s = body["stream"], !s.isNull {
-            guard let b = s.boolValue else { return .failure(.init("stream: Input should be a valid boolean")) }
-            stream = b
+    /// `system` (optional): a string or a list of text blocks. Returns the characters it counts for.
+    private static func systemCharacters(_ body: JSONValue) throws(ValidationError) -> Int {
+        guard let system = body["system"] else { return 0 }
+        switch system {
+        case .string(let s): return s.count
+        case .array(let blocks):
+            var characters = 0
+            for (j, block) in blocks.enumerated() {
+                guard let text = block["text"]?.stringValue else {
+                    throw ValidationError("system.\(j).text: Field required")
+                }
+                characters += text.count
+            }
+            return characters
+        case .null: return 0
+        default:
+            throw ValidationError("system: Input should be a valid string or a list of text blocks")
         }
+    }
 
-        return .success(MessageRequest(
-            model: model,
-            maxTokens: maxTokens,
-            stream: stream,
-            inputTokens: TokenEstimate.tokens(characters: characters),
-            lastUserText: lastUserText
-        ))
+    /// `stream` (optional): a boolean, false when absent or null.
+    private static func stream(_ body: JSONValue) throws(ValidationError) -> Bool {
+        guard let s = body["stream"], !s.isNull else { return false }
+        guard let b = s.boolValue else { throw ValidationError("stream: Input should be a valid boolean") }
+        return b
     }
 
     struct ValidationError: Error {

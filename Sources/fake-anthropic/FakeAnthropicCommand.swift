@@ -103,34 +103,9 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var startFaults: [Fault] = []
-        for text in faults + [ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_FAULTS"]].compactMap({ $0 }) where !text.isEmpty {
-            do {
-                startFaults += try Self.decodeFaults(text)
-            } catch {
-                FileHandle.standardError.write(Data("fake-anthropic: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
-        }
-        var allKeys = keys
-        if let env = ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_KEYS"] {
-            allKeys += env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        }
-        allKeys = allKeys.filter { !$0.isEmpty }
-        var keyTable: [String: KeyStatus] = [:]
-        for k in allKeys { keyTable[k] = .valid }
-
-        var bindHost = host
-        if bindHost == "[::1]" { bindHost = "::1" }
-        let level = FakeLogLevel(rawValue: logLevel) ?? .warning
-        let config = FakeConfiguration(
-            host: bindHost,
-            port: port,
-            keys: keyTable,
-            reply: ReplyConfig(text: replyText, chunkChars: chunkChars, delayMs: delayMs),
-            pathPrefix: prefix,
-            logLevel: level
-        )
+        let startFaults = try Self.startFaults(faults)
+        let allKeys = Self.startKeys(keys)
+        let config = configuration(keys: allKeys)
 
         // Handle SIGINT/SIGTERM ourselves.
         signal(SIGINT, SIG_IGN)
@@ -151,17 +126,7 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         server.state.enqueueFaults(startFaults)
-        // One line, written unbuffered so scripts can read the port right away.
-        FileHandle.standardOutput.write(Data("fake-anthropic listening on \(server.baseURL)\n".utf8))
-
-        if allKeys.isEmpty {
-            FileHandle.standardError.write(Data(
-                "fake-anthropic: warning: no keys configured; every API request gets 401 until a key is added (POST /_control/keys)\n".utf8))
-        }
-        if level.rawValue == "info" || level.rawValue == "debug" || level.rawValue == "trace" {
-            let masked = allKeys.map(maskKey).joined(separator: ", ")
-            FileHandle.standardError.write(Data("fake-anthropic: API base URL \(server.apiBaseURL); keys: [\(masked)]\n".utf8))
-        }
+        Self.announce(server, keys: allKeys, level: config.logLevel)
 
         if exitWithParent {
             let parent = getppid()
@@ -174,6 +139,59 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
         await server.stop()
 
         withExtendedLifetime(sources) {}
+    }
+
+    /// The faults queued at start: each --fault, then FAKE_ANTHROPIC_FAULTS (bad JSON exits 2).
+    private static func startFaults(_ faults: [String]) throws -> [Fault] {
+        var startFaults: [Fault] = []
+        for text in faults + [ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_FAULTS"]].compactMap({ $0 }) where !text.isEmpty {
+            do {
+                startFaults += try Self.decodeFaults(text)
+            } catch {
+                FileHandle.standardError.write(Data("fake-anthropic: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        return startFaults
+    }
+
+    /// The valid keys at start: each --key, then the comma-separated FAKE_ANTHROPIC_KEYS, empty ones left out.
+    private static func startKeys(_ keys: [String]) -> [String] {
+        var allKeys = keys
+        if let env = ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_KEYS"] {
+            allKeys += env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+        return allKeys.filter { !$0.isEmpty }
+    }
+
+    private func configuration(keys allKeys: [String]) -> FakeConfiguration {
+        var keyTable: [String: KeyStatus] = [:]
+        for k in allKeys { keyTable[k] = .valid }
+        var bindHost = host
+        if bindHost == "[::1]" { bindHost = "::1" }
+        return FakeConfiguration(
+            host: bindHost,
+            port: port,
+            keys: keyTable,
+            reply: ReplyConfig(text: replyText, chunkChars: chunkChars, delayMs: delayMs),
+            pathPrefix: prefix,
+            logLevel: FakeLogLevel(rawValue: logLevel) ?? .warning
+        )
+    }
+
+    /// The listening line on standard output (unbuffered, so scripts can read the port right away),
+    /// then a warning when no keys are set and, at info level or below, the API base URL and masked keys.
+    private static func announce(_ server: FakeAnthropicServer, keys allKeys: [String], level: FakeLogLevel) {
+        FileHandle.standardOutput.write(Data("fake-anthropic listening on \(server.baseURL)\n".utf8))
+
+        if allKeys.isEmpty {
+            FileHandle.standardError.write(Data(
+                "fake-anthropic: warning: no keys configured; every API request gets 401 until a key is added (POST /_control/keys)\n".utf8))
+        }
+        if level.rawValue == "info" || level.rawValue == "debug" || level.rawValue == "trace" {
+            let masked = allKeys.map(maskKey).joined(separator: ", ")
+            FileHandle.standardError.write(Data("fake-anthropic: API base URL \(server.apiBaseURL); keys: [\(masked)]\n".utf8))
+        }
     }
 }
 

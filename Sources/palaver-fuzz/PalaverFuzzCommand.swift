@@ -33,30 +33,14 @@ func keepFailure(_ finding: FuzzFinding, target: String, seed: UInt64, crashDire
     _ = FileManager.default.createFile(atPath: base + ".txt", contents: Data(note.utf8))
 }
 
-/// palaver-fuzz: runs the fuzz targets of palaver's parsers of untrusted input.
-///
-///     palaver-fuzz list
-///     palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--max-crashes N] [--in-process]
-///     palaver-fuzz TARGET --case K [--seed S] [--save FILE]   run one case again (--save keeps its input)
-///     palaver-fuzz replay FILE...                  check kept inputs (target = the file's folder)
-@main
-enum PalaverFuzzCommand {
-    static func main() {
-        let usage = """
-            usage: palaver-fuzz list
-                   palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--max-crashes N] [--in-process]
-                   palaver-fuzz TARGET --case K [--seed S] [--save FILE]
-                   palaver-fuzz replay FILE...
-            targets: \(FuzzCatalog.names.joined(separator: ", "))
-            """
+/// The command line after the command word: options with a value, flags and plain arguments (files).
+struct FuzzArguments {
+    var options: [String: String] = [:]
+    var flags: Set<String> = []
+    var files: [String] = []
 
-        var arguments = Array(CommandLine.arguments.dropFirst())
-        guard let command = arguments.first else { fail(usage) }
-        arguments.removeFirst()
-
-        var options: [String: String] = [:]
-        var flags: Set<String> = []
-        var files: [String] = []
+    /// Reads `arguments`; an unknown option or one without its value ends the process with `usage`.
+    init(_ arguments: [String], usage: String) {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -73,105 +57,155 @@ enum PalaverFuzzCommand {
             }
             index += 1
         }
+    }
+}
 
+/// palaver-fuzz: runs the fuzz targets of palaver's parsers of untrusted input.
+///
+///     palaver-fuzz list
+///     palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--max-crashes N] [--in-process]
+///     palaver-fuzz TARGET --case K [--seed S] [--save FILE]   run one case again (--save keeps its input)
+///     palaver-fuzz replay FILE...                  check kept inputs (target = the file's folder)
+@main
+struct PalaverFuzzCommand {
+    static var usage: String {
+        """
+        usage: palaver-fuzz list
+               palaver-fuzz TARGET|all [--cases N] [--seed S] [--crash-dir DIR] [--corpus DIR] [--max-crashes N] [--in-process]
+               palaver-fuzz TARGET --case K [--seed S] [--save FILE]
+               palaver-fuzz replay FILE...
+        targets: \(FuzzCatalog.names.joined(separator: ", "))
+        """
+    }
 
-        let cases = number(options, "--cases", default: 10_000)
-        let seed = UInt64(number(options, "--seed", default: 1))
-        let corpus = options["--corpus"] ?? FuzzPaths.corpus
-        let crashDirectory = options["--crash-dir"] ?? FuzzPaths.crashes
+    let options: [String: String]
+    let flags: Set<String>
+    let cases: Int
+    let seed: UInt64
+    let corpus: String
+    let crashDirectory: String
 
+    static func main() {
+        let usage = Self.usage
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard let command = arguments.first else { fail(usage) }
+        arguments.removeFirst()
+        let parsed = FuzzArguments(arguments, usage: usage)
+        let run = PalaverFuzzCommand(
+            options: parsed.options,
+            flags: parsed.flags,
+            cases: number(parsed.options, "--cases", default: 10_000),
+            seed: UInt64(number(parsed.options, "--seed", default: 1)),
+            corpus: parsed.options["--corpus"] ?? FuzzPaths.corpus,
+            crashDirectory: parsed.options["--crash-dir"] ?? FuzzPaths.crashes
+        )
 
         switch command {
         case "list":
             for entry in FuzzCatalog.entries { say("\(entry.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(entry.summary)") }
-
         case "replay":
-            guard !files.isEmpty else { fail("replay needs the files to check") }
-            var broken = 0
-            for file in files {
-                let target = ((file as NSString).deletingLastPathComponent as NSString).lastPathComponent
-                guard let entry = FuzzCatalog.entry(named: target) else { fail("\(file): its folder \(target) names no target") }
-                guard let data = FileManager.default.contents(atPath: file) else { fail("\(file): cannot be read") }
-                let (fileSeed, fileCase) = FuzzPaths.seedAndCase(inName: file) ?? (0, 0)
-                do {
-                    var campaign = try FuzzCampaign(entry: entry, seed: fileSeed, corpusDirectory: nil)
-                    try campaign.check([UInt8](data), asCase: Int(fileCase))
-                    say("ok \(file)")
-                } catch let failure as FuzzFailure {
-                    broken += 1
-                    say("FAILED \(file): \(failure.message)")
-                } catch {
-                    fail("\(target): \(error)")
-                }
-            }
-            exit(broken == 0 ? 0 : 1)
-
+            replay(parsed.files)
         default:
             let names = command == "all" ? FuzzCatalog.names : [command]
             for name in names where FuzzCatalog.entry(named: name) == nil { fail("no target \(name)\n\(usage)") }
-
-            if let caseText = options["--case"] {
-                guard let caseIndex = Int(caseText), let entry = FuzzCatalog.entry(named: names[0]) else { fail("--case needs one target and a number") }
-                do {
-                    var campaign = try FuzzCampaign(entry: entry, seed: seed, corpusDirectory: corpus)
-                    let input = campaign.input(ofCase: caseIndex)
-                    say("case \(caseIndex): \(input.count) bytes")
-                    if let save = options["--save"] { _ = FileManager.default.createFile(atPath: save, contents: Data(input)) }
-                    try campaign.check(input, asCase: caseIndex)
-                    say("ok")
-                } catch {
-                    fail("case \(caseIndex): \(error)", status: 1)
-                }
-                exit(0)
-            }
-
-            if flags.contains("--child") || flags.contains("--in-process") {
-                // Run here; a crash ends this process (the supervisor, if any, keeps the recorded input).
-                var total = FuzzSummary()
-                for name in names {
-                    let entry = FuzzCatalog.entry(named: name)!
-                    var kept = 0
-                    do {
-                        var campaign = try FuzzCampaign(entry: entry, seed: seed, corpusDirectory: corpus)
-                        let summary = campaign.run(cases: cases, from: number(options, "--start", default: 0), recordPath: options["--record"]) {
-                            keepFailure($0, target: name, seed: seed, crashDirectory: crashDirectory, kept: &kept)
-                        }
-                        if !flags.contains("--child") {
-                            say("\(name): \(summary.cases) cases in \(String(format: "%.1f", summary.seconds)) s, \(summary.failures) invariant failures"
-                            + (summary.slowest.map { ", slowest case \($0.index) (\(String(format: "%.3f", $0.seconds)) s)" } ?? ""))
-                        }
-                        total.cases += summary.cases
-                        total.failures += summary.failures
-                    } catch {
-                        fail("\(name): \(error)")
-                    }
-                }
-                say("RESULT cases=\(total.cases) failures=\(total.failures)")
-                // A child always exits 0 after its result: any other end is a crash to the supervisor.
-                exit(total.failures == 0 || flags.contains("--child") ? 0 : 1)
-            }
-
-            // Supervise: each target in child processes of this same binary.
-            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            var supervisor = FuzzSupervisor(executable: executable, seed: seed, cases: cases, corpusDirectory: corpus, crashDirectory: crashDirectory)
-        supervisor.maxCrashes = max(1, number(options, "--max-crashes", default: 10))
-            say("palaver-fuzz: seed \(seed), \(cases) cases per target; inputs that fail are kept under \(crashDirectory)")
-            var bad = false
-            for name in names {
-                do {
-                    let report = try supervisor.run(target: name) { say($0) }
-                    let rate = report.seconds > 0 ? Double(report.cases) / report.seconds : 0
-                    say("\(name): \(report.cases) cases, \(String(format: "%.1f", report.seconds)) s (\(Int(rate))/s), "
-                        + "\(report.crashes.count) crashes, \(report.failures) invariant failures"
-                        + (report.skipped > 0 ? ", \(report.skipped) not run" : ""))
-                    if !report.crashes.isEmpty || report.failures > 0 { bad = true }
-                } catch {
-                    say("\(name): \(error)")
-                    bad = true
-                }
-            }
-            exit(bad ? 1 : 0)
+            if let caseText = parsed.options["--case"] { run.runCase(caseText, target: names[0]) }
+            if parsed.flags.contains("--child") || parsed.flags.contains("--in-process") { run.runInProcess(names) }
+            run.supervise(names)
         }
+    }
 
+    /// `replay FILE...`: checks each kept input against the target its folder names.
+    static func replay(_ files: [String]) -> Never {
+        guard !files.isEmpty else { fail("replay needs the files to check") }
+        var broken = 0
+        for file in files {
+            let target = ((file as NSString).deletingLastPathComponent as NSString).lastPathComponent
+            guard let entry = FuzzCatalog.entry(named: target) else { fail("\(file): its folder \(target) names no target") }
+            guard let data = FileManager.default.contents(atPath: file) else { fail("\(file): cannot be read") }
+            let (fileSeed, fileCase) = FuzzPaths.seedAndCase(inName: file) ?? (0, 0)
+            do {
+                var campaign = try FuzzCampaign(entry: entry, seed: fileSeed, corpusDirectory: nil)
+                try campaign.check([UInt8](data), asCase: Int(fileCase))
+                say("ok \(file)")
+            } catch let failure as FuzzFailure {
+                broken += 1
+                say("FAILED \(file): \(failure.message)")
+            } catch {
+                fail("\(target): \(error)")
+            }
+        }
+        exit(broken == 0 ? 0 : 1)
+    }
+
+    /// `TARGET --case K`: runs one case again (`--save FILE` keeps its input).
+    func runCase(_ caseText: String, target: String) -> Never {
+        guard let caseIndex = Int(caseText), let entry = FuzzCatalog.entry(named: target) else { fail("--case needs one target and a number") }
+        do {
+            var campaign = try FuzzCampaign(entry: entry, seed: seed, corpusDirectory: corpus)
+            let input = campaign.input(ofCase: caseIndex)
+            say("case \(caseIndex): \(input.count) bytes")
+            if let save = options["--save"] { _ = FileManager.default.createFile(atPath: save, contents: Data(input)) }
+            try campaign.check(input, asCase: caseIndex)
+            say("ok")
+        } catch {
+            fail("case \(caseIndex): \(error)", status: 1)
+        }
+        exit(0)
+    }
+
+    /// `--in-process` (or `--child`, run by the supervisor): runs the targets here; a crash ends this
+    /// process (the supervisor, if any, keeps the recorded input).
+    func runInProcess(_ names: [String]) -> Never {
+        let isChild = flags.contains("--child")
+        var total = FuzzSummary()
+        for name in names {
+            let summary = runTargetInProcess(name)
+            if !isChild {
+                say("\(name): \(summary.cases) cases in \(String(format: "%.1f", summary.seconds)) s, \(summary.failures) invariant failures"
+                    + (summary.slowest.map { ", slowest case \($0.index) (\(String(format: "%.3f", $0.seconds)) s)" } ?? ""))
+            }
+            total.cases += summary.cases
+            total.failures += summary.failures
+        }
+        say("RESULT cases=\(total.cases) failures=\(total.failures)")
+        // A child always exits 0 after its result: any other end is a crash to the supervisor.
+        exit(total.failures == 0 || isChild ? 0 : 1)
+    }
+
+    /// One target's campaign in this process, its failing inputs kept.
+    private func runTargetInProcess(_ name: String) -> FuzzSummary {
+        let entry = FuzzCatalog.entry(named: name)!
+        var kept = 0
+        do {
+            var campaign = try FuzzCampaign(entry: entry, seed: seed, corpusDirectory: corpus)
+            return campaign.run(cases: cases, from: number(options, "--start", default: 0), recordPath: options["--record"]) {
+                keepFailure($0, target: name, seed: seed, crashDirectory: crashDirectory, kept: &kept)
+            }
+        } catch {
+            fail("\(name): \(error)")
+        }
+    }
+
+    /// The default: each target in child processes of this same binary, crashes kept.
+    func supervise(_ names: [String]) -> Never {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var supervisor = FuzzSupervisor(executable: executable, seed: seed, cases: cases, corpusDirectory: corpus, crashDirectory: crashDirectory)
+        supervisor.maxCrashes = max(1, number(options, "--max-crashes", default: 10))
+        say("palaver-fuzz: seed \(seed), \(cases) cases per target; inputs that fail are kept under \(crashDirectory)")
+        var bad = false
+        for name in names {
+            do {
+                let report = try supervisor.run(target: name) { say($0) }
+                let rate = report.seconds > 0 ? Double(report.cases) / report.seconds : 0
+                say("\(name): \(report.cases) cases, \(String(format: "%.1f", report.seconds)) s (\(Int(rate))/s), "
+                    + "\(report.crashes.count) crashes, \(report.failures) invariant failures"
+                    + (report.skipped > 0 ? ", \(report.skipped) not run" : ""))
+                if !report.crashes.isEmpty || report.failures > 0 { bad = true }
+            } catch {
+                say("\(name): \(error)")
+                bad = true
+            }
+        }
+        exit(bad ? 1 : 0)
     }
 }
