@@ -145,9 +145,9 @@ struct ControlAPI {
         let json = try parseBody(body)
         try requireObject(json, "key", allowed: ["key", "status"])
         guard let key = json["key"]?.stringValue, !key.isEmpty else { throw BadRequest("key: Field required (a non-empty string)") }
-        var status = KeyStatus.valid
+        var status = FakeKeyStatus.valid
         if let raw = json["status"], !raw.isNull {
-            guard let s = raw.stringValue, let parsed = KeyStatus(jsonName: s) else {
+            guard let s = raw.stringValue, let parsed = FakeKeyStatus(jsonName: s) else {
                 throw BadRequest("status: expected one of valid, revoked, forbidden, billing, no_credit")
             }
             status = parsed
@@ -162,7 +162,7 @@ struct ControlAPI {
         try requireObject(json, "revoke", allowed: ["key"])
         guard let key = json["key"]?.stringValue, !key.isEmpty else { throw BadRequest("key: Field required (a non-empty string)") }
         state.revokeKey(key)
-        return .object([Self.ok, ("key", .string(maskKey(key))), ("status", .string(KeyStatus.revoked.rawValue))])
+        return .object([Self.ok, ("key", .string(maskKey(key))), ("status", .string(FakeKeyStatus.revoked.rawValue))])
     }
 
     /// POST /_control/faults: one fault object or an array of them, all checked before any is queued.

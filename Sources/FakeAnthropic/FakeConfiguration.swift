@@ -11,7 +11,7 @@ public struct FakeConfiguration: Sendable {
     /// Port to bind; 0 = an ephemeral port (read it from `start()` or `port`).
     public var port: Int
     /// Keys known at start (and after reset), with their status.
-    public var keys: [String: KeyStatus]
+    public var keys: [String: FakeKeyStatus]
     /// Reply config at start (and after reset).
     public var reply: ReplyConfig
     /// Models at start (and after reset).
@@ -27,7 +27,7 @@ public struct FakeConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
-        keys: [String: KeyStatus] = [:],
+        keys: [String: FakeKeyStatus] = [:],
         reply: ReplyConfig = ReplyConfig(),
         models: [ModelInfo] = ModelInfo.defaults,
         pathPrefix: String = "",

@@ -8,7 +8,7 @@ import Synchronization
 public final class FakeState: Sendable {
     /// Everything that changes, guarded as one value.
     private struct Storage {
-        var keyTable: [String: KeyStatus]
+        var keyTable: [String: FakeKeyStatus]
         var faultQueue: [Fault] = []
         var replyConfig: ReplyConfig
         var modelList: [ModelInfo]
@@ -33,12 +33,12 @@ public final class FakeState: Sendable {
     // MARK: Keys
 
     /// Adds a key, or changes the status of a known key.
-    public func addKey(_ key: String, status: KeyStatus = .valid) {
+    public func addKey(_ key: String, status: FakeKeyStatus = .valid) {
         locked { s in s.keyTable[key] = status }
     }
 
     /// Same as `addKey(_:status:)`.
-    public func setKeyStatus(_ key: String, _ status: KeyStatus) {
+    public func setKeyStatus(_ key: String, _ status: FakeKeyStatus) {
         addKey(key, status: status)
     }
 
@@ -53,12 +53,12 @@ public final class FakeState: Sendable {
     }
 
     /// The status of a key, or nil if unknown.
-    public func keyStatus(_ key: String) -> KeyStatus? {
+    public func keyStatus(_ key: String) -> FakeKeyStatus? {
         locked { s in s.keyTable[key] }
     }
 
     /// All keys (unmasked — for in-process tests only; the HTTP control API masks them).
-    public func keys() -> [String: KeyStatus] {
+    public func keys() -> [String: FakeKeyStatus] {
         locked { s in s.keyTable }
     }
 

@@ -165,7 +165,7 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
     }
 
     private func configuration(keys allKeys: [String]) -> FakeConfiguration {
-        var keyTable: [String: KeyStatus] = [:]
+        var keyTable: [String: FakeKeyStatus] = [:]
         for k in allKeys { keyTable[k] = .valid }
         var bindHost = host
         if bindHost == "[::1]" { bindHost = "::1" }

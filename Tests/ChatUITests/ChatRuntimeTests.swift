@@ -30,7 +30,7 @@ import TerminalUI
             let paths = Paths(environment: environment)
             let configuration = ClientConfiguration(baseURL: fake.baseURL, credential: Credential(secret: FakeServerHarness.defaultKey))
             let chat = ChatState(settings: .init(baseURL: fake.baseURL, fallbackModel: "claude-sonnet-4-5-20250929", modelIsExplicit: true),
-                                 key: ChatCore.KeyStatus(health: .unverified, masked: "sk-ant-…test", source: .environment("ANTHROPIC_API_KEY")),
+                                 key: KeyStatus(health: .unverified, masked: "sk-ant-…test", source: .environment("ANTHROPIC_API_KEY")),
                                  now: Date())
             app = makeApp(chat: chat)
             // Keys as the app sees them: the variable holds the fake's key; the credentials file is empty.

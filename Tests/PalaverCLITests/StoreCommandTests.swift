@@ -101,8 +101,15 @@ import Glibc
             guard String(decoding: line, as: UTF8.self).contains("locked") else { throw NotLocked() }
         }
 
+        /// Ends the transaction and sqlite3. `.quit` rather than only closing stdin: a process
+        /// another test starts meanwhile may inherit the pipe's write end, and then EOF never comes
+        /// (a run waited 24 minutes on that). Bounded: after 10 s sqlite3 is stopped.
         func release() {
+            input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
             try? input.fileHandleForWriting.close()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+            if process.isRunning { process.terminate() }
             process.waitUntilExit()
         }
 

@@ -60,7 +60,7 @@ public final class FakeServerHarness: Sendable {
         var config = FakeConfiguration(
             host: "127.0.0.1",
             port: 0,
-            keys: Dictionary(keys.map { ($0, KeyStatus.valid) }, uniquingKeysWith: { a, _ in a }),
+            keys: Dictionary(keys.map { ($0, FakeKeyStatus.valid) }, uniquingKeysWith: { a, _ in a }),
             reply: reply,
             models: models,
             pathPrefix: pathPrefix

@@ -2,7 +2,7 @@
 ///
 /// JSON spelling (control API): `valid`, `revoked`, `forbidden`, `billing`, `no_credit`
 /// (`noCredit` is accepted as well).
-public enum KeyStatus: String, Sendable, Codable, CaseIterable, Equatable {
+public enum FakeKeyStatus: String, Sendable, Codable, CaseIterable, Equatable {
     /// 200 on every endpoint.
     case valid
     /// 401 authentication_error "invalid x-api-key" (same as an unknown key).
@@ -17,7 +17,7 @@ public enum KeyStatus: String, Sendable, Codable, CaseIterable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
-        guard let status = KeyStatus(jsonName: raw) else {
+        guard let status = FakeKeyStatus(jsonName: raw) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
                 debugDescription: "unknown key status '\(raw)' (expected valid, revoked, forbidden, billing or no_credit)"
