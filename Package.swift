@@ -130,7 +130,9 @@ let package = Package(
         ),
         .target(
             name: "PalaverFuzz",
-            dependencies: ["AnthropicAPI", "Credentials", "SessionStore", "ChatCore", "ChatUI", "Commands", "TerminalUI"],
+            dependencies: [
+                "AnthropicAPI", "Credentials", "SessionStore", "ChatCore", "ChatUI", "Commands", "TerminalUI",
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -194,7 +196,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatUITests",
-            dependencies: ["ChatUI", "ChatCore", "TerminalUI", "AnthropicAPI", "Credentials", "SessionStore", "FakeAnthropic", "TestSupport"],
+            dependencies: [
+                "ChatUI", "ChatCore", "TerminalUI", "AnthropicAPI", "Credentials", "SessionStore", "FakeAnthropic",
+                "TestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

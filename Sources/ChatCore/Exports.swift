@@ -4,13 +4,13 @@
 // the key came from); everything that does I/O stays behind ChatCore's actions and effects.
 
 @_exported import struct AnthropicAPI.Usage
+@_exported import enum Credentials.KeyHealth
 @_exported import enum Credentials.KeySource
 @_exported import struct SessionStore.Conversation
-@_exported import struct SessionStore.RowID
-@_exported import enum SessionStore.ConversationRow
-@_exported import enum SessionStore.MessageRow
 @_exported import typealias SessionStore.ConversationID
-@_exported import typealias SessionStore.MessageID
-@_exported import struct SessionStore.SearchHit
+@_exported import enum SessionStore.ConversationRow
 @_exported import enum SessionStore.ExportFormat
-@_exported import enum Credentials.KeyHealth
+@_exported import typealias SessionStore.MessageID
+@_exported import enum SessionStore.MessageRow
+@_exported import struct SessionStore.RowID
+@_exported import struct SessionStore.SearchHit

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The saved key: `credentials.toml` in palaver's config directory, mode 0600 in a 0700 folder.
@@ -26,21 +27,31 @@ public struct CredentialsFile: Sendable {
     public func read() -> Contents {
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            return errno == ENOENT ? .missing : .unusable(reason: "it cannot be examined (\(String(cString: strerror(errno))))", fix: "Check the permissions of \(path).")
+            return errno == ENOENT
+                ? .missing
+                : .unusable(
+                    reason: "it cannot be examined (\(String(cString: strerror(errno))))",
+                    fix: "Check the permissions of \(path).")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            return .unusable(reason: "it is not a regular file", fix: "Remove \(path) and save the key again with `palaver key set`.")
+            return .unusable(
+                reason: "it is not a regular file", fix: "Remove \(path) and save the key again with `palaver key set`."
+            )
         }
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {
-            return .unusable(reason: "its permissions \(String(mode, radix: 8)) let other users read it",
-                             fix: "Run `chmod 600 \(path)` (and consider replacing the key, since others could read it).")
+            return .unusable(
+                reason: "its permissions \(String(mode, radix: 8)) let other users read it",
+                fix: "Run `chmod 600 \(path)` (and consider replacing the key, since others could read it).")
         }
         if info.st_uid != getuid() {
-            return .unusable(reason: "it belongs to another user", fix: "Remove it and save the key again with `palaver key set`.")
+            return .unusable(
+                reason: "it belongs to another user", fix: "Remove it and save the key again with `palaver key set`.")
         }
         guard info.st_size <= Self.sizeLimit else {
-            return .unusable(reason: "it is larger than \(Self.sizeLimit / 1024) KiB, far more than a key", fix: "Remove \(path) and save the key again with `palaver key set`.")
+            return .unusable(
+                reason: "it is larger than \(Self.sizeLimit / 1024) KiB, far more than a key",
+                fix: "Remove \(path) and save the key again with `palaver key set`.")
         }
         guard let data = readBounded() else {
             return .unusable(reason: "it cannot be read", fix: "Check the permissions of \(path).")
@@ -52,7 +63,9 @@ public struct CredentialsFile: Sendable {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let eq = trimmed.firstIndex(of: "=") else {
-                return .unusable(reason: "it is not in the expected format (api_key = \"…\")", fix: "Save the key again with `palaver key set`.")
+                return .unusable(
+                    reason: "it is not in the expected format (api_key = \"…\")",
+                    fix: "Save the key again with `palaver key set`.")
             }
             let name = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
             let value = unquote(trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces))
@@ -79,7 +92,9 @@ public struct CredentialsFile: Sendable {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while data.count < Self.sizeLimit {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, Self.sizeLimit - data.count)) }
+            let n = buffer.withUnsafeMutableBytes {
+                Glibc.read(fd, $0.baseAddress, min($0.count, Self.sizeLimit - data.count))
+            }
             if n < 0 && errno == EINTR { continue }
             if n < 0 { return nil }
             if n == 0 { break }
@@ -92,19 +107,25 @@ public struct CredentialsFile: Sendable {
     /// file's text is shown by `doctor`, so only the shape palaver writes is kept.
     static func plausibleTimestamp(_ value: String) -> String? {
         guard (1...40).contains(value.utf8.count),
-              value.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "T")
-                  || $0 == UInt8(ascii: "Z") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") }) else { return nil }
+            value.utf8.allSatisfy({
+                (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":")
+                    || $0 == UInt8(ascii: "T")
+                    || $0 == UInt8(ascii: "Z") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".")
+            })
+        else { return nil }
         return value
     }
 
     /// Saves `key` atomically with mode 0600, creating the folder with mode 0700.
     public func write(_ key: String, now: Date = Date()) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         chmod(directory, 0o700)
         let stamp = ISO8601DateFormatter().string(from: now)
-        let text = "# palaver credentials: keep this file private (mode 0600).\napi_key = \"\(key)\"\nsaved_at = \"\(stamp)\"\n"
+        let text =
+            "# palaver credentials: keep this file private (mode 0600).\napi_key = \"\(key)\"\nsaved_at = \"\(stamp)\"\n"
         try atomicWrite(Array(text.utf8))
     }
 
@@ -122,7 +143,8 @@ public struct CredentialsFile: Sendable {
         let temporary = directory + "/.credentials.toml.\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw CredentialsFileError(message: "cannot create a file in \(directory): \(String(cString: strerror(errno)))")
+            throw CredentialsFileError(
+                message: "cannot create a file in \(directory): \(String(cString: strerror(errno)))")
         }
         var ok = false
         defer {

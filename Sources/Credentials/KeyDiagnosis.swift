@@ -70,8 +70,9 @@ public enum KeyDiagnosis {
         var key = raw
         func refuse(_ found: Unusable) -> KeyInspection {
             problems.append(KeyProblem(code: found.code, severity: .fatal, message: found.message, fix: found.fix))
-            return KeyInspection(key: nil, scheme: bearer ? .bearer : .apiKey, problems: problems, inputLength: inputLength,
-                                 secrets: found.secrets ?? [key])
+            return KeyInspection(
+                key: nil, scheme: bearer ? .bearer : .apiKey, problems: problems, inputLength: inputLength,
+                secrets: found.secrets ?? [key])
         }
 
         if raw.isEmpty { return refuse(.empty("\(phrase) is empty.")) }
@@ -80,9 +81,11 @@ public enum KeyDiagnosis {
         var offsetInInput = leading
         if trimmed.isEmpty { return refuse(.empty("\(phrase) holds only whitespace.")) }
         if trimmed != raw {
-            problems.append(KeyProblem(code: .surroundingWhitespace, severity: .fixed,
-                                       message: "\(phrase) had whitespace or a line break around it; palaver removed it.",
-                                       fix: "Remove the extra characters from \(source.description) to silence this notice."))
+            problems.append(
+                KeyProblem(
+                    code: .surroundingWhitespace, severity: .fixed,
+                    message: "\(phrase) had whitespace or a line break around it; palaver removed it.",
+                    fix: "Remove the extra characters from \(source.description) to silence this notice."))
             key = trimmed
         }
         if let found = quotesOrBearer(key, phrase) { return refuse(found) }
@@ -102,26 +105,35 @@ public enum KeyDiagnosis {
         var secrets: [String]? = nil
 
         static func empty(_ message: String) -> Unusable {
-            Unusable(code: .empty, message: message, fix: "Set it to your key from https://console.anthropic.com/settings/keys.", secrets: [])
+            Unusable(
+                code: .empty, message: message,
+                fix: "Set it to your key from https://console.anthropic.com/settings/keys.", secrets: [])
         }
     }
 
     /// Quote characters around the key, or a `Bearer ` prefix copied from an HTTP header.
     private static func quotesOrBearer(_ key: String, _ phrase: String) -> Unusable? {
         if let first = key.unicodeScalars.first, let last = key.unicodeScalars.last,
-           quoteScalars.contains(first) || quoteScalars.contains(last) {
+            quoteScalars.contains(first) || quoteScalars.contains(last)
+        {
             // Name only the quote characters: the other end is part of the key.
-            let ends = [quoteScalars.contains(first) ? "\(first) at the start" : nil, quoteScalars.contains(last) ? "\(last) at the end" : nil]
+            let ends = [
+                quoteScalars.contains(first) ? "\(first) at the start" : nil,
+                quoteScalars.contains(last) ? "\(last) at the end" : nil,
+            ]
             var inside = key.unicodeScalars[...]
             while let f = inside.first, quoteScalars.contains(f) { inside.removeFirst() }
             while let l = inside.last, quoteScalars.contains(l) { inside.removeLast() }
-            return Unusable(code: .surroundingQuotes,
-                            message: "\(phrase) is wrapped in quote characters (\(ends.compactMap { $0 }.joined(separator: ", "))), likely from a copy.",
-                            fix: "Remove the quotes so only the key remains.", secrets: [String(String.UnicodeScalarView(inside))])
+            return Unusable(
+                code: .surroundingQuotes,
+                message:
+                    "\(phrase) is wrapped in quote characters (\(ends.compactMap { $0 }.joined(separator: ", "))), likely from a copy.",
+                fix: "Remove the quotes so only the key remains.", secrets: [String(String.UnicodeScalarView(inside))])
         }
         if key.lowercased().hasPrefix("bearer ") || key.lowercased().hasPrefix("bearer\t") {
-            return Unusable(code: .bearerPrefix, message: "\(phrase) starts with \"Bearer \", copied from an HTTP header.",
-                            fix: "Keep only the part after \"Bearer \".", secrets: [String(key.dropFirst("bearer ".count))])
+            return Unusable(
+                code: .bearerPrefix, message: "\(phrase) starts with \"Bearer \", copied from an HTTP header.",
+                fix: "Keep only the part after \"Bearer \".", secrets: [String(key.dropFirst("bearer ".count))])
         }
         return nil
     }
@@ -136,17 +148,21 @@ public enum KeyDiagnosis {
             if let eq = key.firstIndex(of: "=") {
                 // What stands before "=" may be the key itself (`export sk-ant-…=x`): name it only when it is a known variable.
                 let shown = variableName(key[..<eq]).map { "\"export \($0)=…\"" } ?? "\"export NAME=…\""
-                return Unusable(code: .variablePrefix, message: "\(phrase) is a whole shell line (\(shown)).",
-                                fix: "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
+                return Unusable(
+                    code: .variablePrefix, message: "\(phrase) is a whole shell line (\(shown)).",
+                    fix: "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
             }
         }
-        if let eq = key.firstIndex(of: "="), eq != key.startIndex, key[key.index(after: eq)...].first.map({ $0 != "=" }) ?? false,
-           let initial = key.first, initial.isUppercase || initial == "_",
-           key[..<eq].allSatisfy({ ($0.isASCII && $0.isUppercase) || $0 == "_" || ($0.isASCII && $0.isNumber) }) {
+        if let eq = key.firstIndex(of: "="), eq != key.startIndex,
+            key[key.index(after: eq)...].first.map({ $0 != "=" }) ?? false,
+            let initial = key.first, initial.isUppercase || initial == "_",
+            key[..<eq].allSatisfy({ ($0.isASCII && $0.isUppercase) || $0 == "_" || ($0.isASCII && $0.isNumber) })
+        {
             // A `NAME=value` shaped gateway token would be echoed whole by naming NAME: only known variables are named.
             let shown = variableName(key[..<eq]).map { "\"\($0)=\"" } ?? "a variable name and \"=\""
-            return Unusable(code: .variablePrefix, message: "\(phrase) starts with \(shown), as if copied from a shell line.",
-                            fix: "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
+            return Unusable(
+                code: .variablePrefix, message: "\(phrase) starts with \(shown), as if copied from a shell line.",
+                fix: "Keep only the key, the part after \"=\".", secrets: assignmentSecrets(key, eq))
         }
         return nil
     }
@@ -156,14 +172,22 @@ public enum KeyDiagnosis {
         for (offset, scalar) in key.unicodeScalars.enumerated() {
             let position = offsetInInput + offset + 1
             if !scalar.isASCII {
-                let name = lookAlikeNames[scalar.value] ?? scalar.properties.name?.lowercased() ?? "a non-ASCII character"
-                return Unusable(code: .nonASCII,
-                                message: "\(phrase) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(position); keys are plain ASCII.",
-                                fix: "Type or copy the key again from the Console; a word processor or chat app may have changed it.")
+                let name =
+                    lookAlikeNames[scalar.value] ?? scalar.properties.name?.lowercased() ?? "a non-ASCII character"
+                return Unusable(
+                    code: .nonASCII,
+                    message:
+                        "\(phrase) contains \(name) (U+\(String(scalar.value, radix: 16, uppercase: true))) at character \(position); keys are plain ASCII.",
+                    fix:
+                        "Type or copy the key again from the Console; a word processor or chat app may have changed it."
+                )
             }
             if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
-                return Unusable(code: .innerWhitespace, message: "\(phrase) has a space, line break or control character inside it (character \(position)).",
-                                fix: "Copy the key again in one piece.")
+                return Unusable(
+                    code: .innerWhitespace,
+                    message:
+                        "\(phrase) has a space, line break or control character inside it (character \(position)).",
+                    fix: "Copy the key again in one piece.")
             }
         }
         return nil
@@ -171,13 +195,19 @@ public enum KeyDiagnosis {
 
     /// A key that cannot call the Messages API: an OpenAI key or an Anthropic Admin key.
     private static func wrongKind(_ key: String, _ phrase: String) -> Unusable? {
-        if key.hasPrefix("sk-proj-") || key.hasPrefix("sk-svcacct-") || (key.hasPrefix("sk-") && !key.hasPrefix("sk-ant-") && key.count >= 40) {
-            return Unusable(code: .openAIKey, message: "\(phrase) looks like an OpenAI key, not an Anthropic one.",
-                            fix: "Use an Anthropic key (it starts with sk-ant-) from https://console.anthropic.com/settings/keys.")
+        if key.hasPrefix("sk-proj-") || key.hasPrefix("sk-svcacct-")
+            || (key.hasPrefix("sk-") && !key.hasPrefix("sk-ant-") && key.count >= 40)
+        {
+            return Unusable(
+                code: .openAIKey, message: "\(phrase) looks like an OpenAI key, not an Anthropic one.",
+                fix: "Use an Anthropic key (it starts with sk-ant-) from https://console.anthropic.com/settings/keys.")
         }
         if key.hasPrefix("sk-ant-admin") {
-            return Unusable(code: .adminKey, message: "\(phrase) is an Anthropic Admin key, which cannot call the Messages API.",
-                            fix: "Use a regular API key (one that starts with sk-ant-api) from https://console.anthropic.com/settings/keys.")
+            return Unusable(
+                code: .adminKey, message: "\(phrase) is an Anthropic Admin key, which cannot call the Messages API.",
+                fix:
+                    "Use a regular API key (one that starts with sk-ant-api) from https://console.anthropic.com/settings/keys."
+            )
         }
         return nil
     }
@@ -186,20 +216,35 @@ public enum KeyDiagnosis {
     /// an API key of an unusual length, or a value not shaped like an Anthropic key, is warned about.
     private static func kindNote(_ key: String, _ phrase: String, bearer: Bool) -> (Credential.Scheme, KeyProblem?) {
         if key.hasPrefix("sk-ant-oat") {
-            return (.bearer, KeyProblem(code: .oauthToken, severity: .info,
-                                        message: "\(phrase) is an OAuth token; palaver sends it as a Bearer token.",
-                                        fix: "Nothing to do."))
+            return (
+                .bearer,
+                KeyProblem(
+                    code: .oauthToken, severity: .info,
+                    message: "\(phrase) is an OAuth token; palaver sends it as a Bearer token.",
+                    fix: "Nothing to do.")
+            )
         }
         let scheme: Credential.Scheme = bearer ? .bearer : .apiKey
         if key.hasPrefix("sk-ant-api") && key.count != expectedAPIKeyLength {
-            return (scheme, KeyProblem(code: .unusualLength, severity: .warning,
-                                       message: "\(phrase) is \(key.count) characters long; Anthropic API keys are usually \(expectedAPIKeyLength).",
-                                       fix: "If the server rejects it, copy the key again; part of it may be missing."))
+            return (
+                scheme,
+                KeyProblem(
+                    code: .unusualLength, severity: .warning,
+                    message:
+                        "\(phrase) is \(key.count) characters long; Anthropic API keys are usually \(expectedAPIKeyLength).",
+                    fix: "If the server rejects it, copy the key again; part of it may be missing.")
+            )
         }
         if !key.hasPrefix("sk-ant-") && !bearer {
-            return (scheme, KeyProblem(code: .unusualLength, severity: .warning,
-                                       message: "\(phrase) does not start with sk-ant- like Anthropic API keys do.",
-                                       fix: "If the server rejects it, check that this is an Anthropic key (a gateway token belongs in ANTHROPIC_AUTH_TOKEN)."))
+            return (
+                scheme,
+                KeyProblem(
+                    code: .unusualLength, severity: .warning,
+                    message: "\(phrase) does not start with sk-ant- like Anthropic API keys do.",
+                    fix:
+                        "If the server rejects it, check that this is an Anthropic key (a gateway token belongs in ANTHROPIC_AUTH_TOKEN)."
+                )
+            )
         }
         return (scheme, nil)
     }
@@ -219,7 +264,9 @@ public enum KeyDiagnosis {
         knownVariableNames.contains(String(text)) ? String(text) : nil
     }
 
-    private static let quoteScalars: Set<Unicode.Scalar> = ["\"", "'", "`", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}"]
+    private static let quoteScalars: Set<Unicode.Scalar> = [
+        "\"", "'", "`", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}",
+    ]
 
     private static let lookAlikeNames: [UInt32: String] = [
         0x200B: "a zero-width space", 0x200C: "a zero-width non-joiner", 0x200D: "a zero-width joiner",
@@ -238,7 +285,9 @@ extension String {
     /// The same trim, with how many scalars were removed at the start.
     func trimmingWhitespaceAndInvisiblesCounted() -> (trimmed: String, leading: Int) {
         let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060]
-        func strip(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace || invisible.contains(s.value) || s.value < 0x20 || s.value == 0x7F }
+        func strip(_ s: Unicode.Scalar) -> Bool {
+            s.properties.isWhitespace || invisible.contains(s.value) || s.value < 0x20 || s.value == 0x7F
+        }
         var scalars = Substring(self).unicodeScalars[...]
         var leading = 0
         while let f = scalars.first, strip(f) {

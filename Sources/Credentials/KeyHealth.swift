@@ -75,7 +75,10 @@ public struct KeyHealthMachine: Sendable, Equatable {
         switch event {
         case .keyChanged(let inspection):
             beforeCheck = nil
-            guard let inspection else { health = .missing; return }
+            guard let inspection else {
+                health = .missing
+                return
+            }
             if let fatal = inspection.fatal { health = .malformed(fatal.message) } else { health = .unverified }
         case .checkStarted:
             guard health.canSend else { return }

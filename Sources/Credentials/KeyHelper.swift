@@ -1,5 +1,5 @@
-import Foundation
 import AnthropicAPI
+import Foundation
 import Synchronization
 
 /// Runs the `api_key_helper` command from config.toml; its standard output is the key.
@@ -58,14 +58,27 @@ public final class KeyHelper: Sendable {
             return .failure(Failure(message: "api_key_helper could not be started: \(error.message)"))
         }
         if outcome.timedOut {
-            return .failure(Failure(message: "api_key_helper did not finish within \(timeout.spoken) and was stopped (command: \(Self.display(command)))"))
+            return .failure(
+                Failure(
+                    message:
+                        "api_key_helper did not finish within \(timeout.spoken) and was stopped (command: \(Self.display(command)))"
+                ))
         }
         if outcome.overflowed {
-            return .failure(Failure(message: "api_key_helper printed more than \(Self.outputLimit / 1024) KiB and was stopped; it should print only the key"))
+            return .failure(
+                Failure(
+                    message:
+                        "api_key_helper printed more than \(Self.outputLimit / 1024) KiB and was stopped; it should print only the key"
+                ))
         }
         guard outcome.status == 0 else {
-            let detail = String(decoding: outcome.stderr.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            return .failure(Failure(message: "api_key_helper exited with status \(outcome.status)\(detail.isEmpty ? "" : ": \(Secrets.redactLongTokens(Secrets.redact(detail)))")"))
+            let detail = String(decoding: outcome.stderr.prefix(500), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            return .failure(
+                Failure(
+                    message:
+                        "api_key_helper exited with status \(outcome.status)\(detail.isEmpty ? "" : ": \(Secrets.redactLongTokens(Secrets.redact(detail)))")"
+                ))
         }
         var output = String(decoding: outcome.stdout, as: UTF8.self)
         if output.unicodeScalars.last == "\n" {

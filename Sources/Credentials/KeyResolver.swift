@@ -36,8 +36,10 @@ public struct KeyResolver: Sendable {
     public var file: CredentialsFile
     public var memory: RejectedKeyMemory
 
-    public init(environment: [String: String], sessionKey: String? = nil, helper: KeyHelper?,
-                file: CredentialsFile, memory: RejectedKeyMemory) {
+    public init(
+        environment: [String: String], sessionKey: String? = nil, helper: KeyHelper?,
+        file: CredentialsFile, memory: RejectedKeyMemory
+    ) {
         self.environment = environment
         self.sessionKey = sessionKey
         self.helper = helper
@@ -75,12 +77,20 @@ public struct KeyResolver: Sendable {
             // Every candidate is a secret, used or not, well-formed or not: from here on no output path shows any piece of it.
             inspection.secrets.forEach { Redactor.shared.register($0) }
             let secret = inspection.key ?? raw
-            var report = SourceReport(source: source, state: .present(inspection, masked: Secrets.mask(secret.trimmingWhitespaceAndInvisibles())), details: details)
+            var report = SourceReport(
+                source: source,
+                state: .present(inspection, masked: Secrets.mask(secret.trimmingWhitespaceAndInvisibles())),
+                details: details)
             if let key = inspection.key, let date = memory.rejectedAt(key) {
                 report.details.append("the API rejected this key on \(Self.format(date))")
             }
             sources.append(report)
-            candidates.append((ResolvedKey(credential: Credential(secret: secret, scheme: inspection.scheme), source: source, inspection: inspection), report))
+            candidates.append(
+                (
+                    ResolvedKey(
+                        credential: Credential(secret: secret, scheme: inspection.scheme), source: source,
+                        inspection: inspection), report
+                ))
         }
 
         consider(sessionKey, source: .session, absent: "no key entered this session")
@@ -94,10 +104,19 @@ public struct KeyResolver: Sendable {
         if let helper {
             switch helper.current() {
             case .success(let run):
-                consider(run.output, source: .helper, absent: "", details: ["command: \(KeyHelper.display(helper.command))", "ran in \(run.elapsed.inMilliseconds) ms"])
+                consider(
+                    run.output, source: .helper, absent: "",
+                    details: [
+                        "command: \(KeyHelper.display(helper.command))", "ran in \(run.elapsed.inMilliseconds) ms",
+                    ])
             case .failure(let failure):
-                sources.append(SourceReport(source: .helper, state: .failed(reason: failure.message, fix: "Fix the command in api_key_helper (config.toml), or remove it."),
-                                            details: ["command: \(KeyHelper.display(helper.command))"]))
+                sources.append(
+                    SourceReport(
+                        source: .helper,
+                        state: .failed(
+                            reason: failure.message,
+                            fix: "Fix the command in api_key_helper (config.toml), or remove it."),
+                        details: ["command: \(KeyHelper.display(helper.command))"]))
             }
         } else {
             consider(nil, source: .helper, absent: "no api_key_helper in config.toml")
@@ -106,9 +125,14 @@ public struct KeyResolver: Sendable {
         case .missing:
             consider(nil, source: .credentialsFile(file.path), absent: "no saved key (\(file.path))")
         case .key(let key, let savedAt):
-            consider(key, source: .credentialsFile(file.path), absent: "", details: ["path: \(file.path)"] + (savedAt.map { ["saved \($0)"] } ?? []))
+            consider(
+                key, source: .credentialsFile(file.path), absent: "",
+                details: ["path: \(file.path)"] + (savedAt.map { ["saved \($0)"] } ?? []))
         case .unusable(let reason, let fix):
-            sources.append(SourceReport(source: .credentialsFile(file.path), state: .failed(reason: "\(file.path) is not used: \(reason)", fix: fix)))
+            sources.append(
+                SourceReport(
+                    source: .credentialsFile(file.path),
+                    state: .failed(reason: "\(file.path) is not used: \(reason)", fix: fix)))
         }
 
         guard let first = candidates.first?.0 else {
@@ -117,16 +141,24 @@ public struct KeyResolver: Sendable {
         let fixNotices = first.inspection.problems.filter { $0.severity == .fixed }.map { "\($0.message) \($0.fix)" }
 
         // The stale-variable trap: a variable still holding a rejected key hides a newer saved key.
-        if case .environment(let name) = first.source, let key = first.inspection.key, let rejected = memory.rejectedAt(key),
-           let saved = candidates.first(where: { if case .credentialsFile = $0.0.source { return true } else { return false } })?.0,
-           let savedKey = saved.inspection.key, savedKey != key, memory.rejectedAt(savedKey) == nil {
-            let notice = "\(name) holds \(first.credential.masked), which the API rejected on \(Self.format(rejected)); using the saved key \(saved.credential.masked) from the credentials file instead. Unset or update \(name) to silence this notice."
-            return Resolution(key: saved, blocked: nil, sources: sources, fixNotices: fixNotices, staleVariableNotice: notice, health: .unverified)
+        if case .environment(let name) = first.source, let key = first.inspection.key,
+            let rejected = memory.rejectedAt(key),
+            let saved = candidates.first(where: {
+                if case .credentialsFile = $0.0.source { return true } else { return false }
+            })?.0,
+            let savedKey = saved.inspection.key, savedKey != key, memory.rejectedAt(savedKey) == nil
+        {
+            let notice =
+                "\(name) holds \(first.credential.masked), which the API rejected on \(Self.format(rejected)); using the saved key \(saved.credential.masked) from the credentials file instead. Unset or update \(name) to silence this notice."
+            return Resolution(
+                key: saved, blocked: nil, sources: sources, fixNotices: fixNotices, staleVariableNotice: notice,
+                health: .unverified)
         }
 
         guard first.inspection.isUsable else {
-            return Resolution(key: nil, blocked: first, sources: sources, fixNotices: fixNotices,
-                              health: .malformed(first.inspection.fatal?.message ?? "the key cannot be used"))
+            return Resolution(
+                key: nil, blocked: first, sources: sources, fixNotices: fixNotices,
+                health: .malformed(first.inspection.fatal?.message ?? "the key cannot be used"))
         }
         return Resolution(key: first, blocked: nil, sources: sources, fixNotices: fixNotices, health: .unverified)
     }

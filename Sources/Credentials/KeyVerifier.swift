@@ -9,8 +9,10 @@ public struct KeyVerifier: Sendable {
     /// The time an outcome is stamped with (tests pass a fixed clock).
     public var now: @Sendable () -> Date
 
-    public init(configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport(),
-                now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport(),
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.now = now

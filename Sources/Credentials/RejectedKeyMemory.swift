@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Remembers keys the API rejected, as salted fingerprints (HMAC-SHA256 with a random per-user
@@ -63,8 +64,12 @@ public struct RejectedKeyMemory: Sendable {
         var generator = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &generator) }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            guard FileManager.default.createFile(atPath: saltPath, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return nil }
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            guard
+                FileManager.default.createFile(
+                    atPath: saltPath, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+            else { return nil }
         } catch {
             return nil
         }
@@ -77,7 +82,8 @@ public struct RejectedKeyMemory: Sendable {
             let parts = line.split(separator: " ")
             // The file is palaver's own, but whatever is in it is read as untrusted: whole seconds in a sane range only.
             guard parts.count == 2, parts[0].count == 64, parts[0].allSatisfy(\.isHexDigit),
-                  let seconds = Int64(parts[1]), (0...Self.latestSeconds).contains(seconds) else { return nil }
+                let seconds = Int64(parts[1]), (0...Self.latestSeconds).contains(seconds)
+            else { return nil }
             return Entry(fingerprint: String(parts[0]), date: Date(timeIntervalSince1970: TimeInterval(seconds)))
         }
     }
@@ -102,8 +108,10 @@ public struct RejectedKeyMemory: Sendable {
     private func save(_ list: [Entry]) {
         let text = list.map { "\($0.fingerprint) \(Self.wholeSeconds($0.date))" }.joined(separator: "\n") + "\n"
         let temporary = listPath + ".\(getpid()).tmp"
-        if FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
-           rename(temporary, listPath) != 0 {
+        if FileManager.default.createFile(
+            atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
+            rename(temporary, listPath) != 0
+        {
             unlink(temporary)
         }
     }

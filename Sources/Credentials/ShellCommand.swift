@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a shell command in its own process group, so a timeout can stop the command and
@@ -25,7 +26,8 @@ enum ShellCommand {
     struct LaunchError: Error { var message: String }
 
     static func run(_ command: String, timeout: Duration, outputLimit: Int = 64 * 1024) throws(LaunchError) -> Outcome {
-        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0 else { throw LaunchError(message: "cannot create a pipe") }
         guard pipe(&errPipe) == 0 else {
             outPipe.forEach { close($0) }
@@ -42,15 +44,15 @@ enum ShellCommand {
         // Nothing else palaver holds is the command's business; and a daemon it leaves must not
         // keep open a pipe someone else waits on (palaver's own output, when palaver's parent leaked it).
         #if os(Linux)
-        closeInheritedDescriptors(&actions)
+            closeInheritedDescriptors(&actions)
         #endif
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         #if canImport(Darwin)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_CLOEXEC_DEFAULT))
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_CLOEXEC_DEFAULT))
         #else
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         #endif
         posix_spawnattr_setpgroup(&attributes, 0)
 
@@ -86,7 +88,7 @@ enum ShellCommand {
             let done = waitpid(pid, &status, WNOHANG)
             if done == pid || (done < 0 && errno != EINTR) {
                 // The command is gone; what it wrote is in the pipes. Take that, bounded by the limit and the deadline.
-                kill(-pid, SIGKILL)  // anything it left running in its group
+                kill(-pid, SIGKILL) // anything it left running in its group
                 while clock.now < deadline, stdout.readAvailable() || stderr.readAvailable() {}
                 overflowed = stdout.overflowed
                 break
@@ -110,25 +112,26 @@ enum ShellCommand {
             _ = stderr.readAvailable()
         }
         let exitStatus: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return Outcome(status: exitStatus, stdout: overflowed ? Data() : stdout.data, stderr: stderr.data,
-                       timedOut: timedOut, overflowed: overflowed, elapsed: clock.now - started)
+        return Outcome(
+            status: exitStatus, stdout: overflowed ? Data() : stdout.data, stderr: stderr.data,
+            timedOut: timedOut, overflowed: overflowed, elapsed: clock.now - started)
     }
 }
 
 #if os(Linux)
-/// Adds "close every descriptor from 3 up" to `actions`: glibc's `addclosefrom_np` (2.34+, not
-/// visible to Swift, so looked up by name), else one close per descriptor open now.
-private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
-    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
-        let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
-        if closeFrom(&actions, 3) == 0 { return }
+    /// Adds "close every descriptor from 3 up" to `actions`: glibc's `addclosefrom_np` (2.34+, not
+    /// visible to Swift, so looked up by name), else one close per descriptor open now.
+    private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+            if closeFrom(&actions, 3) == 0 { return }
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap({ Int32($0) }) where fd >= 3 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
     }
-    let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-    for fd in open.compactMap({ Int32($0) }) where fd >= 3 {
-        posix_spawn_file_actions_addclose(&actions, fd)
-    }
-}
 #endif
 
 /// The parent's end of one pipe, read without blocking, keeping at most `limit` bytes.
@@ -183,9 +186,9 @@ private func closeDescriptor(_ fd: Int32) {
     _ = close(fd)
 }
 
-private extension Duration {
+extension Duration {
     /// Whole milliseconds, rounded up, clamped to what `poll` takes.
-    var inMillisecondsRoundedUp: Int {
+    fileprivate var inMillisecondsRoundedUp: Int {
         let (seconds, attoseconds) = components
         guard seconds < Int64(Int32.max / 1000) else { return Int(Int32.max) }
         return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)

@@ -26,24 +26,28 @@ struct ControlAPI {
 
     func handle(_ request: Request, path: String, requestID: String) async throws -> Response {
         guard let methods = Self.endpoints[path] else {
-            return HTTPHelpers.error(status: 404, type: "not_found_error",
-                                     message: "Unknown control endpoint: \(path)", requestID: requestID)
+            return HTTPHelpers.error(
+                status: 404, type: "not_found_error",
+                message: "Unknown control endpoint: \(path)", requestID: requestID)
         }
         guard methods.contains(request.method) else {
             return HTTPHelpers.error(
                 status: 405, type: "invalid_request_error",
-                message: "Method \(request.method.rawValue) not allowed on \(path) (allowed: \(methods.map(\.rawValue).joined(separator: ", ")))",
+                message:
+                    "Method \(request.method.rawValue) not allowed on \(path) (allowed: \(methods.map(\.rawValue).joined(separator: ", ")))",
                 requestID: requestID)
         }
         let (bytes, tooLarge) = try await HTTPHelpers.readBody(request, limit: configuration.maxBodyBytes)
         if tooLarge {
-            return HTTPHelpers.error(status: 413, type: "request_too_large", message: ErrorMessages.tooLarge, requestID: requestID)
+            return HTTPHelpers.error(
+                status: 413, type: "request_too_large", message: ErrorMessages.tooLarge, requestID: requestID)
         }
         do {
             let result = try perform(request.method, path: path, body: bytes)
             return HTTPHelpers.json(status: 200, result, requestID: requestID)
         } catch let error as BadRequest {
-            return HTTPHelpers.error(status: 400, type: "invalid_request_error", message: error.message, requestID: requestID)
+            return HTTPHelpers.error(
+                status: 400, type: "invalid_request_error", message: error.message, requestID: requestID)
         }
     }
 
@@ -60,7 +64,9 @@ struct ControlAPI {
         guard let members = value.objectMembers else { throw BadRequest("\(what) must be a JSON object") }
         let unknown = members.map(\.0).filter { !allowed.contains($0) }
         if !unknown.isEmpty {
-            throw BadRequest("\(what): unknown field(s) \(unknown.joined(separator: ", ")); allowed: \(allowed.joined(separator: ", "))")
+            throw BadRequest(
+                "\(what): unknown field(s) \(unknown.joined(separator: ", ")); allowed: \(allowed.joined(separator: ", "))"
+            )
         }
     }
 
@@ -144,7 +150,9 @@ struct ControlAPI {
     private func addKey(_ body: [UInt8]) throws -> JSONValue {
         let json = try parseBody(body)
         try requireObject(json, "key", allowed: ["key", "status"])
-        guard let key = json["key"]?.stringValue, !key.isEmpty else { throw BadRequest("key: Field required (a non-empty string)") }
+        guard let key = json["key"]?.stringValue, !key.isEmpty else {
+            throw BadRequest("key: Field required (a non-empty string)")
+        }
         var status = FakeKeyStatus.valid
         if let raw = json["status"], !raw.isNull {
             guard let s = raw.stringValue, let parsed = FakeKeyStatus(jsonName: s) else {
@@ -160,7 +168,9 @@ struct ControlAPI {
     private func revokeKey(_ body: [UInt8]) throws -> JSONValue {
         let json = try parseBody(body)
         try requireObject(json, "revoke", allowed: ["key"])
-        guard let key = json["key"]?.stringValue, !key.isEmpty else { throw BadRequest("key: Field required (a non-empty string)") }
+        guard let key = json["key"]?.stringValue, !key.isEmpty else {
+            throw BadRequest("key: Field required (a non-empty string)")
+        }
         state.revokeKey(key)
         return .object([Self.ok, ("key", .string(maskKey(key))), ("status", .string(FakeKeyStatus.revoked.rawValue))])
     }
@@ -182,14 +192,24 @@ struct ControlAPI {
     /// One fault of a POST /_control/faults, its fields and their ranges checked (`what` names it in errors).
     private func checkedFault(_ item: JSONValue, _ what: String) throws -> Fault {
         try requireObject(item, what, allowed: Fault.CodingKeys.allCases.map(\.rawValue))
-        guard item["kind"] != nil else { throw BadRequest("\(what).kind: Field required (\(Fault.Kind.jsonNames.joined(separator: ", ")))") }
+        guard item["kind"] != nil else {
+            throw BadRequest("\(what).kind: Field required (\(Fault.Kind.jsonNames.joined(separator: ", ")))")
+        }
         let fault = try decode(Fault.self, from: item, what)
         if let t = item["times"]?.intValue, t < 1 { throw BadRequest("\(what).times: must be at least 1") }
-        if fault.kind == .status, fault.status == nil { throw BadRequest("\(what).status: Field required for kind status") }
+        if fault.kind == .status, fault.status == nil {
+            throw BadRequest("\(what).status: Field required for kind status")
+        }
         if let s = fault.status, !(100...599).contains(s) { throw BadRequest("\(what).status: must be 100...599") }
-        if fault.kind == .redirect, let s = fault.status, !(300...399).contains(s) { throw BadRequest("\(what).status: a redirect must be 300...399") }
-        if let ms = item["interval_ms"]?.intValue, !(1...600_000).contains(ms) { throw BadRequest("\(what).interval_ms: must be 1...600000") }
-        if !fault.sizeMB.isFinite || !(0...4096).contains(fault.sizeMB) { throw BadRequest("\(what).size_mb: must be 0...4096") }
+        if fault.kind == .redirect, let s = fault.status, !(300...399).contains(s) {
+            throw BadRequest("\(what).status: a redirect must be 300...399")
+        }
+        if let ms = item["interval_ms"]?.intValue, !(1...600_000).contains(ms) {
+            throw BadRequest("\(what).interval_ms: must be 1...600000")
+        }
+        if !fault.sizeMB.isFinite || !(0...4096).contains(fault.sizeMB) {
+            throw BadRequest("\(what).size_mb: must be 0...4096")
+        }
         return fault
     }
 

@@ -48,7 +48,8 @@ enum ErrorDefaults {
         case "conflict_error": return "Conflict"
         case "request_too_large": return ErrorMessages.tooLarge
         case "rate_limit_error":
-            return "Number of requests has exceeded your per-minute rate limit (https://docs.anthropic.com/en/api/rate-limits); see the response headers for current usage. Please try again later."
+            return
+                "Number of requests has exceeded your per-minute rate limit (https://docs.anthropic.com/en/api/rate-limits); see the response headers for current usage. Please try again later."
         case "overloaded_error": return "Overloaded"
         default: return "Internal server error"
         }

@@ -18,17 +18,22 @@ public enum FakeKeyStatus: String, Sendable, Codable, CaseIterable, Equatable {
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
         guard let status = FakeKeyStatus(jsonName: raw) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "unknown key status '\(raw)' (expected valid, revoked, forbidden, billing or no_credit)"
-            ))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "unknown key status '\(raw)' (expected valid, revoked, forbidden, billing or no_credit)"
+                ))
         }
         self = status
     }
 
     /// Parses the JSON spelling; also accepts `noCredit`.
     public init?(jsonName: String) {
-        if jsonName == "noCredit" { self = .noCredit; return }
+        if jsonName == "noCredit" {
+            self = .noCredit
+            return
+        }
         self.init(rawValue: jsonName)
     }
 }

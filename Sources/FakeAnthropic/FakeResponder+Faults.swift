@@ -19,19 +19,29 @@ extension FakeResponder {
             var headers = fault.headers
             headers["location"] = fault.location ?? "https://elsewhere.example/v1/messages"
             let status = (300...399).contains(fault.status ?? 0) ? fault.status! : 302
-            return outcome.finish(Response(status: .init(code: status),
-                                           headers: HTTPHelpers.baseHeaders(requestID: requestID, contentType: nil, extra: headers),
-                                           body: .init()), fault: .redirect)
-        case .hugeBody, .hugeLine where !isStreamingRequest(bodyBytes):
-            return outcome.finish(FaultBodies.huge(fault, requestID: requestID, channel: context.channel, state: state), fault: fault.kind)
+            return outcome.finish(
+                Response(
+                    status: .init(code: status),
+                    headers: HTTPHelpers.baseHeaders(requestID: requestID, contentType: nil, extra: headers),
+                    body: .init()), fault: .redirect)
+        case .hugeBody,
+            .hugeLine where !isStreamingRequest(bodyBytes):
+            return outcome.finish(
+                FaultBodies.huge(fault, requestID: requestID, channel: context.channel, state: state), fault: fault.kind
+            )
         case .gzip where (fault.status ?? 200) >= 400:
             let type = fault.errorType ?? ErrorDefaults.type(forStatus: fault.status!)
-            let json = HTTPHelpers.errorJSON(type: type, message: fault.message ?? ErrorDefaults.message(forType: type), requestID: requestID)
-            return outcome.finish(FaultBodies.gzipped(Array(json.serialized.utf8), status: fault.status!, contentType: "application/json",
-                                                      fault: fault, requestID: requestID), fault: .gzip)
+            let json = HTTPHelpers.errorJSON(
+                type: type, message: fault.message ?? ErrorDefaults.message(forType: type), requestID: requestID)
+            return outcome.finish(
+                FaultBodies.gzipped(
+                    Array(json.serialized.utf8), status: fault.status!, contentType: "application/json",
+                    fault: fault, requestID: requestID), fault: .gzip)
         case .wrongShape where !isStreamingRequest(bodyBytes):
-            return outcome.finish(HTTPHelpers.jsonText(status: 200, fault.body ?? FaultBodies.wrongShape(apiPath: apiPath),
-                                                       requestID: requestID, extraHeaders: fault.headers), fault: .wrongShape)
+            return outcome.finish(
+                HTTPHelpers.jsonText(
+                    status: 200, fault.body ?? FaultBodies.wrongShape(apiPath: apiPath),
+                    requestID: requestID, extraHeaders: fault.headers), fault: .wrongShape)
         default:
             return nil
         }
@@ -40,7 +50,8 @@ extension FakeResponder {
     func statusFaultResponse(_ fault: Fault, requestID: String) -> Response {
         let status = fault.status ?? 500
         if let body = fault.body {
-            let contentType: String? = body.isEmpty ? fault.contentType : (fault.contentType ?? "text/html; charset=utf-8")
+            let contentType: String? =
+                body.isEmpty ? fault.contentType : (fault.contentType ?? "text/html; charset=utf-8")
             return Response(
                 status: .init(code: status),
                 headers: HTTPHelpers.baseHeaders(requestID: requestID, contentType: contentType, extra: fault.headers),
@@ -49,14 +60,17 @@ extension FakeResponder {
         }
         let type = fault.errorType ?? ErrorDefaults.type(forStatus: status)
         let message = fault.message ?? ErrorDefaults.message(forType: type)
-        return HTTPHelpers.error(status: status, type: type, message: message, requestID: requestID, extraHeaders: fault.headers)
+        return HTTPHelpers.error(
+            status: status, type: type, message: message, requestID: requestID, extraHeaders: fault.headers)
     }
 
     /// Delivers a complete 200 JSON response, applying a non-status fault if any:
     /// stall → nothing at all sent for stall_seconds, then the response; drop → after_events -1:
     /// no response at all, 0: headers only, >0: headers and half the body, then the connection
     /// closes; stream_error → an HTTP error status instead.
-    func deliverNonStreaming(_ json: JSONValue, fault: Fault?, context: Context, outcome: Outcome) async throws -> Response {
+    func deliverNonStreaming(_ json: JSONValue, fault: Fault?, context: Context, outcome: Outcome) async throws
+        -> Response
+    {
         let requestID = outcome.requestID
         let text = json.serialized
         guard let fault else {
@@ -69,16 +83,21 @@ extension FakeResponder {
         case .headers:
             return outcome.finish(response, fault: .headers)
         case .gzip:
-            return outcome.finish(FaultBodies.gzipped(Array(text.utf8), status: 200, contentType: "application/json",
-                                                      fault: fault, requestID: requestID), fault: .gzip)
+            return outcome.finish(
+                FaultBodies.gzipped(
+                    Array(text.utf8), status: 200, contentType: "application/json",
+                    fault: fault, requestID: requestID), fault: .gzip)
         case .pings, .trickle:
-            return outcome.finish(slowResponse(text, fault: fault, headers: response.headers, context: context), fault: fault.kind)
+            return outcome.finish(
+                slowResponse(text, fault: fault, headers: response.headers, context: context), fault: fault.kind)
         case .streamError:
             let type = fault.errorType ?? "overloaded_error"
             let status = fault.status ?? ErrorDefaults.status(forType: type)
             let message = fault.message ?? ErrorDefaults.message(forType: type)
-            return outcome.finish(HTTPHelpers.error(status: status, type: type, message: message, requestID: requestID,
-                                                    extraHeaders: fault.headers), fault: .streamError)
+            return outcome.finish(
+                HTTPHelpers.error(
+                    status: status, type: type, message: message, requestID: requestID,
+                    extraHeaders: fault.headers), fault: .streamError)
         case .stall:
             _ = outcome.finish(response, fault: .stall)
             do {
@@ -96,23 +115,26 @@ extension FakeResponder {
     /// pings: spaces (valid JSON padding) `interval_ms` apart, never the body; trickle: the body
     /// one byte at a time, `interval_ms` apart.
     private func slowResponse(_ text: String, fault: Fault, headers: HTTPFields, context: Context) -> Response {
-        let channel = context.channel, state = self.state
+        let channel = context.channel
+        let state = self.state
         let bytes = Array(text.utf8)
         let interval = Double(fault.intervalMs) / 1000
         let kind = fault.kind
-        return Response(status: .ok, headers: headers, body: .init { writer in
-            if kind == .pings {
-                while true {  // a space is valid JSON padding: the body never completes
-                    try await writer.write(ByteBuffer(string: " "))
+        return Response(
+            status: .ok, headers: headers,
+            body: .init { writer in
+                if kind == .pings {
+                    while true { // a space is valid JSON padding: the body never completes
+                        try await writer.write(ByteBuffer(string: " "))
+                        try await HTTPHelpers.pause(seconds: interval, channel: channel, state: state)
+                    }
+                }
+                for byte in bytes {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
                     try await HTTPHelpers.pause(seconds: interval, channel: channel, state: state)
                 }
-            }
-            for byte in bytes {
-                try await writer.write(ByteBuffer(bytes: [byte]))
-                try await HTTPHelpers.pause(seconds: interval, channel: channel, state: state)
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     /// The connection closes: at once (after_events -1), after the headers (0) or after half the body (>0).

@@ -8,17 +8,18 @@ extension FakeResponder {
         _ request: Request, path: String, requestID: String, presentedKey: String?, body: [UInt8], tooLarge: Bool
     ) {
         let scrubber = SecretScrubber(secrets: secrets(in: request, presentedKey: presentedKey))
-        state.appendRequest(LoggedRequest(
-            requestID: requestID,
-            method: request.method.rawValue,
-            path: path,
-            query: request.uri.query.map(scrubber.scrub),
-            headers: loggedHeaders(request, scrubber: scrubber),
-            key: presentedKey.map(maskKey),
-            body: loggedBody(body, tooLarge: tooLarge, scrubber: scrubber),
-            status: nil,
-            fault: nil
-        ))
+        state.appendRequest(
+            LoggedRequest(
+                requestID: requestID,
+                method: request.method.rawValue,
+                path: path,
+                query: request.uri.query.map(scrubber.scrub),
+                headers: loggedHeaders(request, scrubber: scrubber),
+                key: presentedKey.map(maskKey),
+                body: loggedBody(body, tooLarge: tooLarge, scrubber: scrubber),
+                status: nil,
+                fault: nil
+            ))
     }
 
     /// Every key the fake knows and every key-like value the request presents.

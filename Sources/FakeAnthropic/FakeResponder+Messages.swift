@@ -4,7 +4,8 @@ import Hummingbird
 /// POST /v1/messages (a whole message or a stream) and POST /v1/messages/count_tokens.
 extension FakeResponder {
     func answerMessages(
-        _ endpoint: Endpoint, body bodyBytes: [UInt8], fault: Fault?, context: Context, token: ActiveToken, outcome: Outcome
+        _ endpoint: Endpoint, body bodyBytes: [UInt8], fault: Fault?, context: Context, token: ActiveToken,
+        outcome: Outcome
     ) async throws -> Response {
         let isCount: Bool
         if case .countTokens = endpoint { isCount = true } else { isCount = false }
@@ -25,7 +26,8 @@ extension FakeResponder {
         if !parsed.stream {
             return try await deliverNonStreaming(plan.messageJSON, fault: fault, context: context, outcome: outcome)
         }
-        return try await stream(plan: plan, reply: reply, fault: fault, context: context, token: token, outcome: outcome)
+        return try await stream(
+            plan: plan, reply: reply, fault: fault, context: context, token: token, outcome: outcome)
     }
 
     /// The request a messages body makes, or the 400 message for an empty body, one that is not

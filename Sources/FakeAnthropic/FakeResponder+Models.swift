@@ -37,7 +37,8 @@ extension FakeResponder {
         isoFrac.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         func date(_ s: String) -> Date? { iso.date(from: s) ?? isoFrac.date(from: s) }
         return models.enumerated().sorted { a, b in
-            let da = date(a.element.createdAt), db = date(b.element.createdAt)
+            let da = date(a.element.createdAt)
+            let db = date(b.element.createdAt)
             if let da, let db, da != db { return da > db }
             if da == nil || db == nil, a.element.createdAt != b.element.createdAt {
                 return a.element.createdAt > b.element.createdAt
@@ -54,18 +55,21 @@ extension FakeResponder {
         if let l = param("limit") {
             guard let v = Int(l) else { return .failure(.init("limit: Input should be a valid integer")) }
             guard (1...1000).contains(v) else {
-                return .failure(.init("limit: Input should be greater than or equal to 1 and less than or equal to 1000"))
+                return .failure(
+                    .init("limit: Input should be greater than or equal to 1 and less than or equal to 1000"))
             }
             limit = v
         }
-        let (page, hasMore) = Self.page(of: Self.sortedNewestFirst(state.models()), limit: limit,
-                                        afterID: param("after_id"), beforeID: param("before_id"))
-        return .success(.object([
-            ("data", .array(page.map(modelJSON))),
-            ("has_more", .bool(hasMore)),
-            ("first_id", page.first.map { .string($0.id) } ?? .null),
-            ("last_id", page.last.map { .string($0.id) } ?? .null),
-        ]))
+        let (page, hasMore) = Self.page(
+            of: Self.sortedNewestFirst(state.models()), limit: limit,
+            afterID: param("after_id"), beforeID: param("before_id"))
+        return .success(
+            .object([
+                ("data", .array(page.map(modelJSON))),
+                ("has_more", .bool(hasMore)),
+                ("first_id", page.first.map { .string($0.id) } ?? .null),
+                ("last_id", page.last.map { .string($0.id) } ?? .null),
+            ]))
     }
 
     /// Up to `limit` models just after `afterID`, else just before `beforeID`, else from the start

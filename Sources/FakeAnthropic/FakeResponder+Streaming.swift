@@ -40,22 +40,28 @@ extension FakeResponder {
                 streamFault?.afterEvents = 0
             }
         }
-        let script = StreamScript(steps: steps, fault: streamFault, delaySeconds: Double(reply.delayMs) / 1000,
-                                  pingEvery: reply.pingEvery, channel: channel, state: state, requestID: requestID)
-        let response = Response(status: .ok, headers: headers, body: .init { writer in
-            _ = token  // keeps the response counted as active until the stream ends
-            try await script.write(to: &writer)
-        })
+        let script = StreamScript(
+            steps: steps, fault: streamFault, delaySeconds: Double(reply.delayMs) / 1000,
+            pingEvery: reply.pingEvery, channel: channel, state: state, requestID: requestID)
+        let response = Response(
+            status: .ok, headers: headers,
+            body: .init { writer in
+                _ = token // keeps the response counted as active until the stream ends
+                try await script.write(to: &writer)
+            })
         return outcome.finish(response, fault: fault?.kind)
     }
 
     /// The whole stream at once, gzip-wrapped (the gzip fault).
     private static func gzippedStream(_ steps: [ReplyPlan.Step], fault: Fault, requestID: String) -> Response {
         let whole = steps.map { step -> String in
-            switch step { case .event(let t), .delta(let t): return t }
+            switch step {
+            case .event(let t), .delta(let t): return t
+            }
         }.joined()
-        return FaultBodies.gzipped(Array(whole.utf8), status: 200, contentType: "text/event-stream; charset=utf-8",
-                                   fault: fault, requestID: requestID)
+        return FaultBodies.gzipped(
+            Array(whole.utf8), status: 200, contentType: "text/event-stream; charset=utf-8",
+            fault: fault, requestID: requestID)
     }
 
     /// The planned steps, after a wrong-shaped message_start first for the wrong_shape fault.
@@ -127,7 +133,8 @@ struct StreamScript {
         case .streamError:
             let type = fault.errorType ?? "overloaded_error"
             let message = fault.message ?? ErrorDefaults.message(forType: type)
-            let event = "event: error\ndata: \(HTTPHelpers.errorJSON(type: type, message: message, requestID: requestID).serialized)\n\n"
+            let event =
+                "event: error\ndata: \(HTTPHelpers.errorJSON(type: type, message: message, requestID: requestID).serialized)\n\n"
             try await writer.write(ByteBuffer(string: event))
             try await writer.finish(nil)
             return true

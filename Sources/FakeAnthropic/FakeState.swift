@@ -22,8 +22,10 @@ public final class FakeState: Sendable {
 
     init(configuration: FakeConfiguration) {
         self.initial = configuration
-        self.storage = Mutex(Storage(keyTable: configuration.keys, replyConfig: configuration.reply,
-                                     modelList: configuration.models))
+        self.storage = Mutex(
+            Storage(
+                keyTable: configuration.keys, replyConfig: configuration.reply,
+                modelList: configuration.models))
     }
 
     private func locked<T>(_ body: (inout Storage) throws -> T) rethrows -> T {

@@ -44,8 +44,10 @@ public struct Fault: Sendable, Equatable, Codable {
         case wrongShape = "wrong_shape"
 
         /// Every kind's JSON spelling, for help and error messages.
-        public static let jsonNames = ["status", "stream_error", "drop", "stall", "headers", "redirect", "gzip",
-                                       "pings", "trickle", "huge_line", "huge_body", "wrong_shape"]
+        public static let jsonNames = [
+            "status", "stream_error", "drop", "stall", "headers", "redirect", "gzip",
+            "pings", "trickle", "huge_line", "huge_body", "wrong_shape",
+        ]
 
         public init(from decoder: any Decoder) throws {
             let raw = try decoder.singleValueContainer().decode(String.self)
@@ -56,10 +58,12 @@ public struct Fault: Sendable, Equatable, Codable {
             case "wrongShape": self = .wrongShape
             default:
                 guard let kind = Kind(rawValue: raw) else {
-                    throw DecodingError.dataCorrupted(.init(
-                        codingPath: decoder.codingPath,
-                        debugDescription: "unknown fault kind '\(raw)' (expected \(Kind.jsonNames.joined(separator: ", ")))"
-                    ))
+                    throw DecodingError.dataCorrupted(
+                        .init(
+                            codingPath: decoder.codingPath,
+                            debugDescription:
+                                "unknown fault kind '\(raw)' (expected \(Kind.jsonNames.joined(separator: ", ")))"
+                        ))
                 }
                 self = kind
             }
@@ -146,8 +150,9 @@ public struct Fault: Sendable, Equatable, Codable {
         _ status: Int, errorType: String? = nil, message: String? = nil,
         headers: [String: String] = [:], path: String = "/v1/messages", times: Int = 1
     ) -> Fault {
-        Fault(kind: .status, status: status, errorType: errorType, message: message,
-              headers: headers, path: path, times: times)
+        Fault(
+            kind: .status, status: status, errorType: errorType, message: message,
+            headers: headers, path: path, times: times)
     }
 
     /// An HTTP status with a raw body (e.g. an HTML page from a proxy, or "" for an empty body).
@@ -155,8 +160,9 @@ public struct Fault: Sendable, Equatable, Codable {
         status: Int, body: String, contentType: String? = nil,
         headers: [String: String] = [:], path: String = "/v1/messages", times: Int = 1
     ) -> Fault {
-        Fault(kind: .status, status: status, body: body, contentType: contentType,
-              headers: headers, path: path, times: times)
+        Fault(
+            kind: .status, status: status, body: body, contentType: contentType,
+            headers: headers, path: path, times: times)
     }
 
     /// An `event: error` inside a 200 stream after `afterEvents` deltas.
@@ -164,8 +170,9 @@ public struct Fault: Sendable, Equatable, Codable {
         afterEvents: Int = 0, errorType: String = "overloaded_error", message: String? = nil,
         path: String = "/v1/messages", times: Int = 1
     ) -> Fault {
-        Fault(kind: .streamError, errorType: errorType, message: message,
-              afterEvents: afterEvents, path: path, times: times)
+        Fault(
+            kind: .streamError, errorType: errorType, message: message,
+            afterEvents: afterEvents, path: path, times: times)
     }
 
     /// Close the connection abruptly after `afterEvents` deltas.
@@ -181,13 +188,17 @@ public struct Fault: Sendable, Equatable, Codable {
     }
 
     /// A 3xx redirect to `location`.
-    public static func redirect(_ status: Int = 302, location: String = "https://elsewhere.example/v1/messages",
-                                path: String = "/v1/messages", times: Int = 1) -> Fault {
+    public static func redirect(
+        _ status: Int = 302, location: String = "https://elsewhere.example/v1/messages",
+        path: String = "/v1/messages", times: Int = 1
+    ) -> Fault {
         Fault(kind: .redirect, status: status, path: path, times: times, location: location)
     }
 
     /// The normal answer gzip-compressed, labelled `content-encoding: encoding`, unasked.
-    public static func gzip(encoding: String = "gzip", status: Int? = nil, path: String = "/v1/messages", times: Int = 1) -> Fault {
+    public static func gzip(
+        encoding: String = "gzip", status: Int? = nil, path: String = "/v1/messages", times: Int = 1
+    ) -> Fault {
         Fault(kind: .gzip, status: status, path: path, times: times, contentEncoding: encoding)
     }
 

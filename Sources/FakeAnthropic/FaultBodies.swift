@@ -13,12 +13,14 @@ enum FaultBodies {
     }
 
     /// `bytes` gzip-wrapped, labelled with the fault's `content_encoding` (default gzip).
-    static func gzipped(_ bytes: [UInt8], status: Int, contentType: String, fault: Fault, requestID: String) -> Response {
+    static func gzipped(_ bytes: [UInt8], status: Int, contentType: String, fault: Fault, requestID: String) -> Response
+    {
         var headers = fault.headers
         headers["content-encoding"] = fault.contentEncoding ?? "gzip"
-        return Response(status: .init(code: status),
-                        headers: HTTPHelpers.baseHeaders(requestID: requestID, contentType: contentType, extra: headers),
-                        body: .init(byteBuffer: ByteBuffer(bytes: Gzip.wrap(bytes))))
+        return Response(
+            status: .init(code: status),
+            headers: HTTPHelpers.baseHeaders(requestID: requestID, contentType: contentType, extra: headers),
+            body: .init(byteBuffer: ByteBuffer(bytes: Gzip.wrap(bytes))))
     }
 
     /// A JSON body of `fault.sizeBytes` filler bytes inside a message (status < 400) or an error
@@ -32,24 +34,29 @@ enum FaultBodies {
             head = #"{"type":"error","error":{"type":"\#(type)","message":""#
             tail = #""},"request_id":"\#(requestID)"}"#
         } else {
-            head = #"{"type":"message","id":"msg_01huge","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":""#
+            head =
+                #"{"type":"message","id":"msg_01huge","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":""#
             tail = #""}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}"#
         }
         let size = fault.sizeBytes
-        return Response(status: .init(code: status),
-                        headers: HTTPHelpers.baseHeaders(requestID: requestID, contentType: "application/json", extra: fault.headers),
-                        body: .init { writer in
-                            try await writer.write(ByteBuffer(string: head))
-                            try await writeFiller(size, writer: &writer, channel: channel, state: state)
-                            try await writer.write(ByteBuffer(string: tail))
-                            try await writer.finish(nil)
-                        })
+        return Response(
+            status: .init(code: status),
+            headers: HTTPHelpers.baseHeaders(
+                requestID: requestID, contentType: "application/json", extra: fault.headers),
+            body: .init { writer in
+                try await writer.write(ByteBuffer(string: head))
+                try await writeFiller(size, writer: &writer, channel: channel, state: state)
+                try await writer.write(ByteBuffer(string: tail))
+                try await writer.finish(nil)
+            })
     }
 
     private static let piece = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
 
     /// Writes `count` bytes of "x", stopping when the client goes away or the server stops.
-    static func writeFiller(_ count: Int, writer: inout any ResponseBodyWriter, channel: any Channel, state: FakeState) async throws {
+    static func writeFiller(_ count: Int, writer: inout any ResponseBodyWriter, channel: any Channel, state: FakeState)
+        async throws
+    {
         var left = count
         while left > 0 {
             if !channel.isActive { throw ClientGone() }

@@ -63,8 +63,9 @@ enum HTTPHelpers {
     static func error(
         status: Int, type: String, message: String, requestID: String, extraHeaders: [String: String] = [:]
     ) -> Response {
-        json(status: status, errorJSON(type: type, message: message, requestID: requestID),
-             requestID: requestID, extraHeaders: extraHeaders)
+        json(
+            status: status, errorJSON(type: type, message: message, requestID: requestID),
+            requestID: requestID, extraHeaders: extraHeaders)
     }
 
     /// Waits `seconds`, checking every 20 ms whether the client went away (throws `ClientGone`)
@@ -113,7 +114,7 @@ enum HTTPHelpers {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value),
-              let parsed = try? JSONValue.parse(Array(data))
+            let parsed = try? JSONValue.parse(Array(data))
         else { return .null }
         return parsed
     }

@@ -22,7 +22,9 @@ enum JSONValue: Sendable {
 
     /// Parses UTF-8 JSON text (any value at the top, RFC 8259) with Foundation's decoder.
     static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
-        guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { throw ParseError(description: "empty body") }
+        guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+            throw ParseError(description: "empty body")
+        }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch let DecodingError.dataCorrupted(context) {

@@ -94,7 +94,9 @@ enum MessageValidation {
 
     /// The content of message `i`: a string or a list of content blocks. Returns the characters it
     /// counts for and its text (the text blocks joined by newlines).
-    private static func content(_ content: JSONValue, of i: Int) throws(ValidationError) -> (characters: Int, text: String) {
+    private static func content(_ content: JSONValue, of i: Int) throws(ValidationError) -> (
+        characters: Int, text: String
+    ) {
         switch content {
         case .string(let s):
             return (s.count, s)
@@ -218,14 +220,21 @@ struct ReplyPlan {
     var messageJSON: JSONValue {
         var content: [JSONValue] = []
         if let thinking {
-            content.append(.object([("type", .string("thinking")), ("thinking", .string(thinking)), ("signature", .string(signature))]))
+            content.append(
+                .object([
+                    ("type", .string("thinking")), ("thinking", .string(thinking)), ("signature", .string(signature)),
+                ]))
         }
         if let text {
             content.append(.object([("type", .string("text")), ("text", .string(text))]))
         }
         if let toolName {
             let input = (try? JSONValue.parse(toolInputJSON)) ?? .object([])
-            content.append(.object([("type", .string("tool_use")), ("id", .string(toolID)), ("name", .string(toolName)), ("input", input)]))
+            content.append(
+                .object([
+                    ("type", .string("tool_use")), ("id", .string(toolID)), ("name", .string(toolName)),
+                    ("input", input),
+                ]))
         }
         return .object([
             ("id", .string(messageID)),
@@ -281,31 +290,47 @@ struct ReplyPlan {
             ("content", .array([])),
             ("stop_reason", .null),
             ("stop_sequence", .null),
-            ("usage", .object([
-                ("input_tokens", .int(inputTokens)),
-                ("cache_creation_input_tokens", .int(0)),
-                ("cache_read_input_tokens", .int(0)),
-                ("output_tokens", .int(1)),
-            ])),
+            (
+                "usage",
+                .object([
+                    ("input_tokens", .int(inputTokens)),
+                    ("cache_creation_input_tokens", .int(0)),
+                    ("cache_read_input_tokens", .int(0)),
+                    ("output_tokens", .int(1)),
+                ])
+            ),
         ])
-        steps.append(.event(Self.sse("message_start", .object([("type", .string("message_start")), ("message", startMessage)]))))
+        steps.append(
+            .event(Self.sse("message_start", .object([("type", .string("message_start")), ("message", startMessage)]))))
         steps.append(.event(Self.ping))
 
         var index = 0
         func blockStart(_ block: JSONValue) {
-            steps.append(.event(Self.sse("content_block_start", .object([
-                ("type", .string("content_block_start")), ("index", .int(index)), ("content_block", block),
-            ]))))
+            steps.append(
+                .event(
+                    Self.sse(
+                        "content_block_start",
+                        .object([
+                            ("type", .string("content_block_start")), ("index", .int(index)), ("content_block", block),
+                        ]))))
         }
         func delta(_ d: JSONValue) {
-            steps.append(.delta(Self.sse("content_block_delta", .object([
-                ("type", .string("content_block_delta")), ("index", .int(index)), ("delta", d),
-            ]))))
+            steps.append(
+                .delta(
+                    Self.sse(
+                        "content_block_delta",
+                        .object([
+                            ("type", .string("content_block_delta")), ("index", .int(index)), ("delta", d),
+                        ]))))
         }
         func blockStop() {
-            steps.append(.event(Self.sse("content_block_stop", .object([
-                ("type", .string("content_block_stop")), ("index", .int(index)),
-            ]))))
+            steps.append(
+                .event(
+                    Self.sse(
+                        "content_block_stop",
+                        .object([
+                            ("type", .string("content_block_stop")), ("index", .int(index)),
+                        ]))))
             index += 1
         }
 
@@ -325,7 +350,11 @@ struct ReplyPlan {
             blockStop()
         }
         if let toolName {
-            blockStart(.object([("type", .string("tool_use")), ("id", .string(toolID)), ("name", .string(toolName)), ("input", .object([]))]))
+            blockStart(
+                .object([
+                    ("type", .string("tool_use")), ("id", .string(toolID)), ("name", .string(toolName)),
+                    ("input", .object([])),
+                ]))
             var pieces = Self.chunks(toolInputJSON, size: chunkChars)
             if pieces.count == 1, toolInputJSON.count > 1 {
                 // always deliver the input in several pieces
@@ -338,11 +367,15 @@ struct ReplyPlan {
             blockStop()
         }
 
-        steps.append(.event(Self.sse("message_delta", .object([
-            ("type", .string("message_delta")),
-            ("delta", .object([("stop_reason", .string(stopReason)), ("stop_sequence", .null)])),
-            ("usage", .object([("output_tokens", .int(outputTokens))])),
-        ]))))
+        steps.append(
+            .event(
+                Self.sse(
+                    "message_delta",
+                    .object([
+                        ("type", .string("message_delta")),
+                        ("delta", .object([("stop_reason", .string(stopReason)), ("stop_sequence", .null)])),
+                        ("usage", .object([("output_tokens", .int(outputTokens))])),
+                    ]))))
         steps.append(.event(Self.sse("message_stop", .object([("type", .string("message_stop"))]))))
         return steps
     }

@@ -26,7 +26,8 @@ public struct ModelInfo: Sendable, Equatable, Codable {
 
     /// The three default models (newest first).
     public static let defaults: [ModelInfo] = [
-        ModelInfo(id: "claude-sonnet-4-5-20250929", displayName: "Claude Sonnet 4.5", createdAt: "2025-09-29T00:00:00Z"),
+        ModelInfo(
+            id: "claude-sonnet-4-5-20250929", displayName: "Claude Sonnet 4.5", createdAt: "2025-09-29T00:00:00Z"),
         ModelInfo(id: "claude-opus-4-1-20250805", displayName: "Claude Opus 4.1", createdAt: "2025-08-05T00:00:00Z"),
         ModelInfo(id: "claude-3-5-haiku-20241022", displayName: "Claude Haiku 3.5", createdAt: "2024-10-22T00:00:00Z"),
     ]

@@ -18,7 +18,9 @@ struct FakeResponder: HTTPResponder {
     let configuration: FakeConfiguration
 
     enum Endpoint {
-        case messages, countTokens, models, model(String), unknown
+        case messages, countTokens, models
+        case model(String)
+        case unknown
 
         /// The models endpoints answer keys that cannot pay (billing, no credit).
         var isModels: Bool {
@@ -61,7 +63,8 @@ struct FakeResponder: HTTPResponder {
             apiPath = String(path.dropFirst(prefix.count))
         }
         guard let apiPath, apiPath == "/v1" || apiPath.hasPrefix("/v1/") else {
-            return HTTPHelpers.error(status: 404, type: "not_found_error", message: "Not found: \(path)", requestID: requestID)
+            return HTTPHelpers.error(
+                status: 404, type: "not_found_error", message: "Not found: \(path)", requestID: requestID)
         }
         return try await handleAPI(request, context: context, path: path, apiPath: apiPath, requestID: requestID)
     }
@@ -88,24 +91,32 @@ struct FakeResponder: HTTPResponder {
         let endpoint = Self.route(method: request.method, apiPath: apiPath)
         let (bodyBytes, tooLarge) = try await HTTPHelpers.readBody(request, limit: configuration.maxBodyBytes)
         let presented = presentedKey(request)
-        logRequest(request, path: path, requestID: requestID, presentedKey: presented, body: bodyBytes, tooLarge: tooLarge)
+        logRequest(
+            request, path: path, requestID: requestID, presentedKey: presented, body: bodyBytes, tooLarge: tooLarge)
         let outcome = Outcome(state: state, requestID: requestID)
 
         // 1–4. unknown endpoint, size, auth, anthropic-version
-        if let refusal = refusal(request, endpoint: endpoint, path: path, tooLarge: tooLarge, key: presented, outcome: outcome) {
+        if let refusal = refusal(
+            request, endpoint: endpoint, path: path, tooLarge: tooLarge, key: presented, outcome: outcome)
+        {
             return refusal
         }
         // 5. faults that answer instead of the endpoint
         let fault = state.takeFault(for: apiPath)
-        if let fault, let response = faultInsteadOfAnswer(fault, apiPath: apiPath, body: bodyBytes, context: context, outcome: outcome) {
+        if let fault,
+            let response = faultInsteadOfAnswer(
+                fault, apiPath: apiPath, body: bodyBytes, context: context, outcome: outcome)
+        {
             return response
         }
         // 6. endpoint
         switch endpoint {
         case .models, .model:
-            return try await answerModels(endpoint, query: request.uri.query, fault: fault, context: context, outcome: outcome)
+            return try await answerModels(
+                endpoint, query: request.uri.query, fault: fault, context: context, outcome: outcome)
         case .messages, .countTokens:
-            return try await answerMessages(endpoint, body: bodyBytes, fault: fault, context: context, token: token, outcome: outcome)
+            return try await answerMessages(
+                endpoint, body: bodyBytes, fault: fault, context: context, token: token, outcome: outcome)
         case .unknown:
             return outcome.fail(404, "not_found_error", "Not found")
         }

@@ -21,7 +21,8 @@ public struct ToolUse: Sendable, Equatable, Codable {
         self.id = try c.decodeIfPresent(String.self, forKey: .id)
         if let input = try c.decodeIfPresent(JSONValue.self, forKey: .input) {
             guard case .object = input else {
-                throw DecodingError.dataCorruptedError(forKey: .input, in: c, debugDescription: "tool_use.input must be a JSON object")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .input, in: c, debugDescription: "tool_use.input must be a JSON object")
             }
             self.inputJSON = input.serialized
         } else {

@@ -164,10 +164,13 @@ extension Redactor {
             let original = Array(text.utf8)
             var out: [UInt8] = []
             out.reserveCapacity(original.count)
-            var cursor = 0  // in original bytes
+            var cursor = 0 // in original bytes
             var i = 0
             while i < owner.count {
-                guard owner[i] >= 0 else { i += 1; continue }
+                guard owner[i] >= 0 else {
+                    i += 1
+                    continue
+                }
                 var j = i
                 while j < owner.count, owner[j] >= 0 { j += 1 }
                 let from = decoded.origin[i].lowerBound
@@ -206,7 +209,8 @@ struct PercentDecoded {
         var i = 0
         while i < input.count {
             if input[i] == UInt8(ascii: "%"), i + 2 < input.count,
-               let high = Self.hex(input[i + 1]), let low = Self.hex(input[i + 2]) {
+                let high = Self.hex(input[i + 1]), let low = Self.hex(input[i + 2])
+            {
                 bytes.append(high << 4 | low)
                 origin.append(i..<(i + 3))
                 i += 3
@@ -247,7 +251,9 @@ enum Base64Forms {
             guard tail > lead else { continue }
             let core = Array(encoded[lead..<tail])
             forms.append(core)
-            let urlSafe = core.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: "-") : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0 }
+            let urlSafe = core.map {
+                $0 == UInt8(ascii: "+") ? UInt8(ascii: "-") : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0
+            }
             if urlSafe != core { forms.append(urlSafe) }
         }
         return forms
@@ -261,6 +267,6 @@ enum Base64Forms {
             for shift in [18, 12, 6, 0] { out.append(alphabet[Int((n >> UInt32(shift)) & 63)]) }
             i += 3
         }
-        return out  // a trailing partial group is never part of a stable form
+        return out // a trailing partial group is never part of a stable form
     }
 }

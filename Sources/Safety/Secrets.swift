@@ -28,7 +28,12 @@ public enum Secrets {
             run = ""
         }
         for c in text {
-            if isKeyCharacter(c) { run.append(c) } else { flush(); out.append(c) }
+            if isKeyCharacter(c) {
+                run.append(c)
+            } else {
+                flush()
+                out.append(c)
+            }
         }
         flush()
         return out
@@ -57,6 +62,7 @@ public enum Secrets {
 
     private static func isKeyCharacter(_ c: Character) -> Bool {
         guard c.isASCII, let v = c.asciiValue else { return false }
-        return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x2D || v == 0x5F
+        return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x2D
+            || v == 0x5F
     }
 }

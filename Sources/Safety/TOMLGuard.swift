@@ -74,7 +74,8 @@ public struct TOMLGuard: Sendable {
     // MARK: - Messages
 
     var sizeText: String {
-        maxSize % (1 << 20) == 0 ? "\(maxSize >> 20) MiB" : maxSize % 1024 == 0 ? "\(maxSize >> 10) KiB" : "\(maxSize) bytes"
+        maxSize % (1 << 20) == 0
+            ? "\(maxSize >> 20) MiB" : maxSize % 1024 == 0 ? "\(maxSize >> 10) KiB" : "\(maxSize) bytes"
     }
 
     func tooLarge() -> Refusal {
@@ -90,9 +91,11 @@ public struct TOMLGuard: Sendable {
     }
 
     func tooDeep(line: Int, inKey: Bool) -> Refusal {
-        Refusal(line: line, message: inKey
-            ? "the key is more than \(maxDepth) parts deep: more than \(maxDepth) dotted parts, counting its [table] and the { } around it (\(fileKind) needs a few)"
-            : "arrays and { } tables are nested more than \(maxDepth) levels deep (\(fileKind) needs a few)")
+        Refusal(
+            line: line,
+            message: inKey
+                ? "the key is more than \(maxDepth) parts deep: more than \(maxDepth) dotted parts, counting its [table] and the { } around it (\(fileKind) needs a few)"
+                : "arrays and { } tables are nested more than \(maxDepth) levels deep (\(fileKind) needs a few)")
     }
 }
 
@@ -111,20 +114,22 @@ private struct Scanner {
     private static func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
 
     private static func isKeyStart(_ b: UInt8) -> Bool {
-        isDigit(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F || b == 0x2D || b == 0x22 || b == 0x27
+        isDigit(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F || b == 0x2D || b == 0x22
+            || b == 0x27
     }
 
     mutating func scan() throws(TOMLGuard.Refusal) {
         let n = bytes.count
         guard n <= limits.maxSize else { throw limits.tooLarge() }
         let maxDepth = limits.maxDepth
-        var line = 1, i = 0
-        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }  // a byte order mark, which toml++ skips
-        var open: [(bracket: UInt8, dots: Int)] = []  // the [ and { not closed yet, and the dots of the key each belongs to
-        var headerParts = 0  // the parts of the last [header]: keys under it nest that much deeper
-        var dots = 0  // dots in the key being read (since the last = , [ { ] } or line end)
+        var line = 1
+        var i = 0
+        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 } // a byte order mark, which toml++ skips
+        var open: [(bracket: UInt8, dots: Int)] = [] // the [ and { not closed yet, and the dots of the key each belongs to
+        var headerParts = 0 // the parts of the last [header]: keys under it nest that much deeper
+        var dots = 0 // dots in the key being read (since the last = , [ { ] } or line end)
         var start: (line: Int, offset: Int, isHeader: Bool)?
-        var end = 0  // just after the last byte of the statement that is not blank or a comment
+        var end = 0 // just after the last byte of the statement that is not blank or a comment
 
         func depth() -> Int { headerParts + open.count + open.reduce(0) { $0 + $1.dots } + dots + 1 }
 
@@ -140,8 +145,11 @@ private struct Scanner {
                 i += 1
                 continue
             }
-            if b == 0x20 || b == 0x09 || b == 0x0D { i += 1; continue }
-            if b == 0x23 {  // a comment (a NUL in it would still cut the text short)
+            if b == 0x20 || b == 0x09 || b == 0x0D {
+                i += 1
+                continue
+            }
+            if b == 0x23 { // a comment (a NUL in it would still cut the text short)
                 while i < n, bytes[i] != 0x0A {
                     if bytes[i] == 0 { throw limits.nulByte(line: line) }
                     i += 1
@@ -152,7 +160,7 @@ private struct Scanner {
             let atStatementStart = start == nil
             if atStatementStart { start = (line, i, b == 0x5B) }
             switch b {
-            case 0x22, 0x27:  // a string: skip it (multi-line ones count their lines)
+            case 0x22, 0x27: // a string: skip it (multi-line ones count their lines)
                 let triple = i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b
                 i += triple ? 3 : 1
                 while i < n {
@@ -168,13 +176,19 @@ private struct Scanner {
                         i += 2
                         continue
                     }
-                    if bytes[i] == b, !triple || (i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b) { i += triple ? 3 : 1; break }
-                    if bytes[i] == 0x0A { if !triple { break }; line += 1 }
+                    if bytes[i] == b, !triple || (i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b) {
+                        i += triple ? 3 : 1
+                        break
+                    }
+                    if bytes[i] == 0x0A {
+                        if !triple { break }
+                        line += 1
+                    }
                     i += 1
                 }
                 end = i
                 continue
-            case 0x5B where atStatementStart:  // a table header: [name] or [[name]], on one line
+            case 0x5B where atStatementStart: // a table header: [name] or [[name]], on one line
                 var j = i + 1
                 if j < n, bytes[j] == 0x5B { j += 1 }
                 while j < n, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
@@ -184,38 +198,42 @@ private struct Scanner {
                 var parts = 1
                 while i < n, bytes[i] != 0x0A, bytes[i] != 0x23 {
                     if bytes[i] == 0 { throw limits.nulByte(line: line) }
-                    if bytes[i] == 0x2E { parts += 1 }  // may count a dot in a quoted part: too many is safe
+                    if bytes[i] == 0x2E { parts += 1 } // may count a dot in a quoted part: too many is safe
                     guard parts <= maxDepth else { throw limits.tooDeep(line: line, inKey: true) }
                     if bytes[i] != 0x20, bytes[i] != 0x09, bytes[i] != 0x0D { end = i + 1 }
                     i += 1
                 }
                 headerParts = parts
                 continue
-            case 0x2E:  // a dotted key: toml++ recurses per part
+            case 0x2E: // a dotted key: toml++ recurses per part
                 dots += 1
                 guard depth() <= maxDepth else { throw limits.tooDeep(line: line, inKey: true) }
             case 0x3D:
-                break  // the key's dots go on counting for the { } or [ ] after =
+                break // the key's dots go on counting for the { } or [ ] after =
             case 0x2C:
                 dots = 0
             case 0x5B, 0x7B:
                 open.append((b, dots))
                 dots = 0
                 guard depth() <= maxDepth else { throw limits.tooDeep(line: line, inKey: false) }
-            case 0x5D, 0x7D:  // toml++ asserts on a stray or mismatched closing bracket
+            case 0x5D, 0x7D: // toml++ asserts on a stray or mismatched closing bracket
                 dots = 0
                 let opener = open.popLast()?.bracket
                 guard opener == b - 2 else {
-                    let what = opener.map { "does not match the open \(Character(Unicode.Scalar($0)))" } ?? "closes nothing"
+                    let what =
+                        opener.map { "does not match the open \(Character(Unicode.Scalar($0)))" } ?? "closes nothing"
                     throw TOMLGuard.Refusal(line: line, message: "\(Character(Unicode.Scalar(b))) \(what)")
                 }
-            case 0x30...0x39 where i + 11 < n && bytes[i + 4] == 0x2D && bytes[i + 7] == 0x2D
-                && (bytes[i + 10] == 0x54 || bytes[i + 10] == 0x74 || (bytes[i + 10] == 0x20 && Self.isDigit(bytes[i + 11]))):
+            case 0x30...0x39
+            where i + 11 < n && bytes[i + 4] == 0x2D && bytes[i + 7] == 0x2D
+                && (bytes[i + 10] == 0x54 || bytes[i + 10] == 0x74
+                    || (bytes[i + 10] == 0x20 && Self.isDigit(bytes[i + 11]))):
                 // A date with a time (toml++ asserts when the time does not start with HH:).
                 let t = i + 11
                 if bytes[i..<t].contains(0) { throw limits.nulByte(line: line) }
                 guard t + 2 < n, Self.isDigit(bytes[t]), Self.isDigit(bytes[t + 1]), bytes[t + 2] == 0x3A else {
-                    throw TOMLGuard.Refusal(line: line, message: "a date's time must be written HH:MM:SS, as in 1979-05-27T07:32:00Z")
+                    throw TOMLGuard.Refusal(
+                        line: line, message: "a date's time must be written HH:MM:SS, as in 1979-05-27T07:32:00Z")
                 }
                 i = t
                 end = i
@@ -226,6 +244,8 @@ private struct Scanner {
             i += 1
             end = i
         }
-        if let s = start { statements.append(.init(line: s.line, range: s.offset..<max(end, s.offset), isHeader: s.isHeader)) }
+        if let s = start {
+            statements.append(.init(line: s.line, range: s.offset..<max(end, s.offset), isHeader: s.isHeader))
+        }
     }
 }

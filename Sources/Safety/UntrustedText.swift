@@ -40,14 +40,14 @@ public enum UntrustedText {
             case 0x1B:
                 i = endOfEscape(scalars, at: i)
                 continue
-            case 0x9B:  // 8-bit CSI
+            case 0x9B: // 8-bit CSI
                 i = endOfControlSequence(scalars, from: i + 1)
                 continue
-            case 0x90, 0x98, 0x9D, 0x9E, 0x9F:  // 8-bit DCS, SOS, OSC, PM, APC
+            case 0x90, 0x98, 0x9D, 0x9E, 0x9F: // 8-bit DCS, SOS, OSC, PM, APC
                 i = endOfString(scalars, from: i + 1)
                 continue
             case 0x09:
-                out.append("\t")  // harmless; a screen that has no tab cells expands it
+                out.append("\t") // harmless; a screen that has no tab cells expands it
             case 0x0D, 0x0A, 0x2028, 0x2029:
                 if v == 0x0D, i + 1 < scalars.count, scalars[i + 1].value == 0x0A { i += 1 }
                 out.append(lineBreaks == .keep ? "\n" : " ")
@@ -74,7 +74,7 @@ public enum UntrustedText {
     public static func isHiddenFormatting(_ v: UInt32) -> Bool {
         switch v {
         case 0x061C, 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069,
-             0x206A...0x206F, 0x180E, 0xFEFF, 0xFFF9...0xFFFB, 0xE0000...0xE007F:
+            0x206A...0x206F, 0x180E, 0xFEFF, 0xFFF9...0xFFFB, 0xE0000...0xE007F:
             return true
         default:
             return false

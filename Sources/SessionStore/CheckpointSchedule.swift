@@ -6,8 +6,10 @@ public struct CheckpointPolicy: Sendable, Equatable {
     public var byteThreshold: Int
     public var heartbeatInterval: Duration
 
-    public init(interval: Duration = .milliseconds(250), byteThreshold: Int = 2048,
-                heartbeatInterval: Duration = .seconds(10)) {
+    public init(
+        interval: Duration = .milliseconds(250), byteThreshold: Int = 2048,
+        heartbeatInterval: Duration = .seconds(10)
+    ) {
         self.interval = interval
         self.byteThreshold = byteThreshold
         self.heartbeatInterval = heartbeatInterval

@@ -6,13 +6,16 @@ extension SessionStore {
     /// Throws `.notFound` for an unknown id and `.invalidArgument` for a row that is not
     /// `streaming` or not owned by this process.
     /// `clock` defaults to the store's (``Options/clock``).
-    public func checkpointer(for message: MessageID, policy: CheckpointPolicy = CheckpointPolicy(),
-                             clock: (any StoreClock)? = nil) throws(SessionStoreError) -> Checkpointer
-    {
+    public func checkpointer(
+        for message: MessageID, policy: CheckpointPolicy = CheckpointPolicy(),
+        clock: (any StoreClock)? = nil
+    ) throws(SessionStoreError) -> Checkpointer {
         guard let stored = try self.message(message) else { throw Self.noMessage(message) }
         guard stored.status == .streaming, stored.owner?.pid == identity.pid,
-              stored.owner?.startToken == identity.startToken else {
-            throw SessionStoreError(.invalidArgument, path: nil, reason: "message \(message) is not a reply this process is streaming")
+            stored.owner?.startToken == identity.startToken
+        else {
+            throw SessionStoreError(
+                .invalidArgument, path: nil, reason: "message \(message) is not a reply this process is streaming")
         }
         return Checkpointer(store: self, message: stored, policy: policy, clock: clock ?? options.clock)
     }
@@ -175,8 +178,10 @@ public final class Checkpointer: Sendable {
     /// ``SessionStore/finishAssistantMessage(_:content:usage:stopReason:requestID:status:errorSummary:)``).
     /// `content: nil` keeps what was streamed. Later appends are ignored.
     @discardableResult
-    public func finish(content final: StoredContent? = nil, usage: TokenCounts? = nil, stopReason: String? = nil,
-                       requestID: String? = nil, status: MessageStatus = .complete, errorSummary: String? = nil)
+    public func finish(
+        content final: StoredContent? = nil, usage: TokenCounts? = nil, stopReason: String? = nil,
+        requestID: String? = nil, status: MessageStatus = .complete, errorSummary: String? = nil
+    )
         throws(SessionStoreError) -> StoredMessage
     {
         let edits: [Edit]? = shared.withLock { state in
@@ -194,8 +199,9 @@ public final class Checkpointer: Sendable {
                 return final ?? StoredContent(blocks: writer.content)
             }
             return Result { () throws(SessionStoreError) in
-                try store.finishAssistantMessage(messageID, content: content, usage: usage, stopReason: stopReason,
-                                                 requestID: requestID, status: status, errorSummary: errorSummary)
+                try store.finishAssistantMessage(
+                    messageID, content: content, usage: usage, stopReason: stopReason,
+                    requestID: requestID, status: status, errorSummary: errorSummary)
             }
         }
         return try result.get()
@@ -260,7 +266,9 @@ public final class Checkpointer: Sendable {
                 let content = StoredContent(blocks: StoredBlocks.redacted(blocks))
                 let written = record {
                     try store.writeCheckpoint(messageID, .full(json: content.json, text: content.text), owner: owner)
-                } counting: { $0.checkpointWrites += 1 }
+                } counting: {
+                    $0.checkpointWrites += 1
+                }
                 if written {
                     writer.needsFullWrite = false
                     writer.unwritten = tail
@@ -269,11 +277,13 @@ public final class Checkpointer: Sendable {
                 }
             } else if !writer.unwritten.isEmpty {
                 let cut = StoredBlocks.safeCut(writer.unwritten)
-                guard !cut.head.isEmpty else { return }  // only a possible key start so far: wait
+                guard !cut.head.isEmpty else { return } // only a possible key start so far: wait
                 let seq = writer.nextChunk
                 let written = record {
                     try store.writeCheckpoint(messageID, .chunk(seq: seq, text: storeRedact(cut.head)), owner: owner)
-                } counting: { $0.checkpointWrites += 1 }
+                } counting: {
+                    $0.checkpointWrites += 1
+                }
                 if written {
                     writer.nextChunk += 1
                     writer.chunksSinceFullWrite += 1
@@ -291,7 +301,9 @@ public final class Checkpointer: Sendable {
                 guard !self.shared.withLock({ $0.finished }) else { return }
                 _ = self.record {
                     try self.store.writeCheckpoint(self.messageID, .heartbeat, owner: self.owner)
-                } counting: { $0.heartbeatWrites += 1 }
+                } counting: {
+                    $0.heartbeatWrites += 1
+                }
             }
             self.armHeartbeat()
         }
@@ -301,7 +313,8 @@ public final class Checkpointer: Sendable {
     private func record(_ write: () throws -> Bool, counting: (inout Statistics) -> Void) -> Bool {
         do {
             let owned = try write()
-            let notOwned = SessionStoreError(.notFound, path: store.path, reason: "the reply \(messageID) is no longer owned by this process")
+            let notOwned = SessionStoreError(
+                .notFound, path: store.path, reason: "the reply \(messageID) is no longer owned by this process")
             shared.withLock { state in
                 counting(&state.stats)
                 state.error = owned ? nil : notOwned

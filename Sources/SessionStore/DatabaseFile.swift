@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Checks made on the database file before SQLite touches it, so a file palaver cannot or must
@@ -44,9 +45,10 @@ enum DatabaseFile {
                 return .created
             }
             let createError = errno
-            if createError != EEXIST {  // EEXIST: another process created it first; check it below.
-                throw SessionStoreError(createError == EACCES || createError == EROFS ? .readOnly : .cannotOpen,
-                                        path: path, reason: "cannot create the database file: \(describe(createError))")
+            if createError != EEXIST { // EEXIST: another process created it first; check it below.
+                throw SessionStoreError(
+                    createError == EACCES || createError == EROFS ? .readOnly : .cannotOpen,
+                    path: path, reason: "cannot create the database file: \(describe(createError))")
             }
             guard stat(path, &info) == 0 else {
                 throw SessionStoreError(.cannotOpen, path: path, reason: "cannot inspect the file: \(describe(errno))")
@@ -57,10 +59,13 @@ enum DatabaseFile {
             throw SessionStoreError(.cannotOpen, path: path, reason: "not a regular file")
         }
         guard access(path, R_OK) == 0 else {
-            throw SessionStoreError(.unreadable, path: path, reason: "the database file is not readable by this user (\(describe(errno)))")
+            throw SessionStoreError(
+                .unreadable, path: path, reason: "the database file is not readable by this user (\(describe(errno)))")
         }
         guard access(path, W_OK) == 0 else {
-            throw SessionStoreError(.readOnly, path: path, reason: "the database file is read-only (\(describe(errno))); palaver needs to write it")
+            throw SessionStoreError(
+                .readOnly, path: path,
+                reason: "the database file is read-only (\(describe(errno))); palaver needs to write it")
         }
         // SQLite keeps `-wal` and `-shm` files beside the database; it must be able to create them.
         let companionsWritable = access(path + "-wal", W_OK) == 0 && access(path + "-shm", W_OK) == 0
@@ -94,11 +99,19 @@ enum DatabaseFile {
         } catch {
             let wrapped = SessionStoreError.wrapping(error, path: path)
             guard wrapped.code == .corrupt || wrapped.code == .notADatabase else { throw wrapped }
-            throw SessionStoreError(.corrupt, path: path, reason: "\(headerProblem), and SQLite cannot read it together with its -wal file either (\(wrapped.reason)). \(salvageAdvice(path, withWAL: true))")
+            throw SessionStoreError(
+                .corrupt, path: path,
+                reason:
+                    "\(headerProblem), and SQLite cannot read it together with its -wal file either (\(wrapped.reason)). \(salvageAdvice(path, withWAL: true))"
+            )
         }
         if problems != ["ok"] {
             let shown = problems.prefix(3).map { redactedDescription(of: $0) }.joined(separator: "; ")
-            throw SessionStoreError(.corrupt, path: path, reason: "\(headerProblem), and SQLite's integrity check of it with its -wal file fails (\(shown)). \(salvageAdvice(path, withWAL: true))")
+            throw SessionStoreError(
+                .corrupt, path: path,
+                reason:
+                    "\(headerProblem), and SQLite's integrity check of it with its -wal file fails (\(shown)). \(salvageAdvice(path, withWAL: true))"
+            )
         }
     }
 
@@ -111,17 +124,22 @@ enum DatabaseFile {
     /// damage found (a sentence without advice), or `nil`. Throws for a file that is no SQLite
     /// database at all or cannot be read.
     static func headerProblem(path: String, size: Int64) throws(SessionStoreError) -> String? {
-        if size == 0 { return nil }  // An empty file is an empty database to SQLite.
+        if size == 0 { return nil } // An empty file is an empty database to SQLite.
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw SessionStoreError(.unreadable, path: path, reason: "cannot read the database file: \(describe(errno))")
+            throw SessionStoreError(
+                .unreadable, path: path, reason: "cannot read the database file: \(describe(errno))")
         }
         defer { close(fd) }
         var header = [UInt8](repeating: 0, count: 100)
         let count = header.withUnsafeMutableBytes { read(fd, $0.baseAddress, 100) }
         let magic = Array("SQLite format 3\0".utf8)
         guard count == 100, Array(header[0..<16]) == magic else {
-            throw SessionStoreError(.notADatabase, path: path, reason: "the file is not an SQLite database (its header does not say \"SQLite format 3\"); it was left untouched")
+            throw SessionStoreError(
+                .notADatabase, path: path,
+                reason:
+                    "the file is not an SQLite database (its header does not say \"SQLite format 3\"); it was left untouched"
+            )
         }
         func be32(_ offset: Int) -> UInt32 {
             header[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
@@ -132,12 +150,14 @@ enum DatabaseFile {
             return "the database header is damaged (page size \(rawPageSize))"
         }
         guard size % pageSize == 0 else {
-            return "the database file is damaged: \(size) bytes is not a whole number of \(pageSize)-byte pages (truncated?)"
+            return
+                "the database file is damaged: \(size) bytes is not a whole number of \(pageSize)-byte pages (truncated?)"
         }
         let pageCount = Int64(be32(28))
-        let headerSizeIsValid = be32(92) == be32(24) && pageCount > 0  // version-valid-for == change counter
+        let headerSizeIsValid = be32(92) == be32(24) && pageCount > 0 // version-valid-for == change counter
         if headerSizeIsValid && size < pageCount * pageSize {
-            return "the database file is truncated: its header says \(pageCount) pages of \(pageSize) bytes but the file holds \(size / pageSize)"
+            return
+                "the database file is truncated: its header says \(pageCount) pages of \(pageSize) bytes but the file holds \(size / pageSize)"
         }
         return nil
     }
@@ -160,13 +180,18 @@ enum DatabaseFile {
         let parent = (directory as NSString).deletingLastPathComponent
         if !parent.isEmpty, parent != directory { try createDirectory(parent) }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw SessionStoreError(.cannotOpen, path: directory, reason: "cannot create the folder: \(describe(errno))")
+            throw SessionStoreError(
+                .cannotOpen, path: directory, reason: "cannot create the folder: \(describe(errno))")
         }
     }
 
     private static func requireWritableDirectory(_ directory: String, for path: String) throws(SessionStoreError) {
         guard access(directory, W_OK | X_OK) == 0 else {
-            throw SessionStoreError(.readOnly, path: path, reason: "the folder \(directory) is read-only (\(describe(errno))); SQLite must create the database's -wal and -shm files there")
+            throw SessionStoreError(
+                .readOnly, path: path,
+                reason:
+                    "the folder \(directory) is read-only (\(describe(errno))); SQLite must create the database's -wal and -shm files there"
+            )
         }
     }
 

@@ -64,7 +64,9 @@ enum MarkdownExport {
             case "tool_result":
                 out += "**Tool result**\n\n" + fenced(block["content"]?.serialized() ?? "", language: "json")
             case "thinking":
-                out += "<details><summary>Thinking</summary>\n\n" + (block["thinking"]?.stringValue ?? "") + "\n\n</details>\n"
+                out +=
+                    "<details><summary>Thinking</summary>\n\n" + (block["thinking"]?.stringValue ?? "")
+                    + "\n\n</details>\n"
             case "redacted_thinking":
                 out += "_(redacted thinking)_\n"
             case let type:
@@ -76,7 +78,8 @@ enum MarkdownExport {
 
     /// A fenced code block whose fence is longer than any backtick run inside.
     private static func fenced(_ text: String, language: String) -> String {
-        var longest = 0, run = 0
+        var longest = 0
+        var run = 0
         for c in text {
             run = c == "`" ? run + 1 : 0
             longest = max(longest, run)

@@ -33,7 +33,9 @@ public struct Conversation: Sendable, Equatable, Identifiable {
     /// Bumped by every message appended or finished, and by renames and setting changes.
     public var updatedAt: Date
 
-    public init(id: ConversationID, title: String, model: String, systemPrompt: String? = nil, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: ConversationID, title: String, model: String, systemPrompt: String? = nil, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.title = title
         self.model = model
@@ -94,10 +96,13 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
     /// palaver recorded it; such a reply answers the nearest user message before it).
     public var replyTo: MessageID?
 
-    public init(id: MessageID, conversationID: ConversationID, position: Int, role: MessageRole, content: StoredContent,
-                status: MessageStatus, model: String? = nil, requestID: String? = nil, usage: TokenCounts? = nil,
-                stopReason: String? = nil, errorSummary: String? = nil, createdAt: Date, updatedAt: Date, owner: StreamOwner? = nil,
-                replyTo: MessageID? = nil) {
+    public init(
+        id: MessageID, conversationID: ConversationID, position: Int, role: MessageRole, content: StoredContent,
+        status: MessageStatus, model: String? = nil, requestID: String? = nil, usage: TokenCounts? = nil,
+        stopReason: String? = nil, errorSummary: String? = nil, createdAt: Date, updatedAt: Date,
+        owner: StreamOwner? = nil,
+        replyTo: MessageID? = nil
+    ) {
         self.id = id
         self.conversationID = conversationID
         self.position = position
@@ -129,8 +134,11 @@ public struct SearchHit: Sendable, Equatable {
     /// Text around the match, matched terms wrapped in the caller's markers, cut with `…`.
     public var snippet: String
 
-    public init(conversationID: ConversationID, conversationTitle: String, messageID: MessageID, position: Int, role: MessageRole,
-                snippet: String) {
+    public init(
+        conversationID: ConversationID, conversationTitle: String, messageID: MessageID, position: Int,
+        role: MessageRole,
+        snippet: String
+    ) {
         self.conversationID = conversationID
         self.conversationTitle = conversationTitle
         self.messageID = messageID

@@ -1,10 +1,11 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Who owns a streaming row: a pid, and on Linux a token that tells a reused pid apart
@@ -19,14 +20,15 @@ struct ProcessIdentity: Sendable, Equatable {
     /// or the process is gone).
     static func startToken(of pid: Int32) -> String? {
         #if os(Linux)
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        // Fields after the command name start at field 3 (state); field 22 is the start time.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 19 else { return nil }
-        return bootID + ":" + fields[19]
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // Fields after the command name start at field 3 (state); field 22 is the start time.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 19 else { return nil }
+            return bootID + ":" + fields[19]
         #else
-        return nil
+            return nil
         #endif
     }
 

@@ -39,64 +39,66 @@ enum Schema {
     @Sendable static func v1Core(_ db: Database) throws {
         // Timestamps are integer milliseconds since 1970 UTC. AUTOINCREMENT keeps ids from being
         // reused after a delete, so a stale id never names another conversation.
-        try db.execute(sql: """
-            CREATE TABLE conversations (
-                id            INTEGER PRIMARY KEY AUTOINCREMENT,
-                title         TEXT    NOT NULL DEFAULT '',
-                model         TEXT    NOT NULL,
-                system_prompt TEXT,
-                created_at    INTEGER NOT NULL,
-                updated_at    INTEGER NOT NULL
-            );
-            CREATE INDEX conversations_by_recency ON conversations (updated_at DESC, id DESC);
+        try db.execute(
+            sql: """
+                CREATE TABLE conversations (
+                    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                    title         TEXT    NOT NULL DEFAULT '',
+                    model         TEXT    NOT NULL,
+                    system_prompt TEXT,
+                    created_at    INTEGER NOT NULL,
+                    updated_at    INTEGER NOT NULL
+                );
+                CREATE INDEX conversations_by_recency ON conversations (updated_at DESC, id DESC);
 
-            CREATE TABLE messages (
-                id                          INTEGER PRIMARY KEY AUTOINCREMENT,
-                conversation_id             INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
-                position                    INTEGER NOT NULL,
-                role                        TEXT    NOT NULL CHECK (role IN ('user', 'assistant')),
-                content                     TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(content)),
-                status                      TEXT    NOT NULL
-                    CHECK (status IN ('pending', 'streaming', 'complete', 'interrupted', 'failed')),
-                model                       TEXT,
-                request_id                  TEXT,
-                input_tokens                INTEGER,
-                output_tokens               INTEGER,
-                cache_creation_input_tokens INTEGER,
-                cache_read_input_tokens     INTEGER,
-                stop_reason                 TEXT,
-                error_summary               TEXT,
-                created_at                  INTEGER NOT NULL,
-                updated_at                  INTEGER NOT NULL,
-                owner_pid                   INTEGER,
-                owner_start                 TEXT,
-                heartbeat_at                INTEGER,
-                UNIQUE (conversation_id, position)
-            );
-            CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+                CREATE TABLE messages (
+                    id                          INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversation_id             INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                    position                    INTEGER NOT NULL,
+                    role                        TEXT    NOT NULL CHECK (role IN ('user', 'assistant')),
+                    content                     TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(content)),
+                    status                      TEXT    NOT NULL
+                        CHECK (status IN ('pending', 'streaming', 'complete', 'interrupted', 'failed')),
+                    model                       TEXT,
+                    request_id                  TEXT,
+                    input_tokens                INTEGER,
+                    output_tokens               INTEGER,
+                    cache_creation_input_tokens INTEGER,
+                    cache_read_input_tokens     INTEGER,
+                    stop_reason                 TEXT,
+                    error_summary               TEXT,
+                    created_at                  INTEGER NOT NULL,
+                    updated_at                  INTEGER NOT NULL,
+                    owner_pid                   INTEGER,
+                    owner_start                 TEXT,
+                    heartbeat_at                INTEGER,
+                    UNIQUE (conversation_id, position)
+                );
+                CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
 
-            -- Text streamed into a `streaming` message since its content was last written whole:
-            -- its content is `messages.content` with these appended in `seq` order (to the last
-            -- block when that is a text block, else as a new text block). Checkpoints append
-            -- here, so each costs what arrived, not the whole reply. Finishing, recovering or
-            -- changing the status folds them into `content` and deletes them.
-            CREATE TABLE message_chunks (
-                message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
-                seq        INTEGER NOT NULL,
-                text       TEXT    NOT NULL,
-                PRIMARY KEY (message_id, seq)
-            ) WITHOUT ROWID;
-            """)
+                -- Text streamed into a `streaming` message since its content was last written whole:
+                -- its content is `messages.content` with these appended in `seq` order (to the last
+                -- block when that is a text block, else as a new text block). Checkpoints append
+                -- here, so each costs what arrived, not the whole reply. Finishing, recovering or
+                -- changing the status folds them into `content` and deletes them.
+                CREATE TABLE message_chunks (
+                    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                    seq        INTEGER NOT NULL,
+                    text       TEXT    NOT NULL,
+                    PRIMARY KEY (message_id, seq)
+                ) WITHOUT ROWID;
+                """)
     }
 
     @Sendable static func v2Drafts(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE drafts (
-                conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
-                text            TEXT    NOT NULL,
-                updated_at      INTEGER NOT NULL
-            );
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE drafts (
+                    conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+                    text            TEXT    NOT NULL,
+                    updated_at      INTEGER NOT NULL
+                );
+                """)
     }
 
     @Sendable static func v4Replies(_ db: Database) throws {
@@ -114,33 +116,34 @@ enum Schema {
             let text = StoredContent(stored: content).text
             if !text.isEmpty { try update.execute(arguments: [text, id]) }
         }
-        try db.execute(sql: """
-            CREATE VIRTUAL TABLE message_search USING fts5 (
-                text,
-                content = 'messages',
-                content_rowid = 'id',
-                tokenize = 'unicode61 remove_diacritics 2'
-            );
-            INSERT INTO message_search (rowid, text) SELECT id, text FROM messages WHERE status <> 'streaming';
+        try db.execute(
+            sql: """
+                CREATE VIRTUAL TABLE message_search USING fts5 (
+                    text,
+                    content = 'messages',
+                    content_rowid = 'id',
+                    tokenize = 'unicode61 remove_diacritics 2'
+                );
+                INSERT INTO message_search (rowid, text) SELECT id, text FROM messages WHERE status <> 'streaming';
 
-            CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
-            WHEN new.status <> 'streaming' BEGIN
-                INSERT INTO message_search (rowid, text) VALUES (new.id, new.text);
-            END;
+                CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
+                WHEN new.status <> 'streaming' BEGIN
+                    INSERT INTO message_search (rowid, text) VALUES (new.id, new.text);
+                END;
 
-            CREATE TRIGGER messages_search_delete AFTER DELETE ON messages
-            WHEN old.status <> 'streaming' BEGIN
-                INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.id, old.text);
-            END;
+                CREATE TRIGGER messages_search_delete AFTER DELETE ON messages
+                WHEN old.status <> 'streaming' BEGIN
+                    INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.id, old.text);
+                END;
 
-            -- One trigger, two guarded statements, so the old entry is always removed before the
-            -- new one is added (separate triggers would fire in an unspecified order).
-            CREATE TRIGGER messages_search_update AFTER UPDATE OF text, status ON messages BEGIN
-                INSERT INTO message_search (message_search, rowid, text)
-                    SELECT 'delete', old.id, old.text WHERE old.status <> 'streaming';
-                INSERT INTO message_search (rowid, text)
-                    SELECT new.id, new.text WHERE new.status <> 'streaming';
-            END;
-            """)
+                -- One trigger, two guarded statements, so the old entry is always removed before the
+                -- new one is added (separate triggers would fire in an unspecified order).
+                CREATE TRIGGER messages_search_update AFTER UPDATE OF text, status ON messages BEGIN
+                    INSERT INTO message_search (message_search, rowid, text)
+                        SELECT 'delete', old.id, old.text WHERE old.status <> 'streaming';
+                    INSERT INTO message_search (rowid, text)
+                        SELECT new.id, new.text WHERE new.status <> 'streaming';
+                END;
+                """)
     }
 }

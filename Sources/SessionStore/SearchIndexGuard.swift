@@ -10,7 +10,10 @@ import Synchronization
 /// entries are never written into it. A read-only use of the store (list, show, export) costs
 /// nothing.
 final class SearchIndexGuard: Sendable {
-    private enum State { case unchecked, checked(rebuilt: Bool) }
+    private enum State {
+        case unchecked
+        case checked(rebuilt: Bool)
+    }
     private let state = Mutex(State.unchecked)
 
     /// True when this store found the index damaged and rebuilt it.
@@ -26,11 +29,21 @@ final class SearchIndexGuard: Sendable {
                 // On the writer connection: opening a reader just for this would leave the last
                 // connection closed a read-only one, which cannot checkpoint the WAL away on close.
                 let exists = try pool.writeWithoutTransaction { db in try db.tableExists("message_search") }
-                guard exists else { return state = .checked(rebuilt: false) }  // an older schema (tests)
-                if try pool.write(Self.isSound) { return state = .checked(rebuilt: false) }
+                guard exists else {
+                    state = .checked(rebuilt: false)
+                    return
+                } // an older schema (tests)
+                if try pool.write(Self.isSound) {
+                    state = .checked(rebuilt: false)
+                    return
+                }
                 try pool.write(Self.rebuild)
                 guard try pool.write(Self.isSound) else {
-                    throw SessionStoreError(.corrupt, path: path, reason: "the full-text search index is damaged and rebuilding it from the stored messages did not help")
+                    throw SessionStoreError(
+                        .corrupt, path: path,
+                        reason:
+                            "the full-text search index is damaged and rebuilding it from the stored messages did not help"
+                    )
                 }
                 state = .checked(rebuilt: true)
             } catch {
@@ -55,12 +68,13 @@ final class SearchIndexGuard: Sendable {
     /// not `streaming` again, as migration `palaver-v3-search` did.
     static func rebuild(_ db: Database) throws {
         let template = try emptyIndexTemplate()
-        try db.execute(sql: """
-            DELETE FROM message_search_data;
-            DELETE FROM message_search_idx;
-            DELETE FROM message_search_docsize;
-            DELETE FROM message_search_config;
-            """)
+        try db.execute(
+            sql: """
+                DELETE FROM message_search_data;
+                DELETE FROM message_search_idx;
+                DELETE FROM message_search_docsize;
+                DELETE FROM message_search_config;
+                """)
         for (id, block) in template.data {
             try db.execute(sql: "INSERT INTO message_search_data (id, block) VALUES (?, ?)", arguments: [id, block])
         }
@@ -69,23 +83,31 @@ final class SearchIndexGuard: Sendable {
         }
         // Through FTS5 now that it can load again: this also drops the structure it may still
         // hold in memory from before (it re-reads only when another connection writes).
-        try db.execute(sql: """
-            INSERT INTO message_search (message_search) VALUES ('delete-all');
-            INSERT INTO message_search (rowid, text) SELECT id, text FROM messages WHERE status <> 'streaming';
-            """)
+        try db.execute(
+            sql: """
+                INSERT INTO message_search (message_search) VALUES ('delete-all');
+                INSERT INTO message_search (rowid, text) SELECT id, text FROM messages WHERE status <> 'streaming';
+                """)
     }
 
     /// The shadow rows of a new, empty index with the same definition, made by SQLite in memory.
-    private static func emptyIndexTemplate() throws -> (data: [(Int64, DatabaseValue)], config: [(DatabaseValue, DatabaseValue)]) {
+    private static func emptyIndexTemplate() throws -> (
+        data: [(Int64, DatabaseValue)], config: [(DatabaseValue, DatabaseValue)]
+    ) {
         let queue = try DatabaseQueue()
         return try queue.write { db in
-            try db.execute(sql: """
-                CREATE VIRTUAL TABLE message_search USING fts5 (
-                    text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
-                )
-                """)
-            let data = try Row.fetchAll(db, sql: "SELECT id, block FROM message_search_data").map { ($0[0] as Int64, $0[1] as DatabaseValue) }
-            let config = try Row.fetchAll(db, sql: "SELECT k, v FROM message_search_config").map { ($0[0] as DatabaseValue, $0[1] as DatabaseValue) }
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE message_search USING fts5 (
+                        text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+                    )
+                    """)
+            let data = try Row.fetchAll(db, sql: "SELECT id, block FROM message_search_data").map {
+                ($0[0] as Int64, $0[1] as DatabaseValue)
+            }
+            let config = try Row.fetchAll(db, sql: "SELECT k, v FROM message_search_config").map {
+                ($0[0] as DatabaseValue, $0[1] as DatabaseValue)
+            }
             return (data, config)
         }
     }

@@ -5,9 +5,10 @@ extension SessionStore {
     static let conversationColumns = "id, title, model, system_prompt, created_at, updated_at"
 
     static func conversation(from row: Row) -> Conversation {
-        Conversation(id: ConversationID(row[0]), title: StoredText.read(row, 1) ?? "", model: StoredText.read(row, 2) ?? "",
-                     systemPrompt: StoredText.read(row, 3),
-                     createdAt: Timestamp.date(row[4]), updatedAt: Timestamp.date(row[5]))
+        Conversation(
+            id: ConversationID(row[0]), title: StoredText.read(row, 1) ?? "", model: StoredText.read(row, 2) ?? "",
+            systemPrompt: StoredText.read(row, 3),
+            createdAt: Timestamp.date(row[4]), updatedAt: Timestamp.date(row[5]))
     }
 
     /// Creates an empty conversation. An empty title is fine (set it later with `renameConversation`).
@@ -17,13 +18,18 @@ extension SessionStore {
     {
         let now = nowMilliseconds
         return try write { db in
-            try db.execute(sql: """
-                INSERT INTO conversations (title, model, system_prompt, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?)
-                """, arguments: [StoredText(storeRedact(title)), StoredText(model), StoredText.bind(redactedText(systemPrompt)),
-                                 now, now])
-            let row = try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
-                                       arguments: [db.lastInsertedRowID])!
+            try db.execute(
+                sql: """
+                    INSERT INTO conversations (title, model, system_prompt, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    StoredText(storeRedact(title)), StoredText(model), StoredText.bind(redactedText(systemPrompt)),
+                    now, now,
+                ])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
+                arguments: [db.lastInsertedRowID])!
             return Self.conversation(from: row)
         }
     }
@@ -31,8 +37,10 @@ extension SessionStore {
     /// The conversation, or `nil` if there is none with this id.
     public func conversation(_ id: ConversationID) throws(SessionStoreError) -> Conversation? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
-                             arguments: [id.rawValue]).map(Self.conversation(from:))
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
+                arguments: [id.rawValue]
+            ).map(Self.conversation(from:))
         }
     }
 
@@ -42,10 +50,13 @@ extension SessionStore {
             throw SessionStoreError(.invalidArgument, path: nil, reason: "limit and offset must not be negative")
         }
         return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.conversationColumns) FROM conversations
-                ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?
-                """, arguments: [limit, offset]).map(Self.conversation(from:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.conversationColumns) FROM conversations
+                    ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?
+                    """, arguments: [limit, offset]
+            ).map(Self.conversation(from:))
         }
     }
 
@@ -74,11 +85,14 @@ extension SessionStore {
         try updateConversation(id, set: "system_prompt = ?", StoredText.bind(redactedText(prompt)))
     }
 
-    private func updateConversation(_ id: ConversationID, set assignment: String, _ value: StoredText?) throws(SessionStoreError) {
+    private func updateConversation(_ id: ConversationID, set assignment: String, _ value: StoredText?)
+        throws(SessionStoreError)
+    {
         let now = nowMilliseconds
         let changed = try write { db in
-            try db.execute(sql: "UPDATE conversations SET \(assignment), updated_at = ? WHERE id = ?",
-                           arguments: [value, now, id.rawValue])
+            try db.execute(
+                sql: "UPDATE conversations SET \(assignment), updated_at = ? WHERE id = ?",
+                arguments: [value, now, id.rawValue])
             return db.changesCount
         }
         if changed == 0 { throw Self.noConversation(id) }
@@ -105,15 +119,17 @@ extension SessionStore {
     public func saveDraft(_ text: String, for id: ConversationID) throws(SessionStoreError) {
         let now = nowMilliseconds
         let exists = try write { db -> Bool in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE id = ?", arguments: [id.rawValue]) != nil
+            guard
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE id = ?", arguments: [id.rawValue]) != nil
             else { return false }
             if text.isEmpty {
                 try db.execute(sql: "DELETE FROM drafts WHERE conversation_id = ?", arguments: [id.rawValue])
             } else {
-                try db.execute(sql: """
-                    INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT (conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at
-                    """, arguments: [id.rawValue, StoredText(storeRedact(text)), now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT (conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at
+                        """, arguments: [id.rawValue, StoredText(storeRedact(text)), now])
             }
             return true
         }

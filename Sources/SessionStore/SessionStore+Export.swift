@@ -33,43 +33,54 @@ extension SessionStore {
 
     private func exportDocument(_ id: ConversationID) throws(SessionStoreError) -> StoredJSON {
         let document = try read { db -> StoredJSON? in
-            guard let c = try Row.fetchOne(db, sql: """
-                SELECT title, model, system_prompt, created_at, updated_at FROM conversations WHERE id = ?
-                """, arguments: [id.rawValue]) else { return nil }
+            guard
+                let c = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT title, model, system_prompt, created_at, updated_at FROM conversations WHERE id = ?
+                        """, arguments: [id.rawValue])
+            else { return nil }
             var messages: [StoredJSON] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, position, role, content, status, model, request_id, input_tokens, output_tokens,
-                       cache_creation_input_tokens, cache_read_input_tokens, stop_reason, error_summary,
-                       created_at, updated_at,
-                       (SELECT p.position FROM messages p WHERE p.id = messages.reply_to)
-                FROM messages WHERE conversation_id = ? ORDER BY position
-                """, arguments: [id.rawValue])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, position, role, content, status, model, request_id, input_tokens, output_tokens,
+                           cache_creation_input_tokens, cache_read_input_tokens, stop_reason, error_summary,
+                           created_at, updated_at,
+                           (SELECT p.position FROM messages p WHERE p.id = messages.reply_to)
+                    FROM messages WHERE conversation_id = ? ORDER BY position
+                    """, arguments: [id.rawValue])
             func exportedContentOf(_ row: Row) throws -> StoredJSON {
                 let stored = (try? StoredJSON.parse(row[3] as String)) ?? .array([])
-                guard row[4] as String == MessageStatus.streaming.rawValue, case .array(var blocks) = stored else { return stored }
+                guard row[4] as String == MessageStatus.streaming.rawValue, case .array(var blocks) = stored else {
+                    return stored
+                }
                 StoredBlocks.append(try Self.chunks(of: row[0], db).joined(), to: &blocks)
                 return .array(blocks)
             }
             while let row = try rows.next() {
                 var usage: [String: StoredJSON] = [:]
-                for (index, key) in [(7, "input_tokens"), (8, "output_tokens"), (9, "cache_creation_input_tokens"),
-                                     (10, "cache_read_input_tokens")] {
+                for (index, key) in [
+                    (7, "input_tokens"), (8, "output_tokens"), (9, "cache_creation_input_tokens"),
+                    (10, "cache_read_input_tokens"),
+                ] {
                     if let value = row[index] as Int? { usage[key] = .int(value) }
                 }
-                messages.append(.object([
-                    "position": .int(row[1]),
-                    "role": .string(row[2]),
-                    "content": try exportedContentOf(row),
-                    "status": .string(row[4]),
-                    "model": Self.jsonString(StoredText.read(row, 5)),
-                    "request_id": Self.jsonString(StoredText.read(row, 6)),
-                    "usage": usage.isEmpty ? .null : .object(usage),
-                    "stop_reason": Self.jsonString(StoredText.read(row, 11)),
-                    "error_summary": Self.jsonString(StoredText.read(row, 12)),
-                    "in_reply_to": (row[15] as Int?).map(StoredJSON.int) ?? .null,
-                    "created_at": .string(Timestamp.iso8601(row[13])),
-                    "updated_at": .string(Timestamp.iso8601(row[14])),
-                ]))
+                messages.append(
+                    .object([
+                        "position": .int(row[1]),
+                        "role": .string(row[2]),
+                        "content": try exportedContentOf(row),
+                        "status": .string(row[4]),
+                        "model": Self.jsonString(StoredText.read(row, 5)),
+                        "request_id": Self.jsonString(StoredText.read(row, 6)),
+                        "usage": usage.isEmpty ? .null : .object(usage),
+                        "stop_reason": Self.jsonString(StoredText.read(row, 11)),
+                        "error_summary": Self.jsonString(StoredText.read(row, 12)),
+                        "in_reply_to": (row[15] as Int?).map(StoredJSON.int) ?? .null,
+                        "created_at": .string(Timestamp.iso8601(row[13])),
+                        "updated_at": .string(Timestamp.iso8601(row[14])),
+                    ]))
             }
             return .object([
                 "format": .string(ExportDocument.format),
@@ -107,19 +118,24 @@ extension SessionStore {
         }
         let plan = try ImportPlan(parsed)
         return try write { db in
-            try db.execute(sql: """
-                INSERT INTO conversations (title, model, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [StoredText(storeRedact(plan.title)), StoredText(plan.model),
-                                 StoredText.bind(redactedText(plan.systemPrompt)),
-                                 plan.createdAt, plan.updatedAt])
+            try db.execute(
+                sql: """
+                    INSERT INTO conversations (title, model, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    StoredText(storeRedact(plan.title)), StoredText(plan.model),
+                    StoredText.bind(redactedText(plan.systemPrompt)),
+                    plan.createdAt, plan.updatedAt,
+                ])
             let conversationID = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO messages (conversation_id, position, role, content, text, status, model, request_id,
-                    input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,
-                    stop_reason, error_summary, created_at, updated_at, reply_to)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            var ids: [Int: Int64] = [:]  // position → new id, for `in_reply_to`
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO messages (conversation_id, position, role, content, text, status, model, request_id,
+                        input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,
+                        stop_reason, error_summary, created_at, updated_at, reply_to)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            var ids: [Int: Int64] = [:] // position → new id, for `in_reply_to`
             for m in plan.messages {
                 let content = StoredContent(blocks: StoredBlocks.redacted(m.content))
                 try insert.execute(arguments: [
@@ -127,13 +143,15 @@ extension SessionStore {
                     StoredText.searchable(content.text), m.status.rawValue,
                     StoredText.bind(m.model), StoredText.bind(m.requestID),
                     m.usage["input_tokens"], m.usage["output_tokens"], m.usage["cache_creation_input_tokens"],
-                    m.usage["cache_read_input_tokens"], StoredText.bind(m.stopReason), StoredText.bind(redactedText(m.errorSummary)),
+                    m.usage["cache_read_input_tokens"], StoredText.bind(m.stopReason),
+                    StoredText.bind(redactedText(m.errorSummary)),
                     m.createdAt, m.updatedAt, m.replyTo.flatMap { ids[$0] },
                 ])
                 ids[m.position] = db.lastInsertedRowID
             }
-            let row = try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
-                                       arguments: [conversationID])!
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?",
+                arguments: [conversationID])!
             return Self.conversation(from: row)
         }
     }
@@ -211,13 +229,15 @@ private struct ImportPlan {
                 throw fail("\(name).role must be \"user\" or \"assistant\"")
             }
             guard var status = m["status"]?.stringValue.flatMap(MessageStatus.init(rawValue:)) else {
-                throw fail("\(name).status must be one of \(MessageStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw fail(
+                    "\(name).status must be one of \(MessageStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if status == .streaming { status = .interrupted }
             var replyTo: Int?
             if let value = m["in_reply_to"], !value.isNull {
                 guard role == .assistant, let prompt = value.intValue, userPositions.contains(prompt) else {
-                    throw fail("\(name).in_reply_to must be null or, in a reply, the position of an earlier user message")
+                    throw fail(
+                        "\(name).in_reply_to must be null or, in a reply, the position of an earlier user message")
                 }
                 replyTo = prompt
             }
@@ -234,14 +254,15 @@ private struct ImportPlan {
                     usage[key] = n
                 }
             }
-            messages.append(Message(
-                position: position, role: role, content: content, status: status,
-                model: try optionalString(m["model"], "\(name).model"),
-                requestID: try optionalString(m["request_id"], "\(name).request_id"), usage: usage,
-                stopReason: try optionalString(m["stop_reason"], "\(name).stop_reason"),
-                errorSummary: try optionalString(m["error_summary"], "\(name).error_summary"),
-                createdAt: try time(m["created_at"], "\(name).created_at"),
-                updatedAt: try time(m["updated_at"], "\(name).updated_at"), replyTo: replyTo))
+            messages.append(
+                Message(
+                    position: position, role: role, content: content, status: status,
+                    model: try optionalString(m["model"], "\(name).model"),
+                    requestID: try optionalString(m["request_id"], "\(name).request_id"), usage: usage,
+                    stopReason: try optionalString(m["stop_reason"], "\(name).stop_reason"),
+                    errorSummary: try optionalString(m["error_summary"], "\(name).error_summary"),
+                    createdAt: try time(m["created_at"], "\(name).created_at"),
+                    updatedAt: try time(m["updated_at"], "\(name).updated_at"), replyTo: replyTo))
         }
     }
 }

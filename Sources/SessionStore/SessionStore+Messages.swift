@@ -39,8 +39,10 @@ extension SessionStore {
     }
 
     static func chunks(of messageID: Int64, _ db: Database) throws -> [String] {
-        try StoredText.fetchAll(db.cachedStatement(sql: "SELECT text FROM message_chunks WHERE message_id = ? ORDER BY seq"),
-                                arguments: [messageID]).map(\.string)
+        try StoredText.fetchAll(
+            db.cachedStatement(sql: "SELECT text FROM message_chunks WHERE message_id = ? ORDER BY seq"),
+            arguments: [messageID]
+        ).map(\.string)
     }
 
     /// Folds a streaming row's chunks into its stored content (before its status changes, so
@@ -48,13 +50,15 @@ extension SessionStore {
     static func foldChunks(of messageID: Int64, _ db: Database) throws {
         let chunks = try chunks(of: messageID, db)
         guard !chunks.isEmpty,
-              let stored = try String.fetchOne(db, sql: "SELECT content FROM messages WHERE id = ?", arguments: [messageID])
+            let stored = try String.fetchOne(
+                db, sql: "SELECT content FROM messages WHERE id = ?", arguments: [messageID])
         else { return }
         var blocks = StoredContent(stored: stored).blocks ?? []
         StoredBlocks.append(chunks.joined(), to: &blocks)
         let content = StoredContent(blocks: blocks)
-        try db.execute(sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?",
-                       arguments: [content.json, StoredText.searchable(content.text), messageID])
+        try db.execute(
+            sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?",
+            arguments: [content.json, StoredText.searchable(content.text), messageID])
         try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [messageID])
     }
 
@@ -67,10 +71,13 @@ extension SessionStore {
             id: MessageID(row[0]), conversationID: ConversationID(row[1]), position: row[2],
             role: MessageRole(rawValue: row[3]) ?? .user, content: StoredContent(stored: row[4] as String),
             status: MessageStatus(rawValue: row[5]) ?? .interrupted, model: StoredText.read(row, 6),
-            requestID: StoredText.read(row, 7), usage: usage.isEmpty ? nil : usage, stopReason: StoredText.read(row, 12),
+            requestID: StoredText.read(row, 7), usage: usage.isEmpty ? nil : usage,
+            stopReason: StoredText.read(row, 12),
             errorSummary: StoredText.read(row, 13),
             createdAt: Timestamp.date(row[14]), updatedAt: Timestamp.date(row[15]),
-            owner: ownerPID.map { StreamOwner(pid: $0, startToken: row[17], heartbeatAt: heartbeat.map(Timestamp.date)) },
+            owner: ownerPID.map {
+                StreamOwner(pid: $0, startToken: row[17], heartbeatAt: heartbeat.map(Timestamp.date))
+            },
             replyTo: (row[19] as Int64?).map(MessageID.init))
     }
 
@@ -88,15 +95,19 @@ extension SessionStore {
     /// Stores the user's turn given as stored content (e.g. tool results). Throws
     /// `.invalidArgument` for content that is not an array of blocks.
     @discardableResult
-    public func appendUserMessage(to conversation: ConversationID, content: StoredContent,
-                                  status: MessageStatus = .pending) throws(SessionStoreError) -> StoredMessage
-    {
+    public func appendUserMessage(
+        to conversation: ConversationID, content: StoredContent,
+        status: MessageStatus = .pending
+    ) throws(SessionStoreError) -> StoredMessage {
         guard status == .pending || status == .complete || status == .failed else {
-            throw SessionStoreError(.invalidArgument, path: nil, reason: "a user message is pending, complete or failed, not \(status.rawValue)")
+            throw SessionStoreError(
+                .invalidArgument, path: nil,
+                reason: "a user message is pending, complete or failed, not \(status.rawValue)")
         }
         let content = try Self.prepared(content)
-        return try insertMessage(conversation, role: .user, json: content.json, text: content.text, status: status,
-                                 model: nil, owner: nil)
+        return try insertMessage(
+            conversation, role: .user, json: content.json, text: content.text, status: status,
+            model: nil, owner: nil)
     }
 
     /// Creates the assistant's reply as an empty `streaming` row owned by this process, at
@@ -105,44 +116,66 @@ extension SessionStore {
     /// own reply); it must be a user message of the same conversation. Without it the reply is
     /// taken to answer the nearest user message before it.
     @discardableResult
-    public func beginAssistantMessage(in conversation: ConversationID, model: String, answering prompt: MessageID? = nil)
+    public func beginAssistantMessage(
+        in conversation: ConversationID, model: String, answering prompt: MessageID? = nil
+    )
         throws(SessionStoreError) -> StoredMessage
     {
-        try insertMessage(conversation, role: .assistant, json: "[]", text: "", status: .streaming, model: model,
-                          owner: identity, replyTo: prompt)
+        try insertMessage(
+            conversation, role: .assistant, json: "[]", text: "", status: .streaming, model: model,
+            owner: identity, replyTo: prompt)
     }
 
-    private func insertMessage(_ conversation: ConversationID, role: MessageRole, json: String, text: String,
-                               status: MessageStatus, model: String?, owner: ProcessIdentity?, replyTo: MessageID? = nil)
+    private func insertMessage(
+        _ conversation: ConversationID, role: MessageRole, json: String, text: String,
+        status: MessageStatus, model: String?, owner: ProcessIdentity?, replyTo: MessageID? = nil
+    )
         throws(SessionStoreError) -> StoredMessage
     {
         let now = nowMilliseconds
         var badPrompt = false
         let row = try write { db -> Row? in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE id = ?",
-                                    arguments: [conversation.rawValue]) != nil else { return nil }
-            if let replyTo, try Bool.fetchOne(db, sql: """
-                SELECT 1 FROM messages WHERE id = ? AND conversation_id = ? AND role = 'user'
-                """, arguments: [replyTo.rawValue, conversation.rawValue]) == nil {
+            guard
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM conversations WHERE id = ?",
+                    arguments: [conversation.rawValue]) != nil
+            else { return nil }
+            if let replyTo,
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT 1 FROM messages WHERE id = ? AND conversation_id = ? AND role = 'user'
+                        """, arguments: [replyTo.rawValue, conversation.rawValue]) == nil
+            {
                 badPrompt = true
                 return nil
             }
             // The write transaction is IMMEDIATE, so no other writer can take the same position.
-            let position = try Int.fetchOne(db, sql: "SELECT max(position) FROM messages WHERE conversation_id = ?",
-                                            arguments: [conversation.rawValue]) ?? 0
-            try db.execute(sql: """
-                INSERT INTO messages (conversation_id, position, role, content, text, status, model,
-                                      created_at, updated_at, owner_pid, owner_start, heartbeat_at, reply_to)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [conversation.rawValue, position + 1, role.rawValue, json, StoredText.searchable(text),
-                                 status.rawValue, StoredText.bind(model),
-                                 now, now, owner?.pid, owner?.startToken, owner == nil ? nil : now, replyTo?.rawValue])
+            let position =
+                try Int.fetchOne(
+                    db, sql: "SELECT max(position) FROM messages WHERE conversation_id = ?",
+                    arguments: [conversation.rawValue]) ?? 0
+            try db.execute(
+                sql: """
+                    INSERT INTO messages (conversation_id, position, role, content, text, status, model,
+                                          created_at, updated_at, owner_pid, owner_start, heartbeat_at, reply_to)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    conversation.rawValue, position + 1, role.rawValue, json, StoredText.searchable(text),
+                    status.rawValue, StoredText.bind(model),
+                    now, now, owner?.pid, owner?.startToken, owner == nil ? nil : now, replyTo?.rawValue,
+                ])
             let id = db.lastInsertedRowID
-            try db.execute(sql: "UPDATE conversations SET updated_at = ? WHERE id = ?", arguments: [now, conversation.rawValue])
-            return try Row.fetchOne(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?", arguments: [id])
+            try db.execute(
+                sql: "UPDATE conversations SET updated_at = ? WHERE id = ?", arguments: [now, conversation.rawValue])
+            return try Row.fetchOne(
+                db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?", arguments: [id])
         }
         if badPrompt, let replyTo {
-            throw SessionStoreError(.invalidArgument, path: nil, reason: "message \(replyTo) is not a user message of conversation \(conversation)")
+            throw SessionStoreError(
+                .invalidArgument, path: nil,
+                reason: "message \(replyTo) is not a user message of conversation \(conversation)")
         }
         guard let row else { throw Self.noConversation(conversation) }
         return Self.message(from: row)
@@ -154,15 +187,17 @@ extension SessionStore {
         throws(SessionStoreError)
     {
         guard status != .streaming else {
-            throw SessionStoreError(.invalidArgument, path: nil, reason: "only beginAssistantMessage starts a streaming reply")
+            throw SessionStoreError(
+                .invalidArgument, path: nil, reason: "only beginAssistantMessage starts a streaming reply")
         }
         let now = nowMilliseconds
         let changed = try write { db in
             try Self.foldChunks(of: id.rawValue, db)
-            try db.execute(sql: """
-                UPDATE messages SET status = ?, error_summary = coalesce(?, error_summary), updated_at = ?
-                WHERE id = ?
-                """, arguments: [status.rawValue, StoredText.bind(redactedText(errorSummary)), now, id.rawValue])
+            try db.execute(
+                sql: """
+                    UPDATE messages SET status = ?, error_summary = coalesce(?, error_summary), updated_at = ?
+                    WHERE id = ?
+                    """, arguments: [status.rawValue, StoredText.bind(redactedText(errorSummary)), now, id.rawValue])
             return db.changesCount
         }
         if changed == 0 { throw Self.noMessage(id) }
@@ -172,13 +207,17 @@ extension SessionStore {
     /// content of the last checkpoint (e.g. for an interrupted stream). Bumps the conversation's
     /// `updatedAt`. Key-shaped text in the content and the error summary is masked.
     @discardableResult
-    public func finishAssistantMessage(_ id: MessageID, content: StoredContent?, usage: TokenCounts? = nil,
-                                       stopReason: String? = nil, requestID: String? = nil,
-                                       status: MessageStatus = .complete, errorSummary: String? = nil)
+    public func finishAssistantMessage(
+        _ id: MessageID, content: StoredContent?, usage: TokenCounts? = nil,
+        stopReason: String? = nil, requestID: String? = nil,
+        status: MessageStatus = .complete, errorSummary: String? = nil
+    )
         throws(SessionStoreError) -> StoredMessage
     {
         guard status == .complete || status == .interrupted || status == .failed else {
-            throw SessionStoreError(.invalidArgument, path: nil, reason: "a reply finishes complete, interrupted or failed, not \(status.rawValue)")
+            throw SessionStoreError(
+                .invalidArgument, path: nil,
+                reason: "a reply finishes complete, interrupted or failed, not \(status.rawValue)")
         }
         let prepared = try content.map { (content) throws(SessionStoreError) in try Self.prepared(content) }
         let json = prepared?.json
@@ -190,20 +229,26 @@ extension SessionStore {
             } else {
                 try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [id.rawValue])
             }
-            try db.execute(sql: """
-                UPDATE messages SET content = coalesce(?, content), text = coalesce(?, text), status = ?,
-                    input_tokens = ?, output_tokens = ?, cache_creation_input_tokens = ?, cache_read_input_tokens = ?,
-                    stop_reason = ?, request_id = coalesce(?, request_id), error_summary = ?, updated_at = ?,
-                    owner_pid = NULL, owner_start = NULL, heartbeat_at = NULL
-                WHERE id = ? AND role = 'assistant'
-                """, arguments: [json, text, status.rawValue, usage?.input, usage?.output,
-                                 usage?.cacheWrite, usage?.cacheRead, StoredText.bind(stopReason),
-                                 StoredText.bind(requestID), StoredText.bind(redactedText(errorSummary)), now, id.rawValue])
+            try db.execute(
+                sql: """
+                    UPDATE messages SET content = coalesce(?, content), text = coalesce(?, text), status = ?,
+                        input_tokens = ?, output_tokens = ?, cache_creation_input_tokens = ?, cache_read_input_tokens = ?,
+                        stop_reason = ?, request_id = coalesce(?, request_id), error_summary = ?, updated_at = ?,
+                        owner_pid = NULL, owner_start = NULL, heartbeat_at = NULL
+                    WHERE id = ? AND role = 'assistant'
+                    """,
+                arguments: [
+                    json, text, status.rawValue, usage?.input, usage?.output,
+                    usage?.cacheWrite, usage?.cacheRead, StoredText.bind(stopReason),
+                    StoredText.bind(requestID), StoredText.bind(redactedText(errorSummary)), now, id.rawValue,
+                ])
             guard db.changesCount > 0 else { return nil }
-            try db.execute(sql: """
-                UPDATE conversations SET updated_at = ? WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)
-                """, arguments: [now, id.rawValue])
-            return try Row.fetchOne(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?", arguments: [id.rawValue])
+            try db.execute(
+                sql: """
+                    UPDATE conversations SET updated_at = ? WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)
+                    """, arguments: [now, id.rawValue])
+            return try Row.fetchOne(
+                db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?", arguments: [id.rawValue])
         }
         guard let row else {
             throw SessionStoreError(.notFound, path: nil, reason: "no assistant message \(id)")
@@ -215,7 +260,8 @@ extension SessionStore {
     /// normalised. Throws `.invalidArgument` for content that is not an array of blocks.
     static func prepared(_ content: StoredContent) throws(SessionStoreError) -> StoredContent {
         guard let blocks = content.blocks else {
-            throw SessionStoreError(.invalidArgument, path: nil, reason: "content must be a JSON array of blocks, each with a \"type\"")
+            throw SessionStoreError(
+                .invalidArgument, path: nil, reason: "content must be a JSON array of blocks, each with a \"type\"")
         }
         return StoredContent(blocks: StoredBlocks.redacted(blocks))
     }
@@ -234,25 +280,30 @@ extension SessionStore {
     /// still owns the row; a row another process marked `interrupted` while this one was still
     /// writing (it missed heartbeats, e.g. while suspended) becomes `streaming` again. Returns
     /// false when the row is no longer this writer's.
-    func writeCheckpoint(_ id: MessageID, _ checkpoint: CheckpointWrite, owner: ProcessIdentity) throws(SessionStoreError) -> Bool {
+    func writeCheckpoint(_ id: MessageID, _ checkpoint: CheckpointWrite, owner: ProcessIdentity)
+        throws(SessionStoreError) -> Bool
+    {
         let now = nowMilliseconds
         let changesContent: Bool
         if case .heartbeat = checkpoint { changesContent = false } else { changesContent = true }
         return try write { db in
-            try db.execute(sql: """
-                UPDATE messages SET status = 'streaming', heartbeat_at = ?,
-                    updated_at = CASE WHEN ? THEN ? ELSE updated_at END
-                WHERE id = ? AND owner_pid = ? AND owner_start IS ? AND status IN ('streaming', 'interrupted')
-                """, arguments: [now, changesContent, now, id.rawValue, owner.pid, owner.startToken])
+            try db.execute(
+                sql: """
+                    UPDATE messages SET status = 'streaming', heartbeat_at = ?,
+                        updated_at = CASE WHEN ? THEN ? ELSE updated_at END
+                    WHERE id = ? AND owner_pid = ? AND owner_start IS ? AND status IN ('streaming', 'interrupted')
+                    """, arguments: [now, changesContent, now, id.rawValue, owner.pid, owner.startToken])
             guard db.changesCount > 0 else { return false }
             switch checkpoint {
             case .full(let json, let text):
-                try db.execute(sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?",
-                               arguments: [json, StoredText.searchable(text), id.rawValue])
+                try db.execute(
+                    sql: "UPDATE messages SET content = ?, text = ? WHERE id = ?",
+                    arguments: [json, StoredText.searchable(text), id.rawValue])
                 try db.execute(sql: "DELETE FROM message_chunks WHERE message_id = ?", arguments: [id.rawValue])
             case .chunk(let seq, let text):
-                try db.execute(sql: "INSERT INTO message_chunks (message_id, seq, text) VALUES (?, ?, ?)",
-                               arguments: [id.rawValue, seq, StoredText(text)])
+                try db.execute(
+                    sql: "INSERT INTO message_chunks (message_id, seq, text) VALUES (?, ?, ?)",
+                    arguments: [id.rawValue, seq, StoredText(text)])
             case .heartbeat:
                 break
             }
@@ -269,8 +320,10 @@ extension SessionStore {
     /// The message, or `nil` if there is none with this id.
     public func message(_ id: MessageID) throws(SessionStoreError) -> StoredMessage? {
         try read { db in
-            try Self.fetchMessages(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?",
-                                   arguments: [id.rawValue]).first
+            try Self.fetchMessages(
+                db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?",
+                arguments: [id.rawValue]
+            ).first
         }
     }
 
@@ -305,8 +358,9 @@ extension SessionStore {
     /// How many messages a conversation has.
     public func messageCount(in conversation: ConversationID) throws(SessionStoreError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE conversation_id = ?",
-                             arguments: [conversation.rawValue]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM messages WHERE conversation_id = ?",
+                arguments: [conversation.rawValue]) ?? 0
         }
     }
 
@@ -315,21 +369,30 @@ extension SessionStore {
     /// failed reply re-sends this message. `nil` if the id is unknown or no user message precedes it.
     public func userMessage(answeredBy reply: MessageID) throws(SessionStoreError) -> StoredMessage? {
         try read { db in
-            if let prompt = try Int64.fetchOne(db, sql: "SELECT reply_to FROM messages WHERE id = ?", arguments: [reply.rawValue]) {
-                return try Self.fetchMessages(db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?",
-                                              arguments: [prompt]).first
+            if let prompt = try Int64.fetchOne(
+                db, sql: "SELECT reply_to FROM messages WHERE id = ?", arguments: [reply.rawValue])
+            {
+                return try Self.fetchMessages(
+                    db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?",
+                    arguments: [prompt]
+                ).first
             }
-            return try Self.fetchMessages(db, sql: """
-                SELECT \(Self.messageColumns) FROM messages
-                WHERE conversation_id = (SELECT conversation_id FROM messages WHERE id = ?1)
-                  AND position < (SELECT position FROM messages WHERE id = ?1)
-                  AND role = 'user'
-                ORDER BY position DESC LIMIT 1
-                """, arguments: [reply.rawValue]).first
+            return try Self.fetchMessages(
+                db,
+                sql: """
+                    SELECT \(Self.messageColumns) FROM messages
+                    WHERE conversation_id = (SELECT conversation_id FROM messages WHERE id = ?1)
+                      AND position < (SELECT position FROM messages WHERE id = ?1)
+                      AND role = 'user'
+                    ORDER BY position DESC LIMIT 1
+                    """, arguments: [reply.rawValue]
+            ).first
         }
     }
 
     static func requireLimit(_ limit: Int) throws(SessionStoreError) {
-        guard limit >= 0 else { throw SessionStoreError(.invalidArgument, path: nil, reason: "limit must not be negative") }
+        guard limit >= 0 else {
+            throw SessionStoreError(.invalidArgument, path: nil, reason: "limit must not be negative")
+        }
     }
 }

@@ -15,18 +15,23 @@ extension SessionStore {
         guard let query = Self.ftsQuery(text) else { return [] }
         try searchIndex.ensureChecked(pool, path: path)
         return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT m.conversation_id, c.title, m.id, m.position, m.role,
-                       snippet(message_search, 0, ?, ?, '…', 16)
-                FROM message_search
-                JOIN messages m ON m.id = message_search.rowid
-                JOIN conversations c ON c.id = m.conversation_id
-                WHERE message_search MATCH ?
-                ORDER BY message_search.rowid DESC
-                LIMIT ?
-                """, arguments: [highlight.open, highlight.close, query, limit]).map { row in
-                SearchHit(conversationID: ConversationID(row[0]), conversationTitle: StoredText.read(row, 1) ?? "", messageID: MessageID(row[2]),
-                          position: row[3], role: MessageRole(rawValue: row[4]) ?? .user, snippet: row[5] ?? "")
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.conversation_id, c.title, m.id, m.position, m.role,
+                           snippet(message_search, 0, ?, ?, '…', 16)
+                    FROM message_search
+                    JOIN messages m ON m.id = message_search.rowid
+                    JOIN conversations c ON c.id = m.conversation_id
+                    WHERE message_search MATCH ?
+                    ORDER BY message_search.rowid DESC
+                    LIMIT ?
+                    """, arguments: [highlight.open, highlight.close, query, limit]
+            ).map { row in
+                SearchHit(
+                    conversationID: ConversationID(row[0]), conversationTitle: StoredText.read(row, 1) ?? "",
+                    messageID: MessageID(row[2]),
+                    position: row[3], role: MessageRole(rawValue: row[4]) ?? .user, snippet: row[5] ?? "")
             }
         }
     }

@@ -141,7 +141,8 @@ public final class SessionStore: Sendable {
         } catch {
             throw SessionStoreError.wrapping(error, path: path)
         }
-        try Self.migrate(pool, migrator: migrator, target: options.migrationTarget ?? migrator.migrations.last!, path: path)
+        try Self.migrate(
+            pool, migrator: migrator, target: options.migrationTarget ?? migrator.migrations.last!, path: path)
         if options.recoversOnOpen && (options.migrationTarget == nil) {
             recoveredOnOpen = try Self.recover(pool: pool, options: options, path: path, searchIndex: searchIndex)
         } else {
@@ -190,25 +191,39 @@ public final class SessionStore: Sendable {
 
     /// Refuses a database that is another program's or a newer palaver's, before anything is written.
     static func checkOwnership(_ db: Database, migrator: DatabaseMigrator, path: String) throws {
-        let tables = try String.fetchAll(db, sql: """
-            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-            """)
+        let tables = try String.fetchAll(
+            db,
+            sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                """)
         if tables.isEmpty { return }
         guard tables.contains("grdb_migrations") else {
-            throw SessionStoreError(.foreignDatabase, path: path, reason: "this SQLite database belongs to another program (tables: \(tables.prefix(5).joined(separator: ", "))); palaver will not change it")
+            throw SessionStoreError(
+                .foreignDatabase, path: path,
+                reason:
+                    "this SQLite database belongs to another program (tables: \(tables.prefix(5).joined(separator: ", "))); palaver will not change it"
+            )
         }
         let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         if !applied.isEmpty && !applied.contains(where: { $0.hasPrefix(Schema.migrationPrefix) }) {
-            throw SessionStoreError(.foreignDatabase, path: path, reason: "this SQLite database belongs to another program; palaver will not change it")
+            throw SessionStoreError(
+                .foreignDatabase, path: path,
+                reason: "this SQLite database belongs to another program; palaver will not change it")
         }
         let known = Set(migrator.migrations)
         let unknown = applied.filter { !known.contains($0) }
         if !unknown.isEmpty {
-            throw SessionStoreError(.newerSchema, path: path, reason: "the database was written by a newer palaver (schema \(unknown.sorted().joined(separator: ", "))); update palaver to open it")
+            throw SessionStoreError(
+                .newerSchema, path: path,
+                reason:
+                    "the database was written by a newer palaver (schema \(unknown.sorted().joined(separator: ", "))); update palaver to open it"
+            )
         }
     }
 
-    static func migrate(_ pool: DatabasePool, migrator: DatabaseMigrator, target: String, path: String) throws(SessionStoreError) {
+    static func migrate(_ pool: DatabasePool, migrator: DatabaseMigrator, target: String, path: String)
+        throws(SessionStoreError)
+    {
         // Two palavers starting at once may both try to migrate; the loser's migration fails
         // ("table already exists") after the winner committed, so it looks again and retries.
         var lastApplied: Set<String> = []
@@ -223,7 +238,11 @@ public final class SessionStore: Sendable {
                 let failed = migrator.migrations.first { !applied.contains($0) } ?? target
                 let cause = SessionStoreError.wrapping(error, path: path)
                 if cause.code == .busy || cause.code == .readOnly || cause.code == .corrupt { throw cause }
-                throw SessionStoreError(.migrationFailed, path: path, reason: "updating the database schema failed at \(failed) and was rolled back; the previous schema is intact (\(cause.reason))")
+                throw SessionStoreError(
+                    .migrationFailed, path: path,
+                    reason:
+                        "updating the database schema failed at \(failed) and was rolled back; the previous schema is intact (\(cause.reason))"
+                )
             }
         }
     }

@@ -89,12 +89,18 @@ extension SessionStoreError {
         guard let dbError = error as? DatabaseError else {
             return SessionStoreError(.database, path: path, reason: redactedDescription(of: error))
         }
-        let message = dbError.message.map { redactedDescription(of: $0) } ?? "SQLite error \(dbError.resultCode.rawValue)"
+        let message =
+            dbError.message.map { redactedDescription(of: $0) } ?? "SQLite error \(dbError.resultCode.rawValue)"
         switch dbError.resultCode {
         case .SQLITE_NOTADB:
-            return SessionStoreError(.notADatabase, path: path, reason: "the file is not an SQLite database (\(message))")
+            return SessionStoreError(
+                .notADatabase, path: path, reason: "the file is not an SQLite database (\(message))")
         case .SQLITE_CORRUPT:
-            return SessionStoreError(.corrupt, path: path, reason: "the database file is damaged (\(message)); `sqlite3 \(path) .recover` copies out what is still readable")
+            return SessionStoreError(
+                .corrupt, path: path,
+                reason:
+                    "the database file is damaged (\(message)); `sqlite3 \(path) .recover` copies out what is still readable"
+            )
         case .SQLITE_READONLY:
             return SessionStoreError(.readOnly, path: path, reason: "the database is read-only (\(message))")
         case .SQLITE_PERM, .SQLITE_AUTH:
@@ -102,7 +108,8 @@ extension SessionStoreError {
         case .SQLITE_CANTOPEN:
             return SessionStoreError(.cannotOpen, path: path, reason: "cannot open the database (\(message))")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return SessionStoreError(.busy, path: path, reason: "the database stayed locked by another process (\(message))")
+            return SessionStoreError(
+                .busy, path: path, reason: "the database stayed locked by another process (\(message))")
         case .SQLITE_MISUSE where message.localizedCaseInsensitiveContains("closed"):
             return SessionStoreError(.closed, path: path, reason: "the store is closed")
         default:

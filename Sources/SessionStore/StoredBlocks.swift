@@ -34,7 +34,7 @@ enum StoredBlocks {
     static func append(_ text: String, to blocks: inout [StoredJSON]) {
         guard !text.isEmpty else { return }
         if case .object(var last)? = blocks.last, let existing = Self.text(of: .object(last)) {
-            blocks[blocks.count - 1] = .null  // keep `last` uniquely referenced while it grows
+            blocks[blocks.count - 1] = .null // keep `last` uniquely referenced while it grows
             last["text"] = .string(existing + text)
             blocks[blocks.count - 1] = .object(last)
         } else {
@@ -73,10 +73,10 @@ enum StoredBlocks {
         while i < scalars.endIndex {
             if scalars[i] == "s" {
                 let j = scalars.index(after: i)
-                if j == scalars.endIndex { break }  // a trailing "s"
+                if j == scalars.endIndex { break } // a trailing "s"
                 if scalars[j] == "k" {
                     let k = scalars.index(after: j)
-                    if k == scalars.endIndex || scalars[k] == "-" { break }  // a trailing "sk" or "sk-…"
+                    if k == scalars.endIndex || scalars[k] == "-" { break } // a trailing "sk" or "sk-…"
                 }
             }
             i = scalars.index(after: i)

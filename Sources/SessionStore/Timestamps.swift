@@ -37,10 +37,10 @@ enum Timestamp {
         }
         func char(_ i: Int, _ c: Character) -> Bool { i < chars.count && chars[i] == c.asciiValue! }
         guard chars.count == 20 || chars.count == 24,
-              let year = number(0..<4), char(4, "-"), let month = number(5..<7), char(7, "-"),
-              let day = number(8..<10), char(10, "T"), let hour = number(11..<13), char(13, ":"),
-              let minute = number(14..<16), char(16, ":"), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            let year = number(0..<4), char(4, "-"), let month = number(5..<7), char(7, "-"),
+            let day = number(8..<10), char(10, "T"), let hour = number(11..<13), char(13, ":"),
+            let minute = number(14..<16), char(16, ":"), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         var ms: Int64 = 0
         if chars.count == 24 {
@@ -59,7 +59,8 @@ enum Timestamp {
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let q = a / b, r = a % b
+        let q = a / b
+        let r = a % b
         return r < 0 ? (q - 1, r + b) : (q, r)
     }
 

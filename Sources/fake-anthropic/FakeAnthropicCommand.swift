@@ -4,9 +4,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @main
@@ -70,7 +70,11 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
-    @Option(name: .customLong("fault"), help: "A fault (JSON object or array, as POST /_control/faults takes) queued at start (repeatable; also FAKE_ANTHROPIC_FAULTS).")
+    @Option(
+        name: .customLong("fault"),
+        help:
+            "A fault (JSON object or array, as POST /_control/faults takes) queued at start (repeatable; also FAKE_ANTHROPIC_FAULTS)."
+    )
     var faults: [String] = []
 
     /// Reads fault JSON as `POST /_control/faults` takes it: one object or an array.
@@ -95,7 +99,8 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
         guard chunkChars >= 1 else { throw ValidationError("--chunk-chars must be at least 1") }
         guard delayMs >= 0 else { throw ValidationError("--delay-ms must be 0 or more") }
         guard FakeLogLevel(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of \(FakeLogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--log-level must be one of \(FakeLogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if !Self.isLoopback(host) && !allowRemote {
             throw ValidationError("refusing to bind non-loopback host '\(host)' without --allow-remote")
@@ -144,7 +149,8 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
     /// The faults queued at start: each --fault, then FAKE_ANTHROPIC_FAULTS (bad JSON exits 2).
     private static func startFaults(_ faults: [String]) throws -> [Fault] {
         var startFaults: [Fault] = []
-        for text in faults + [ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_FAULTS"]].compactMap({ $0 }) where !text.isEmpty {
+        for text in faults + [ProcessInfo.processInfo.environment["FAKE_ANTHROPIC_FAULTS"]].compactMap({ $0 })
+        where !text.isEmpty {
             do {
                 startFaults += try Self.decodeFaults(text)
             } catch {
@@ -185,12 +191,15 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("fake-anthropic listening on \(server.baseURL)\n".utf8))
 
         if allKeys.isEmpty {
-            FileHandle.standardError.write(Data(
-                "fake-anthropic: warning: no keys configured; every API request gets 401 until a key is added (POST /_control/keys)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "fake-anthropic: warning: no keys configured; every API request gets 401 until a key is added (POST /_control/keys)\n"
+                        .utf8))
         }
         if level.rawValue == "info" || level.rawValue == "debug" || level.rawValue == "trace" {
             let masked = allKeys.map(maskKey).joined(separator: ", ")
-            FileHandle.standardError.write(Data("fake-anthropic: API base URL \(server.apiBaseURL); keys: [\(masked)]\n".utf8))
+            FileHandle.standardError.write(
+                Data("fake-anthropic: API base URL \(server.apiBaseURL); keys: [\(masked)]\n".utf8))
         }
     }
 }

@@ -15,12 +15,16 @@ func fail(_ text: String, status: Int32 = 2) -> Never {
 /// The whole number given for option `name` (`_` separators allowed), or `value` when it is absent.
 func number(_ options: [String: String], _ name: String, default value: Int) -> Int {
     guard let text = options[name] else { return value }
-    guard let n = Int(text.replacingOccurrences(of: "_", with: "")), n >= 0 else { fail("\(name) must be a whole number ≥ 0") }
+    guard let n = Int(text.replacingOccurrences(of: "_", with: "")), n >= 0 else {
+        fail("\(name) must be a whole number ≥ 0")
+    }
     return n
 }
 
 /// Keeps an input that broke an invariant (at most `limit` per run), with a note saying why.
-func keepFailure(_ finding: FuzzFinding, target: String, seed: UInt64, crashDirectory: String, kept: inout Int, limit: Int = 10) {
+func keepFailure(
+    _ finding: FuzzFinding, target: String, seed: UInt64, crashDirectory: String, kept: inout Int, limit: Int = 10
+) {
     say("FAILURE \(finding.index) \(finding.message.prefix(300).replacingOccurrences(of: "\n", with: "\\n"))")
     guard kept < limit else { return }
     kept += 1
@@ -28,7 +32,8 @@ func keepFailure(_ finding: FuzzFinding, target: String, seed: UInt64, crashDire
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let base = directory + "/failure-s\(seed)-c\(finding.index)"
     _ = FileManager.default.createFile(atPath: base + ".bin", contents: Data(finding.input))
-    let note = "palaver-fuzz \(target): case \(finding.index) of seed \(seed) broke an invariant:\n\(finding.message)\n"
+    let note =
+        "palaver-fuzz \(target): case \(finding.index) of seed \(seed) broke an invariant:\n\(finding.message)\n"
         + "Replay: swift run palaver-fuzz replay \(base).bin\n"
     _ = FileManager.default.createFile(atPath: base + ".txt", contents: Data(note.utf8))
 }
@@ -47,7 +52,8 @@ struct FuzzArguments {
             switch argument {
             case "--child", "--in-process":
                 flags.insert(argument)
-            case "--cases", "--seed", "--start", "--record", "--corpus", "--crash-dir", "--case", "--max-crashes", "--save":
+            case "--cases", "--seed", "--start", "--record", "--corpus", "--crash-dir", "--case", "--max-crashes",
+                "--save":
                 guard index + 1 < arguments.count else { fail("\(argument) needs a value\n\(usage)") }
                 options[argument] = arguments[index + 1]
                 index += 1
@@ -102,7 +108,9 @@ struct PalaverFuzzCommand {
 
         switch command {
         case "list":
-            for entry in FuzzCatalog.entries { say("\(entry.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(entry.summary)") }
+            for entry in FuzzCatalog.entries {
+                say("\(entry.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(entry.summary)")
+            }
         case "replay":
             replay(parsed.files)
         default:
@@ -120,7 +128,9 @@ struct PalaverFuzzCommand {
         var broken = 0
         for file in files {
             let target = ((file as NSString).deletingLastPathComponent as NSString).lastPathComponent
-            guard let entry = FuzzCatalog.entry(named: target) else { fail("\(file): its folder \(target) names no target") }
+            guard let entry = FuzzCatalog.entry(named: target) else {
+                fail("\(file): its folder \(target) names no target")
+            }
             guard let data = FileManager.default.contents(atPath: file) else { fail("\(file): cannot be read") }
             let (fileSeed, fileCase) = FuzzPaths.seedAndCase(inName: file) ?? (0, 0)
             do {
@@ -139,7 +149,9 @@ struct PalaverFuzzCommand {
 
     /// `TARGET --case K`: runs one case again (`--save FILE` keeps its input).
     func runCase(_ caseText: String, target: String) -> Never {
-        guard let caseIndex = Int(caseText), let entry = FuzzCatalog.entry(named: target) else { fail("--case needs one target and a number") }
+        guard let caseIndex = Int(caseText), let entry = FuzzCatalog.entry(named: target) else {
+            fail("--case needs one target and a number")
+        }
         do {
             var campaign = try FuzzCampaign(entry: entry, seed: seed, corpusDirectory: corpus)
             let input = campaign.input(ofCase: caseIndex)
@@ -161,8 +173,11 @@ struct PalaverFuzzCommand {
         for name in names {
             let summary = runTargetInProcess(name)
             if !isChild {
-                say("\(name): \(summary.cases) cases in \(String(format: "%.1f", summary.seconds)) s, \(summary.failures) invariant failures"
-                    + (summary.slowest.map { ", slowest case \($0.index) (\(String(format: "%.3f", $0.seconds)) s)" } ?? ""))
+                say(
+                    "\(name): \(summary.cases) cases in \(String(format: "%.1f", summary.seconds)) s, \(summary.failures) invariant failures"
+                        + (summary.slowest.map {
+                            ", slowest case \($0.index) (\(String(format: "%.3f", $0.seconds)) s)"
+                        } ?? ""))
             }
             total.cases += summary.cases
             total.failures += summary.failures
@@ -178,7 +193,9 @@ struct PalaverFuzzCommand {
         var kept = 0
         do {
             var campaign = try FuzzCampaign(entry: entry, seed: seed, corpusDirectory: corpus)
-            return campaign.run(cases: cases, from: number(options, "--start", default: 0), recordPath: options["--record"]) {
+            return campaign.run(
+                cases: cases, from: number(options, "--start", default: 0), recordPath: options["--record"]
+            ) {
                 keepFailure($0, target: name, seed: seed, crashDirectory: crashDirectory, kept: &kept)
             }
         } catch {
@@ -188,8 +205,10 @@ struct PalaverFuzzCommand {
 
     /// The default: each target in child processes of this same binary, crashes kept.
     func supervise(_ names: [String]) -> Never {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var supervisor = FuzzSupervisor(executable: executable, seed: seed, cases: cases, corpusDirectory: corpus, crashDirectory: crashDirectory)
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var supervisor = FuzzSupervisor(
+            executable: executable, seed: seed, cases: cases, corpusDirectory: corpus, crashDirectory: crashDirectory)
         supervisor.maxCrashes = max(1, number(options, "--max-crashes", default: 10))
         say("palaver-fuzz: seed \(seed), \(cases) cases per target; inputs that fail are kept under \(crashDirectory)")
         var bad = false
@@ -197,9 +216,10 @@ struct PalaverFuzzCommand {
             do {
                 let report = try supervisor.run(target: name) { say($0) }
                 let rate = report.seconds > 0 ? Double(report.cases) / report.seconds : 0
-                say("\(name): \(report.cases) cases, \(String(format: "%.1f", report.seconds)) s (\(Int(rate))/s), "
-                    + "\(report.crashes.count) crashes, \(report.failures) invariant failures"
-                    + (report.skipped > 0 ? ", \(report.skipped) not run" : ""))
+                say(
+                    "\(name): \(report.cases) cases, \(String(format: "%.1f", report.seconds)) s (\(Int(rate))/s), "
+                        + "\(report.crashes.count) crashes, \(report.failures) invariant failures"
+                        + (report.skipped > 0 ? ", \(report.skipped) not run" : ""))
                 if !report.crashes.isEmpty || report.failures > 0 { bad = true }
             } catch {
                 say("\(name): \(error)")

@@ -3,8 +3,9 @@ import ArgumentParser
 import ChatCore
 import Commands
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `palaver ask`: one question, the reply streamed to standard output.
@@ -12,15 +13,15 @@ struct Ask: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask one question and print the reply as it streams (for scripts).",
         discussion: """
-        The prompt comes from the arguments, or from standard input when there are none; a lone \
-        "-" among the arguments is replaced by standard input (git diff | palaver ask "Review:" -).
+            The prompt comes from the arguments, or from standard input when there are none; a lone \
+            "-" among the arguments is replaced by standard input (git diff | palaver ask "Review:" -).
 
-        Exit codes: 0 ok; 2 usage or configuration; 3 no usable key (nothing sent); 4 key \
-        rejected (401); 5 permission, billing or no credit (402/403); 6 rate-limited or \
-        overloaded after retries; 7 network, timeout or reply cut off; 8 any other API error; \
-        9 the session store could not be used to continue a conversation (nothing sent); \
-        129, 130, 131, 143 stopped by SIGHUP, SIGINT (Ctrl-C), SIGQUIT, SIGTERM (the reply so far is kept, stored as interrupted).
-        """
+            Exit codes: 0 ok; 2 usage or configuration; 3 no usable key (nothing sent); 4 key \
+            rejected (401); 5 permission, billing or no credit (402/403); 6 rate-limited or \
+            overloaded after retries; 7 network, timeout or reply cut off; 8 any other API error; \
+            9 the session store could not be used to continue a conversation (nothing sent); \
+            129, 130, 131, 143 stopped by SIGHUP, SIGINT (Ctrl-C), SIGQUIT, SIGTERM (the reply so far is kept, stored as interrupted).
+            """
     )
 
     @Argument(help: "The prompt; \"-\" reads standard input.")
@@ -49,29 +50,43 @@ struct Ask: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds without any data before a stream gives up (default 60).")
     var idleTimeout: Double?
 
-    @Option(name: .long, help: "Seconds a whole reply may take, data arriving or not (default 600, or reply_timeout in config.toml).")
+    @Option(
+        name: .long,
+        help: "Seconds a whole reply may take, data arriving or not (default 600, or reply_timeout in config.toml).")
     var replyTimeout: Double?
 
     @Flag(name: .long, help: "Do not store this exchange in the session store.")
     var noSave = false
 
-    @Flag(name: [.customShort("c"), .long], help: "Continue the most recent conversation (its history is sent as context).")
+    @Flag(
+        name: [.customShort("c"), .long],
+        help: "Continue the most recent conversation (its history is sent as context).")
     var `continue` = false
 
     @Option(name: .long, help: "Continue the conversation with this id (see `palaver sessions list`).")
     var session: String?
 
-    @Flag(name: .long, help: "Send the last failed or interrupted prompt of the latest conversation (or of --session) again.")
+    @Flag(
+        name: .long,
+        help: "Send the last failed or interrupted prompt of the latest conversation (or of --session) again.")
     var retry = false
 
     func validate() throws {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
-        if let maxRetries, !(0...20).contains(maxRetries) { throw ValidationError("--max-retries must be from 0 to 20.") }
+        if let maxRetries, !(0...20).contains(maxRetries) {
+            throw ValidationError("--max-retries must be from 0 to 20.")
+        }
         if let idleTimeout, idleTimeout <= 0 { throw ValidationError("--idle-timeout must be above 0 seconds.") }
-        if let replyTimeout, !(replyTimeout > 0 && replyTimeout <= 86_400) { throw ValidationError("--reply-timeout must be above 0 and at most 86400 seconds.") }
+        if let replyTimeout, !(replyTimeout > 0 && replyTimeout <= 86_400) {
+            throw ValidationError("--reply-timeout must be above 0 and at most 86400 seconds.")
+        }
         if `continue` && session != nil { throw ValidationError("--continue and --session cannot be used together.") }
-        if retry && !prompt.isEmpty { throw ValidationError("--retry sends the stored prompt again; give no prompt with it.") }
-        if retry && noSave { throw ValidationError("--retry works on the stored conversation; it cannot be used with --no-save.") }
+        if retry && !prompt.isEmpty {
+            throw ValidationError("--retry sends the stored prompt again; give no prompt with it.")
+        }
+        if retry && noSave {
+            throw ValidationError("--retry works on the stored conversation; it cannot be used with --no-save.")
+        }
     }
 
     func run() async throws {
@@ -121,7 +136,8 @@ let standardConsole = StandardConsole()
 /// The context every command runs with, built here once per command: this process's
 /// environment, palaver's paths, the console, and the connection settings from the flags.
 func commandContext(_ overrides: ClientSetup.Overrides = .init()) -> CommandContext {
-    CommandContext(environment: ProcessInfo.processInfo.environment, paths: Paths(), overrides: overrides, output: standardConsole)
+    CommandContext(
+        environment: ProcessInfo.processInfo.environment, paths: Paths(), overrides: overrides, output: standardConsole)
 }
 
 /// Reads all of standard input without its final line breaks; invalid UTF-8 becomes U+FFFD
@@ -136,8 +152,10 @@ func readStandardInput() -> String {
 /// Runs `work`, cancelling it on SIGINT, SIGTERM, SIGHUP or SIGQUIT (recorded in `interruption`) so the
 /// transfer is aborted, what arrived is kept, and the exit is clean. The signals arrive through
 /// dispatch sources, not a signal handler, so the work may write the store as it stops.
-func runCancellableOnInterrupt(_ interruption: AskRunner.Interruption = AskRunner.Interruption(),
-                               _ work: @escaping @Sendable () async -> PalaverExitCode) async -> PalaverExitCode {
+func runCancellableOnInterrupt(
+    _ interruption: AskRunner.Interruption = AskRunner.Interruption(),
+    _ work: @escaping @Sendable () async -> PalaverExitCode
+) async -> PalaverExitCode {
     let task = Task { await work() }
     var sources: [any DispatchSourceSignal] = []
     for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {

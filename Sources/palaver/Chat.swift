@@ -13,7 +13,9 @@ struct Chat: AsyncParsableCommand {
     @Flag(name: .long, help: "Try palaver without a key or network: a local fake-anthropic answers (nothing is saved).")
     var demo = false
 
-    @Option(name: .long, help: "Colour theme (default, light, high-contrast, monochrome, or one in ~/.config/palaver/themes).")
+    @Option(
+        name: .long,
+        help: "Colour theme (default, light, high-contrast, monochrome, or one in ~/.config/palaver/themes).")
     var theme: String?
 
     @Option(name: .long, help: "Model for new conversations (default: model in config.toml, else the newest listed).")
@@ -41,7 +43,9 @@ struct Chat: AsyncParsableCommand {
         options.demo = demo
         options.startNew = startNew
         if let session {
-            guard let id = ConversationID(session) else { throw ValidationError("--session needs a conversation id (a number) from `palaver sessions list`.") }
+            guard let id = ConversationID(session) else {
+                throw ValidationError("--session needs a conversation id (a number) from `palaver sessions list`.")
+            }
             options.session = id
         }
         let launcher = ChatLauncher(context: commandContext(connection.overrides), options: options)

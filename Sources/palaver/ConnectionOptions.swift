@@ -4,7 +4,11 @@ import Commands
 
 /// `--base-url` and `--insecure-http`, shared by every command that talks to the API.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: "API base URL, with an optional path prefix (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com).")
+    @Option(
+        name: .long,
+        help:
+            "API base URL, with an optional path prefix (default: ANTHROPIC_BASE_URL, base_url in config.toml, https://api.anthropic.com)."
+    )
     var baseURL: String?
 
     @Flag(name: .long, help: "Allow sending the key over plain http to a host that is not this machine.")

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Swift's crash reports for palaver: printed, never waited on.
@@ -20,7 +21,9 @@ enum CrashReports {
     /// The `SWIFT_BACKTRACE` value to run with, or nil if `current` already chooses.
     static func value(adding current: String?) -> String? {
         guard let current, !current.isEmpty else { return setting }
-        let keys = current.split(separator: ",").map { $0.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces) } }
+        let keys = current.split(separator: ",").map {
+            $0.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         if keys.contains("interactive") { return nil }
         return current + "," + setting
     }
@@ -29,18 +32,18 @@ enum CrashReports {
     /// when this process started interactive. Call first thing in `main`.
     static func makeNonInteractive() {
         #if os(Linux)
-        // SIGQUIT is a request to quit, not a crash: the runtime's handler printed "Program
-        // crashed" and let the process go on. Its default action ends the process (commands
-        // that save state on it, such as the chat, install their own handler later).
-        _ = signal(SIGQUIT, SIG_DFL)
-        let current = getenv("SWIFT_BACKTRACE").map { String(cString: $0) }
-        guard let value = value(adding: current) else { return }
-        setenv("SWIFT_BACKTRACE", value, 1)
-        // Without a terminal on both stdin and stdout the runtime is not interactive anyway:
-        // the variable (inherited by anything palaver starts) is enough.
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return }
-        // The same program and arguments; on failure this process simply goes on.
-        _ = execv("/proc/self/exe", CommandLine.unsafeArgv)
+            // SIGQUIT is a request to quit, not a crash: the runtime's handler printed "Program
+            // crashed" and let the process go on. Its default action ends the process (commands
+            // that save state on it, such as the chat, install their own handler later).
+            _ = signal(SIGQUIT, SIG_DFL)
+            let current = getenv("SWIFT_BACKTRACE").map { String(cString: $0) }
+            guard let value = value(adding: current) else { return }
+            setenv("SWIFT_BACKTRACE", value, 1)
+            // Without a terminal on both stdin and stdout the runtime is not interactive anyway:
+            // the variable (inherited by anything palaver starts) is enough.
+            guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return }
+            // The same program and arguments; on failure this process simply goes on.
+            _ = execv("/proc/self/exe", CommandLine.unsafeArgv)
         #endif
     }
 }

@@ -1,17 +1,20 @@
 import ArgumentParser
-import Safety
 import ChatCore
 import Commands
 import Foundation
+import Safety
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `palaver doctor`: explains what is wrong with the key and how to fix it.
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain the key setup: every source, the effective key, the base URL, and a live check.",
-        discussion: "Exit codes follow `palaver ask` (0 all good, 3 no usable key, 4 rejected, 5 permission or credit, 6 rate-limited, 7 network).")
+        discussion:
+            "Exit codes follow `palaver ask` (0 all good, 3 no usable key, 4 rejected, 5 permission or credit, 6 rate-limited, 7 network)."
+    )
 
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
@@ -44,7 +47,9 @@ struct Key: AsyncParsableCommand {
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Save a key to the credentials file (read from standard input or a hidden prompt, never from arguments).")
+            abstract:
+                "Save a key to the credentials file (read from standard input or a hidden prompt, never from arguments)."
+        )
 
         @Flag(name: .long, help: "Save without checking the key with the API first.")
         var noVerify = false
@@ -61,7 +66,7 @@ struct Key: AsyncParsableCommand {
             } else {
                 secret = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             }
-            Redactor.shared.register(secret)  // from here on, no output path can show it
+            Redactor.shared.register(secret) // from here on, no output path can show it
             let runner = options.runner()
             let status = await runCancellableOnInterrupt { await runner.set(secret: secret, verify: !noVerify) }
             throw ExitCode(status.rawValue)
@@ -69,13 +74,15 @@ struct Key: AsyncParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the effective key (masked), its source and health.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show the effective key (masked), its source and health.")
         @OptionGroup var options: Options
         func run() throws { throw ExitCode(options.runner().status().rawValue) }
     }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the effective key with the API (no tokens spent).")
+        static let configuration = CommandConfiguration(
+            abstract: "Check the effective key with the API (no tokens spent).")
         @OptionGroup var options: Options
         func run() async throws {
             let runner = options.runner()

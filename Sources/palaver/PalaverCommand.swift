@@ -9,10 +9,10 @@ struct Palaver: AsyncParsableCommand {
         commandName: "palaver",
         abstract: "A terminal chat client for Anthropic's Claude Messages API.",
         discussion: """
-        Keys come from ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, sent as a Bearer token); \
-        never pass a key as an argument. ANTHROPIC_BASE_URL or base_url in config.toml points \
-        palaver at a gateway or at fake-anthropic.
-        """,
+            Keys come from ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, sent as a Bearer token); \
+            never pass a key as an argument. ANTHROPIC_BASE_URL or base_url in config.toml points \
+            palaver at a gateway or at fake-anthropic.
+            """,
         subcommands: [Chat.self, Ask.self, Models.self, Doctor.self, Key.self, Sessions.self],
         defaultSubcommand: Chat.self
     )
@@ -42,7 +42,7 @@ enum Main {
                 exit(2)
             }
             if code.isSuccess || error is CleanExit {
-                Palaver.exit(withError: error)  // help and version text: ours, printed as is
+                Palaver.exit(withError: error) // help and version text: ours, printed as is
             }
             // Anything else may quote input (arguments, files, the server): through the console.
             let message = Palaver.fullMessage(for: error)

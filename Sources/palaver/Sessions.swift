@@ -41,13 +41,16 @@ struct Sessions: ParsableCommand {
         @Option(name: .long, help: "md or json.") var format: String = "md"
         @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
         func validate() throws {
-            guard ["md", "markdown", "json"].contains(format) else { throw ValidationError("--format must be md or json.") }
+            guard ["md", "markdown", "json"].contains(format) else {
+                throw ValidationError("--format must be md or json.")
+            }
         }
         func run() throws { try Sessions.run(.export(id, format: format == "json" ? .json : .markdown, file: output)) }
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import a conversation exported as JSON (\"-\" reads standard input).")
+        static let configuration = CommandConfiguration(
+            abstract: "Import a conversation exported as JSON (\"-\" reads standard input).")
         @Argument(help: "The JSON file.") var file: String
         func run() throws { try Sessions.run(.importFile(file)) }
     }

@@ -1,8 +1,9 @@
 // A minimal full-screen program for the tmux test of the ncurses backend: it draws a wide
 // character, shows the last input event, and quits on `q` (or dies by a signal).
 import TerminalUI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 var pidFile: String?
@@ -38,7 +39,8 @@ var editor = TextEditor(placeholder: "type here")
         frame.buffer.setString("tui-smoke 中文 ok", x: 0, y: 0, style: Style(foreground: .green, attributes: [.bold]))
         frame.buffer.setString("size: \(area.width)x\(area.height) colours: \(backend.colorDepth)", x: 0, y: 1)
         frame.buffer.setString("last: \(last)", x: 0, y: 2)
-        let status = StatusLine(left: [Span(" q quits ")], right: [Span(" smoke ")], style: Style(attributes: [.reverse]))
+        let status = StatusLine(
+            left: [Span(" q quits ")], right: [Span(" smoke ")], style: Style(attributes: [.reverse]))
         status.render(in: area.row(area.height - 1), buffer: &frame.buffer)
         frame.cursor = editor.render(in: Rect(x: 0, y: 4, width: area.width, height: 2), buffer: &frame.buffer)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AnthropicAPI
 
 @Suite struct APIErrorTests {
@@ -36,8 +37,9 @@ import Testing
         #expect(json.isRetryable == retryable)
 
         // A proxy's HTML page or an empty body still gives the status's kind.
-        let html = error(status, "<html><head><title>\(status) Bad Gateway</title></head><body>nginx</body></html>",
-                         headers: [("content-type", "text/html")])
+        let html = error(
+            status, "<html><head><title>\(status) Bad Gateway</title></head><body>nginx</body></html>",
+            headers: [("content-type", "text/html")])
         #expect(html.kind == kind)
         #expect(html.httpStatus == status)
         #expect(html.errorType == nil)
@@ -55,7 +57,12 @@ import Testing
     }
 
     @Test func creditMessageMeansNoCredit() {
-        let e = error(400, apiBody("invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."))
+        let e = error(
+            400,
+            apiBody(
+                "invalid_request_error",
+                "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."
+            ))
         #expect(e.kind == .noCredit)
         #expect(!e.isRetryable)
     }
@@ -69,21 +76,23 @@ import Testing
         #expect(error(status, "", headers: [("x-should-retry", header)]).isRetryable == retryable)
     }
 
-    @Test(arguments: [
-        ([("retry-after-ms", "250")], .milliseconds(250)),
-        ([("retry-after", "3")], .seconds(3)),
-        ([("retry-after", "1.5"), ("retry-after-ms", "700")], .milliseconds(700)),
-        ([("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], .seconds(10)),  // ten seconds after `now`
-        ([("retry-after", "soon")], nil),
-    ] as [([(String, String)], Duration?)])
+    @Test(
+        arguments: [
+            ([("retry-after-ms", "250")], .milliseconds(250)),
+            ([("retry-after", "3")], .seconds(3)),
+            ([("retry-after", "1.5"), ("retry-after-ms", "700")], .milliseconds(700)),
+            ([("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], .seconds(10)), // ten seconds after `now`
+            ([("retry-after", "soon")], nil),
+        ] as [([(String, String)], Duration?)])
     func retryAfterIsReadInEveryForm(_ headers: [(String, String)], expected: Duration?) {
-        let now = Date(timeIntervalSince1970: 1_445_412_470)  // 2015-10-21 07:27:50 GMT
+        let now = Date(timeIntervalSince1970: 1_445_412_470) // 2015-10-21 07:27:50 GMT
         #expect(APIError(status: 429, headers: HTTPHeaders(headers), body: [], now: now).retryAfter == expected)
     }
 
     @Test func descriptionNamesEverythingButNeverTheKey() {
         let key = "sk-ant-api03-" + String(repeating: "x", count: 93) + "AA"
-        let e = error(401, apiBody("authentication_error", "invalid x-api-key \(key)"), headers: [("request-id", "req_1")])
+        let e = error(
+            401, apiBody("authentication_error", "invalid x-api-key \(key)"), headers: [("request-id", "req_1")])
         #expect(!e.description.contains(key))
         #expect(e.description.contains("sk-ant-…xxAA"))
         #expect(e.description.contains("HTTP 401"))
@@ -91,8 +100,10 @@ import Testing
         #expect(e.description.contains("req_1"))
     }
 
-    @Test(arguments: [("overloaded_error", APIError.Kind.overloaded), ("rate_limit_error", .rateLimited),
-                      ("something_new", .apiError)])
+    @Test(arguments: [
+        ("overloaded_error", APIError.Kind.overloaded), ("rate_limit_error", .rateLimited),
+        ("something_new", .apiError),
+    ])
     func streamErrorTypesMapLikeStatuses(type: String, kind: APIError.Kind) {
         #expect(APIError(streamErrorType: type, message: "", requestID: nil).kind == kind)
     }

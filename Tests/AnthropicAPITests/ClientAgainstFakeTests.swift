@@ -1,26 +1,32 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AnthropicAPI
 
 /// The client over real HTTP (libcurl) against fake-anthropic on 127.0.0.1.
 @Suite struct ClientAgainstFakeTests {
     static let key = FakeServerHarness.defaultKey
 
-    private func client(_ fake: FakeServerHarness, key: String = ClientAgainstFakeTests.key, maxRetries: Int = 2,
-                        idleTimeout: Duration = .seconds(60), sleeper: any Sleeper = RecordingSleeper(),
-                        base: String? = nil) -> AnthropicClient {
-        let config = ClientConfiguration(baseURL: base ?? fake.baseURL, credential: Credential(secret: key),
-                                         retryPolicy: RetryPolicy(maxRetries: maxRetries, jitter: { 1 }),
-                                         connectTimeout: .seconds(5), idleTimeout: idleTimeout)
+    private func client(
+        _ fake: FakeServerHarness, key: String = ClientAgainstFakeTests.key, maxRetries: Int = 2,
+        idleTimeout: Duration = .seconds(60), sleeper: any Sleeper = RecordingSleeper(),
+        base: String? = nil
+    ) -> AnthropicClient {
+        let config = ClientConfiguration(
+            baseURL: base ?? fake.baseURL, credential: Credential(secret: key),
+            retryPolicy: RetryPolicy(maxRetries: maxRetries, jitter: { 1 }),
+            connectTimeout: .seconds(5), idleTimeout: idleTimeout)
         return AnthropicClient(configuration: config, sleeper: sleeper)
     }
 
-    private let request = MessageRequest(model: "claude-sonnet-4-5-20250929", maxTokens: 100, messages: [.user("Hi there")])
+    private let request = MessageRequest(
+        model: "claude-sonnet-4-5-20250929", maxTokens: 100, messages: [.user("Hi there")])
 
     private func run(_ client: AnthropicClient, _ request: MessageRequest? = nil, stream: Bool = true)
-        async -> (texts: [String], message: Message?, error: APIError?, retries: [RetryNotice]) {
+        async -> (texts: [String], message: Message?, error: APIError?, retries: [RetryNotice])
+    {
         var texts: [String] = []
         var retries: [RetryNotice] = []
         do {
@@ -65,13 +71,29 @@ import TestSupport
 
     @Test func thinkingAndToolUseAssemble() async throws {
         try await FakeServerHarness.with { fake in
-            fake.server.state.setReply(ReplyConfig(text: "", chunkChars: 4, thinking: "Pondering deeply.",
-                                                   toolUse: ToolUse(name: "lookup", inputJSON: #"{"q": "swift", "n": 2}"#)))
+            fake.server.state.setReply(
+                ReplyConfig(
+                    text: "", chunkChars: 4, thinking: "Pondering deeply.",
+                    toolUse: ToolUse(name: "lookup", inputJSON: #"{"q": "swift", "n": 2}"#)))
             let result = await run(client(fake))
             #expect(result.error == nil)
             let content = result.message?.content ?? []
-            #expect(content.first.map { if case .thinking(let t, let sig) = $0 { return t == "Pondering deeply." && !sig.isEmpty } else { return false } } == true)
-            #expect(content.contains { if case .toolUse(_, "lookup", .object(let input)) = $0 { return input["q"] == .string("swift") && input["n"] == .int(2) } else { return false } })
+            #expect(
+                content.first.map {
+                    if case .thinking(let t, let sig) = $0 {
+                        return t == "Pondering deeply." && !sig.isEmpty
+                    } else {
+                        return false
+                    }
+                } == true)
+            #expect(
+                content.contains {
+                    if case .toolUse(_, "lookup", .object(let input)) = $0 {
+                        return input["q"] == .string("swift") && input["n"] == .int(2)
+                    } else {
+                        return false
+                    }
+                })
             #expect(result.message?.stopReason == "tool_use")
         }
     }
@@ -147,7 +169,10 @@ import TestSupport
 
     @Test func htmlErrorPageStillGivesATypedError() async throws {
         try await FakeServerHarness.with { fake in
-            fake.server.state.enqueueFault(.rawBody(status: 502, body: "<html><head><title>502 Bad Gateway</title></head></html>", contentType: "text/html"))
+            fake.server.state.enqueueFault(
+                .rawBody(
+                    status: 502, body: "<html><head><title>502 Bad Gateway</title></head></html>",
+                    contentType: "text/html"))
             let result = await run(client(fake, maxRetries: 0))
             #expect(result.error?.kind == .apiError)
             #expect(result.error?.httpStatus == 502)
@@ -205,17 +230,18 @@ import TestSupport
             fake.server.state.enqueueFault(.stall(seconds: 60, afterEvents: 1))
             let clock = ContinuousClock()
             let start = clock.now
-            let result = await run(client(fake, maxRetries: 0, idleTimeout: .seconds(2)))  // room for a loaded machine
+            let result = await run(client(fake, maxRetries: 0, idleTimeout: .seconds(2))) // room for a loaded machine
             let error = try #require(result.error)
             #expect(error.kind == .timeout)
             #expect(error.isInterrupted)
-            #expect(clock.now - start < .seconds(30))  // far below the 60 s stall
+            #expect(clock.now - start < .seconds(30)) // far below the 60 s stall
         }
     }
 
     @Test func cancellingAbortsTheTransferPromptly() async throws {
         try await FakeServerHarness.with { fake in
-            fake.server.state.setReply(ReplyConfig(text: String(repeating: "slow ", count: 200), chunkChars: 5, delayMs: 200))
+            fake.server.state.setReply(
+                ReplyConfig(text: String(repeating: "slow ", count: 200), chunkChars: 5, delayMs: 200))
             let client = client(fake)
             let task = Task { () -> Int in
                 var deltas = 0
@@ -236,13 +262,14 @@ import TestSupport
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(fake.server.state.activeResponses() == 0)
-            #expect(clock.now - cancelledAt < .seconds(15))  // the whole reply would take 40 s
+            #expect(clock.now - cancelledAt < .seconds(15)) // the whole reply would take 40 s
         }
     }
 
     @Test func connectionRefusedIsANetworkError() async {
-        let config = ClientConfiguration(baseURL: "http://127.0.0.1:1", credential: Credential(secret: Self.key),
-                                         retryPolicy: RetryPolicy(maxRetries: 1, jitter: { 1 }))
+        let config = ClientConfiguration(
+            baseURL: "http://127.0.0.1:1", credential: Credential(secret: Self.key),
+            retryPolicy: RetryPolicy(maxRetries: 1, jitter: { 1 }))
         let sleeper = RecordingSleeper()
         do {
             _ = try await AnthropicClient(configuration: config, sleeper: sleeper).createMessage(request)

@@ -1,19 +1,25 @@
 import Testing
+
 @testable import AnthropicAPI
 
 /// The client's retry and interruption rules, with scripted replies and an injected clock.
 @Suite struct ClientRetryTests {
     let key = "sk-ant-api03-" + String(repeating: "k", count: 93) + "AA"
 
-    private func client(_ transport: ScriptedTransport, sleeper: RecordingSleeper, maxRetries: Int = 2) -> AnthropicClient {
-        let config = ClientConfiguration(baseURL: "http://127.0.0.1:9", credential: Credential(secret: key),
-                                         retryPolicy: RetryPolicy(maxRetries: maxRetries, jitter: { 1 }))
+    private func client(_ transport: ScriptedTransport, sleeper: RecordingSleeper, maxRetries: Int = 2)
+        -> AnthropicClient
+    {
+        let config = ClientConfiguration(
+            baseURL: "http://127.0.0.1:9", credential: Credential(secret: key),
+            retryPolicy: RetryPolicy(maxRetries: maxRetries, jitter: { 1 }))
         return AnthropicClient(configuration: config, transport: transport, sleeper: sleeper)
     }
 
     private let request = MessageRequest(model: "m", maxTokens: 10, messages: [.user("hi")])
 
-    private func collect(_ stream: AsyncThrowingStream<MessageStreamEvent, any Error>) async -> ([MessageStreamEvent], (any Error)?) {
+    private func collect(_ stream: AsyncThrowingStream<MessageStreamEvent, any Error>) async -> (
+        [MessageStreamEvent], (any Error)?
+    ) {
         var events: [MessageStreamEvent] = []
         do {
             for try await e in stream { events.append(e) }
@@ -25,7 +31,9 @@ import Testing
 
     @Test func retriesWithServerDelaysThenSucceeds() async throws {
         let transport = ScriptedTransport([
-            .json(429, #"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#, headers: [("retry-after", "2")]),
+            .json(
+                429, #"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#,
+                headers: [("retry-after", "2")]),
             .json(529, #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#),
             .sse(SSE.complete(["Hel", "lo"])),
         ])
@@ -36,13 +44,17 @@ import Testing
         let notices = events.compactMap { if case .retrying(let n) = $0 { return n } else { return nil } }
         #expect(notices.map(\.attempt) == [2, 3])
         #expect(notices.map(\.reason.kind) == [.rateLimited, .overloaded])
-        guard case .completed(let message) = events.last else { Issue.record("no completion"); return }
+        guard case .completed(let message) = events.last else {
+            Issue.record("no completion")
+            return
+        }
         #expect(message.text == "Hello")
         #expect(transport.requestCount == 3)
     }
 
     @Test func givesUpAfterMaxRetries() async {
-        let overloaded = ScriptedTransport.Reply.json(529, #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#)
+        let overloaded = ScriptedTransport.Reply.json(
+            529, #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#)
         let transport = ScriptedTransport([overloaded, overloaded, overloaded, overloaded])
         let sleeper = RecordingSleeper()
         let (_, error) = await collect(client(transport, sleeper: sleeper).send(request))
@@ -88,7 +100,9 @@ import Testing
         #expect(e?.partial?.text == "Partial answer")
         #expect(e?.requestID == "req_err")
         #expect(transport.requestCount == 1)
-        let texts = events.compactMap { if case .event(.contentBlockDelta(_, .text(let t))) = $0 { return t } else { return nil } }
+        let texts = events.compactMap {
+            if case .event(.contentBlockDelta(_, .text(let t))) = $0 { return t } else { return nil }
+        }
         #expect(texts == ["Partial ", "answer"])
     }
 
@@ -101,7 +115,9 @@ import Testing
     }
 
     @Test func xShouldRetryFalseStopsRetries() async {
-        let transport = ScriptedTransport([.json(529, "", headers: [("x-should-retry", "false")]), .sse(SSE.complete(["x"]))])
+        let transport = ScriptedTransport([
+            .json(529, "", headers: [("x-should-retry", "false")]), .sse(SSE.complete(["x"])),
+        ])
         let (_, error) = await collect(client(transport, sleeper: RecordingSleeper()).send(request))
         #expect((error as? APIError)?.kind == .overloaded)
         #expect(transport.requestCount == 1)
@@ -110,7 +126,10 @@ import Testing
     @Test func nonStreamingCreateRetriesAndDecodes() async throws {
         let transport = ScriptedTransport([
             .json(500, "<html>oops</html>"),
-            .json(200, #"{"id":"msg_2","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"whole"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}"#),
+            .json(
+                200,
+                #"{"id":"msg_2","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"whole"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}"#
+            ),
         ])
         let sleeper = RecordingSleeper()
         let message = try await client(transport, sleeper: sleeper).createMessage(request)
@@ -137,8 +156,10 @@ import Testing
 
     @Test func bearerTokensGoInAuthorization() async {
         let transport = ScriptedTransport([.sse(SSE.complete(["x"]))])
-        let config = ClientConfiguration(baseURL: "http://127.0.0.1:9/anthropic/", credential: Credential(secret: "tok-123", scheme: .bearer))
-        _ = await collect(AnthropicClient(configuration: config, transport: transport, sleeper: RecordingSleeper()).send(request))
+        let config = ClientConfiguration(
+            baseURL: "http://127.0.0.1:9/anthropic/", credential: Credential(secret: "tok-123", scheme: .bearer))
+        _ = await collect(
+            AnthropicClient(configuration: config, transport: transport, sleeper: RecordingSleeper()).send(request))
         let headers = Dictionary(transport.requests[0].headers, uniquingKeysWith: { a, _ in a })
         #expect(headers["authorization"] == "Bearer tok-123")
         #expect(headers["x-api-key"] == nil)
@@ -147,32 +168,41 @@ import Testing
 
     @Test func plainHTTPToARemoteHostIsRefusedBeforeSending() async {
         let transport = ScriptedTransport([.sse(SSE.complete(["x"]))])
-        let config = ClientConfiguration(baseURL: "http://gateway.example.com/anthropic", credential: Credential(secret: key))
-        let (_, error) = await collect(AnthropicClient(configuration: config, transport: transport, sleeper: RecordingSleeper()).send(request))
+        let config = ClientConfiguration(
+            baseURL: "http://gateway.example.com/anthropic", credential: Credential(secret: key))
+        let (_, error) = await collect(
+            AnthropicClient(configuration: config, transport: transport, sleeper: RecordingSleeper()).send(request))
         #expect((error as? APIError)?.kind == .insecureTransport)
         #expect(transport.requestCount == 0)
         #expect(!String(describing: error!).contains(key))
 
         var allowed = config
         allowed.allowInsecureHTTP = true
-        let (_, none) = await collect(AnthropicClient(configuration: allowed, transport: transport, sleeper: RecordingSleeper()).send(request))
+        let (_, none) = await collect(
+            AnthropicClient(configuration: allowed, transport: transport, sleeper: RecordingSleeper()).send(request))
         #expect(none == nil)
     }
 
-    @Test(arguments: ["http://localhost:8080", "http://127.0.0.1", "http://127.1.2.3:9/x", "http://[::1]:8000", "https://api.anthropic.com"])
+    @Test(arguments: [
+        "http://localhost:8080", "http://127.0.0.1", "http://127.1.2.3:9/x", "http://[::1]:8000",
+        "https://api.anthropic.com",
+    ])
     func loopbackAndHTTPSAreAllowed(_ base: String) throws {
         try ClientConfiguration(baseURL: base, credential: Credential(secret: key)).checkTransportSecurity()
     }
 
     @Test(arguments: ["ftp://x", "api.anthropic.com", "", "http://", "https://h/?q=1"])
     func unusableBaseURLsAreRejected(_ base: String) {
-        #expect(throws: APIError.self) { try ClientConfiguration(baseURL: base, credential: nil).url(for: "/v1/messages") }
+        #expect(throws: APIError.self) {
+            try ClientConfiguration(baseURL: base, credential: nil).url(for: "/v1/messages")
+        }
     }
 
     @Test func cancellingDuringARetryWaitStopsAtOnce() async {
         let transport = ScriptedTransport([.json(529, ""), .sse(SSE.complete(["x"]))])
-        let config = ClientConfiguration(baseURL: "http://127.0.0.1:9", credential: Credential(secret: key),
-                                         retryPolicy: RetryPolicy(maxRetries: 2, initialDelay: .seconds(30), jitter: { 1 }))
+        let config = ClientConfiguration(
+            baseURL: "http://127.0.0.1:9", credential: Credential(secret: key),
+            retryPolicy: RetryPolicy(maxRetries: 2, initialDelay: .seconds(30), jitter: { 1 }))
         let client = AnthropicClient(configuration: config, transport: transport)
         let task = Task { () -> (any Error)? in
             do {
@@ -187,7 +217,7 @@ import Testing
         let clock = ContinuousClock()
         let started = clock.now
         let error = await task.value
-        #expect(clock.now - started < .seconds(15))  // far below the 30 s retry wait
+        #expect(clock.now - started < .seconds(15)) // far below the 30 s retry wait
         #expect((error as? APIError)?.kind == .cancelled || error == nil)
         #expect(transport.requestCount == 1)
     }

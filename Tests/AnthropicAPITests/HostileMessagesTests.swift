@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AnthropicAPI
 
 /// Each odd answer gets a true sentence: wrong-shaped JSON, encodings, redirects, HTML pages, bad base URLs.
@@ -14,7 +15,7 @@ import Testing
             #expect(!error.message.contains("not valid JSON"))
         }
         do throws(APIError) { _ = try StreamEvent.decode(ServerSentEvent(data: "{nope")) } catch {
-            #expect(error.message.contains("not valid JSON"))  // real syntax errors still say so
+            #expect(error.message.contains("not valid JSON")) // real syntax errors still say so
         }
     }
 
@@ -49,7 +50,9 @@ import Testing
     }
 
     @Test func redirectNamesOnlyTheHost() {
-        let error = APIError(redirectStatus: 301, headers: HTTPHeaders([("location", "https://user:secret@evil.example:8443/v1/messages?k=1")]))
+        let error = APIError(
+            redirectStatus: 301,
+            headers: HTTPHeaders([("location", "https://user:secret@evil.example:8443/v1/messages?k=1")]))
         #expect(error.kind == .redirected)
         #expect(error.httpStatus == 301)
         #expect(error.message.contains("evil.example:8443"))
@@ -61,16 +64,22 @@ import Testing
     }
 
     @Test func htmlTitlesArePlainAndShort() {
-        let page = "<html><head><title id=\"t\">502 Bad\u{1B}[2J &amp; Gateway\u{202E} \n  <b>x</b></title></head></html>"
+        let page =
+            "<html><head><title id=\"t\">502 Bad\u{1B}[2J &amp; Gateway\u{202E} \n  <b>x</b></title></head></html>"
         let text = APIError.describeNonJSONBody(Array(page.utf8), contentType: "text/html")
-        #expect(text == "the server sent an HTML page titled \"502 Bad & Gateway<U+202E> x\" (a proxy or gateway, not the API)")
+        #expect(
+            text
+                == "the server sent an HTML page titled \"502 Bad & Gateway<U+202E> x\" (a proxy or gateway, not the API)"
+        )
         let long = "<title>" + String(repeating: "a", count: 500) + "</title>"
         #expect(APIError.describeNonJSONBody(Array(long.utf8), contentType: nil).count < 220)
     }
 
-    @Test(arguments: ["http://127.0.0.1:8089\r\n", "http://127.0.0.1:8089/\nX-Injected: 1", "http://127.0.0.1:80 89",
-                      "http://127.0.0.1:8089/\u{1B}[2J", "http://127.0.0.1:8089/\u{202E}", "http://127.0.0.1:8089\u{85}",
-                      "http://127.0.0.1\t:8089"])
+    @Test(arguments: [
+        "http://127.0.0.1:8089\r\n", "http://127.0.0.1:8089/\nX-Injected: 1", "http://127.0.0.1:80 89",
+        "http://127.0.0.1:8089/\u{1B}[2J", "http://127.0.0.1:8089/\u{202E}", "http://127.0.0.1:8089\u{85}",
+        "http://127.0.0.1\t:8089",
+    ])
     func controlCharactersInTheBaseURLAreAConfigurationError(_ url: String) {
         do throws(APIError) {
             _ = try Endpoint(url)

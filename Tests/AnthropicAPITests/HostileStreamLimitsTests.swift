@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AnthropicAPI
 
 /// The stream decoder's memory is bounded: an endless line or event stops it with a clear error.
@@ -9,12 +10,12 @@ import Testing
         // 150 bytes without a line ending, split over chunks.
         for _ in 0..<3 { _ = decoder.feed(Array(repeating: UInt8(ascii: "x"), count: 50)) }
         #expect(decoder.limitExceeded)
-        #expect(decoder.feed(Array("\n\ndata: later\n\n".utf8)).isEmpty)  // nothing after the overflow
+        #expect(decoder.feed(Array("\n\ndata: later\n\n".utf8)).isEmpty) // nothing after the overflow
     }
 
     @Test(arguments: [
-        "data: " + String(repeating: "y", count: 200) + "\n\n",  // a long line in one chunk is caught too
-        String(repeating: "data: 0123456789\n", count: 20),  // 20 short lines cannot build an endless event (220 bytes)
+        "data: " + String(repeating: "y", count: 200) + "\n\n", // a long line in one chunk is caught too
+        String(repeating: "data: 0123456789\n", count: 20), // 20 short lines cannot build an endless event (220 bytes)
     ])
     func oneChunkOverTheBoundGivesNoEvents(_ chunk: String) {
         var decoder = SSEDecoder(maxLineBytes: 100)
@@ -24,7 +25,7 @@ import Testing
 
     @Test func linesUpToTheBoundPass() {
         var decoder = SSEDecoder(maxLineBytes: 100)
-        let data = String(repeating: "z", count: 94)  // "data: " + 94 = 100 bytes
+        let data = String(repeating: "z", count: 94) // "data: " + 94 = 100 bytes
         #expect(decoder.feed(Array("data: \(data)\n\n".utf8)).map(\.data) == [data])
         #expect(!decoder.limitExceeded)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AnthropicAPI
 
 @Suite struct RetryPolicyTests {
@@ -37,10 +38,14 @@ import Testing
         #expect(RetryPolicy(maxRetries: 0).delay(beforeRetry: 0, after: failure(.overloaded)) == nil)
     }
 
-    static let neverRetried: [APIError.Kind] = [.invalidRequest, .authentication, .billing, .noCredit, .permission, .notFound,
-                                                .requestTooLarge, .cancelled, .malformedResponse, .insecureTransport]
-    static let retried: [APIError.Kind] = [.requestTimeout, .conflict, .rateLimited, .apiError, .serviceUnavailable,
-                                           .serverTimeout, .overloaded, .network, .timeout, .truncated]
+    static let neverRetried: [APIError.Kind] = [
+        .invalidRequest, .authentication, .billing, .noCredit, .permission, .notFound,
+        .requestTooLarge, .cancelled, .malformedResponse, .insecureTransport,
+    ]
+    static let retried: [APIError.Kind] = [
+        .requestTimeout, .conflict, .rateLimited, .apiError, .serviceUnavailable,
+        .serverTimeout, .overloaded, .network, .timeout, .truncated,
+    ]
 
     @Test(arguments: neverRetried.map { ($0, false) } + retried.map { ($0, true) })
     func retriedOnlyWhenAnotherTryMayHelp(_ kind: APIError.Kind, retried: Bool) {

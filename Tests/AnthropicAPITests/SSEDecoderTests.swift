@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AnthropicAPI
 
 @Suite struct SSEDecoderTests {
@@ -64,32 +65,33 @@ import Testing
 
     @Test func framingFollowsTheSDK() {
         let input = """
-        : comment
-        event: a
-        data: first
-        data:second
-        data:
-        data:  two spaces
+            : comment
+            event: a
+            data: first
+            data:second
+            data:
+            data:  two spaces
 
-        event:b
-        data
+            event:b
+            data
 
-        id: 7
-        retry: 1500
-        data: x
+            id: 7
+            retry: 1500
+            data: x
 
-        unknown: field
-        data: y
+            unknown: field
+            data: y
 
-        data: unterminated
-        """
+            data: unterminated
+            """
         let events = decodeWhole(Array(input.utf8))
-        #expect(events == [
-            ServerSentEvent(event: "a", data: "first\nsecond\n\n two spaces"),
-            ServerSentEvent(event: "b", data: ""),
-            ServerSentEvent(data: "x", id: "7", retry: 1500),
-            ServerSentEvent(data: "y", id: "7"),
-        ])
+        #expect(
+            events == [
+                ServerSentEvent(event: "a", data: "first\nsecond\n\n two spaces"),
+                ServerSentEvent(event: "b", data: ""),
+                ServerSentEvent(data: "x", id: "7", retry: 1500),
+                ServerSentEvent(data: "y", id: "7"),
+            ])
     }
 
     @Test func blankLinesAloneProduceNoEvents() {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 @testable import AnthropicAPI
 
 /// A transport that plays back scripted responses in order and records the requests it got.
@@ -12,8 +13,9 @@ final class ScriptedTransport: HTTPTransport, Sendable {
         var failure: APIError?
 
         static func sse(_ events: [String], failure: APIError? = nil) -> Reply {
-            Reply(status: 200, headers: [("content-type", "text/event-stream"), ("request-id", "req_stream")],
-                  chunks: events.map { Array($0.utf8) }, failure: failure)
+            Reply(
+                status: 200, headers: [("content-type", "text/event-stream"), ("request-id", "req_stream")],
+                chunks: events.map { Array($0.utf8) }, failure: failure)
         }
 
         static func json(_ status: Int, _ body: String, headers: [(String, String)] = []) -> Reply {
@@ -68,16 +70,26 @@ final class RecordingSleeper: Sleeper, Sendable {
 
 enum SSE {
     static func event(_ name: String, _ json: String) -> String { "event: \(name)\ndata: \(json)\n\n" }
-    static let start = event("message_start", #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}"#)
-    static let blockStart = event("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#)
+    static let start = event(
+        "message_start",
+        #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}"#
+    )
+    static let blockStart = event(
+        "content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#)
     static func text(_ t: String) -> String {
-        event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(t)"}}"#)
+        event(
+            "content_block_delta",
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(t)"}}"#)
     }
     static let blockStop = event("content_block_stop", #"{"type":"content_block_stop","index":0}"#)
-    static let messageDelta = event("message_delta", #"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":7}}"#)
+    static let messageDelta = event(
+        "message_delta",
+        #"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":7}}"#
+    )
     static let stop = event("message_stop", #"{"type":"message_stop"}"#)
     static func complete(_ pieces: [String]) -> [String] {
         [start, blockStart] + pieces.map(text) + [blockStop, messageDelta, stop]
     }
-    static let overloaded = event("error", #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_err"}"#)
+    static let overloaded = event(
+        "error", #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_err"}"#)
 }

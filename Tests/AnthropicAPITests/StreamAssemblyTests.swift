@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AnthropicAPI
 
 @Suite struct StreamAssemblyTests {
@@ -23,13 +24,23 @@ import Testing
         #expect(message.id == "msg_017abc")
         #expect(message.model == "claude-sonnet-4-5-20250929")
         #expect(message.stopReason == "tool_use")
-        #expect(message.usage == Usage(inputTokens: 17, outputTokens: 89, cacheCreationInputTokens: 0, cacheReadInputTokens: 5))
+        #expect(
+            message.usage
+                == Usage(inputTokens: 17, outputTokens: 89, cacheCreationInputTokens: 0, cacheReadInputTokens: 5))
         #expect(message.content.count == 3)
-        #expect(message.content[0] == .thinking("Let me think about this.", signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"))
+        #expect(
+            message.content[0]
+                == .thinking(
+                    "Let me think about this.", signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"))
         #expect(message.content[1] == .text("Hello, wörld — 你好 🙂\nHe said \"hi\"\tand left.\nBack\\slash é"))
-        #expect(message.content[2] == .toolUse(id: "toolu_01", name: "get_weather",
-                                               input: .object(["location": .string("San Francisco, CA"),
-                                                               "unit": .string("celsius"), "days": .int(3)])))
+        #expect(
+            message.content[2]
+                == .toolUse(
+                    id: "toolu_01", name: "get_weather",
+                    input: .object([
+                        "location": .string("San Francisco, CA"),
+                        "unit": .string("celsius"), "days": .int(3),
+                    ])))
         #expect(events.contains(.unknown(type: "brand_new_event")))
         #expect(events.contains(.contentBlockDelta(index: 1, delta: .other(type: "future_delta"))))
         #expect(events.contains(.ping))
@@ -42,7 +53,9 @@ import Testing
     }
 
     @Test func errorEventThrowsItsKind() throws {
-        let sse = ServerSentEvent(event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_9"}"#)
+        let sse = ServerSentEvent(
+            event: "error",
+            data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_9"}"#)
         let event = try StreamEvent.decode(sse)
         #expect(event == .error(type: "overloaded_error", message: "Overloaded", requestID: "req_9"))
         var accumulator = MessageAccumulator()
@@ -57,7 +70,8 @@ import Testing
     }
 
     @Test func malformedEventDataIsAMalformedResponse() {
-        for data in ["{", "not json", #"{"type":"content_block_delta","index":"x"}"#, #"{"type":"message_start"}"#, ""] {
+        for data in ["{", "not json", #"{"type":"content_block_delta","index":"x"}"#, #"{"type":"message_start"}"#, ""]
+        {
             #expect(throws: APIError.self, "data \(data)") { try StreamEvent.decode(ServerSentEvent(data: data)) }
             do {
                 _ = try StreamEvent.decode(ServerSentEvent(data: data))
@@ -70,12 +84,17 @@ import Testing
     /// The hand-written decoder must agree with Foundation's JSON for any text, in any member order.
     @Test func fastDeltaDecodingAgreesWithFoundation() throws {
         var rng = SeededGenerator(seed: 7)
-        let alphabet: [String] = ["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "é", "你", "🙂", "\u{2028}", "\u{10FFFF}", "{", "}", ":", ","]
+        let alphabet: [String] = [
+            "a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "é", "你", "🙂", "\u{2028}", "\u{10FFFF}", "{",
+            "}", ":", ",",
+        ]
         for round in 0..<500 {
             let length = Int.random(in: 0...40, using: &rng)
             let text = (0..<length).map { _ in alphabet.randomElement(using: &rng)! }.joined()
-            var object: [String: Any] = ["type": "content_block_delta", "index": round % 5,
-                                         "delta": ["type": "text_delta", "text": text, "extra": [1, ["x": NSNull()]]]]
+            var object: [String: Any] = [
+                "type": "content_block_delta", "index": round % 5,
+                "delta": ["type": "text_delta", "text": text, "extra": [1, ["x": NSNull()]]],
+            ]
             if round % 3 == 0 { object["future_member"] = ["nested": [true, false, 1.5e3]] }
             let data = try JSONSerialization.data(withJSONObject: object)
             let event = try StreamEvent.decode(ServerSentEvent(data: String(decoding: data, as: UTF8.self)))
@@ -99,12 +118,17 @@ import Testing
     }
 
     @Test func nonStreamingMessageDecodesAndIgnoresUnknownFields() throws {
-        let body = #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"hi"},{"type":"server_tool_use","id":"s","name":"web_search","input":{}}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":1,"server_tool_use":{"web_search_requests":1}},"container":null}"#
+        let body =
+            #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"hi"},{"type":"server_tool_use","id":"s","name":"web_search","input":{}}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":1,"server_tool_use":{"web_search_requests":1}},"container":null}"#
         let message = try Message(json: try JSONValue.parse(body))
         #expect(message.text == "hi")
         #expect(message.stopReason == "end_turn")
         #expect(message.usage.outputTokens == 1)
-        if case .other(let type, _) = message.content[1] { #expect(type == "server_tool_use") } else { Issue.record("unknown block lost") }
+        if case .other(let type, _) = message.content[1] {
+            #expect(type == "server_tool_use")
+        } else {
+            Issue.record("unknown block lost")
+        }
         // Round trip through the API shape.
         let again = try Message(json: try JSONValue.parse(message.json.serialized()))
         #expect(again == message)

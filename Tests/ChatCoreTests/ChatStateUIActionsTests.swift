@@ -3,6 +3,7 @@ import Credentials
 import Foundation
 import SessionStore
 import Testing
+
 @testable import ChatCore
 
 /// The actions the UI sends instead of writing the state: the draft, notices, the key field, start.
@@ -10,8 +11,10 @@ import Testing
     static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
 
     func makeState(health: KeyHealth = .valid(verifiedAt: t0)) -> ChatState {
-        ChatState(settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: true),
-                  key: KeyStatus(health: health, masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY")), now: Self.t0)
+        ChatState(
+            settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: true),
+            key: KeyStatus(health: health, masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY")),
+            now: Self.t0)
     }
 
     @Test func anEditedDraftIsKeptWithoutReloadingTheComposer() {
@@ -44,7 +47,10 @@ import Testing
         var state = makeState()
         _ = state.update(.openKeyPrompt)
         _ = state.update(.submitKey("not a key"))
-        guard case .failed? = state.keyPrompt?.phase else { Issue.record("not failed"); return }
+        guard case .failed? = state.keyPrompt?.phase else {
+            Issue.record("not failed")
+            return
+        }
         _ = state.update(.editKeyAgain)
         #expect(state.keyPrompt?.phase == .editing)
         _ = state.update(.submitKey("sk-ant-api03-" + String(repeating: "a", count: 40)))
@@ -61,9 +67,10 @@ import Testing
     }
 
     @Test func aRestoredDraftAndAStoreProblemComeFromInit() {
-        let state = ChatState(settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "m"),
-                              key: KeyStatus(health: .missing, masked: nil, source: nil), now: Self.t0,
-                              draft: "saved text", storeProblem: "not saved")
+        let state = ChatState(
+            settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "m"),
+            key: KeyStatus(health: .missing, masked: nil, source: nil), now: Self.t0,
+            draft: "saved text", storeProblem: "not saved")
         #expect(state.draft == "saved text")
         #expect(state.storeProblem == "not saved")
     }

@@ -2,18 +2,23 @@ import AnthropicAPI
 import Credentials
 import Foundation
 import Testing
+
 @testable import ChatCore
 
 /// The key monitor on its own: checks and their schedule, reloads after a 401, the dialog's phases.
 @Suite struct KeyMonitorTests {
     static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
-    static let unauthorized = APIError(kind: .authentication, httpStatus: 401, message: "invalid x-api-key", requestID: "req_401")
+    static let unauthorized = APIError(
+        kind: .authentication, httpStatus: 401, message: "invalid x-api-key", requestID: "req_401")
     static let offline = APIError(kind: .network, message: "connection refused")
     static let typed = "sk-ant-api03-" + String(repeating: "c", count: 80)
 
-    func monitor(_ health: KeyHealth = .valid(verifiedAt: t0), interval: TimeInterval = 600, canReload: Bool = true) -> KeyMonitor {
-        KeyMonitor(key: KeyStatus(health: health, masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY")),
-                   checkInterval: interval, canReload: canReload)
+    func monitor(_ health: KeyHealth = .valid(verifiedAt: t0), interval: TimeInterval = 600, canReload: Bool = true)
+        -> KeyMonitor
+    {
+        KeyMonitor(
+            key: KeyStatus(health: health, masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY")),
+            checkInterval: interval, canReload: canReload)
     }
 
     func outcome(_ error: APIError?, at date: Date = t0) -> KeyVerifier.Outcome {
@@ -150,7 +155,10 @@ import Testing
         _ = m.checked(outcome(Self.unauthorized), now: Self.t0)
         m.openPrompt(messageWaits: false)
         m.applied(masked: "sk-ant-…cccc", source: .credentialsFile("/c"), at: Self.t0)
-        #expect(m.key == KeyStatus(health: .valid(verifiedAt: Self.t0), masked: "sk-ant-…cccc", source: .credentialsFile("/c")))
+        #expect(
+            m.key
+                == KeyStatus(
+                    health: .valid(verifiedAt: Self.t0), masked: "sk-ant-…cccc", source: .credentialsFile("/c")))
         #expect(m.prompt == nil && !m.reloading && m.rejection == nil)
         #expect(m.nextCheck == Self.t0.addingTimeInterval(600))
     }
@@ -182,7 +190,10 @@ import Testing
         var m = monitor()
         m.openPrompt(messageWaits: false)
         #expect(m.submit("   ").isEmpty)
-        guard case .failed(let said)? = m.prompt?.phase else { Issue.record("a blank key was not refused"); return }
+        guard case .failed(let said)? = m.prompt?.phase else {
+            Issue.record("a blank key was not refused")
+            return
+        }
         #expect(said.contains("only whitespace"))
         m.editAgain()
         #expect(m.prompt?.phase == .editing)
@@ -198,7 +209,10 @@ import Testing
         m.openPrompt(messageWaits: false)
         _ = m.submit(Self.typed)
         m.candidateChecked(outcome(Self.unauthorized), baseURL: "http://127.0.0.1:1")
-        guard case .failed(let text)? = m.prompt?.phase else { Issue.record("not failed"); return }
+        guard case .failed(let text)? = m.prompt?.phase else {
+            Issue.record("not failed")
+            return
+        }
         #expect(text.contains("rejected this key too") && text.contains("req_401"))
         #expect(m.keep(save: true).isEmpty) // nothing verified to keep
     }

@@ -2,8 +2,8 @@ import AnthropicAPI
 import ChatCore
 import Foundation
 import SessionStore
-import Testing
 import TestSupport
+import Testing
 
 /// The mapping between API content and the store's plain values (ChatCore/Store).
 @Suite("Stored content mapping")
@@ -11,13 +11,19 @@ struct StoredContentMappingTests {
     static let blocks: [ContentBlock] = [
         .thinking("L'utilisateur veut la météo.", signature: "EqQBCkYIARgCKkD/sig+=="),
         .text("Je vérifie. \u{0} \u{2028} \"q\" \\"),
-        .toolUse(id: "toolu_01A", name: "get_weather", input: .object([
-            "city": .string("Zürich"), "days": .int(3), "ratio": .double(0.25),
-            "nested": .array([.bool(true), .null, .string("ünïcödé ✓")]),
-        ])),
+        .toolUse(
+            id: "toolu_01A", name: "get_weather",
+            input: .object([
+                "city": .string("Zürich"), "days": .int(3), "ratio": .double(0.25),
+                "nested": .array([.bool(true), .null, .string("ünïcödé ✓")]),
+            ])),
         .redactedThinking(data: "opaque=="),
-        .other(type: "server_tool_use", json: .object(["type": .string("server_tool_use"), "id": .string("srv_1"),
-                                                       "extra": .object(["k": .int(-7)])])),
+        .other(
+            type: "server_tool_use",
+            json: .object([
+                "type": .string("server_tool_use"), "id": .string("srv_1"),
+                "extra": .object(["k": .int(-7)]),
+            ])),
         .text("Second text."),
     ]
 

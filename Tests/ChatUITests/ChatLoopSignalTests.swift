@@ -1,8 +1,9 @@
 import AnthropicAPI
 import ChatCore
 import Foundation
-import Testing
 import TerminalUI
+import Testing
+
 @testable import ChatUI
 
 /// The loop and termination signals: a signal is a quit event merged into the loop, and the
@@ -17,8 +18,10 @@ import TerminalUI
 
         init() {
             let paths = Paths(environment: ["HOME": directory, "XDG_STATE_HOME": directory + "/state"])
-            runtime = ChatRuntime(store: nil, paths: paths, configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1", credential: nil),
-                                  emit: inbox.post)
+            runtime = ChatRuntime(
+                store: nil, paths: paths,
+                configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1", credential: nil),
+                emit: inbox.post)
         }
 
         var loop: ChatLoop { ChatLoop(backend: backend, runtime: runtime, inbox: inbox) }

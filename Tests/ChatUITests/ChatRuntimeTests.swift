@@ -3,9 +3,10 @@ import ChatCore
 import FakeAnthropic
 import Foundation
 import SessionStore
+import TerminalUI
 import TestSupport
 import Testing
-import TerminalUI
+
 @testable import ChatUI
 
 /// The app and its runtime over real HTTP against fake-anthropic, with a real store.
@@ -28,16 +29,20 @@ import TerminalUI
             var environment = ["HOME": directory]
             environment["XDG_STATE_HOME"] = directory + "/state"
             let paths = Paths(environment: environment)
-            let configuration = ClientConfiguration(baseURL: fake.baseURL, credential: Credential(secret: FakeServerHarness.defaultKey))
-            let chat = ChatState(settings: .init(baseURL: fake.baseURL, fallbackModel: "claude-sonnet-4-5-20250929", modelIsExplicit: true),
-                                 key: KeyStatus(health: .unverified, masked: "sk-ant-…test", source: .environment("ANTHROPIC_API_KEY")),
-                                 now: Date())
+            let configuration = ClientConfiguration(
+                baseURL: fake.baseURL, credential: Credential(secret: FakeServerHarness.defaultKey))
+            let chat = ChatState(
+                settings: .init(
+                    baseURL: fake.baseURL, fallbackModel: "claude-sonnet-4-5-20250929", modelIsExplicit: true),
+                key: KeyStatus(health: .unverified, masked: "sk-ant-…test", source: .environment("ANTHROPIC_API_KEY")),
+                now: Date())
             app = makeApp(chat: chat)
             // Keys as the app sees them: the variable holds the fake's key; the credentials file is empty.
             keys = KeySetup(paths: paths, environment: ["ANTHROPIC_API_KEY": FakeServerHarness.defaultKey])
             (actions, emit) = AsyncStream.makeStream(of: ChatAction.self)
-            runtime = ChatRuntime(store: store, paths: paths, configuration: configuration, keys: keys, now: now,
-                                  emit: { [emit] in emit.yield($0) })
+            runtime = ChatRuntime(
+                store: store, paths: paths, configuration: configuration, keys: keys, now: now,
+                emit: { [emit] in emit.yield($0) })
         }
 
         deinit {
@@ -85,7 +90,9 @@ import TerminalUI
             rig.runtime.perform(rig.app.start(resume: nil))
             rig.send("Hi there")
             try await rig.pump { !$0.chat.isStreaming && $0.chat.transcript.count == 2 }
-            #expect(rig.app.chat.transcript.map(\.text) == ["Hi there", "Hello from the fake"], "\(rig.app.chat.transcript.map(\.state))")
+            #expect(
+                rig.app.chat.transcript.map(\.text) == ["Hi there", "Hello from the fake"],
+                "\(rig.app.chat.transcript.map(\.state))")
             #expect(rig.app.chat.key.health.word == "valid")
             rig.runtime.flush()
             let conversation = try #require(try rig.store.latestConversation())
@@ -98,14 +105,19 @@ import TerminalUI
     }
 
     @Test func escStopsAReplyAndTheStoreKeepsItInterrupted() async throws {
-        try await FakeServerHarness.with(reply: ReplyConfig(text: String(repeating: "slow words ", count: 200), chunkChars: 5, delayMs: 20)) { fake in
+        try await FakeServerHarness.with(
+            reply: ReplyConfig(text: String(repeating: "slow words ", count: 200), chunkChars: 5, delayMs: 20)
+        ) { fake in
             let rig = try Rig(fake: fake)
             rig.send("Tell me a long story")
             try await rig.pump { $0.chat.transcript.count == 2 && $0.chat.transcript[1].text.count > 20 }
             rig.runtime.perform(rig.app.press(KeyEvent(.escape)))
             try await rig.pump { !$0.chat.isStreaming }
             let reply = rig.app.chat.transcript[1]
-            guard case .interrupted = reply.state else { Issue.record("not interrupted: \(reply.state)"); return }
+            guard case .interrupted = reply.state else {
+                Issue.record("not interrupted: \(reply.state)")
+                return
+            }
             rig.runtime.flush()
             let conversation = try #require(try rig.store.latestConversation())
             let stored = try rig.store.lastMessages(in: conversation.id, limit: 10)
@@ -123,7 +135,10 @@ import TerminalUI
             fake.state.enqueueFault(.status(500, message: "boom"))
             rig.send("Please answer")
             try await rig.pump { !$0.chat.isStreaming }
-            guard case .failed(let report) = rig.app.chat.transcript[0].state else { Issue.record("not failed"); return }
+            guard case .failed(let report) = rig.app.chat.transcript[0].state else {
+                Issue.record("not failed")
+                return
+            }
             #expect(report.contains("500"))
             rig.runtime.perform(rig.app.press(.ctrl("r")))
             try await rig.pump { !$0.chat.isStreaming && $0.chat.transcript.count == 2 }
@@ -209,7 +224,10 @@ extension ChatRuntimeTests {
             #expect(rig.app.chat.keyPrompt == nil)
             #expect(rig.app.chat.transcript[0].state == .pending("waiting for a valid key: F10 enters one"))
             rig.runtime.perform(rig.app.press(KeyEvent(.enter)))
-            guard case .rejected? = rig.app.chat.keyPrompt?.reason else { Issue.record("no dialog"); return }
+            guard case .rejected? = rig.app.chat.keyPrompt?.reason else {
+                Issue.record("no dialog")
+                return
+            }
             #expect(rig.app.chat.keyPrompt?.messageWaits == true)
         }
     }
@@ -230,7 +248,9 @@ extension ChatRuntimeTests {
     }
 
     @Test func quittingWaitsForACancelledTurnToEndButNeverPastTheBound() async throws {
-        try await FakeServerHarness.with(reply: ReplyConfig(text: String(repeating: "slow words ", count: 200), chunkChars: 5, delayMs: 20)) { fake in
+        try await FakeServerHarness.with(
+            reply: ReplyConfig(text: String(repeating: "slow words ", count: 200), chunkChars: 5, delayMs: 20)
+        ) { fake in
             let rig = try Rig(fake: fake)
             rig.send("Tell me a long story")
             try await rig.pump { $0.chat.transcript.count == 2 && $0.chat.transcript[1].text.count > 20 }
@@ -260,7 +280,9 @@ extension ChatRuntimeTests {
             let deadline = ContinuousClock.now + .seconds(10)
             var checked: (at: Date, failed: Bool)?
             while checked == nil {
-                if case .keyChecked(let outcome) = try await rig.next(before: deadline) { checked = (outcome.at, outcome.error != nil) }
+                if case .keyChecked(let outcome) = try await rig.next(before: deadline) {
+                    checked = (outcome.at, outcome.error != nil)
+                }
             }
             #expect(checked?.failed == false)
             #expect(checked?.at == fixed)

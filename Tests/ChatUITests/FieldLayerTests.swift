@@ -1,6 +1,6 @@
 import ChatCore
-import Testing
 import TerminalUI
+import Testing
 
 @testable import ChatUI
 
@@ -40,7 +40,8 @@ import TerminalUI
     func escapeCancelsWithoutAsking(_ multiline: Bool) {
         var rename = RenameLayer(id: ConversationID(1), title: "T")
         var prompt = SystemPromptLayer(text: "S")
-        let (result, actions) = multiline ? press(&prompt, [.key(KeyEvent(.escape))]) : press(&rename, [.key(KeyEvent(.escape))])
+        let (result, actions) =
+            multiline ? press(&prompt, [.key(KeyEvent(.escape))]) : press(&rename, [.key(KeyEvent(.escape))])
         #expect(result == .close && actions.isEmpty)
     }
 }

@@ -3,8 +3,9 @@ import ChatCore
 import Credentials
 import Foundation
 import SessionStore
-import Testing
 import TerminalUI
+import Testing
+
 @testable import ChatUI
 
 /// The key flows in the update function: first run, a rejected key mid-session, reloading, the
@@ -12,11 +13,14 @@ import TerminalUI
 @Suite struct KeyRecoveryTests {
     static let missing = KeyStatus(health: .missing, masked: nil, source: nil)
     static let goodKey = "sk-ant-api03-" + String(repeating: "a", count: 80) + "WXYZ"
-    static let unauthorized = APIError(kind: .authentication, httpStatus: 401, errorType: "authentication_error",
-                                       message: "invalid x-api-key", requestID: "req_401")
+    static let unauthorized = APIError(
+        kind: .authentication, httpStatus: 401, errorType: "authentication_error",
+        message: "invalid x-api-key", requestID: "req_401")
 
     func ok(_ at: Date = t0) -> KeyVerifier.Outcome { KeyVerifier.Outcome(error: nil, requestID: nil, at: at) }
-    func failed(_ error: APIError) -> KeyVerifier.Outcome { KeyVerifier.Outcome(error: error, requestID: error.requestID, at: t0) }
+    func failed(_ error: APIError) -> KeyVerifier.Outcome {
+        KeyVerifier.Outcome(error: error, requestID: error.requestID, at: t0)
+    }
 
     func effects(_ list: [ChatEffect], contain name: String) -> Bool {
         list.contains { "\($0)".hasPrefix(name) }
@@ -33,7 +37,10 @@ import TerminalUI
         _ = app.handle(.paste("\"sk-ant-api03-abc\""))
         #expect(app.screen().text.contains("quote"))
         #expect(app.press(KeyEvent(.enter)).isEmpty)
-        guard case .failed? = app.chat.keyPrompt?.phase else { Issue.record("not refused"); return }
+        guard case .failed? = app.chat.keyPrompt?.phase else {
+            Issue.record("not refused")
+            return
+        }
 
         // A good key: verified with a spinner, then saved.
         app.press(.ctrl("u"))
@@ -41,13 +48,20 @@ import TerminalUI
         let screen = app.screen().text
         #expect(screen.contains("WXYZ") && !screen.contains(Self.goodKey))
         let verify = app.press(KeyEvent(.enter))
-        guard case .verifyCandidate(Self.goodKey)? = verify.first else { Issue.record("no check: \(verify)"); return }
+        guard case .verifyCandidate(Self.goodKey)? = verify.first else {
+            Issue.record("no check: \(verify)")
+            return
+        }
         #expect(app.screen().text.contains("Checking the key"))
         _ = app.apply(.candidateChecked(ok()))
         #expect(app.screen().text.contains("The API accepted the key"))
-        guard case .useKey(Self.goodKey, save: true)? = app.press(.char("s")).first else { Issue.record("not saved"); return }
+        guard case .useKey(Self.goodKey, save: true)? = app.press(.char("s")).first else {
+            Issue.record("not saved")
+            return
+        }
         #expect(app.chat.keyPrompt == nil && app.ui.keyField.isEmpty)
-        let applied = app.apply(.keyApplied(masked: "sk-ant-…WXYZ", source: .credentialsFile("/c"), at: t0, reloaded: false))
+        let applied = app.apply(
+            .keyApplied(masked: "sk-ant-…WXYZ", source: .credentialsFile("/c"), at: t0, reloaded: false))
         #expect(effects(applied, contain: "loadModels"))
         #expect(app.chat.key.health == .valid(verifiedAt: t0))
         #expect(app.screen().lines().last?.contains("● valid") == true)
@@ -84,7 +98,10 @@ import TerminalUI
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
         _ = app.apply(.promptStored(turn: request.turn, MessageID(42)))
         let effects = app.apply(.turn(request.turn, .failed(Self.unauthorized)))
-        guard case .reloadKey? = effects.first else { Issue.record("no reload: \(effects)"); throw CancellationError() }
+        guard case .reloadKey? = effects.first else {
+            Issue.record("no reload: \(effects)")
+            throw CancellationError()
+        }
         return (app, request)
     }
 
@@ -99,7 +116,10 @@ import TerminalUI
         #expect(app.chat.transcript[0].state == .pending("waiting for a valid key: F10 enters one"))
         #expect(app.screen().lines().last?.contains("F10: new key") == true)
         app.press(KeyEvent(.enter))
-        guard case .rejected(let message, let id)? = app.chat.keyPrompt?.reason else { Issue.record("no modal"); return }
+        guard case .rejected(let message, let id)? = app.chat.keyPrompt?.reason else {
+            Issue.record("no modal")
+            return
+        }
         #expect(message == "invalid x-api-key" && id == "req_401")
         let screen = app.screen().text
         #expect(screen.contains("Your API key was rejected"))
@@ -115,10 +135,14 @@ import TerminalUI
         _ = app.handle(.paste(Self.goodKey))
         _ = app.press(KeyEvent(.enter))
         _ = app.apply(.candidateChecked(ok()))
-        guard case .useKey(_, save: false)? = app.press(.char("o")).first else { Issue.record("no session key"); return }
+        guard case .useKey(_, save: false)? = app.press(.char("o")).first else {
+            Issue.record("no session key")
+            return
+        }
         let resent = app.apply(.keyApplied(masked: "sk-ant-…WXYZ", source: .session, at: t0, reloaded: false))
         let again = try #require(sentRequest(resent))
-        #expect(again.turn == request.turn && again.resendStored == MessageID(42) && again.prompt == "keep this message")
+        #expect(
+            again.turn == request.turn && again.resendStored == MessageID(42) && again.prompt == "keep this message")
         app.stream(turn: again.turn, ["answered in place"])
         #expect(app.chat.transcript.map(\.text) == ["keep this message", "answered in place"])
         #expect(app.screen().lines().last?.contains("● valid") == true)
@@ -126,7 +150,8 @@ import TerminalUI
 
     @Test func aKeyFoundByTheReloadIsUsedWithoutAsking() throws {
         var (app, request) = try rejectedApp()
-        let resent = app.apply(.keyApplied(masked: "sk-ant-…NEW1", source: .credentialsFile("/c"), at: t0, reloaded: true))
+        let resent = app.apply(
+            .keyApplied(masked: "sk-ant-…NEW1", source: .credentialsFile("/c"), at: t0, reloaded: true))
         #expect(app.chat.keyPrompt == nil)
         #expect(sentRequest(resent)?.turn == request.turn)
         #expect(app.chat.notice?.text.contains("changed while palaver was running") == true)
@@ -139,10 +164,14 @@ import TerminalUI
         #expect(app.chat.keyPrompt?.messageWaits == true)
         app.press(KeyEvent(.escape))
         #expect(app.chat.keyPrompt == nil)
-        #expect(app.chat.transcript[0].state == .pending("waiting for a valid key: F10 enters one, Ctrl+R sends it again"))
+        #expect(
+            app.chat.transcript[0].state == .pending("waiting for a valid key: F10 enters one, Ctrl+R sends it again"))
         let again = try #require(sentRequest(app.press(.ctrl("r"))))
         #expect(again.turn == request.turn)
-        guard case .reloadKey? = app.apply(.turn(again.turn, .failed(Self.unauthorized))).first else { Issue.record("no reload"); return }
+        guard case .reloadKey? = app.apply(.turn(again.turn, .failed(Self.unauthorized))).first else {
+            Issue.record("no reload")
+            return
+        }
         _ = app.apply(.keyReloadFailed)
         #expect(app.chat.keyPrompt == nil)
         app.press(.alt("k"))
@@ -166,33 +195,49 @@ import TerminalUI
 
     @Test func theModelListOrAHealthCheckGetting401AlsoReloads() {
         var app = makeApp()
-        guard case .reloadKey? = app.apply(.modelsFailed(Self.unauthorized)).first else { Issue.record("models"); return }
+        guard case .reloadKey? = app.apply(.modelsFailed(Self.unauthorized)).first else {
+            Issue.record("models")
+            return
+        }
         var other = makeApp()
-        guard case .reloadKey? = other.apply(.keyChecked(failed(Self.unauthorized))).first else { Issue.record("check"); return }
+        guard case .reloadKey? = other.apply(.keyChecked(failed(Self.unauthorized))).first else {
+            Issue.record("check")
+            return
+        }
         #expect(other.chat.key.health.word == "rejected")
     }
 
     @Test func forbiddenAndNoCreditDoNotAskForANewKey() throws {
-        for error in [APIError(kind: .permission, httpStatus: 403, message: "no access to model"),
-                      APIError(kind: .billing, httpStatus: 402, message: "credit balance too low")] {
+        for error in [
+            APIError(kind: .permission, httpStatus: 403, message: "no access to model"),
+            APIError(kind: .billing, httpStatus: 402, message: "credit balance too low"),
+        ] {
             var app = makeApp()
             app.type("hi")
             let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
             let effects = app.apply(.turn(request.turn, .failed(error)))
             #expect(effects.isEmpty && app.chat.keyPrompt == nil)
-            guard case .failed(let report) = app.chat.transcript[0].state else { Issue.record("not shown"); continue }
+            guard case .failed(let report) = app.chat.transcript[0].state else {
+                Issue.record("not shown")
+                continue
+            }
             #expect(report.contains("Console") || report.contains("console.anthropic.com"), "\(report)")
             #expect(app.chat.transcript[0].text == "hi")
         }
     }
 
     @Test func theMonitorChecksWhenIdleAndARevokedKeyTurnsTheStatusRejected() {
-        var app = makeApp(chat: makeChat(key: KeyStatus(health: .unverified, masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY"))))
+        var app = makeApp(
+            chat: makeChat(
+                key: KeyStatus(health: .unverified, masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY"))))
         _ = app.start(resume: nil)
         _ = app.apply(.keyChecked(ok()))
         #expect(app.chat.nextKeyCheck == t0.addingTimeInterval(600))
         #expect(app.apply(.tick(t0.addingTimeInterval(300))).isEmpty)
-        guard case .verifyKey? = app.apply(.tick(t0.addingTimeInterval(601))).first else { Issue.record("no check"); return }
+        guard case .verifyKey? = app.apply(.tick(t0.addingTimeInterval(601))).first else {
+            Issue.record("no check")
+            return
+        }
         #expect(app.chat.key.health == .checking)
         _ = app.apply(.keyChecked(failed(Self.unauthorized)))
         #expect(app.screen().lines().last?.contains("● rejected") == true)
@@ -204,7 +249,10 @@ import TerminalUI
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
         _ = app.apply(.turn(request.turn, .failed(APIError(kind: .network, message: "could not connect"))))
         #expect(app.chat.key.health.word == "offline")
-        guard case .pending(let reason?) = app.chat.transcript[0].state, reason.contains("offline") else { Issue.record("not waiting"); return }
+        guard case .pending(let reason?) = app.chat.transcript[0].state, reason.contains("offline") else {
+            Issue.record("not waiting")
+            return
+        }
         #expect(app.chat.nextKeyCheck == t0.addingTimeInterval(15))
         _ = app.apply(.tick(t0.addingTimeInterval(16)))
         _ = app.apply(.keyChecked(failed(APIError(kind: .network, message: "still down"))))
@@ -240,7 +288,10 @@ extension KeyRecoveryTests {
         var app = makeApp()
         _ = app.start(resume: nil)
         app.type("The first half of a sentence")
-        guard case .reloadKey? = app.apply(.keyChecked(failed(Self.unauthorized))).first else { Issue.record("no reload"); return }
+        guard case .reloadKey? = app.apply(.keyChecked(failed(Self.unauthorized))).first else {
+            Issue.record("no reload")
+            return
+        }
         app.type(", and the sec")
         _ = app.apply(.keyReloadFailed)
         app.type("ond half.")
@@ -252,13 +303,19 @@ extension KeyRecoveryTests {
 
         // Enter is the user's own action: now the dialog opens; the text stays in the composer.
         #expect(sentRequest(app.press(KeyEvent(.enter))) == nil)
-        guard case .rejected? = app.chat.keyPrompt?.reason else { Issue.record("no dialog"); return }
+        guard case .rejected? = app.chat.keyPrompt?.reason else {
+            Issue.record("no dialog")
+            return
+        }
         #expect(app.chat.keyPrompt?.messageWaits == true)
         #expect(app.ui.composer.text == "The first half of a sentence, and the second half.")
         _ = app.handle(.paste(Self.goodKey))
         _ = app.press(KeyEvent(.enter))
         _ = app.apply(.candidateChecked(ok()))
-        guard case .useKey(_, save: false)? = app.press(.char("o")).first else { Issue.record("not used"); return }
+        guard case .useKey(_, save: false)? = app.press(.char("o")).first else {
+            Issue.record("not used")
+            return
+        }
         let sent = app.apply(.keyApplied(masked: "sk-ant-…WXYZ", source: .session, at: t0, reloaded: false))
         let request = try #require(sentRequest(sent))
         #expect(request.prompt == "The first half of a sentence, and the second half.")
@@ -279,8 +336,14 @@ extension KeyRecoveryTests {
         _ = app.handle(.paste(Self.goodKey))
         _ = app.press(KeyEvent(.enter))
         _ = app.apply(.candidateChecked(ok()))
-        guard case .useKey(_, save: true)? = app.press(.char("s")).first else { Issue.record("not saved"); return }
-        let request = try #require(sentRequest(app.apply(.keyApplied(masked: "sk-ant-…WXYZ", source: .credentialsFile("/c"), at: t0, reloaded: false))))
+        guard case .useKey(_, save: true)? = app.press(.char("s")).first else {
+            Issue.record("not saved")
+            return
+        }
+        let request = try #require(
+            sentRequest(
+                app.apply(.keyApplied(masked: "sk-ant-…WXYZ", source: .credentialsFile("/c"), at: t0, reloaded: false)))
+        )
         #expect(request.prompt == "my first question" && request.resendStored == nil)
         #expect(app.ui.composer.isEmpty)
         #expect(app.chat.transcript.map(\.text) == ["my first question"])
@@ -295,7 +358,8 @@ extension KeyRecoveryTests {
         #expect(app.chat.keyPrompt != nil)
         app.press(KeyEvent(.escape))
         #expect(app.chat.draftWaitsForKey == false)
-        let effects = app.apply(.keyApplied(masked: "sk-ant-…NEW1", source: .credentialsFile("/c"), at: t0, reloaded: true))
+        let effects = app.apply(
+            .keyApplied(masked: "sk-ant-…NEW1", source: .credentialsFile("/c"), at: t0, reloaded: true))
         #expect(sentRequest(effects) == nil)
         #expect(app.ui.composer.text == "not yet")
     }
@@ -309,7 +373,8 @@ extension KeyRecoveryTests {
         _ = app.press(KeyEvent(.enter))
         app.type("sk-ant-partial")
         #expect(app.chat.keyPrompt != nil && !app.ui.keyField.isEmpty)
-        let request = try #require(sentRequest(app.apply(.keyApplied(masked: "sk-ant-…NEW1", source: .helper, at: t0, reloaded: true))))
+        let request = try #require(
+            sentRequest(app.apply(.keyApplied(masked: "sk-ant-…NEW1", source: .helper, at: t0, reloaded: true))))
         #expect(request.prompt == "waiting text")
         #expect(app.chat.keyPrompt == nil && app.ui.keyField.isEmpty)
     }

@@ -2,8 +2,9 @@ import AnthropicAPI
 import ChatCore
 import Foundation
 import SessionStore
-import Testing
 import TerminalUI
+import Testing
+
 @testable import ChatUI
 
 /// The keymap table itself: every binding of every entry is pressed on an app and does what its
@@ -19,7 +20,9 @@ import TerminalUI
             if i == 1 { _ = app.apply(.conversationCreated(conversation(1, "First"))) }
             app.stream(turn: request.turn, ["answer \(i)\n\nmore\n\nmore\n\nmore\n\n```swift\nlet x = \(i)\n```\n"])
         }
-        _ = app.apply(.conversationsLoaded([conversation(1, "First"), conversation(2, "Second"), conversation(3, "Third")], total: 3))
+        _ = app.apply(
+            .conversationsLoaded(
+                [conversation(1, "First"), conversation(2, "Second"), conversation(3, "Third")], total: 3))
         switch binding.context {
         case .everywhere, .composer:
             // Three lines, the caret inside the middle one: every editing key changes something.
@@ -87,14 +90,20 @@ import TerminalUI
         case .scrollToBottom:
             #expect(app.ui.scroll.followsBottom, note)
         case .escape, .interrupt:
-            guard case .cancelTurn? = output.chat.first else { Issue.record("no cancel: \(output)"); return }
+            guard case .cancelTurn? = output.chat.first else {
+                Issue.record("no cancel: \(output)")
+                return
+            }
             #expect(app.chat.turn?.cancelling == true, note)
         case .retry:
             #expect(sentRequest(output.chat)?.prompt == "one more", note)
         case .find:
             #expect(app.ui.search != nil, note)
         case .copyLastReply:
-            guard case .writeToTerminal? = output.ui.first else { Issue.record("no clipboard write: \(output)"); return }
+            guard case .writeToTerminal? = output.ui.first else {
+                Issue.record("no clipboard write: \(output)")
+                return
+            }
             #expect(app.chat.notice?.text.contains("Copied the last reply") == true, note)
         case .copyPicker:
             #expect(app.top(CopyPickerLayer.self)?.items.isEmpty == false, note)
@@ -108,7 +117,10 @@ import TerminalUI
         case .switchFocus:
             #expect(app.ui.focus == .sidebar, note)
         case .openSelected:
-            guard case .openConversation(ConversationID(2), _)? = output.chat.first else { Issue.record("not opened: \(output)"); return }
+            guard case .openConversation(ConversationID(2), _)? = output.chat.first else {
+                Issue.record("not opened: \(output)")
+                return
+            }
         case .selectPrevious:
             #expect(app.ui.sidebarList.selected == 0, note)
         case .selectNext, .selectLast:

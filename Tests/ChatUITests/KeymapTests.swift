@@ -2,8 +2,9 @@ import AnthropicAPI
 import ChatCore
 import Foundation
 import SessionStore
-import Testing
 import TerminalUI
+import Testing
+
 @testable import ChatUI
 
 /// Every key binding of the help screen, pressed on a `ChatApp`: what the user would notice.
@@ -69,7 +70,10 @@ import TerminalUI
         #expect(app.chat.transcript.isEmpty) // the newline did not send
         let huge = String(repeating: "x", count: 30_000)
         _ = app.handle(.paste(huge))
-        guard app.top(ConfirmPasteLayer.self) != nil else { Issue.record("no question"); return }
+        guard app.top(ConfirmPasteLayer.self) != nil else {
+            Issue.record("no question")
+            return
+        }
         app.press(.char("n"))
         #expect(app.ui.composer.text == "line 1\nline 2")
         _ = app.handle(.paste(huge))
@@ -82,7 +86,10 @@ import TerminalUI
         var app = makeApp()
         app.type("hi")
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
-        guard case .cancelTurn(request.turn)? = app.press(KeyEvent(.escape)).first else { Issue.record("no cancel"); return }
+        guard case .cancelTurn(request.turn)? = app.press(KeyEvent(.escape)).first else {
+            Issue.record("no cancel")
+            return
+        }
         #expect(app.chat.turn?.cancelling == true)
     }
 
@@ -121,7 +128,10 @@ import TerminalUI
         #expect(app.ui.focus == .sidebar)
         app.press(KeyEvent(.down))
         let effects = app.press(KeyEvent(.enter))
-        guard case .openConversation(ConversationID(2), _)? = effects.first else { Issue.record("not opened: \(effects)"); return }
+        guard case .openConversation(ConversationID(2), _)? = effects.first else {
+            Issue.record("not opened: \(effects)")
+            return
+        }
         #expect(app.ui.focus == .composer)
         app.press(KeyEvent(.tab))
         app.press(KeyEvent(.escape))
@@ -133,17 +143,29 @@ import TerminalUI
         _ = app.apply(.conversationsLoaded([conversation(1, "First")], total: 1))
         app.press(KeyEvent(.tab))
         app.press(.char("r"))
-        guard app.top(RenameLayer.self) != nil else { Issue.record("no rename field"); return }
+        guard app.top(RenameLayer.self) != nil else {
+            Issue.record("no rename field")
+            return
+        }
         app.press(.ctrl("u"))
         app.type("Better")
-        guard case .rename(ConversationID(1), "Better")? = app.press(KeyEvent(.enter)).first else { Issue.record("not renamed"); return }
+        guard case .rename(ConversationID(1), "Better")? = app.press(KeyEvent(.enter)).first else {
+            Issue.record("not renamed")
+            return
+        }
         #expect(app.chat.conversations[0].title == "Better")
         app.press(KeyEvent(.delete))
-        guard app.top(ConfirmDeleteLayer.self) != nil else { Issue.record("delete did not ask"); return }
+        guard app.top(ConfirmDeleteLayer.self) != nil else {
+            Issue.record("delete did not ask")
+            return
+        }
         app.press(KeyEvent(.escape))
         #expect(app.chat.conversations.count == 1)
         app.press(.char("d"))
-        guard case .delete(ConversationID(1))? = app.press(.char("y")).first else { Issue.record("not deleted"); return }
+        guard case .delete(ConversationID(1))? = app.press(.char("y")).first else {
+            Issue.record("not deleted")
+            return
+        }
         #expect(app.chat.conversations.isEmpty)
     }
 
@@ -154,21 +176,36 @@ import TerminalUI
         let c = conversation(4, "Four")
         _ = app.apply(.conversationOpened(c, messages: [], earlier: 0, draft: nil))
         app.press(KeyEvent(.function(2)))
-        guard app.top(RenameLayer.self)?.id == ConversationID(4) else { Issue.record("no rename"); return }
+        guard app.top(RenameLayer.self)?.id == ConversationID(4) else {
+            Issue.record("no rename")
+            return
+        }
         app.press(KeyEvent(.escape))
         app.press(.ctrl("g"))
         app.type("Be brief.")
-        guard case .setSystemPrompt(ConversationID(4), "Be brief.")? = app.press(KeyEvent(.enter)).first else { Issue.record("no system prompt"); return }
+        guard case .setSystemPrompt(ConversationID(4), "Be brief.")? = app.press(KeyEvent(.enter)).first else {
+            Issue.record("no system prompt")
+            return
+        }
         app.press(KeyEvent(.function(8)))
-        guard app.top(ConfirmDeleteLayer.self)?.id == ConversationID(4) else { Issue.record("no delete question"); return }
+        guard app.top(ConfirmDeleteLayer.self)?.id == ConversationID(4) else {
+            Issue.record("no delete question")
+            return
+        }
     }
 
     @Test func theModelPickerListsTheModelsAndFallsBackWhenOffline() throws {
         var app = makeApp()
-        _ = app.apply(.modelsLoaded([ModelInfo(id: "claude-a", displayName: "A", createdAt: "2026-01-01"),
-                                     ModelInfo(id: "claude-test-1", displayName: "T", createdAt: "2025-01-01")]))
+        _ = app.apply(
+            .modelsLoaded([
+                ModelInfo(id: "claude-a", displayName: "A", createdAt: "2026-01-01"),
+                ModelInfo(id: "claude-test-1", displayName: "T", createdAt: "2025-01-01"),
+            ]))
         app.press(KeyEvent(.function(3)))
-        guard let list = app.top(ModelPickerLayer.self)?.list else { Issue.record("no picker"); return }
+        guard let list = app.top(ModelPickerLayer.self)?.list else {
+            Issue.record("no picker")
+            return
+        }
         #expect(list.selected == 1)
         app.press(KeyEvent(.up))
         _ = app.press(KeyEvent(.enter))
@@ -184,10 +221,16 @@ import TerminalUI
     @Test func helpOpensWithF1AndQuestionMarkOnlyWhenTheComposerIsEmpty() {
         var app = makeApp()
         app.press(KeyEvent(.function(1)))
-        guard app.top(HelpLayer.self) != nil else { Issue.record("no help"); return }
+        guard app.top(HelpLayer.self) != nil else {
+            Issue.record("no help")
+            return
+        }
         app.press(KeyEvent(.escape))
         app.press(.char("?"))
-        guard app.top(HelpLayer.self) != nil else { Issue.record("no help on ?"); return }
+        guard app.top(HelpLayer.self) != nil else {
+            Issue.record("no help on ?")
+            return
+        }
         app.press(.char("q"))
         app.type("why?")
         #expect(app.ui.layers.isEmpty && app.ui.composer.text == "why?")
@@ -201,7 +244,10 @@ import TerminalUI
         busy.type("hi")
         _ = try #require(sentRequest(busy.press(KeyEvent(.enter))))
         #expect(busy.uiEffects(.ctrl("q")) == [])
-        guard busy.top(ConfirmQuitLayer.self) != nil else { Issue.record("no question"); return }
+        guard busy.top(ConfirmQuitLayer.self) != nil else {
+            Issue.record("no question")
+            return
+        }
         #expect(busy.uiEffects(.char("n")) == [] && busy.ui.layers.isEmpty)
         busy.press(.ctrl("q"))
         #expect(busy.uiEffects(.char("y")) == [.quit])
@@ -212,7 +258,10 @@ import TerminalUI
         app.type("hi")
         _ = try #require(sentRequest(app.press(KeyEvent(.enter))))
         let output = app.handle(.key(.ctrl("c")))
-        guard case .cancelTurn? = output.chat.first else { Issue.record("no cancel"); return }
+        guard case .cancelTurn? = output.chat.first else {
+            Issue.record("no cancel")
+            return
+        }
         #expect(output.ui == [])
         var idle = makeApp()
         #expect(idle.uiEffects(.ctrl("c")) == [.quit])
@@ -275,26 +324,36 @@ import TerminalUI
         var app = makeApp(width: 60, height: 16)
         let c = conversation(1, "long")
         let messages = (11...14).map { i in
-            StoredMessage(id: MessageID(Int64(i)), conversationID: c.id, position: i, role: i % 2 == 1 ? .user : .assistant,
-                          content: StoredContent(text: "message \(i)"), status: .complete, createdAt: t0, updatedAt: t0)
+            StoredMessage(
+                id: MessageID(Int64(i)), conversationID: c.id, position: i, role: i % 2 == 1 ? .user : .assistant,
+                content: StoredContent(text: "message \(i)"), status: .complete, createdAt: t0, updatedAt: t0)
         }
         _ = app.apply(.conversationOpened(c, messages: messages, earlier: 10, draft: nil))
         #expect(app.screen().text.contains("10 earlier messages"))
         let effects = app.press(KeyEvent(.home, .control))
-        guard case .loadEarlier(ConversationID(1), 11)? = effects.first else { Issue.record("not loaded: \(effects)"); return }
+        guard case .loadEarlier(ConversationID(1), 11)? = effects.first else {
+            Issue.record("not loaded: \(effects)")
+            return
+        }
     }
 
     @Test func clickingASidebarTitleOpensIt() {
         var app = makeApp(width: 120)
         _ = app.apply(.conversationsLoaded([conversation(1, "First"), conversation(2, "Second")], total: 2))
         let effects = app.handle(.mouse(MouseEvent(.press(.left), x: 3, y: SidebarView.headerHeight + 1))).chat
-        guard case .openConversation(ConversationID(2), _)? = effects.first else { Issue.record("not opened: \(effects)"); return }
+        guard case .openConversation(ConversationID(2), _)? = effects.first else {
+            Issue.record("not opened: \(effects)")
+            return
+        }
     }
 
     @Test func everyHelpBindingIsListed() {
         let keys = Keymap.entries.map(\.keys).joined(separator: " ")
-        for needed in ["Enter", "Alt+Enter", "Ctrl+J", "PgUp", "Esc", "Ctrl+R", "Ctrl+N", "Ctrl+B", "Tab", "F1", "F2", "F3", "F4", "F8",
-                       "Ctrl+Q", "Ctrl+C", "Ctrl+L", "Ctrl+Home/End", "mouse wheel"] {
+        for needed in [
+            "Enter", "Alt+Enter", "Ctrl+J", "PgUp", "Esc", "Ctrl+R", "Ctrl+N", "Ctrl+B", "Tab", "F1", "F2", "F3", "F4",
+            "F8",
+            "Ctrl+Q", "Ctrl+C", "Ctrl+L", "Ctrl+Home/End", "mouse wheel",
+        ] {
             #expect(keys.contains(needed), "help does not list \(needed)")
         }
     }

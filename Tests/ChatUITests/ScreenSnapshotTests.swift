@@ -3,19 +3,26 @@ import ChatCore
 import Credentials
 import Foundation
 import SessionStore
-import Testing
 import TerminalUI
 import TestSupport
+import Testing
+
 @testable import ChatUI
 
 /// Whole screens drawn into a MemoryBackend, compared with the files in `__Snapshots__`.
 @Suite struct ScreenSnapshotTests {
     /// A short conversation, streamed through the update function.
-    func conversationApp(width: Int = 100, height: Int = 30, deltas: [String] = ["Hello! ", "How can I help ", "you today?"],
-                         prompt: String = "Hi Claude", finish: Bool = true) throws -> ChatApp {
+    func conversationApp(
+        width: Int = 100, height: Int = 30, deltas: [String] = ["Hello! ", "How can I help ", "you today?"],
+        prompt: String = "Hi Claude", finish: Bool = true
+    ) throws -> ChatApp {
         var app = makeApp(width: width, height: height)
-        _ = app.apply(.conversationsLoaded([conversation(1, "Hi Claude"), conversation(2, "Rust lifetimes question"),
-                                            conversation(3, "Plan for the week")], total: 3))
+        _ = app.apply(
+            .conversationsLoaded(
+                [
+                    conversation(1, "Hi Claude"), conversation(2, "Rust lifetimes question"),
+                    conversation(3, "Plan for the week"),
+                ], total: 3))
         app.type(prompt)
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
         _ = app.apply(.conversationCreated(conversation(1, "Hi Claude")))
@@ -50,9 +57,13 @@ import TestSupport
     }
 
     @Test func wideCharactersWrapByDisplayWidth() throws {
-        var app = try conversationApp(width: 50, height: 16, deltas: ["日本語のテキストは二列を使います。", "絵文字も🎉👍🏽同じです。",
-                                                                      " Combining: e\u{301}e\u{301}e\u{301} café."],
-                                      prompt: "中文和emoji 😀 测试")
+        var app = try conversationApp(
+            width: 50, height: 16,
+            deltas: [
+                "日本語のテキストは二列を使います。", "絵文字も🎉👍🏽同じです。",
+                " Combining: e\u{301}e\u{301}e\u{301} café.",
+            ],
+            prompt: "中文和emoji 😀 测试")
         let screen = app.screen()
         assertSnapshot(screen.text, named: "wide-50x16")
         for line in screen.lines() { #expect(line.displayWidth <= 50) }
@@ -77,8 +88,13 @@ import TestSupport
         _ = app.apply(.turn(first.turn, .failed(APIError(kind: .cancelled, message: "stopped"))))
         app.type("second")
         let second = try #require(sentRequest(app.press(KeyEvent(.enter))))
-        _ = app.apply(.turn(second.turn, .failed(APIError(kind: .apiError, httpStatus: 500, errorType: "api_error",
-                                                              message: "Internal server error", requestID: "req_500"))))
+        _ = app.apply(
+            .turn(
+                second.turn,
+                .failed(
+                    APIError(
+                        kind: .apiError, httpStatus: 500, errorType: "api_error",
+                        message: "Internal server error", requestID: "req_500"))))
         assertSnapshot(app.screen().text, named: "failed-and-interrupted")
     }
 
@@ -86,26 +102,39 @@ import TestSupport
         var app = makeApp(width: 100, height: 12)
         app.type("hi")
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
-        _ = app.apply(.turn(request.turn, .retrying(RetryNotice(attempt: 2, maxAttempts: 3, delay: .seconds(8),
-                                                                 reason: APIError(kind: .overloaded, httpStatus: 529, message: "Overloaded")))))
+        _ = app.apply(
+            .turn(
+                request.turn,
+                .retrying(
+                    RetryNotice(
+                        attempt: 2, maxAttempts: 3, delay: .seconds(8),
+                        reason: APIError(kind: .overloaded, httpStatus: 529, message: "Overloaded")))))
         _ = app.apply(.tick(t0.addingTimeInterval(3)))
         let status = app.screen().lines().last ?? ""
         #expect(status.contains("retry 2/3 in 5s"), "\(status)")
     }
 
     @Test func everyKeyHealthStateInTheStatusBar() {
-        let states: [KeyHealth] = [.missing, .malformed("quotes"), .unverified, .checking, .valid(verifiedAt: t0.addingTimeInterval(-300)),
-                                   .rejected(message: "invalid x-api-key", requestID: "req_1"), .forbidden(message: "no access"),
-                                   .noCredit(message: "credit balance too low"), .rateLimited(until: t0.addingTimeInterval(42)),
-                                   .offline("no route")]
-        let theme = Theme(styles: Dictionary(uniqueKeysWithValues: states.map {
-            (StatusBar.styleKey(for: $0), Style(foreground: .ansi(ANSIColor.allCases[$0.word.count % 8])))
-        }))
+        let states: [KeyHealth] = [
+            .missing, .malformed("quotes"), .unverified, .checking, .valid(verifiedAt: t0.addingTimeInterval(-300)),
+            .rejected(message: "invalid x-api-key", requestID: "req_1"), .forbidden(message: "no access"),
+            .noCredit(message: "credit balance too low"), .rateLimited(until: t0.addingTimeInterval(42)),
+            .offline("no route"),
+        ]
+        let theme = Theme(
+            styles: Dictionary(
+                uniqueKeysWithValues: states.map {
+                    (StatusBar.styleKey(for: $0), Style(foreground: .ansi(ANSIColor.allCases[$0.word.count % 8])))
+                }))
         var rows: [String] = []
         for health in states {
             let masked: String? = health == .missing ? nil : "sk-ant-…wxyz"
-            var app = makeApp(width: 80, height: 12, chat: makeChat(key: KeyStatus(health: health, masked: masked, source: masked == nil ? nil : .credentialsFile("/x"))),
-                              theme: theme)
+            var app = makeApp(
+                width: 80, height: 12,
+                chat: makeChat(
+                    key: KeyStatus(health: health, masked: masked, source: masked == nil ? nil : .credentialsFile("/x"))
+                ),
+                theme: theme)
             let screen = app.screen()
             rows.append(screen.lines().last ?? "")
             let styled = screen.styledText().split(separator: "\n").last.map(String.init) ?? ""
@@ -172,7 +201,8 @@ import TestSupport
 
 /// The same conversation in every shipped theme, with styles.
 @Suite struct ThemeScreenTests {
-    static let catalog = ThemeCatalog(directories: ThemeCatalog.shippedDirectories(executablePath: "/nonexistent/palaver"))
+    static let catalog = ThemeCatalog(
+        directories: ThemeCatalog.shippedDirectories(executablePath: "/nonexistent/palaver"))
 
     @Test(arguments: ["default", "light", "high-contrast", "monochrome"])
     func conversationInTheme(_ name: String) throws {
@@ -188,18 +218,23 @@ import TestSupport
         let styled = app.screen().styledText()
         assertSnapshot(styled, named: "theme-\(name)")
         if name == "monochrome" {
-            let colours = styled.replacingOccurrences(of: "fg=default", with: "").replacingOccurrences(of: "bg=default", with: "")
+            let colours = styled.replacingOccurrences(of: "fg=default", with: "").replacingOccurrences(
+                of: "bg=default", with: "")
             #expect(!colours.contains("fg=") && !colours.contains("bg="))
         }
     }
 
     @Test func f6SwitchesTheThemeAndABrokenOneFallsBackWithTheReason() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-themes")
-        try "name = \"broken\"\n[styles]\ndefault = { fg = \"nocolour\" }\n".write(toFile: dir.path("broken.toml"), atomically: true, encoding: .utf8)
+        try "name = \"broken\"\n[styles]\ndefault = { fg = \"nocolour\" }\n".write(
+            toFile: dir.path("broken.toml"), atomically: true, encoding: .utf8)
         var app = makeApp()
         app.themes = ThemeCatalog(directories: [dir.path] + Self.catalog.directories)
         app.press(KeyEvent(.function(6)))
-        guard let names = app.top(ThemePickerLayer.self)?.names else { Issue.record("no picker"); return }
+        guard let names = app.top(ThemePickerLayer.self)?.names else {
+            Issue.record("no picker")
+            return
+        }
         #expect(names.contains("light") && names.contains("broken"))
         let light = try #require(names.firstIndex(of: "light"))
         let start = try #require(names.firstIndex(of: "default"))
@@ -234,14 +269,24 @@ import TestSupport
         app.type("show me")
         let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
         _ = app.apply(.turn(request.turn, .started(requestID: nil)))
-        for c in Self.reply { _ = app.apply(.turn(request.turn, .text(String(c)))); _ = app.screen() }
+        for c in Self.reply {
+            _ = app.apply(.turn(request.turn, .text(String(c))))
+            _ = app.screen()
+        }
         let streaming = app.screen().text.replacingOccurrences(of: "▍", with: "")
-        _ = app.apply(.turn(request.turn, .completed(Message(model: "claude-test-1", content: [.text(Self.reply)], usage: Usage()))))
+        _ = app.apply(
+            .turn(
+                request.turn, .completed(Message(model: "claude-test-1", content: [.text(Self.reply)], usage: Usage())))
+        )
         let done = app.screen()
         assertSnapshot(done.text, named: "markdown-reply")
         #expect(!done.text.contains("**") && !done.text.contains("```"))
         #expect(done.text.contains("swift"))
-        let body = { (text: String) in text.split(separator: "\n").filter { !$0.contains("Claude ·") && !$0.contains("●") && !$0.contains("F1 help") }.joined(separator: "\n") }
+        let body = { (text: String) in
+            text.split(separator: "\n").filter {
+                !$0.contains("Claude ·") && !$0.contains("●") && !$0.contains("F1 help")
+            }.joined(separator: "\n")
+        }
         #expect(body(streaming) == body(done.text))
     }
 }

@@ -3,19 +3,23 @@ import ChatCore
 import Credentials
 import Foundation
 import SessionStore
-import Testing
 import TerminalUI
+import Testing
+
 @testable import ChatUI
 
 /// A fixed moment, so times on screen are stable (shown in UTC).
 let t0 = Date(timeIntervalSince1970: 1_790_000_000) // 2026-09-21 14:13:20 UTC
 
-let validKey = KeyStatus(health: .valid(verifiedAt: t0), masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY"))
+let validKey = KeyStatus(
+    health: .valid(verifiedAt: t0), masked: "sk-ant-…wxyz", source: .environment("ANTHROPIC_API_KEY"))
 
 func makeChat(key: KeyStatus = validKey, demo: Bool = false, clipboard: Bool = true) -> ChatState {
-    ChatState(settings: .init(baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: true, demo: demo,
-                              clipboard: clipboard),
-              key: key, now: t0)
+    ChatState(
+        settings: .init(
+            baseURL: "http://127.0.0.1:1", fallbackModel: "claude-test-1", modelIsExplicit: true, demo: demo,
+            clipboard: clipboard),
+        key: key, now: t0)
 }
 
 func makeApp(width: Int = 100, height: Int = 30, chat: ChatState = makeChat(), theme: Theme = Theme()) -> ChatApp {
@@ -58,7 +62,8 @@ extension ChatApp {
     mutating func stream(turn: Int, _ deltas: [String], usage: Usage = Usage(inputTokens: 12, outputTokens: 34)) {
         _ = apply(.turn(turn, .started(requestID: "req_1")))
         for d in deltas { _ = apply(.turn(turn, .text(d))) }
-        let message = Message(model: "claude-test-1", content: [.text(deltas.joined())], stopReason: "end_turn", usage: usage)
+        let message = Message(
+            model: "claude-test-1", content: [.text(deltas.joined())], stopReason: "end_turn", usage: usage)
         _ = apply(.turn(turn, .completed(message)))
     }
 }
@@ -78,10 +83,13 @@ func assertSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
     guard !record, let data = FileManager.default.contents(atPath: file.path) else {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try? Data((text + "\n").utf8).write(to: file)
-        if !record { Issue.record("no snapshot \(name) yet: recorded it; check it and run again", sourceLocation: sourceLocation) }
+        if !record {
+            Issue.record("no snapshot \(name) yet: recorded it; check it and run again", sourceLocation: sourceLocation)
+        }
         return
     }
     let expected = String(decoding: data, as: UTF8.self)
-    #expect(text + "\n" == expected, "screen differs from snapshot \(name) (PALAVER_RECORD_SNAPSHOTS=1 re-records)",
-            sourceLocation: sourceLocation)
+    #expect(
+        text + "\n" == expected, "screen differs from snapshot \(name) (PALAVER_RECORD_SNAPSHOTS=1 re-records)",
+        sourceLocation: sourceLocation)
 }

@@ -2,6 +2,7 @@ import AnthropicAPI
 import ChatCore
 import Safety
 import Testing
+
 @testable import Commands
 
 @Suite struct AskPiecesTests {
@@ -21,14 +22,19 @@ import Testing
     }
 
     @Test func reportSaysWhatHappenedAndWhatToDoWithoutTheKey() {
-        var error = APIError(kind: .authentication, httpStatus: 401, errorType: "authentication_error",
-                             message: "invalid x-api-key", requestID: "req_42")
+        var error = APIError(
+            kind: .authentication, httpStatus: 401, errorType: "authentication_error",
+            message: "invalid x-api-key", requestID: "req_42")
         error.attempts = 1
-        let report = ErrorReport(error: error, keyDescription: "\(Secrets.mask(Self.key)) from ANTHROPIC_API_KEY",
-                                 baseURL: "https://api.anthropic.com").text
+        let report = ErrorReport(
+            error: error, keyDescription: "\(Secrets.mask(Self.key)) from ANTHROPIC_API_KEY",
+            baseURL: "https://api.anthropic.com"
+        ).text
         #expect(report.hasPrefix("The API rejected the key"))
-        for fact in ["sk-ant-…QQAA from ANTHROPIC_API_KEY", "HTTP 401", "authentication_error", "invalid x-api-key", "req_42",
-                     "console.anthropic.com/settings/keys"] {
+        for fact in [
+            "sk-ant-…QQAA from ANTHROPIC_API_KEY", "HTTP 401", "authentication_error", "invalid x-api-key", "req_42",
+            "console.anthropic.com/settings/keys",
+        ] {
             #expect(report.contains(fact), "missing \(fact)")
         }
         #expect(!report.contains(Self.key))
@@ -52,7 +58,9 @@ import Testing
         #expect(UntrustedText.sanitize("c\u{1B}]52;c;Zm9v\u{1B}\\d") == "cd")
         // One sanitiser for every path: other controls stay visible as U+FFFD, a lone CR is a line
         // break, and an 8-bit CSI takes its final byte with it, as on a terminal.
-        #expect(UntrustedText.sanitize("keep\nnew\tlines\r and \u{8}bs \u{9B}csi") == "keep\nnew\tlines\n and \u{FFFD}bs si")
+        #expect(
+            UntrustedText.sanitize("keep\nnew\tlines\r and \u{8}bs \u{9B}csi") == "keep\nnew\tlines\n and \u{FFFD}bs si"
+        )
         #expect(UntrustedText.sanitize("你好 🙂 é") == "你好 🙂 é")
     }
 }

@@ -17,13 +17,16 @@ struct CommandContextTests {
     }
 
     func context(_ directory: TemporaryDirectory, environment: [String: String] = [:], sink: Sink) -> CommandContext {
-        let environment = ["HOME": directory.path, "XDG_CONFIG_HOME": directory.path("config"),
-                           "XDG_STATE_HOME": directory.path("state")].merging(environment) { $1 }
+        let environment = [
+            "HOME": directory.path, "XDG_CONFIG_HOME": directory.path("config"),
+            "XDG_STATE_HOME": directory.path("state"),
+        ].merging(environment) { $1 }
         return CommandContext(environment: environment, paths: Paths(environment: environment), output: sink)
     }
 
     func writeConfig(_ directory: TemporaryDirectory, _ text: String) throws {
-        try FileManager.default.createDirectory(atPath: directory.path("config/palaver"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory.path("config/palaver"), withIntermediateDirectories: true)
         try text.write(toFile: directory.path("config/palaver/config.toml"), atomically: true, encoding: .utf8)
     }
 
@@ -60,7 +63,8 @@ struct CommandContextTests {
     @Test func unknownSettingsAreNoticedOnlyWhenAsked() throws {
         try TemporaryDirectory.with { directory in
             try writeConfig(directory, "modle = \"x\"\n")
-            let quiet = Sink(), loud = Sink()
+            let quiet = Sink()
+            let loud = Sink()
             #expect((try? context(directory, sink: quiet).config(notices: false).get()) != nil)
             #expect(quiet.errors.isEmpty)
             #expect((try? context(directory, sink: loud).config().get()) != nil)

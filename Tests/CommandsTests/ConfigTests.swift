@@ -1,21 +1,23 @@
 import ChatCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Commands
 
 @Suite struct ConfigTests {
     @Test func readsEveryKnownSetting() throws {
-        let config = try Config.parse("""
-        base_url = "http://127.0.0.1:8000/anthropic"
-        model = "claude-x"
-        max_tokens = 1000
-        anthropic_version = "2023-06-01"
-        allow_insecure_http = true
-        max_retries = 4
-        idle_timeout = 30
-        connect_timeout = 2.5
-        """, path: "config.toml")
+        let config = try Config.parse(
+            """
+            base_url = "http://127.0.0.1:8000/anthropic"
+            model = "claude-x"
+            max_tokens = 1000
+            anthropic_version = "2023-06-01"
+            allow_insecure_http = true
+            max_retries = 4
+            idle_timeout = 30
+            connect_timeout = 2.5
+            """, path: "config.toml")
         #expect(config.baseURL == "http://127.0.0.1:8000/anthropic")
         #expect(config.model == "claude-x")
         #expect(config.maxTokens == 1000)
@@ -36,8 +38,10 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["max_tokens = \"many\"", "max_tokens = 0", "max_retries = 99", "idle_timeout = -1",
-                      "allow_insecure_http = \"yes\"", "model = 5"])
+    @Test(arguments: [
+        "max_tokens = \"many\"", "max_tokens = 0", "max_retries = 99", "idle_timeout = -1",
+        "allow_insecure_http = \"yes\"", "model = 5",
+    ])
     func wrongTypesAndRangesAreNamed(_ line: String) {
         let key = String(line.prefix { $0 != " " })
         do {
@@ -54,11 +58,12 @@ import TestSupport
 
     /// The shared TOMLGuard: a NUL (raw or `\u0000`) would be cut short by TOMLKit (a key "a" instead of
     /// "a\0b", or the rest of the file dropped), and after a byte order mark toml++ would assert on a bad header.
-    @Test(arguments: [
-        ("model = \"m\"\n\"a\\u0000b\" = 1\n", 2, "a string holds \\u0000 (NUL), which a config file cannot use"),
-        ("model = \"m\"\u{0}\nmax_tokens = 0\n", 1, "the file has a NUL byte (a config file is text)"),
-        ("\u{FEFF}[[!a]]\n", 1, "a table header must start with a name, as in [name]"),
-    ] as [(String, Int, String)])
+    @Test(
+        arguments: [
+            ("model = \"m\"\n\"a\\u0000b\" = 1\n", 2, "a string holds \\u0000 (NUL), which a config file cannot use"),
+            ("model = \"m\"\u{0}\nmax_tokens = 0\n", 1, "the file has a NUL byte (a config file is text)"),
+            ("\u{FEFF}[[!a]]\n", 1, "a table header must start with a name, as in [name]"),
+        ] as [(String, Int, String)])
     func shapesTOMLKitCannotTakeAreRefusedOnTheirLine(_ text: String, _ line: Int, _ message: String) throws {
         let error = try #require(throws: ConfigError.self) { try Config.parse(text, path: "c.toml") }
         #expect(error.line == line, "\(error)")
@@ -80,7 +85,9 @@ import TestSupport
     }
 
     @Test func xdgVariablesChooseTheDirectories() {
-        let paths = Paths(environment: ["HOME": "/home/u", "XDG_CONFIG_HOME": "/cfg", "XDG_STATE_HOME": "relative/ignored"])
+        let paths = Paths(environment: [
+            "HOME": "/home/u", "XDG_CONFIG_HOME": "/cfg", "XDG_STATE_HOME": "relative/ignored",
+        ])
         #expect(paths.configFile == "/cfg/palaver/config.toml")
         #expect(paths.stateDirectory == "/home/u/.local/state/palaver")
         #expect(paths.dataDirectory == "/home/u/.local/share/palaver")

@@ -1,7 +1,8 @@
 import AnthropicAPI
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Commands
 
 /// The process-wide things commands share across threads: the log file and the demo server.
@@ -9,7 +10,8 @@ import TestSupport
     @Test func theLogFileTakesWholeLinesFromManyThreadsAndIsPrivate() throws {
         try TemporaryDirectory.with(prefix: "palaver-log") { temp in
             let file = LogFile(path: temp.path("state/palaver.log"))
-            let threads = 8, lines = 200
+            let threads = 8
+            let lines = 200
             DispatchQueue.concurrentPerform(iterations: threads) { thread in
                 for line in 0..<lines {
                     file.append("thread \(thread) line \(line) " + String(repeating: "x", count: 300) + "\n")

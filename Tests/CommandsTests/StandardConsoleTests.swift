@@ -10,9 +10,10 @@ struct StandardConsoleTests {
     }
 
     func console(tty: Bool, sink: Sink) -> StandardConsole {
-        StandardConsole(outIsTerminal: tty, errIsTerminal: tty,
-                        writeOut: { text in sink.out.withLock { $0 += text } },
-                        writeErr: { text in sink.err.withLock { $0 += text } })
+        StandardConsole(
+            outIsTerminal: tty, errIsTerminal: tty,
+            writeOut: { text in sink.out.withLock { $0 += text } },
+            writeErr: { text in sink.err.withLock { $0 += text } })
     }
 
     static let key = "sk-ant-api03-Cq7Lw2Rt9Yp4Kx8Mv3Nb6Hj1Gf5Ds0Az-Ue_Io4Pq8Wr2Ty6Ui9Op3As7Df1Gh5Jk-ZZabcd"
@@ -46,17 +47,19 @@ struct StandardConsoleTests {
 
     @Test func standardOutputIsSanitisedOnlyOnATerminal() {
         let payload = "id \u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J done\n"
-        let tty = Sink(), pipe = Sink()
+        let tty = Sink()
+        let pipe = Sink()
         console(tty: true, sink: tty).out(payload)
         console(tty: false, sink: pipe).out(payload)
         #expect(tty.out.withLock { $0 } == "id  done\n")
-        #expect(pipe.out.withLock { $0 } == payload)  // a pipe gets the bytes as they came
+        #expect(pipe.out.withLock { $0 } == payload) // a pipe gets the bytes as they came
     }
 
     @Test func standardErrorIsAlwaysSanitisedAndRedacted() {
         Redactor.shared.register(Self.key)
         let sink = Sink()
-        console(tty: false, sink: sink).err("error: \u{1B}]0;owned\u{07}bad key \(Self.key.dropFirst(10).prefix(30)) \u{202E}gnp.exe\n")
+        console(tty: false, sink: sink).err(
+            "error: \u{1B}]0;owned\u{07}bad key \(Self.key.dropFirst(10).prefix(30)) \u{202E}gnp.exe\n")
         let err = sink.err.withLock { $0 }
         #expect(!err.contains("\u{1B}") && !err.contains("owned"))
         #expect(!err.contains(String(Self.key.dropFirst(10).prefix(12))))

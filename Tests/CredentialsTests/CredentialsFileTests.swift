@@ -1,9 +1,11 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Credentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct CredentialsFileTests {
@@ -19,10 +21,14 @@ import Glibc
         try file.write(Keys.make("w"))
         #expect(mode(file.path) == 0o600)
         #expect(mode(temp.path("config/palaver")) == 0o700)
-        guard case .key(let key, let savedAt) = file.read() else { Issue.record("not read back"); return }
+        guard case .key(let key, let savedAt) = file.read() else {
+            Issue.record("not read back")
+            return
+        }
         #expect(key == Keys.make("w"))
         #expect(savedAt != nil)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path("config/palaver")) == ["credentials.toml"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: temp.path("config/palaver")) == ["credentials.toml"])
     }
 
     @Test func looseFilesAreRefusedWithTheFix() throws {
@@ -30,7 +36,10 @@ import Glibc
         let file = CredentialsFile(directory: temp.path)
         try file.write(Keys.make("l"))
         chmod(file.path, 0o644)
-        guard case .unusable(let reason, let fix) = file.read() else { Issue.record("loose file was used"); return }
+        guard case .unusable(let reason, let fix) = file.read() else {
+            Issue.record("loose file was used")
+            return
+        }
         #expect(reason.contains("644"))
         #expect(fix.contains("chmod 600 \(file.path)"))
         chmod(file.path, 0o640)
@@ -48,7 +57,10 @@ import Glibc
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: file.path)) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path) == ["credentials.toml"])
-        guard case .key(let key, _) = file.read() else { Issue.record("old key lost"); return }
+        guard case .key(let key, _) = file.read() else {
+            Issue.record("old key lost")
+            return
+        }
         #expect(key == Keys.make("o"))
     }
 
@@ -56,10 +68,20 @@ import Glibc
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let file = CredentialsFile(directory: temp.path)
         #expect(file.read() == .missing)
-        FileManager.default.createFile(atPath: file.path, contents: Data("this is not the format".utf8), attributes: [.posixPermissions: 0o600])
-        if case .unusable(let reason, _) = file.read() { #expect(reason.contains("format")) } else { Issue.record("garbage used") }
-        FileManager.default.createFile(atPath: file.path, contents: Data("# only a comment\n".utf8), attributes: [.posixPermissions: 0o600])
-        if case .unusable(let reason, _) = file.read() { #expect(reason.contains("no api_key")) } else { Issue.record("empty used") }
+        FileManager.default.createFile(
+            atPath: file.path, contents: Data("this is not the format".utf8), attributes: [.posixPermissions: 0o600])
+        if case .unusable(let reason, _) = file.read() {
+            #expect(reason.contains("format"))
+        } else {
+            Issue.record("garbage used")
+        }
+        FileManager.default.createFile(
+            atPath: file.path, contents: Data("# only a comment\n".utf8), attributes: [.posixPermissions: 0o600])
+        if case .unusable(let reason, _) = file.read() {
+            #expect(reason.contains("no api_key"))
+        } else {
+            Issue.record("empty used")
+        }
     }
 
     /// The file is untrusted input: an oversized one is refused without being read, and only a
@@ -68,12 +90,24 @@ import Glibc
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let file = CredentialsFile(directory: temp.path)
         let big = "api_key = \"\(Keys.make("b"))\"\n" + String(repeating: "# padding\n", count: 10_000)
-        FileManager.default.createFile(atPath: file.path, contents: Data(big.utf8), attributes: [.posixPermissions: 0o600])
-        if case .unusable(let reason, _) = file.read() { #expect(reason.contains("larger than 64 KiB")) } else { Issue.record("oversized file used") }
-        for (stamp, kept) in [("2026-12-01T08:00:00Z", true), ("\u{1B}]52;c;aGk=\u{07}", false), (String(repeating: "1", count: 41), false), ("yesterday", false)] {
+        FileManager.default.createFile(
+            atPath: file.path, contents: Data(big.utf8), attributes: [.posixPermissions: 0o600])
+        if case .unusable(let reason, _) = file.read() {
+            #expect(reason.contains("larger than 64 KiB"))
+        } else {
+            Issue.record("oversized file used")
+        }
+        for (stamp, kept) in [
+            ("2026-12-01T08:00:00Z", true), ("\u{1B}]52;c;aGk=\u{07}", false),
+            (String(repeating: "1", count: 41), false), ("yesterday", false),
+        ] {
             let text = "api_key = \"\(Keys.make("t"))\"\nsaved_at = \"\(stamp)\"\n"
-            FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-            guard case .key(_, let savedAt) = file.read() else { Issue.record("key not read"); continue }
+            FileManager.default.createFile(
+                atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            guard case .key(_, let savedAt) = file.read() else {
+                Issue.record("key not read")
+                continue
+            }
             #expect(savedAt == (kept ? stamp : nil), "\(stamp.debugDescription)")
         }
     }
@@ -107,7 +141,8 @@ import Glibc
     }
 
     @Test func fingerprintsAreSaltedPerUser() throws {
-        let a = try TemporaryDirectory(prefix: "palaver-cred"), b = try TemporaryDirectory(prefix: "palaver-cred")
+        let a = try TemporaryDirectory(prefix: "palaver-cred")
+        let b = try TemporaryDirectory(prefix: "palaver-cred")
         let key = Keys.make("t")
         RejectedKeyMemory(directory: a.path).rememberRejected(key)
         RejectedKeyMemory(directory: b.path).rememberRejected(key)
@@ -135,15 +170,21 @@ extension RejectedKeyMemoryTests {
         memory.rememberRejected(Keys.make("a"), at: Date(timeIntervalSince1970: 1_800_000_000))
         let good = try #require(memory.entries().first)
         let fp = String(repeating: "ab", count: 32)
-        let lines = ["\(good.fingerprint) 1800000000", "\(fp) inf", "\(fp) nan", "\(fp) 1e300", "\(fp) -5", "\(fp) 99999999999999999999",
-                     "\(String(repeating: "zz", count: 32)) 5", "\(fp) 1.5"]
-        try (lines.joined(separator: "\n") + "\n").write(toFile: temp.path("rejected-keys"), atomically: true, encoding: .utf8)
+        let lines = [
+            "\(good.fingerprint) 1800000000", "\(fp) inf", "\(fp) nan", "\(fp) 1e300", "\(fp) -5",
+            "\(fp) 99999999999999999999",
+            "\(String(repeating: "zz", count: 32)) 5", "\(fp) 1.5",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: temp.path("rejected-keys"), atomically: true, encoding: .utf8)
         #expect(memory.entries() == [good])
         memory.rememberRejected(Keys.make("b"), at: Date(timeIntervalSince1970: .infinity))
         memory.rememberRejected(Keys.make("c"), at: Date(timeIntervalSince1970: 1e300))
         memory.rememberRejected(Keys.make("d"), at: Date(timeIntervalSince1970: -.infinity))
         #expect(memory.rejectedAt(Keys.make("b")) == Date(timeIntervalSince1970: 0))
-        #expect(memory.rejectedAt(Keys.make("c")) == Date(timeIntervalSince1970: TimeInterval(RejectedKeyMemory.latestSeconds)))
+        #expect(
+            memory.rejectedAt(Keys.make("c"))
+                == Date(timeIntervalSince1970: TimeInterval(RejectedKeyMemory.latestSeconds)))
         #expect(memory.rejectedAt(Keys.make("a")) == good.date)
         #expect(memory.entries().count == 4)
     }

@@ -1,6 +1,7 @@
 import AnthropicAPI
-@testable import Credentials
 import Testing
+
+@testable import Credentials
 
 @Suite struct KeyDiagnosisTests {
     let good = Keys.make("a")
@@ -56,8 +57,10 @@ import Testing
         #expect(!message.contains(good))
     }
 
-    @Test(arguments: [("\u{200B}", "zero-width space"), ("\u{00A0}", "non-breaking space"), ("\u{2011}", "non-breaking hyphen"),
-                      ("\u{2013}", "en dash"), ("\u{201C}", "smart quote"), ("é", "latin small letter e with acute")])
+    @Test(arguments: [
+        ("\u{200B}", "zero-width space"), ("\u{00A0}", "non-breaking space"), ("\u{2011}", "non-breaking hyphen"),
+        ("\u{2013}", "en dash"), ("\u{201C}", "smart quote"), ("é", "latin small letter e with acute"),
+    ])
     func nonASCIILookAlikesAreNamed(_ character: String, _ name: String) {
         let raw = "sk-ant-api03" + character + String(repeating: "x", count: 93) + "AA"
         let inspection = KeyDiagnosis.inspect(raw, source: env)
@@ -85,11 +88,16 @@ import Testing
         let foreign = KeyDiagnosis.inspect("gateway-token-123456", source: env)
         #expect(foreign.isUsable)
         #expect(foreign.problems.first?.severity == .warning)
-        #expect(KeyDiagnosis.inspect("gateway-token-123456", source: .environment("ANTHROPIC_AUTH_TOKEN"), bearer: true).problems.isEmpty)
+        #expect(
+            KeyDiagnosis.inspect("gateway-token-123456", source: .environment("ANTHROPIC_AUTH_TOKEN"), bearer: true)
+                .problems.isEmpty)
     }
 
     @Test func messagesNeverContainTheKey() {
-        let cases = [" \(good)", "\"\(good)\"", "Bearer \(good)", "ANTHROPIC_API_KEY=\(good)", good + " x", good + "é", "sk-ant-api03-short"]
+        let cases = [
+            " \(good)", "\"\(good)\"", "Bearer \(good)", "ANTHROPIC_API_KEY=\(good)", good + " x", good + "é",
+            "sk-ant-api03-short",
+        ]
         for raw in cases {
             for problem in KeyDiagnosis.inspect(raw, source: env).problems {
                 #expect(!problem.description.contains(good))
@@ -100,7 +108,8 @@ import Testing
     /// Every shape a diagnosis names, from every source: no message or fix repeats 12 or more
     /// characters of the secret it looks at (a `NAME=value` gateway token is secret whole).
     @Test func noMessageEchoesAnyPieceOfTheToken() {
-        let key = Keys.random(), other = Keys.random()
+        let key = Keys.random()
+        let other = Keys.random()
         let gateway = "GWTOKEN7Q2X9K4M8P3R6Z1=" + "v8Hq2Lr5Tx9Wc3Nb7Kd1Fg6J"
         let base32 = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP===="
         let inner = String(key.prefix(50)) + " " + String(key.dropFirst(50))
@@ -108,13 +117,18 @@ import Testing
             (key, key), (" \(key)\n", key), ("\"\(key)\"", key), ("'\(key)", key), ("\(key)\u{201D}", key),
             ("`\(key)`", key), ("Bearer \(key)", key), ("bearer\t\(key)", key),
             ("ANTHROPIC_API_KEY=\(key)", key), ("export ANTHROPIC_API_KEY=\(key)", key), ("export \(key)=x", key),
-            ("export \(key)=\(other)", key), ("export \(key)=\(other)", other), ("MY_VAULT_\(key.dropFirst(13).prefix(20).uppercased())=x", key.uppercased()),
+            ("export \(key)=\(other)", key), ("export \(key)=\(other)", other),
+            ("MY_VAULT_\(key.dropFirst(13).prefix(20).uppercased())=x", key.uppercased()),
             (gateway, gateway), ("export \(gateway)", gateway), (base32, base32),
-            (inner, key), (key + "\u{00E9}", key), (String(key.prefix(40)) + "\u{200B}" + String(key.dropFirst(40)), key),
-            ("sk-proj-" + key.dropFirst(13), key), ("sk-ant-admin01-" + key.dropFirst(13), key), ("sk-ant-oat01-" + key.dropFirst(13), key),
+            (inner, key), (key + "\u{00E9}", key),
+            (String(key.prefix(40)) + "\u{200B}" + String(key.dropFirst(40)), key),
+            ("sk-proj-" + key.dropFirst(13), key), ("sk-ant-admin01-" + key.dropFirst(13), key),
+            ("sk-ant-oat01-" + key.dropFirst(13), key),
             (String(key.prefix(60)), key), ("gw-" + key.dropFirst(13), key),
         ]
-        let sources: [KeySource] = [env, .environment("ANTHROPIC_AUTH_TOKEN"), .helper, .credentialsFile("/tmp/x/credentials.toml"), .session]
+        let sources: [KeySource] = [
+            env, .environment("ANTHROPIC_AUTH_TOKEN"), .helper, .credentialsFile("/tmp/x/credentials.toml"), .session,
+        ]
         for (raw, secret) in cases {
             for source in sources {
                 for bearer in [false, true] {
@@ -134,11 +148,15 @@ import Testing
         let unknown = KeyDiagnosis.inspect("export \(good)=x", source: env).fatal
         #expect(unknown?.code == .variablePrefix)
         #expect(unknown?.message.contains("export NAME=…") == true)
-        let token = KeyDiagnosis.inspect("GWTOKEN7Q2X9K4M8P3R6Z1=v8Hq2Lr5", source: .environment("ANTHROPIC_AUTH_TOKEN"), bearer: true).fatal
+        let token = KeyDiagnosis.inspect(
+            "GWTOKEN7Q2X9K4M8P3R6Z1=v8Hq2Lr5", source: .environment("ANTHROPIC_AUTH_TOKEN"), bearer: true
+        ).fatal
         #expect(token?.code == .variablePrefix)
         #expect(token?.message.contains("a variable name") == true)
         // Base32 padding is not a variable assignment.
-        #expect(KeyDiagnosis.inspect("JBSWY3DPEHPK3PXP====", source: .environment("ANTHROPIC_AUTH_TOKEN"), bearer: true).isUsable)
+        #expect(
+            KeyDiagnosis.inspect("JBSWY3DPEHPK3PXP====", source: .environment("ANTHROPIC_AUTH_TOKEN"), bearer: true)
+                .isUsable)
     }
 
     @Test func quotesAreNamedWithoutTheKeysCharacters() {
@@ -151,7 +169,10 @@ import Testing
     @Test func positionsCountFromTheValueAsRead() {
         let broken = String(good.prefix(50)) + " " + String(good.dropFirst(50))
         #expect(KeyDiagnosis.inspect("  " + broken, source: env).fatal?.message.contains("character 53") == true)
-        #expect(KeyDiagnosis.inspect("\u{FEFF}" + String(good.prefix(20)) + "\u{2013}" + String(good.dropFirst(20)), source: env).fatal?.message.contains("character 22") == true)
+        #expect(
+            KeyDiagnosis.inspect(
+                "\u{FEFF}" + String(good.prefix(20)) + "\u{2013}" + String(good.dropFirst(20)), source: env
+            ).fatal?.message.contains("character 22") == true)
         #expect(KeyDiagnosis.inspect("export  " + broken, source: env).fatal?.message.contains("character 59") == true)
     }
 
@@ -186,12 +207,17 @@ extension KeyDiagnosisTests {
     /// `sk-ant-api03` start: a message that spelled that out would print as someone's mask.
     @Test func noMessageSpellsOutTwelveCharactersOfAKeyPrefix() {
         let key = Keys.random()
-        let shapes = [key, "sk-ant-admin01-" + key.dropFirst(13), "sk-proj-" + key.dropFirst(13), "sk-ant-api03-short", "gw-token-123456789012",
-                      "sk-ant-oat01-" + key.dropFirst(13), "\"\(key)\"", "Bearer \(key)", "", "   ", key + " x"]
+        let shapes = [
+            key, "sk-ant-admin01-" + key.dropFirst(13), "sk-proj-" + key.dropFirst(13), "sk-ant-api03-short",
+            "gw-token-123456789012",
+            "sk-ant-oat01-" + key.dropFirst(13), "\"\(key)\"", "Bearer \(key)", "", "   ", key + " x",
+        ]
         for raw in shapes {
             for problem in KeyDiagnosis.inspect(String(raw), source: env).problems {
-                #expect(Keys.twelveCharacterPieces(of: key, in: problem.message + " " + problem.fix, publicPrefix: 0).isEmpty,
-                        "\(problem.code): \(problem.fix)")
+                #expect(
+                    Keys.twelveCharacterPieces(of: key, in: problem.message + " " + problem.fix, publicPrefix: 0)
+                        .isEmpty,
+                    "\(problem.code): \(problem.fix)")
             }
         }
     }

@@ -1,6 +1,7 @@
 import AnthropicAPI
 import Foundation
 import Testing
+
 @testable import Credentials
 
 /// Every transition of the key-health state machine.
@@ -33,11 +34,14 @@ import Testing
     @Test func checkingAndItsOutcomes() {
         #expect(after(.unverified, .checkStarted) == .checking)
         #expect(after(.unverified, .checkStarted, .succeeded(at: now)) == .valid(verifiedAt: now))
-        #expect(after(.unverified, .checkStarted, .failed(error(.authentication), at: now)) == .rejected(message: "m", requestID: "req_1"))
+        #expect(
+            after(.unverified, .checkStarted, .failed(error(.authentication), at: now))
+                == .rejected(message: "m", requestID: "req_1"))
         #expect(after(.unverified, .checkStarted, .failed(error(.permission), at: now)) == .forbidden(message: "m"))
         #expect(after(.unverified, .checkStarted, .failed(error(.billing), at: now)) == .noCredit(message: "m"))
         #expect(after(.unverified, .checkStarted, .failed(error(.noCredit), at: now)) == .noCredit(message: "m"))
-        #expect(after(.unverified, .checkStarted, .failed(error(.rateLimited, retryAfter: .seconds(30)), at: now))
+        #expect(
+            after(.unverified, .checkStarted, .failed(error(.rateLimited, retryAfter: .seconds(30)), at: now))
                 == .rateLimited(until: now.addingTimeInterval(30)))
         #expect(after(.unverified, .checkStarted, .failed(error(.rateLimited), at: now)) == .rateLimited(until: nil))
         #expect(after(.unverified, .checkStarted, .failed(error(.network), at: now)) == .offline("m"))
@@ -46,14 +50,18 @@ import Testing
 
     @Test func failuresThatSayNothingAboutTheKeyRestoreTheStateBefore() {
         let earlier = now.addingTimeInterval(-60)
-        #expect(after(.valid(verifiedAt: earlier), .checkStarted, .failed(error(.overloaded), at: now)) == .valid(verifiedAt: earlier))
+        #expect(
+            after(.valid(verifiedAt: earlier), .checkStarted, .failed(error(.overloaded), at: now))
+                == .valid(verifiedAt: earlier))
         #expect(after(.unverified, .checkStarted, .failed(error(.apiError), at: now)) == .unverified)
         #expect(after(.unverified, .checkStarted, .failed(error(.cancelled), at: now)) == .unverified)
         #expect(after(.offline("x"), .failed(error(.invalidRequest), at: now)) == .offline("x"))
     }
 
     @Test func chatResponsesUpdateHealthToo() {
-        #expect(after(.valid(verifiedAt: now), .failed(error(.authentication), at: now)) == .rejected(message: "m", requestID: "req_1"))
+        #expect(
+            after(.valid(verifiedAt: now), .failed(error(.authentication), at: now))
+                == .rejected(message: "m", requestID: "req_1"))
         #expect(after(.rejected(message: "m", requestID: nil), .succeeded(at: now)) == .valid(verifiedAt: now))
         #expect(after(.offline("x"), .succeeded(at: now)) == .valid(verifiedAt: now))
         #expect(after(.forbidden(message: "m"), .succeeded(at: now)) == .valid(verifiedAt: now))
@@ -74,8 +82,15 @@ import Testing
     }
 
     @Test func wordsForTheStatusBar() {
-        let words = [KeyHealth.missing, .malformed("x"), .unverified, .checking, .valid(verifiedAt: now), .rejected(message: "", requestID: nil),
-                     .forbidden(message: ""), .noCredit(message: ""), .rateLimited(until: nil), .offline("")].map(\.word)
-        #expect(words == ["missing", "malformed", "unverified", "checking", "valid", "rejected", "forbidden", "no credit", "rate-limited", "offline"])
+        let words = [
+            KeyHealth.missing, .malformed("x"), .unverified, .checking, .valid(verifiedAt: now),
+            .rejected(message: "", requestID: nil),
+            .forbidden(message: ""), .noCredit(message: ""), .rateLimited(until: nil), .offline(""),
+        ].map(\.word)
+        #expect(
+            words == [
+                "missing", "malformed", "unverified", "checking", "valid", "rejected", "forbidden", "no credit",
+                "rate-limited", "offline",
+            ])
     }
 }

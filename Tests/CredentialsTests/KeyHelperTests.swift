@@ -1,8 +1,9 @@
 import AnthropicAPI
 import Foundation
-import Testing
-@testable import Credentials
 import TestSupport
+import Testing
+
+@testable import Credentials
 
 @Suite struct KeyHelperTests {
     static let hasSetsid = FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid")
@@ -11,8 +12,11 @@ import TestSupport
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let counter = temp.path("count")
         let helper = KeyHelper(command: "echo x >> \(counter); printf '%s\\n' \(Keys.make("k"))", ttl: .seconds(60))
-        guard case .success(let run) = helper.current() else { Issue.record("failed"); return }
-        #expect(run.output == Keys.make("k"))  // echo's one line break is not part of the key
+        guard case .success(let run) = helper.current() else {
+            Issue.record("failed")
+            return
+        }
+        #expect(run.output == Keys.make("k")) // echo's one line break is not part of the key
         _ = helper.current()
         #expect(try String(contentsOfFile: counter, encoding: .utf8) == "x\n")
         helper.invalidate()
@@ -28,9 +32,12 @@ import TestSupport
         let helper = KeyHelper(command: "sleep 30", timeout: .milliseconds(300))
         let clock = ContinuousClock()
         let start = clock.now
-        guard case .failure(let failure) = helper.current() else { Issue.record("no timeout"); return }
+        guard case .failure(let failure) = helper.current() else {
+            Issue.record("no timeout")
+            return
+        }
         #expect(failure.message.contains("did not finish"))
-        #expect(clock.now - start < .seconds(15))  // far below the 30 s the command would take
+        #expect(clock.now - start < .seconds(15)) // far below the 30 s the command would take
     }
 
     @Test func emptyOutputAndMissingCommandFail() {
@@ -51,8 +58,11 @@ import TestSupport
         let clock = ContinuousClock()
         let start = clock.now
         let result = helper.run()
-        #expect(clock.now - start < .seconds(10))  // the wait ended (the daemon lives 30 s)
-        guard case .success(let run) = result else { Issue.record("\(result)"); return }
+        #expect(clock.now - start < .seconds(10)) // the wait ended (the daemon lives 30 s)
+        guard case .success(let run) = result else {
+            Issue.record("\(result)")
+            return
+        }
         #expect(run.output == key)
     }
 
@@ -61,7 +71,10 @@ import TestSupport
         let helper = KeyHelper(command: "setsid sleep 30 & sleep 30", timeout: .seconds(1))
         let clock = ContinuousClock()
         let start = clock.now
-        guard case .failure(let failure) = helper.run() else { Issue.record("no timeout"); return }
+        guard case .failure(let failure) = helper.run() else {
+            Issue.record("no timeout")
+            return
+        }
         #expect(clock.now - start < .seconds(10))
         #expect(failure.message.contains("did not finish within 1 s"))
     }
@@ -71,12 +84,16 @@ import TestSupport
         let helper = KeyHelper(command: "yes sk-ant-api03-endless", timeout: .seconds(20))
         let clock = ContinuousClock()
         let start = clock.now
-        guard case .failure(let failure) = helper.run() else { Issue.record("endless output accepted"); return }
+        guard case .failure(let failure) = helper.run() else {
+            Issue.record("endless output accepted")
+            return
+        }
         #expect(failure.message.contains("printed more than 64 KiB"), "\(failure.message)")
         #expect(clock.now - start < .seconds(10))
         // Just over the limit, from a command that then exits, is refused too.
         guard case .failure(let over) = KeyHelper(command: "head -c 70000 /dev/zero | tr '\\0' k").run() else {
-            Issue.record("70,000 bytes accepted"); return
+            Issue.record("70,000 bytes accepted")
+            return
         }
         #expect(over.message.contains("more than 64 KiB"))
     }
@@ -91,9 +108,12 @@ import TestSupport
     @Test func aTimeoutNeverShowsTheCommandsArguments() {
         let key = Keys.random()
         let token = "s.Xq81LzPw0Rt7Vb3Nk5Hd9Jm2"
-        for command in ["sleep 5; echo \(key)", "VAULT_TOKEN=\(token) sleep 5", "ANTHROPIC_API_KEY=\(key) sleep 5 # \(token)"] {
+        for command in [
+            "sleep 5; echo \(key)", "VAULT_TOKEN=\(token) sleep 5", "ANTHROPIC_API_KEY=\(key) sleep 5 # \(token)",
+        ] {
             guard case .failure(let failure) = KeyHelper(command: command, timeout: .milliseconds(200)).run() else {
-                Issue.record("no timeout for \(command.prefix(12))"); continue
+                Issue.record("no timeout for \(command.prefix(12))")
+                continue
             }
             #expect(failure.message.contains("command: sleep …"), "\(failure.message)")
             #expect(Keys.twelveCharacterPieces(of: key, in: failure.message).isEmpty)
@@ -119,16 +139,19 @@ import TestSupport
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let key = Keys.random()
         func notices(_ command: String) throws -> [String] {
-            let resolver = KeyResolver(environment: [:], helper: KeyHelper(command: command, timeout: .seconds(5)),
-                                       file: CredentialsFile(directory: temp.path("config")),
-                                       memory: RejectedKeyMemory(directory: temp.path("state")))
+            let resolver = KeyResolver(
+                environment: [:], helper: KeyHelper(command: command, timeout: .seconds(5)),
+                file: CredentialsFile(directory: temp.path("config")),
+                memory: RejectedKeyMemory(directory: temp.path("state")))
             let resolution = resolver.resolve()
             #expect(resolution.key?.credential.secret == key, "\(command.prefix(10))")
             return resolution.notices
         }
         #expect(try notices("echo \(key)").isEmpty)
         #expect(try notices("printf '%s' \(key)").isEmpty)
-        for noisy in ["printf '%s\\n\\n' \(key)", "printf ' %s\\n' \(key)", "printf '%s\\r\\n' \(key)", "printf '%s \\n' \(key)"] {
+        for noisy in [
+            "printf '%s\\n\\n' \(key)", "printf ' %s\\n' \(key)", "printf '%s\\r\\n' \(key)", "printf '%s \\n' \(key)",
+        ] {
             let found = try notices(noisy)
             #expect(found.count == 1, "\(noisy.prefix(16))")
             #expect(found.first?.contains("api_key_helper") == true)
@@ -139,9 +162,10 @@ import TestSupport
     @Test func theResolverReportsTheCommandMasked() throws {
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let key = Keys.random()
-        let resolver = KeyResolver(environment: [:], helper: KeyHelper(command: "printf %s \(key)", timeout: .seconds(5)),
-                                   file: CredentialsFile(directory: temp.path("config")),
-                                   memory: RejectedKeyMemory(directory: temp.path("state")))
+        let resolver = KeyResolver(
+            environment: [:], helper: KeyHelper(command: "printf %s \(key)", timeout: .seconds(5)),
+            file: CredentialsFile(directory: temp.path("config")),
+            memory: RejectedKeyMemory(directory: temp.path("state")))
         let resolution = resolver.resolve()
         #expect(resolution.key?.credential.secret == key)
         let helperReport = try #require(resolution.sources.first { $0.source == .helper })

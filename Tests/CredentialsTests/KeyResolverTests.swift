@@ -1,10 +1,12 @@
 import AnthropicAPI
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Credentials
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct KeyResolverTests {
@@ -14,18 +16,22 @@ import Glibc
     let fileKey = Keys.make("f")
     let sessionKey = Keys.make("s")
 
-    private func resolver(_ temp: TemporaryDirectory, env: [String: String] = [:], session: String? = nil,
-                          helper: String? = nil, fileKey: String? = nil) throws -> KeyResolver {
+    private func resolver(
+        _ temp: TemporaryDirectory, env: [String: String] = [:], session: String? = nil,
+        helper: String? = nil, fileKey: String? = nil
+    ) throws -> KeyResolver {
         let file = CredentialsFile(directory: temp.path("config"))
         if let fileKey { try file.write(fileKey) }
-        return KeyResolver(environment: env, sessionKey: session, helper: helper.map { KeyHelper(command: $0, timeout: .seconds(5)) },
-                           file: file, memory: RejectedKeyMemory(directory: temp.path("state")))
+        return KeyResolver(
+            environment: env, sessionKey: session, helper: helper.map { KeyHelper(command: $0, timeout: .seconds(5)) },
+            file: file, memory: RejectedKeyMemory(directory: temp.path("state")))
     }
 
     @Test func precedenceSessionEnvTokenHelperFile() throws {
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
-        let all = try resolver(temp, env: ["ANTHROPIC_API_KEY": envKey, "ANTHROPIC_AUTH_TOKEN": tokenKey], session: sessionKey,
-                               helper: "printf %s \(helperKey)", fileKey: fileKey)
+        let all = try resolver(
+            temp, env: ["ANTHROPIC_API_KEY": envKey, "ANTHROPIC_AUTH_TOKEN": tokenKey], session: sessionKey,
+            helper: "printf %s \(helperKey)", fileKey: fileKey)
         #expect(all.resolve().key?.source == .session)
         var r = all
         r.sessionKey = nil
@@ -49,7 +55,10 @@ import Glibc
         let r = try resolver(temp, env: ["ANTHROPIC_API_KEY": ""], fileKey: fileKey)
         let resolution = r.resolve()
         #expect(resolution.key?.credential.secret == fileKey)
-        #expect(resolution.sources.contains { if case .absent(let why) = $0.state { return why.contains("empty") } else { return false } })
+        #expect(
+            resolution.sources.contains {
+                if case .absent(let why) = $0.state { return why.contains("empty") } else { return false }
+            })
     }
 
     @Test func aMalformedHigherSourceBlocksAndSaysSo() throws {
@@ -58,7 +67,11 @@ import Glibc
         let resolution = r.resolve()
         #expect(resolution.key == nil)
         #expect(resolution.blocked?.source == .environment("ANTHROPIC_API_KEY"))
-        if case .malformed(let why) = resolution.health { #expect(why.contains("quote")) } else { Issue.record("health \(resolution.health)") }
+        if case .malformed(let why) = resolution.health {
+            #expect(why.contains("quote"))
+        } else {
+            Issue.record("health \(resolution.health)")
+        }
     }
 
     @Test func trimmedKeysComeWithANotice() throws {
@@ -72,7 +85,7 @@ import Glibc
     @Test func theStaleVariableTrap() throws {
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let r = try resolver(temp, env: ["ANTHROPIC_API_KEY": envKey], fileKey: fileKey)
-        #expect(r.resolve().key?.credential.secret == envKey)  // nothing known against it yet
+        #expect(r.resolve().key?.credential.secret == envKey) // nothing known against it yet
         r.memory.rememberRejected(envKey)
         let resolution = r.resolve()
         #expect(resolution.key?.credential.secret == fileKey)
@@ -92,14 +105,28 @@ import Glibc
         chmod(r.file.path, 0o604)
         let resolution = r.resolve()
         #expect(resolution.key == nil)
-        #expect(resolution.sources.contains { if case .failed(let reason, _) = $0.state { return reason.contains("other users") } else { return false } })
+        #expect(
+            resolution.sources.contains {
+                if case .failed(let reason, _) = $0.state {
+                    return reason.contains("other users")
+                } else {
+                    return false
+                }
+            })
     }
 
     @Test func helperFailuresAreReportedAndOtherSourcesStillWork() throws {
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let failing = try resolver(temp, helper: "echo oops >&2; exit 3", fileKey: fileKey).resolve()
         #expect(failing.key?.credential.secret == fileKey)
-        #expect(failing.sources.contains { if case .failed(let reason, _) = $0.state { return reason.contains("status 3") && reason.contains("oops") } else { return false } })
+        #expect(
+            failing.sources.contains {
+                if case .failed(let reason, _) = $0.state {
+                    return reason.contains("status 3") && reason.contains("oops")
+                } else {
+                    return false
+                }
+            })
     }
 }
 
@@ -107,15 +134,20 @@ import Glibc
 @Suite struct KeyResolverRedactionTests {
     @Test func everyCandidateIsRegistered() throws {
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
-        let session = Keys.random(), env = Keys.random(), token = Keys.random(), helper = Keys.random(), saved = Keys.random()
+        let session = Keys.random()
+        let env = Keys.random()
+        let token = Keys.random()
+        let helper = Keys.random()
+        let saved = Keys.random()
         let file = CredentialsFile(directory: temp.path("config"))
         try file.write(saved)
-        let resolver = KeyResolver(environment: ["ANTHROPIC_API_KEY": "\"\(env)\"", "ANTHROPIC_AUTH_TOKEN": "Bearer \(token)"],
-                                   sessionKey: session, helper: KeyHelper(command: "echo \(helper)", timeout: .seconds(5)),
-                                   file: file, memory: RejectedKeyMemory(directory: temp.path("state")))
+        let resolver = KeyResolver(
+            environment: ["ANTHROPIC_API_KEY": "\"\(env)\"", "ANTHROPIC_AUTH_TOKEN": "Bearer \(token)"],
+            sessionKey: session, helper: KeyHelper(command: "echo \(helper)", timeout: .seconds(5)),
+            file: file, memory: RejectedKeyMemory(directory: temp.path("state")))
         _ = resolver.resolve()
         for key in [session, env, token, helper, saved] {
-            let fragment = String(key.dropFirst(20).prefix(30))  // without the sk- prefix: pattern matching misses it
+            let fragment = String(key.dropFirst(20).prefix(30)) // without the sk- prefix: pattern matching misses it
             let redacted = Redactor.shared.redact("upstream said: \(fragment).")
             #expect(!redacted.contains(fragment.prefix(12)), "a fragment of a candidate survived")
         }
@@ -125,11 +157,14 @@ import Glibc
         let temp = try TemporaryDirectory(prefix: "palaver-cred")
         let key = Keys.random()
         let gateway = "GW\(Int.random(in: 100_000...999_999))TOKENQX8=" + String(key.dropFirst(13).prefix(24))
-        let resolver = KeyResolver(environment: ["ANTHROPIC_API_KEY": "export ANTHROPIC_API_KEY=\(key)", "ANTHROPIC_AUTH_TOKEN": gateway],
-                                   helper: nil, file: CredentialsFile(directory: temp.path("config")),
-                                   memory: RejectedKeyMemory(directory: temp.path("state")))
+        let resolver = KeyResolver(
+            environment: ["ANTHROPIC_API_KEY": "export ANTHROPIC_API_KEY=\(key)", "ANTHROPIC_AUTH_TOKEN": gateway],
+            helper: nil, file: CredentialsFile(directory: temp.path("config")),
+            memory: RejectedKeyMemory(directory: temp.path("state")))
         _ = resolver.resolve()
-        #expect(Redactor.shared.redact("ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY=") == "ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY=")
+        #expect(
+            Redactor.shared.redact("ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY=")
+                == "ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY=")
         #expect(!Redactor.shared.redact(String(key.dropFirst(30))).contains(String(key.dropFirst(30).prefix(12))))
         let name = String(gateway.prefix(while: { $0 != "=" }))
         #expect(!Redactor.shared.redact("token \(name) rejected").contains(name))

@@ -1,8 +1,9 @@
 import AnthropicAPI
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Credentials
 
 /// Each health transition against fake-anthropic over real HTTP.

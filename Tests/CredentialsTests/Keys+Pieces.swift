@@ -10,7 +10,11 @@ extension Keys {
     static func twelveCharacterPieces(of secret: String, in text: String, publicPrefix: Int? = nil) -> [String] {
         let scalars = Array(secret.unicodeScalars)
         guard scalars.count >= 12 else { return text.contains(secret) ? [secret] : [] }
-        let prefix = publicPrefix ?? (secret.hasPrefix("sk-ant-") ? (secret.dropFirst(7).firstIndex(of: "-").map { secret.distance(from: secret.startIndex, to: $0) + 1 } ?? 7) : 0)
+        let prefix =
+            publicPrefix
+            ?? (secret.hasPrefix("sk-ant-")
+                ? (secret.dropFirst(7).firstIndex(of: "-").map { secret.distance(from: secret.startIndex, to: $0) + 1 }
+                    ?? 7) : 0)
         var found: [String] = []
         for start in 0...(scalars.count - 12) where start + 12 > prefix {
             let piece = String(String.UnicodeScalarView(scalars[start..<start + 12]))

@@ -1,7 +1,7 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Auth and headers")
 struct AuthTests {
@@ -27,14 +27,17 @@ struct AuthTests {
     @Test func bearerToken() async throws {
         let fake = try await FakeServerHarness.start()
         defer { Task { await fake.stop() } }
-        let ok = try await postMessages(fake, json: messagesJSON(), key: nil,
-                                        extraHeaders: ["authorization": "Bearer \(FakeServerHarness.defaultKey)"])
+        let ok = try await postMessages(
+            fake, json: messagesJSON(), key: nil,
+            extraHeaders: ["authorization": "Bearer \(FakeServerHarness.defaultKey)"])
         #expect(ok.status == 200)
-        let bad = try await postMessages(fake, json: messagesJSON(), key: nil,
-                                         extraHeaders: ["authorization": "Bearer sk-ant-oat01-unknown-token-1234"])
+        let bad = try await postMessages(
+            fake, json: messagesJSON(), key: nil,
+            extraHeaders: ["authorization": "Bearer sk-ant-oat01-unknown-token-1234"])
         expectError(bad, status: 401, type: "authentication_error", message: "invalid x-api-key")
-        let basic = try await postMessages(fake, json: messagesJSON(), key: nil,
-                                           extraHeaders: ["authorization": "Basic abc"])
+        let basic = try await postMessages(
+            fake, json: messagesJSON(), key: nil,
+            extraHeaders: ["authorization": "Basic abc"])
         expectError(basic, status: 401, type: "authentication_error", message: "x-api-key header is required")
     }
 
@@ -50,8 +53,9 @@ struct AuthTests {
         fake.state.addKey(noCredit, status: .noCredit)
 
         let f = try await postMessages(fake, json: messagesJSON(), key: forbidden)
-        expectError(f, status: 403, type: "permission_error",
-                    message: "Your API key does not have permission to use the specified resource.")
+        expectError(
+            f, status: 403, type: "permission_error",
+            message: "Your API key does not have permission to use the specified resource.")
         expectError(try await getModels(fake, key: forbidden), status: 403, type: "permission_error")
 
         let b = try await postMessages(fake, json: messagesJSON(), key: billing)
@@ -59,11 +63,15 @@ struct AuthTests {
         #expect(try await getModels(fake, key: billing).status == 200)
 
         let n = try await postMessages(fake, json: messagesJSON(), key: noCredit)
-        expectError(n, status: 400, type: "invalid_request_error",
-                    message: "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.")
+        expectError(
+            n, status: 400, type: "invalid_request_error",
+            message:
+                "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."
+        )
         #expect(try await getModels(fake, key: noCredit).status == 200)
-        let count = try await RawHTTPClient.api(port: fake.port, path: "/v1/messages/count_tokens", key: noCredit,
-                                                json: messagesJSON(maxTokens: nil))
+        let count = try await RawHTTPClient.api(
+            port: fake.port, path: "/v1/messages/count_tokens", key: noCredit,
+            json: messagesJSON(maxTokens: nil))
         expectError(count, status: 400, type: "invalid_request_error")
     }
 
@@ -76,14 +84,17 @@ struct AuthTests {
         let revoke = try await fake.control("POST", "/_control/keys/revoke", json: "{\"key\":\"\(key)\"}")
         #expect(revoke.status == 200)
         #expect(!revoke.text.contains(key))
-        expectError(try await postMessages(fake, json: messagesJSON(), key: key),
-                    status: 401, type: "authentication_error", message: "invalid x-api-key")
+        expectError(
+            try await postMessages(fake, json: messagesJSON(), key: key),
+            status: 401, type: "authentication_error", message: "invalid x-api-key")
         #expect(fake.state.keyStatus(key) == .revoked)
 
         // and back, plus a status set over HTTP
-        let add = try await fake.control("POST", "/_control/keys", json: "{\"key\":\"\(key)\",\"status\":\"no_credit\"}")
+        let add = try await fake.control(
+            "POST", "/_control/keys", json: "{\"key\":\"\(key)\",\"status\":\"no_credit\"}")
         #expect(add.status == 200)
-        expectError(try await postMessages(fake, json: messagesJSON(), key: key), status: 400, type: "invalid_request_error")
+        expectError(
+            try await postMessages(fake, json: messagesJSON(), key: key), status: 400, type: "invalid_request_error")
         _ = try await fake.control("POST", "/_control/keys", json: "{\"key\":\"\(key)\"}")
         #expect(try await postMessages(fake, json: messagesJSON(), key: key).status == 200)
 
@@ -101,10 +112,12 @@ struct AuthTests {
         expectError(r, status: 400, type: "invalid_request_error", message: "anthropic-version: header is required")
         let models = try await RawHTTPClient.send(
             port: fake.port, method: "GET", path: "/v1/models", headers: ["x-api-key": FakeServerHarness.defaultKey])
-        expectError(models, status: 400, type: "invalid_request_error", message: "anthropic-version: header is required")
+        expectError(
+            models, status: 400, type: "invalid_request_error", message: "anthropic-version: header is required")
         // auth is checked first
-        let both = try await RawHTTPClient.send(port: fake.port, method: "POST", path: "/v1/messages",
-                                                headers: [:], body: Data(messagesJSON().utf8))
+        let both = try await RawHTTPClient.send(
+            port: fake.port, method: "POST", path: "/v1/messages",
+            headers: [:], body: Data(messagesJSON().utf8))
         expectError(both, status: 401, type: "authentication_error")
     }
 
@@ -116,8 +129,9 @@ struct AuthTests {
 
         let ok = try await postMessages(fake, json: messagesJSON(stream: true), prefix: "/anthropic")
         #expect(ok.status == 200 && ok.complete)
-        let models = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/anthropic/v1/models",
-                                                 key: FakeServerHarness.defaultKey)
+        let models = try await RawHTTPClient.api(
+            port: fake.port, method: "GET", path: "/anthropic/v1/models",
+            key: FakeServerHarness.defaultKey)
         #expect(models.status == 200)
         let unprefixed = try await postMessages(fake, json: messagesJSON())
         expectError(unprefixed, status: 404, type: "not_found_error")

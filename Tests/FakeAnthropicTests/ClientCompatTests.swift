@@ -1,10 +1,10 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The fake seen through real HTTP clients: curl (libcurl, like palaver) and URLSession.
@@ -33,7 +33,9 @@ struct ClientCompatTests {
                     try p.run()
                     let data = out.fileHandleForReading.readDataToEndOfFile()
                     p.waitUntilExit()
-                    c.resume(returning: CurlResult(exitCode: p.terminationStatus, output: String(decoding: data, as: UTF8.self)))
+                    c.resume(
+                        returning: CurlResult(
+                            exitCode: p.terminationStatus, output: String(decoding: data, as: UTF8.self)))
                 } catch {
                     c.resume(throwing: error)
                 }
@@ -42,13 +44,14 @@ struct ClientCompatTests {
     }
 
     static func curlMessages(_ fake: FakeServerHarness, stream: Bool, extra: [String] = []) async throws -> CurlResult {
-        try await curl(extra + [
-            "\(fake.apiBaseURL)/v1/messages",
-            "-H", "x-api-key: \(FakeServerHarness.defaultKey)",
-            "-H", "anthropic-version: 2023-06-01",
-            "-H", "content-type: application/json",
-            "-d", messagesJSON(text: "curl", stream: stream),
-        ])
+        try await curl(
+            extra + [
+                "\(fake.apiBaseURL)/v1/messages",
+                "-H", "x-api-key: \(FakeServerHarness.defaultKey)",
+                "-H", "anthropic-version: 2023-06-01",
+                "-H", "content-type: application/json",
+                "-d", messagesJSON(text: "curl", stream: stream),
+            ])
     }
 
     @Test(.enabled(if: curlPath != nil, "curl not installed"))
@@ -62,12 +65,12 @@ struct ClientCompatTests {
 
         fake.state.enqueueFault(.drop(afterEvents: 1))
         let dropped = try await Self.curlMessages(fake, stream: true)
-        #expect(dropped.exitCode == 18)  // CURLE_PARTIAL_FILE: transfer closed with outstanding read data
+        #expect(dropped.exitCode == 18) // CURLE_PARTIAL_FILE: transfer closed with outstanding read data
         #expect(textDeltas(parseSSE(dropped.output)).count == 1)
 
         fake.state.enqueueFault(.drop(afterEvents: -1))
         let empty = try await Self.curlMessages(fake, stream: true)
-        #expect(empty.exitCode == 52)  // CURLE_GOT_NOTHING
+        #expect(empty.exitCode == 52) // CURLE_GOT_NOTHING
 
         fake.state.enqueueFault(.drop(afterEvents: 1))
         let droppedPlain = try await Self.curlMessages(fake, stream: false)
@@ -75,7 +78,7 @@ struct ClientCompatTests {
 
         fake.state.enqueueFault(.stall(seconds: 5, afterEvents: 1))
         let stalled = try await Self.curlMessages(fake, stream: true, extra: ["--max-time", "0.7"])
-        #expect(stalled.exitCode == 28)  // CURLE_OPERATION_TIMEDOUT
+        #expect(stalled.exitCode == 28) // CURLE_OPERATION_TIMEDOUT
         #expect(await eventually { fake.state.activeResponses() == 0 })
     }
 
@@ -88,7 +91,8 @@ struct ClientCompatTests {
         request.setValue("2023-06-01", forHTTPHeaderField: "anthropic-version")
         request.setValue("application/json", forHTTPHeaderField: "content-type")
         // escaped unicode in the request JSON (a surrogate pair too)
-        request.httpBody = Data("""
+        request.httpBody = Data(
+            """
             {"model":"\(sonnet)","max_tokens":16,"messages":[{"role":"user","content":"caf\\u00e9 \\ud83d\\ude42"}]}
             """.utf8)
         let (data, response) = try await URLSession.shared.data(for: request)

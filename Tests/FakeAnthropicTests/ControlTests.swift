@@ -1,7 +1,7 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Control API")
 struct ControlTests {
@@ -22,8 +22,10 @@ struct ControlTests {
         let fake = try await FakeServerHarness.start()
         defer { Task { await fake.stop() } }
         _ = try await postMessages(fake, json: messagesJSON(text: "my key is \(key)"))
-        _ = try await postMessages(fake, json: messagesJSON(), key: nil, extraHeaders: ["authorization": "Bearer \(key)"])
-        _ = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/v1/models?limit=5&note=\(key)", key: key)
+        _ = try await postMessages(
+            fake, json: messagesJSON(), key: nil, extraHeaders: ["authorization": "Bearer \(key)"])
+        _ = try await RawHTTPClient.api(
+            port: fake.port, method: "GET", path: "/v1/models?limit=5&note=\(key)", key: key)
         _ = try await postMessages(fake, json: messagesJSON(), key: FakeServerHarness.randomKey() + "x")
 
         let log = try await fake.control("GET", "/_control/requests")
@@ -40,7 +42,7 @@ struct ControlTests {
         #expect(first["key"] as? String == masked)
         #expect((first["headers"] as? [String: String])?["x-api-key"] == masked)
         #expect((first["headers"] as? [String: String])?["anthropic-version"] == "2023-06-01")
-        let body = try #require(first["body"] as? [String: Any])  // parsed JSON
+        let body = try #require(first["body"] as? [String: Any]) // parsed JSON
         #expect(body["model"] as? String == sonnet)
         #expect(first["status"] as? Int == 200)
         #expect((first["request_id"] as? String)?.hasPrefix("req_") == true)
@@ -55,7 +57,8 @@ struct ControlTests {
 
         // Swift API: same masking
         let swiftLog = fake.state.requests()
-        #expect(swiftLog.allSatisfy { !($0.body ?? "").contains(key) && !$0.headers.values.contains { $0.contains(key) } })
+        #expect(
+            swiftLog.allSatisfy { !($0.body ?? "").contains(key) && !$0.headers.values.contains { $0.contains(key) } })
         #expect(swiftLog[0].jsonBody != nil)
 
         // control requests are not logged
@@ -86,7 +89,8 @@ struct ControlTests {
         #expect(fake.state.pendingFaults().isEmpty)
         #expect(fake.state.reply() == ReplyConfig())
         #expect(fake.state.models() == ModelInfo.defaults)
-        expectError(try await postMessages(fake, json: messagesJSON(), key: extra), status: 401, type: "authentication_error")
+        expectError(
+            try await postMessages(fake, json: messagesJSON(), key: extra), status: 401, type: "authentication_error")
         let ok = try await postMessages(fake, json: messagesJSON(text: "back"))
         #expect(ok.status == 200)
         let content = ((ok.json as? [String: Any])?["content"] as? [[String: Any]])?.first?["text"] as? String
@@ -118,8 +122,9 @@ struct ControlTests {
         let answer = try await FakeServerHarness.with(configure: { $0.pathPrefix = "/p" }) { fake in
             used = fake
             #expect(fake.apiBaseURL == "http://127.0.0.1:\(fake.port)/p")
-            let r = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/p/v1/models",
-                                                key: FakeServerHarness.defaultKey)
+            let r = try await RawHTTPClient.api(
+                port: fake.port, method: "GET", path: "/p/v1/models",
+                key: FakeServerHarness.defaultKey)
             #expect(r.status == 200)
             return 42
         }

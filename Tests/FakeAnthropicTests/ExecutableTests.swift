@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the built `fake-anthropic` binary (it sits next to the test bundle in .build/<config>/).
 @Suite("fake-anthropic executable")
@@ -43,7 +43,9 @@ struct ExecutableTests {
         let process = Process()
         let binary = try #require(Self.binary)
         process.executableURL = binary
-        process.arguments = ["--port", "0", "--key", key, "--prefix", "/anthropic", "--reply-text", "fixed reply", "--chunk-chars", "4"]
+        process.arguments = [
+            "--port", "0", "--key", key, "--prefix", "/anthropic", "--reply-text", "fixed reply", "--chunk-chars", "4",
+        ]
         var env = ProcessInfo.processInfo.environment
         env["FAKE_ANTHROPIC_KEYS"] = " \(envKey) ,"
         process.environment = env
@@ -60,16 +62,18 @@ struct ExecutableTests {
         #expect(port > 0)
 
         for k in [key, envKey] {
-            let r = try await RawHTTPClient.api(port: port, path: "/anthropic/v1/messages", key: k, json: messagesJSON(stream: true))
+            let r = try await RawHTTPClient.api(
+                port: port, path: "/anthropic/v1/messages", key: k, json: messagesJSON(stream: true))
             #expect(r.status == 200)
             #expect(textDeltas(parseSSE(r.text)) == ["fixe", "d re", "ply"])
         }
-        let health = try await ControlClient.send(baseURL: "http://127.0.0.1:\(port)", method: "GET", path: "/_control/health")
+        let health = try await ControlClient.send(
+            baseURL: "http://127.0.0.1:\(port)", method: "GET", path: "/_control/health")
         #expect(health.status == 200)
 
         let clock = ContinuousClock()
         let started = clock.now
-        process.terminate()  // SIGTERM
+        process.terminate() // SIGTERM
         process.waitUntilExit()
         #expect(started.duration(to: clock.now) < .seconds(10))
         #expect(process.terminationReason == .exit)

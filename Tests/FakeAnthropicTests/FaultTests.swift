@@ -1,22 +1,25 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Faults")
 struct FaultTests {
     @Test func statusWithHeadersOverHTTP() async throws {
         let fake = try await FakeServerHarness.start()
         defer { Task { await fake.stop() } }
-        let queued = try await fake.control("POST", "/_control/faults", json: """
-            [{"kind":"status","status":429,"headers":{"retry-after":"1","retry-after-ms":"10"},"times":2},
-             {"kind":"status","status":529,"headers":{"x-should-retry":"false"}}]
-            """)
+        let queued = try await fake.control(
+            "POST", "/_control/faults",
+            json: """
+                [{"kind":"status","status":429,"headers":{"retry-after":"1","retry-after-ms":"10"},"times":2},
+                 {"kind":"status","status":529,"headers":{"x-should-retry":"false"}}]
+                """)
         #expect(queued.status == 200, "\(queued.text)")
 
         // a bad key gets 401 and does not consume a fault
-        expectError(try await postMessages(fake, json: messagesJSON(), key: "sk-ant-wrong-key-0000"),
-                    status: 401, type: "authentication_error")
+        expectError(
+            try await postMessages(fake, json: messagesJSON(), key: "sk-ant-wrong-key-0000"),
+            status: 401, type: "authentication_error")
         // a fault for /v1/messages does not hit /v1/models
         #expect(try await getModels(fake).status == 200)
 
@@ -43,7 +46,9 @@ struct FaultTests {
             .status(503, errorType: "overloaded_error", path: "*"),
         ])
         expectError(try await postMessages(fake, json: messagesJSON()), status: 500, type: "api_error")
-        expectError(try await postMessages(fake, json: messagesJSON()), status: 401, type: "authentication_error", message: "token expired")
+        expectError(
+            try await postMessages(fake, json: messagesJSON()), status: 401, type: "authentication_error",
+            message: "token expired")
         expectError(try await getModels(fake), status: 503, type: "overloaded_error")
     }
 
@@ -67,11 +72,12 @@ struct FaultTests {
     @Test func streamError() async throws {
         let fake = try await FakeServerHarness.start()
         defer { Task { await fake.stop() } }
-        let posted = try await ControlClient.post(baseURL: fake.baseURL, "/_control/faults", Fault.streamError(afterEvents: 2))
+        let posted = try await ControlClient.post(
+            baseURL: fake.baseURL, "/_control/faults", Fault.streamError(afterEvents: 2))
         #expect(posted.status == 200)
         let r = try await postMessages(fake, json: messagesJSON(stream: true))
         #expect(r.status == 200)
-        #expect(r.complete)  // the stream ends cleanly after the error event
+        #expect(r.complete) // the stream ends cleanly after the error event
         let events = parseSSE(r.text)
         #expect(textDeltas(events).count == 2)
         let last = try #require(events.last)
@@ -115,7 +121,7 @@ struct FaultTests {
 
         fake.state.enqueueFault(.drop(afterEvents: -1))
         let none = try await postMessages(fake, json: messagesJSON(stream: true))
-        #expect(none.status == 0)  // no response head at all
+        #expect(none.status == 0) // no response head at all
         #expect(!none.timedOut)
     }
 
@@ -143,7 +149,7 @@ struct FaultTests {
         fake.state.enqueueFault(.stall(seconds: 2, afterEvents: 1))
         let r = try await postMessages(fake, json: messagesJSON(stream: true))
         #expect(r.status == 200)
-        #expect(r.complete)  // continues normally afterwards
+        #expect(r.complete) // continues normally afterwards
         #expect(textDeltas(parseSSE(r.text)).joined() == "Hello from fake-anthropic. You said: hello there")
         #expect(r.longestGap >= 1.0, "no bytes (not even pings) during the stall: \(r.arrivals)")
         #expect(r.longestGap < 8)
@@ -156,13 +162,13 @@ struct FaultTests {
         fake.state.enqueueFault(.stall(seconds: 3))
         let r = try await postMessages(fake, json: messagesJSON(stream: true))
         #expect(r.status == 200 && r.complete)
-        #expect(r.headerSeconds < 2.0)  // headers first, well before the stall ends
-        #expect(r.longestGap >= 2.5)    // then silence
+        #expect(r.headerSeconds < 2.0) // headers first, well before the stall ends
+        #expect(r.longestGap >= 2.5) // then silence
 
         fake.state.enqueueFault(.stall(seconds: 0.6))
         let plain = try await postMessages(fake, json: messagesJSON())
         #expect(plain.status == 200 && plain.complete)
-        #expect(plain.headerSeconds >= 0.5)  // non-streaming: nothing at all during the stall
+        #expect(plain.headerSeconds >= 0.5) // non-streaming: nothing at all during the stall
 
         // a client read timeout shorter than the stall sees no bytes
         fake.state.enqueueFault(.stall(seconds: 1.5))
@@ -178,7 +184,7 @@ struct FaultTests {
         fake.state.enqueueFault(.stall(seconds: 30))
         let r = try await postMessages(fake, json: messagesJSON(stream: true), disconnectAfterHead: true)
         #expect(r.status == 200)
-        #expect(await eventually(timeout: 10) { fake.state.activeResponses() == 0 })  // well below the 30 s stall
+        #expect(await eventually(timeout: 10) { fake.state.activeResponses() == 0 }) // well below the 30 s stall
         // the server still answers
         #expect(try await postMessages(fake, json: messagesJSON()).status == 200)
     }
@@ -188,8 +194,9 @@ struct FaultTests {
         fake.state.enqueueFault(.stall(seconds: 30, afterEvents: 1))
         let port = fake.port
         let client = Task {
-            try await RawHTTPClient.api(port: port, path: "/v1/messages", key: FakeServerHarness.defaultKey,
-                                        json: messagesJSON(stream: true), timeout: 20)
+            try await RawHTTPClient.api(
+                port: port, path: "/v1/messages", key: FakeServerHarness.defaultKey,
+                json: messagesJSON(stream: true), timeout: 20)
         }
         #expect(await eventually { fake.state.requests().first?.status == 200 && fake.state.activeResponses() == 1 })
         try await Task.sleep(for: .milliseconds(200))
@@ -197,7 +204,7 @@ struct FaultTests {
         let started = clock.now
         await fake.stop()
         let took = started.duration(to: clock.now)
-        #expect(took < .seconds(10), "stop() took \(took)")  // the stall lasts 30 s
+        #expect(took < .seconds(10), "stop() took \(took)") // the stall lasts 30 s
         let r = try await client.value
         #expect(r.status == 200)
         #expect(!r.complete)
@@ -210,15 +217,18 @@ struct FaultTests {
     @Test func faultPathsAndControlValidation() async throws {
         let fake = try await FakeServerHarness.start()
         defer { Task { await fake.stop() } }
-        let countFault = try await fake.control("POST", "/_control/faults",
-                                                json: "{\"kind\":\"status\",\"status\":429,\"path\":\"/v1/messages/count_tokens\"}")
+        let countFault = try await fake.control(
+            "POST", "/_control/faults",
+            json: "{\"kind\":\"status\",\"status\":429,\"path\":\"/v1/messages/count_tokens\"}")
         #expect(countFault.status == 200)
         #expect(try await postMessages(fake, json: messagesJSON()).status == 200)
-        let count = try await RawHTTPClient.api(port: fake.port, path: "/v1/messages/count_tokens",
-                                                key: FakeServerHarness.defaultKey, json: messagesJSON(maxTokens: nil))
+        let count = try await RawHTTPClient.api(
+            port: fake.port, path: "/v1/messages/count_tokens",
+            key: FakeServerHarness.defaultKey, json: messagesJSON(maxTokens: nil))
         expectError(count, status: 429, type: "rate_limit_error")
 
-        let listed = try await fake.control("POST", "/_control/faults", json: "{\"kind\":\"drop\",\"after_events\":3,\"times\":2}")
+        let listed = try await fake.control(
+            "POST", "/_control/faults", json: "{\"kind\":\"drop\",\"after_events\":3,\"times\":2}")
         #expect(listed.status == 200)
         let pending = try await fake.control("GET", "/_control/faults")
         let arr = pending.json as? [[String: Any]]
@@ -229,8 +239,10 @@ struct FaultTests {
         #expect(try await fake.control("DELETE", "/_control/faults").status == 200)
         #expect(fake.state.pendingFaults().isEmpty)
 
-        for bad in ["{\"kind\":\"explode\"}", "{\"kind\":\"drop\",\"afterEvents\":1}", "{\"status\":500}",
-                    "{\"kind\":\"status\"}", "{\"kind\":\"drop\",\"times\":0}", "not json"] {
+        for bad in [
+            "{\"kind\":\"explode\"}", "{\"kind\":\"drop\",\"afterEvents\":1}", "{\"status\":500}",
+            "{\"kind\":\"status\"}", "{\"kind\":\"drop\",\"times\":0}", "not json",
+        ] {
             let r = try await fake.control("POST", "/_control/faults", json: bad)
             #expect(r.status == 400, "\(bad) → \(r.status) \(r.text)")
         }

@@ -1,7 +1,7 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 let sonnet = "claude-sonnet-4-5-20250929"
 
@@ -30,7 +30,9 @@ func postMessages(
         extraHeaders: extraHeaders, timeout: timeout, disconnectAfterHead: disconnectAfterHead)
 }
 
-func getModels(_ fake: FakeServerHarness, query: String = "", key: String? = FakeServerHarness.defaultKey) async throws -> RawHTTPResponse {
+func getModels(_ fake: FakeServerHarness, query: String = "", key: String? = FakeServerHarness.defaultKey) async throws
+    -> RawHTTPResponse
+{
     try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/v1/models" + query, key: key)
 }
 
@@ -43,7 +45,8 @@ func expectError(
     #expect(r.status == status, "status \(r.status), body \(r.text)", sourceLocation: sourceLocation)
     #expect(r.headers["content-type"] == "application/json", sourceLocation: sourceLocation)
     let obj = r.json as? [String: Any]
-    #expect(Set(obj?.keys.map { $0 } ?? []) == ["type", "error", "request_id"], "\(r.text)", sourceLocation: sourceLocation)
+    #expect(
+        Set(obj?.keys.map { $0 } ?? []) == ["type", "error", "request_id"], "\(r.text)", sourceLocation: sourceLocation)
     #expect(obj?["type"] as? String == "error", sourceLocation: sourceLocation)
     let err = obj?["error"] as? [String: Any]
     #expect(Set(err?.keys.map { $0 } ?? []) == ["type", "message"], sourceLocation: sourceLocation)
@@ -80,7 +83,8 @@ func eventually(timeout: Double = 3, _ condition: () -> Bool) async -> Bool {
 /// taken the freed port: a reply is fine as long as the stopped server did not log it.
 func expectStopped(_ fake: FakeServerHarness, method: String = "POST", path: String, json: String? = nil) async throws {
     let before = fake.state.requests().count
-    _ = try? await RawHTTPClient.api(port: fake.port, method: method, path: path, key: FakeServerHarness.defaultKey,
-                                     json: json, timeout: 2)
+    _ = try? await RawHTTPClient.api(
+        port: fake.port, method: method, path: path, key: FakeServerHarness.defaultKey,
+        json: json, timeout: 2)
     #expect(fake.state.requests().count == before)
 }

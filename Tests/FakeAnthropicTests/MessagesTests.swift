@@ -1,7 +1,7 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Messages")
 struct MessagesTests {
@@ -38,7 +38,7 @@ struct MessagesTests {
         #expect(start?["role"] as? String == "assistant")
         #expect((start?["content"] as? [Any])?.isEmpty == true)
         let usage = start?["usage"] as? [String: Any]
-        #expect(usage?["input_tokens"] as? Int == 3)  // ceil(10 / 4)
+        #expect(usage?["input_tokens"] as? Int == 3) // ceil(10 / 4)
 
         let delta = events[events.count - 2].json
         #expect((delta?["delta"] as? [String: Any])?["stop_reason"] as? String == "end_turn")
@@ -103,7 +103,8 @@ struct MessagesTests {
         let empty = try await postMessages(fake, json: "")
         expectError(empty, status: 400, type: "invalid_request_error")
         let notObject = try await postMessages(fake, json: "[1,2]")
-        expectError(notObject, status: 400, type: "invalid_request_error", message: "Request body must be a JSON object.")
+        expectError(
+            notObject, status: 400, type: "invalid_request_error", message: "Request body must be a JSON object.")
     }
 
     @Test func missingFields() async throws {
@@ -111,13 +112,31 @@ struct MessagesTests {
         defer { Task { await fake.stop() } }
         let cases: [(String, String)] = [
             ("{\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "model: Field required"),
-            ("{\"model\":\"\(sonnet)\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "max_tokens: Field required"),
+            (
+                "{\"model\":\"\(sonnet)\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+                "max_tokens: Field required"
+            ),
             ("{\"model\":\"\(sonnet)\",\"max_tokens\":5}", "messages: Field required"),
-            ("{\"model\":\"\(sonnet)\",\"max_tokens\":5,\"messages\":[]}", "messages: at least one message is required"),
-            ("{\"model\":\"\(sonnet)\",\"max_tokens\":\"5\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "max_tokens: Input should be a valid integer"),
-            ("{\"model\":\"\(sonnet)\",\"max_tokens\":5,\"messages\":[{\"role\":\"bot\",\"content\":\"x\"}]}", "messages.0.role: Input should be 'user' or 'assistant'"),
-            ("{\"model\":\"\(sonnet)\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\"}]}", "messages.0.content: Field required"),
-            ("{\"model\":\"\(sonnet)\",\"max_tokens\":5,\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "stream: Input should be a valid boolean"),
+            (
+                "{\"model\":\"\(sonnet)\",\"max_tokens\":5,\"messages\":[]}",
+                "messages: at least one message is required"
+            ),
+            (
+                "{\"model\":\"\(sonnet)\",\"max_tokens\":\"5\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+                "max_tokens: Input should be a valid integer"
+            ),
+            (
+                "{\"model\":\"\(sonnet)\",\"max_tokens\":5,\"messages\":[{\"role\":\"bot\",\"content\":\"x\"}]}",
+                "messages.0.role: Input should be 'user' or 'assistant'"
+            ),
+            (
+                "{\"model\":\"\(sonnet)\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\"}]}",
+                "messages.0.content: Field required"
+            ),
+            (
+                "{\"model\":\"\(sonnet)\",\"max_tokens\":5,\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+                "stream: Input should be a valid boolean"
+            ),
         ]
         for (json, message) in cases {
             let r = try await postMessages(fake, json: json)
@@ -157,9 +176,11 @@ struct MessagesTests {
     @Test func unknownPaths() async throws {
         let fake = try await FakeServerHarness.start()
         defer { Task { await fake.stop() } }
-        let r = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/v1/nothing", key: FakeServerHarness.defaultKey)
+        let r = try await RawHTTPClient.api(
+            port: fake.port, method: "GET", path: "/v1/nothing", key: FakeServerHarness.defaultKey)
         expectError(r, status: 404, type: "not_found_error")
-        let wrongMethod = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/v1/messages", key: FakeServerHarness.defaultKey)
+        let wrongMethod = try await RawHTTPClient.api(
+            port: fake.port, method: "GET", path: "/v1/messages", key: FakeServerHarness.defaultKey)
         expectError(wrongMethod, status: 404, type: "not_found_error")
         let outside = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/index.html", key: nil)
         expectError(outside, status: 404, type: "not_found_error")
@@ -192,7 +213,8 @@ struct MessagesTests {
     }
 
     @Test func delayAndPings() async throws {
-        let fake = try await FakeServerHarness.start(reply: ReplyConfig(text: "abcdefghij", chunkChars: 2, delayMs: 60, pingEvery: 2))
+        let fake = try await FakeServerHarness.start(
+            reply: ReplyConfig(text: "abcdefghij", chunkChars: 2, delayMs: 60, pingEvery: 2))
         defer { Task { await fake.stop() } }
         let clock = ContinuousClock()
         let started = clock.now
@@ -203,7 +225,7 @@ struct MessagesTests {
         #expect(textDeltas(events) == ["ab", "cd", "ef", "gh", "ij"])
         // 1 ping after message_start + one after deltas 2 and 4
         #expect(events.filter { $0.event == "ping" }.count == 3)
-        #expect(elapsed >= .milliseconds(230))  // 4 gaps of 60 ms (arrival gaps are not checked: load bunches them)
+        #expect(elapsed >= .milliseconds(230)) // 4 gaps of 60 ms (arrival gaps are not checked: load bunches them)
     }
 
     @Test func thinkingAndToolUseStream() async throws {
@@ -219,12 +241,21 @@ struct MessagesTests {
             ($0.json?["content_block"] as? [String: Any])?["type"] as? String
         }
         #expect(starts == ["thinking", "text", "tool_use"])
-        let deltas = events.filter { $0.event == "content_block_delta" }.compactMap { $0.json?["delta"] as? [String: Any] }
-        let thinking = deltas.filter { $0["type"] as? String == "thinking_delta" }.compactMap { $0["thinking"] as? String }.joined()
+        let deltas = events.filter { $0.event == "content_block_delta" }.compactMap {
+            $0.json?["delta"] as? [String: Any]
+        }
+        let thinking = deltas.filter { $0["type"] as? String == "thinking_delta" }.compactMap {
+            $0["thinking"] as? String
+        }.joined()
         #expect(thinking == "Need the weather tool.")
-        #expect(deltas.contains { $0["type"] as? String == "signature_delta" && !(($0["signature"] as? String) ?? "").isEmpty })
+        #expect(
+            deltas.contains {
+                $0["type"] as? String == "signature_delta" && !(($0["signature"] as? String) ?? "").isEmpty
+            })
         #expect(textDeltas(events).joined() == "Let me check.")
-        let pieces = deltas.filter { $0["type"] as? String == "input_json_delta" }.compactMap { $0["partial_json"] as? String }
+        let pieces = deltas.filter { $0["type"] as? String == "input_json_delta" }.compactMap {
+            $0["partial_json"] as? String
+        }
         #expect(pieces.count >= 2)
         let input = try JSONSerialization.jsonObject(with: Data(pieces.joined().utf8)) as? [String: String]
         #expect(input == ["city": "Paris", "unit": "celsius"])
@@ -244,7 +275,7 @@ struct MessagesTests {
         let r = try await postMessages(fake, json: messagesJSON())
         let obj = try #require(r.json as? [String: Any])
         let content = try #require(obj["content"] as? [[String: Any]])
-        #expect(content.count == 1)  // no text block when only a tool use is configured
+        #expect(content.count == 1) // no text block when only a tool use is configured
         #expect(content[0]["type"] as? String == "tool_use")
         #expect(content[0]["id"] as? String == "toolu_fixed")
         #expect((content[0]["input"] as? [String: Any])?["q"] as? [Int] == [1, 2])
@@ -254,9 +285,11 @@ struct MessagesTests {
     @Test func replyViaControlEndpoint() async throws {
         let fake = try await FakeServerHarness.start()
         defer { Task { await fake.stop() } }
-        let set = try await fake.control("POST", "/_control/reply", json: """
-            {"text":"Bonjour","chunk_chars":2,"stop_reason":"max_tokens","tool_use":{"name":"t","input":{"a":1}}}
-            """)
+        let set = try await fake.control(
+            "POST", "/_control/reply",
+            json: """
+                {"text":"Bonjour","chunk_chars":2,"stop_reason":"max_tokens","tool_use":{"name":"t","input":{"a":1}}}
+                """)
         #expect(set.status == 200, "\(set.text)")
         #expect(fake.state.reply().chunkChars == 2)
         #expect(fake.state.reply().toolUse?.inputJSON == "{\"a\":1}")

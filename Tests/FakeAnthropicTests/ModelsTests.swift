@@ -1,7 +1,7 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Models")
 struct ModelsTests {
@@ -28,11 +28,13 @@ struct ModelsTests {
         #expect(obj["first_id"] as? String == "claude-sonnet-4-5-20250929")
         #expect(obj["last_id"] as? String == "claude-3-5-haiku-20241022")
 
-        let one = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/v1/models/claude-opus-4-1-20250805",
-                                              key: FakeServerHarness.defaultKey)
+        let one = try await RawHTTPClient.api(
+            port: fake.port, method: "GET", path: "/v1/models/claude-opus-4-1-20250805",
+            key: FakeServerHarness.defaultKey)
         #expect((one.json as? [String: Any])?["display_name"] as? String == "Claude Opus 4.1")
-        let missing = try await RawHTTPClient.api(port: fake.port, method: "GET", path: "/v1/models/nope",
-                                                  key: FakeServerHarness.defaultKey)
+        let missing = try await RawHTTPClient.api(
+            port: fake.port, method: "GET", path: "/v1/models/nope",
+            key: FakeServerHarness.defaultKey)
         expectError(missing, status: 404, type: "not_found_error", message: "model: nope")
     }
 
@@ -62,22 +64,26 @@ struct ModelsTests {
     @Test func customModelsSortedNewestFirst() async throws {
         let fake = try await FakeServerHarness.start()
         defer { Task { await fake.stop() } }
-        let set = try await fake.control("POST", "/_control/models", json: """
-            {"models":[{"id":"old","display_name":"Old","created_at":"2023-01-01T00:00:00Z"},
-                       {"id":"new","display_name":"New","created_at":"2025-12-01T00:00:00Z"},
-                       {"id":"mid","display_name":"Mid","created_at":"2024-06-01T00:00:00Z"}]}
-            """)
+        let set = try await fake.control(
+            "POST", "/_control/models",
+            json: """
+                {"models":[{"id":"old","display_name":"Old","created_at":"2023-01-01T00:00:00Z"},
+                           {"id":"new","display_name":"New","created_at":"2025-12-01T00:00:00Z"},
+                           {"id":"mid","display_name":"Mid","created_at":"2024-06-01T00:00:00Z"}]}
+                """)
         #expect(set.status == 200, "\(set.text)")
         #expect(ids(try await getModels(fake)) == ["new", "mid", "old"])
         // the model list also gates /v1/messages
         expectError(try await postMessages(fake, json: messagesJSON()), status: 404, type: "not_found_error")
         #expect(try await postMessages(fake, json: messagesJSON(model: "mid")).status == 200)
 
-        fake.state.setModels((0..<25).map {
-            ModelInfo(id: "m\($0)", displayName: "M\($0)", createdAt: String(format: "2025-01-%02dT00:00:00Z", $0 + 1))
-        })
+        fake.state.setModels(
+            (0..<25).map {
+                ModelInfo(
+                    id: "m\($0)", displayName: "M\($0)", createdAt: String(format: "2025-01-%02dT00:00:00Z", $0 + 1))
+            })
         let page = try await getModels(fake)
-        #expect(ids(page).count == 20)  // default limit
+        #expect(ids(page).count == 20) // default limit
         #expect(ids(page).first == "m24")
         #expect((page.json as? [String: Any])?["has_more"] as? Bool == true)
     }

@@ -35,7 +35,8 @@ struct ConfigShapeTests {
     }
 
     @Test func validFilesStillRead() throws {
-        let config = try Config.parse("""
+        let config = try Config.parse(
+            """
             # brackets in strings and comments do not count: ]]} {{[
             model = "a ] b } c [[ d"
             api_key_helper = 'pass show "x]"'

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PalaverFuzz
 
 /// Every input a fuzz run kept under `Tests/Fuzz/Crashes/<target>/` is checked again, each in
@@ -25,7 +26,9 @@ struct FuzzCrashReplayTests {
     func replay(path: String) throws {
         let result = try FuzzProcess.run(["replay", path])
         let relative = path.replacingOccurrences(of: FuzzPaths.packageRoot + "/", with: "")
-        #expect(result.status == 0 && !result.crashed,
-                "\(relative) still fails (\(result.crashed ? "crash, signal \(result.status)" : "exit \(result.status)")):\n\(result.output.prefix(6_000))")
+        #expect(
+            result.status == 0 && !result.crashed,
+            "\(relative) still fails (\(result.crashed ? "crash, signal \(result.status)" : "exit \(result.status)")):\n\(result.output.prefix(6_000))"
+        )
     }
 }

@@ -31,7 +31,9 @@ struct FuzzProcess {
             process.waitUntilExit()
             try handle.close()
             let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            return Result(status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal, output: output)
+            return Result(
+                status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal, output: output
+            )
         }
     }
 }

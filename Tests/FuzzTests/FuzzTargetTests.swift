@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import PalaverFuzz
 
 @Suite("Fuzz targets")
@@ -23,12 +24,16 @@ struct FuzzTargetTests {
     func shortRun(target: String) throws {
         let crashes = try TemporaryDirectory(prefix: "palaver-fuzz-test")
         let cases = Self.shortRun[target] ?? 1_000
-        let result = try FuzzProcess.run([target, "--cases", String(cases), "--seed", "20261201", "--crash-dir", crashes.path])
+        let result = try FuzzProcess.run([
+            target, "--cases", String(cases), "--seed", "20261201", "--crash-dir", crashes.path,
+        ])
         let notes = FuzzPaths.inputFiles(in: crashes.path(target)).compactMap {
             try? String(contentsOfFile: ($0 as NSString).deletingPathExtension + ".txt", encoding: .utf8)
         }
-        #expect(result.status == 0 && !result.crashed,
-                "palaver-fuzz \(target) found problems:\n\(result.output.suffix(3_000))\n\(notes.joined(separator: "\n").prefix(6_000))")
+        #expect(
+            result.status == 0 && !result.crashed,
+            "palaver-fuzz \(target) found problems:\n\(result.output.suffix(3_000))\n\(notes.joined(separator: "\n").prefix(6_000))"
+        )
         #expect(result.output.contains("\(target): \(cases) cases"), "\(result.output.suffix(2_000))")
     }
 
@@ -50,8 +55,9 @@ struct FuzzTargetTests {
         let mutator = FuzzMutator()
         var sawDeep = false
         for _ in 0..<3_000 {
-            let out = mutator.mutate(Array("{\"a\":[1,2]}".utf8), corpus: [Array("[x]".utf8)], dictionary: [], nesting: [Array("[".utf8)],
-                                     maxLength: 64, random: &random)
+            let out = mutator.mutate(
+                Array("{\"a\":[1,2]}".utf8), corpus: [Array("[x]".utf8)], dictionary: [], nesting: [Array("[".utf8)],
+                maxLength: 64, random: &random)
             if out.count > 64 {
                 #expect(out.count >= 1_000, "a long input that is not a deep nesting")
                 sawDeep = true
@@ -77,7 +83,9 @@ struct FuzzTargetTests {
     @Test("the supervisor keeps the input of a case that crashes and carries on after it")
     func supervisorKeepsCrash() throws {
         let crashes = try TemporaryDirectory(prefix: "palaver-fuzz-test")
-        let result = try FuzzProcess.run(["selftest", "--cases", "60", "--seed", "5", "--crash-dir", crashes.path, "--max-crashes", "100"])
+        let result = try FuzzProcess.run([
+            "selftest", "--cases", "60", "--seed", "5", "--crash-dir", crashes.path, "--max-crashes", "100",
+        ])
         #expect(result.status == 1)
         let kept = FuzzPaths.inputFiles(in: crashes.path("selftest"))
         let crashed = kept.filter { ($0 as NSString).lastPathComponent.hasPrefix("crash-") }

@@ -1,9 +1,10 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `palaver ask` as a user runs it: the real binary against fake-anthropic over HTTP.
@@ -12,8 +13,10 @@ import Glibc
 
     /// Runs `body` with a fake server and a palaver environment pointed at it.
     /// The key must never appear anywhere the user or a log could see it.
-    private func expectNoKey(_ result: PalaverProcess.Result, key: String = AskCommandTests.key,
-                             sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectNoKey(
+        _ result: PalaverProcess.Result, key: String = AskCommandTests.key,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(!result.stdout.contains(key), sourceLocation: sourceLocation)
         #expect(!result.stderr.contains(key), sourceLocation: sourceLocation)
     }
@@ -34,24 +37,30 @@ import Glibc
 
     @Test func promptFromStandardInputAndDash() async throws {
         try await withPalaver(key: Self.key) { _, palaver in
-            let piped = try await palaver.run(["ask", "--model", "claude-sonnet-4-5-20250929"], stdin: "piped question\n")
+            let piped = try await palaver.run(
+                ["ask", "--model", "claude-sonnet-4-5-20250929"], stdin: "piped question\n")
             #expect(piped.status == 0)
             #expect(piped.stdout == "Hello from fake-anthropic. You said: piped question\n")
-            let dash = try await palaver.run(["ask", "--model", "claude-sonnet-4-5-20250929", "Review:", "-"], stdin: "the diff")
+            let dash = try await palaver.run(
+                ["ask", "--model", "claude-sonnet-4-5-20250929", "Review:", "-"], stdin: "the diff")
             #expect(dash.stdout == "Hello from fake-anthropic. You said: Review: the diff\n")
         }
     }
 
     @Test func noStreamAndJSON() async throws {
         try await withPalaver(key: Self.key) { fake, palaver in
-            let plain = try await palaver.run(["ask", "--no-stream", "--model", "claude-sonnet-4-5-20250929", "--system", "Be brief", "hi"])
+            let plain = try await palaver.run([
+                "ask", "--no-stream", "--model", "claude-sonnet-4-5-20250929", "--system", "Be brief", "hi",
+            ])
             #expect(plain.status == 0)
             #expect(plain.stdout == "Hello from fake-anthropic. You said: hi\n")
             let sent = try #require(fake.server.state.requests().last?.body)
             #expect(!sent.contains("\"stream\""))
             #expect(sent.contains("\"system\":\"Be brief\""))
 
-            let json = try await palaver.run(["ask", "--json", "--model", "claude-sonnet-4-5-20250929", "--max-tokens", "50", "hi"])
+            let json = try await palaver.run([
+                "ask", "--json", "--model", "claude-sonnet-4-5-20250929", "--max-tokens", "50", "hi",
+            ])
             #expect(json.status == 0)
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect(object?["type"] as? String == "message")
@@ -76,7 +85,10 @@ import Glibc
             #expect(fake.server.state.requests().map(\.path) == ["/v1/messages"])
 
             // The remembered model is retired: the API answers 404, palaver lists again and retries.
-            fake.server.state.setModels([FakeAnthropic.ModelInfo(id: "claude-next-20270101", displayName: "Claude Next", createdAt: "2027-01-01T00:00:00Z")])
+            fake.server.state.setModels([
+                FakeAnthropic.ModelInfo(
+                    id: "claude-next-20270101", displayName: "Claude Next", createdAt: "2027-01-01T00:00:00Z")
+            ])
             fake.server.state.clearRequests()
             let third = try await palaver.run(["ask", "hi"])
             #expect(third.status == 0, "\(third.stderr)")
@@ -128,7 +140,10 @@ import Glibc
         try await withPalaver(key: wrong) { _, palaver in
             let result = try await palaver.run(["ask", "--model", "claude-sonnet-4-5-20250929", "hi"])
             #expect(result.status == 4)
-            for fact in ["sk-ant-…zzAA from ANTHROPIC_API_KEY", "HTTP 401", "authentication_error", "invalid x-api-key", "request req_", "console.anthropic.com"] {
+            for fact in [
+                "sk-ant-…zzAA from ANTHROPIC_API_KEY", "HTTP 401", "authentication_error", "invalid x-api-key",
+                "request req_", "console.anthropic.com",
+            ] {
                 #expect(result.stderr.contains(fact), "missing \(fact) in \(result.stderr)")
             }
             #expect(result.stderr.split(separator: "\n").count == 1)
@@ -161,7 +176,9 @@ import Glibc
 
     @Test func networkFailuresExitSeven() async throws {
         try await withPalaver(key: Self.key) { fake, palaver in
-            let refused = try await palaver.run(["ask", "--base-url", "http://127.0.0.1:1", "--max-retries", "0", "--model", "m", "hi"])
+            let refused = try await palaver.run([
+                "ask", "--base-url", "http://127.0.0.1:1", "--max-retries", "0", "--model", "m", "hi",
+            ])
             #expect(refused.status == 7)
             #expect(refused.stderr.contains("Could not reach the API"))
 
@@ -173,7 +190,9 @@ import Glibc
             #expect(dropped.stderr.contains("interrupted"))
 
             fake.server.state.enqueueFault(.stall(seconds: 10, afterEvents: 1))
-            let stalled = try await palaver.run(["ask", "--idle-timeout", "0.5", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi"])
+            let stalled = try await palaver.run([
+                "ask", "--idle-timeout", "0.5", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi",
+            ])
             #expect(stalled.status == 7)
         }
     }
@@ -182,7 +201,9 @@ import Glibc
         try await withPalaver(key: Self.key) { fake, palaver in
             var proxied = palaver
             proxied.environment["http_proxy"] = "http://127.0.0.1:1"
-            let refused = try await proxied.run(["ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi"])
+            let refused = try await proxied.run([
+                "ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi",
+            ])
             #expect(refused.status == 7, "\(refused.stderr)")
             #expect(fake.server.state.requests().isEmpty)
             proxied.environment["no_proxy"] = "127.0.0.1"
@@ -196,24 +217,31 @@ import Glibc
             #expect(unknownModel.status == 8)
             #expect(unknownModel.stderr.contains("claude-nope"))
             fake.server.state.enqueueFault(.status(500))
-            #expect(try await palaver.run(["ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi"]).status == 8)
+            #expect(
+                try await palaver.run(["ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi"])
+                    .status == 8)
         }
     }
 
     @Test func interruptExits130AndKeepsWhatArrived() async throws {
         try await withPalaver(key: Self.key) { fake, palaver in
-            fake.server.state.setReply(ReplyConfig(text: String(repeating: "word ", count: 100), chunkChars: 5, delayMs: 100))
+            fake.server.state.setReply(
+                ReplyConfig(text: String(repeating: "word ", count: 100), chunkChars: 5, delayMs: 100))
             let running = try palaver.start(["ask", "--model", "claude-sonnet-4-5-20250929", "hi"])
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(20)
-            while running.stdoutSoFar.count < 10 && clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while running.stdoutSoFar.count < 10 && clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             running.signal(SIGINT)
             let result = try await running.wait(timeout: .seconds(10))
             #expect(result.status == 130)
             #expect(result.stdout.hasPrefix("word word"))
             #expect(result.stderr.contains("interrupted"))
             // The transfer was aborted: the fake sees no stream still being written.
-            while fake.server.state.activeResponses() > 0 && clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while fake.server.state.activeResponses() > 0 && clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(fake.server.state.activeResponses() == 0)
         }
     }

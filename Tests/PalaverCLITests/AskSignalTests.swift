@@ -1,9 +1,10 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `palaver ask` stopped by SIGINT, SIGTERM or SIGHUP mid-stream: what arrived stays printed,
@@ -16,11 +17,14 @@ import Glibc
         try await FakeServerHarness.with { fake in
             let palaver = try PalaverProcess(baseURL: fake.baseURL, key: FakeServerHarness.defaultKey)
             defer { palaver.cleanUp() }
-            fake.state.setReply(ReplyConfig(text: (1...300).map { "w\($0)" }.joined(separator: " "), chunkChars: 5, delayMs: 40))
+            fake.state.setReply(
+                ReplyConfig(text: (1...300).map { "w\($0)" }.joined(separator: " "), chunkChars: 5, delayMs: 40))
             let running = try palaver.start(["ask", "--model", Self.model, "Count for me"])
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(20)
-            while running.stdoutSoFar.count < 40 && clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while running.stdoutSoFar.count < 40 && clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             running.signal(signo)
             let result = try await running.wait(timeout: .seconds(15))
             #expect(result.status == 128 + signo, "\(result.stderr)")
@@ -50,7 +54,8 @@ import Glibc
         try await FakeServerHarness.with { fake in
             let palaver = try PalaverProcess(baseURL: fake.baseURL, key: FakeServerHarness.defaultKey)
             defer { palaver.cleanUp() }
-            fake.state.setReply(ReplyConfig(text: (1...300).map { "w\($0)" }.joined(separator: " "), chunkChars: 5, delayMs: 40))
+            fake.state.setReply(
+                ReplyConfig(text: (1...300).map { "w\($0)" }.joined(separator: " "), chunkChars: 5, delayMs: 40))
             let running = try palaver.start(["ask", "--json", "--model", Self.model, "Count for me"])
             // Nothing is printed before the end with --json: wait until the store has text of the reply.
             let clock = ContinuousClock()
@@ -63,7 +68,8 @@ import Glibc
             running.signal(SIGTERM)
             let result = try await running.wait(timeout: .seconds(15))
             #expect(result.status == 128 + SIGTERM, "\(result.stderr)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
             let text = ((json["content"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
             // The store held "w1 w2" (the first chunk) when the signal went: at least that, not all of it.
             #expect(text.hasPrefix("w1 w2") && !text.hasSuffix("w300"), "\(result.stdout)")

@@ -1,7 +1,7 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `palaver doctor` on every malformed key shape: every number it prints is true, nothing is
 /// sent, and no 12-character piece of the key reaches its output.
@@ -26,8 +26,12 @@ import TestSupport
             Shape(name: "Bearer prefix", variable: api, raw: "Bearer \(k)", secret: k),
             Shape(name: "shell line", variable: api, raw: "export ANTHROPIC_API_KEY=\(k)", secret: k),
             Shape(name: "key as a variable name", variable: api, raw: "export \(k)=x", secret: k),
-            Shape(name: "space inside", variable: api, raw: String(k.prefix(50)) + " " + String(k.dropFirst(50)), secret: k),
-            Shape(name: "non-ASCII", variable: api, raw: String(k.prefix(30)) + "\u{2013}" + String(k.dropFirst(30)), secret: k),
+            Shape(
+                name: "space inside", variable: api, raw: String(k.prefix(50)) + " " + String(k.dropFirst(50)),
+                secret: k),
+            Shape(
+                name: "non-ASCII", variable: api, raw: String(k.prefix(30)) + "\u{2013}" + String(k.dropFirst(30)),
+                secret: k),
             Shape(name: "OpenAI", variable: api, raw: "sk-proj-" + String(k.dropFirst(13)), secret: k),
             Shape(name: "admin", variable: api, raw: "sk-ant-admin01-" + String(k.dropFirst(13)), secret: k),
             Shape(name: "whitespace only", variable: api, raw: "   ", secret: ""),
@@ -91,11 +95,12 @@ import TestSupport
         try await FakeServerHarness.with { fake in
             let palaver = try PalaverProcess(baseURL: fake.baseURL, key: nil)
             defer { palaver.cleanUp() }
-            try palaver.writeConfig("api_key_helper = \"setsid sleep 30 & sleep 0.2; echo \(Self.key)\"\napi_key_helper_timeout = 2\n")
+            try palaver.writeConfig(
+                "api_key_helper = \"setsid sleep 30 & sleep 0.2; echo \(Self.key)\"\napi_key_helper_timeout = 2\n")
             let clock = ContinuousClock()
             let start = clock.now
             let result = try await palaver.start(["doctor"]).wait(timeout: .seconds(25))
-            #expect(clock.now - start < .seconds(15))  // the daemon lives 30 s
+            #expect(clock.now - start < .seconds(15)) // the daemon lives 30 s
             #expect(result.status == 0, "\(result.stdout)")
             #expect(result.stdout.contains("from api_key_helper"))
             #expect(result.stdout.contains("command: setsid …"))
@@ -127,7 +132,9 @@ import TestSupport
             try palaver.writeConfig("api_key_helper = \"echo \(Self.key)\"\n")
             let echoed = String(Self.key.dropFirst(7))
             fake.state.enqueueFault(.status(500, message: "upstream saw key \(echoed)"))
-            let result = try await palaver.run(["ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi"])
+            let result = try await palaver.run([
+                "ask", "--max-retries", "0", "--model", "claude-sonnet-4-5-20250929", "hi",
+            ])
             #expect(result.status != 0)
             #expect(result.stderr.contains("upstream saw key"), "\(result.stderr)")
             #expect(pieces(of: Self.key, in: result.stdout + result.stderr).isEmpty, "\(result.stderr)")

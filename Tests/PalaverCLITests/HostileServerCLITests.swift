@@ -1,7 +1,7 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The real `palaver` binary against a fake-anthropic that misbehaves: no crash, a true sentence,
 /// the exit code from README's table.
@@ -110,7 +110,10 @@ import TestSupport
 
     @Test func htmlErrorPageGetsItsTitle() async throws {
         try await withPalaver(key: Self.key) { fake, palaver in
-            fake.state.enqueueFault(.rawBody(status: 502, body: "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>…</body></html>"))
+            fake.state.enqueueFault(
+                .rawBody(
+                    status: 502,
+                    body: "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>…</body></html>"))
             let result = try await ask(palaver)
             #expect(result.status == 8, "\(result.stderr)")
             #expect(result.stderr.contains("HTML page titled \"502 Bad Gateway\""), "\(result.stderr)")
@@ -130,7 +133,8 @@ import TestSupport
     @Test func oneAbsurdModelIdDoesNotPadEveryLine() async throws {
         try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.setModels([
-                FakeAnthropic.ModelInfo(id: String(repeating: "m", count: 100_000), displayName: "Huge", createdAt: "2025-01-01T00:00:00Z"),
+                FakeAnthropic.ModelInfo(
+                    id: String(repeating: "m", count: 100_000), displayName: "Huge", createdAt: "2025-01-01T00:00:00Z"),
                 FakeAnthropic.ModelInfo(id: "claude-short", displayName: "Short", createdAt: "2025-02-01T00:00:00Z"),
             ])
             let result = try await palaver.run(["models"])

@@ -1,9 +1,10 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `palaver doctor`, `palaver key …`, the helper and the stale-variable trap, end to end.
@@ -60,7 +61,10 @@ import Glibc
             #expect(verification["error_type"] as? String == "authentication_error")
             #expect((verification["request_id"] as? String)?.hasPrefix("req_") == true)
             let findings = try #require(report["findings"] as? [[String: Any]])
-            #expect(findings.contains { ($0["detail"] as? String)?.contains("this variable still holds the old one") == true })
+            #expect(
+                findings.contains {
+                    ($0["detail"] as? String)?.contains("this variable still holds the old one") == true
+                })
             #expect(!result.stdout.contains(Self.key))
         }
     }
@@ -116,7 +120,9 @@ import Glibc
             let rejected = try await palaver.run(["key", "set"], stdin: unknown)
             #expect(rejected.status == 4)
             #expect(rejected.stderr.contains("Nothing was saved"))
-            #expect(!FileManager.default.fileExists(atPath: palaver.home.appendingPathComponent("config/palaver/credentials.toml").path))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: palaver.home.appendingPathComponent("config/palaver/credentials.toml").path))
             #expect(try await palaver.run(["key", "set", "--no-verify"], stdin: unknown).status == 0)
             let malformed = try await palaver.run(["key", "set"], stdin: "sk-ant-api03 broken")
             #expect(malformed.status == 3)
@@ -155,9 +161,10 @@ import Glibc
         try await withPalaver(key: nil) { fake, palaver in
             fake.state.addKey(first, status: .revoked)
             let marker = palaver.home.appendingPathComponent("helper-ran").path
-            try palaver.writeConfig("""
-            api_key_helper = "if [ -f \(marker) ]; then echo \(Self.key); else touch \(marker); echo \(first); fi"
-            """)
+            try palaver.writeConfig(
+                """
+                api_key_helper = "if [ -f \(marker) ]; then echo \(Self.key); else touch \(marker); echo \(first); fi"
+                """)
             let result = try await palaver.run(["ask", "--model", Self.model, "hi"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("api_key_helper"))
@@ -194,8 +201,9 @@ import Glibc
             }
             let scan = try PalaverProcess.filesHolding(Self.key, under: palaver.home.path)
             #expect(scan.holding == [], "these files hold the key")
-            #expect(scan.scanned >= 3)  // the log, the remembered model, the rejected-key memory
-            let log = try String(contentsOf: palaver.home.appendingPathComponent("state/palaver/palaver.log"), encoding: .utf8)
+            #expect(scan.scanned >= 3) // the log, the remembered model, the rejected-key memory
+            let log = try String(
+                contentsOf: palaver.home.appendingPathComponent("state/palaver/palaver.log"), encoding: .utf8)
             #expect(log.contains("sending message"))
             #expect(log.contains("sk-ant-…"))
         }

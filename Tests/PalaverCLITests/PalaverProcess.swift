@@ -2,8 +2,9 @@ import FakeAnthropic
 import Foundation
 import Synchronization
 import TestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the built `palaver` binary as a subprocess with a private HOME and XDG directories.
@@ -70,7 +71,9 @@ struct PalaverProcess {
         process.executableURL = Self.binDirectory.appendingPathComponent("palaver")
         process.arguments = arguments
         process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
@@ -95,11 +98,17 @@ struct PalaverProcess {
 
         init(process: Process, out: Pipe, err: Pipe) {
             self.process = process
-            Self.collect(out.fileHandleForReading, done: outDone) { [unowned self] d in collected.withLock { $0.out.append(d) } }
-            Self.collect(err.fileHandleForReading, done: errDone) { [unowned self] d in collected.withLock { $0.err.append(d) } }
+            Self.collect(out.fileHandleForReading, done: outDone) { [unowned self] d in
+                collected.withLock { $0.out.append(d) }
+            }
+            Self.collect(err.fileHandleForReading, done: errDone) { [unowned self] d in
+                collected.withLock { $0.err.append(d) }
+            }
         }
 
-        private static func collect(_ handle: FileHandle, done: DispatchSemaphore, _ append: @escaping @Sendable (Data) -> Void) {
+        private static func collect(
+            _ handle: FileHandle, done: DispatchSemaphore, _ append: @escaping @Sendable (Data) -> Void
+        ) {
             Thread {
                 while true {
                     let chunk = handle.availableData
@@ -127,8 +136,9 @@ struct PalaverProcess {
             outDone.wait()
             errDone.wait()
             let (out, err) = collected.withLock { ($0.out, $0.err) }
-            return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                          stderr: String(decoding: err, as: UTF8.self))
+            return Result(
+                status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                stderr: String(decoding: err, as: UTF8.self))
         }
 
         struct TimedOut: Error {}
@@ -137,8 +147,10 @@ struct PalaverProcess {
 
 /// Runs `body` with a fake server (changed by `configure`) and a palaver pointed at it with `key`
 /// in `ANTHROPIC_API_KEY` (unset when nil); palaver's home is removed afterwards.
-func withPalaver(key: String?, configure: (inout FakeConfiguration) -> Void = { _ in },
-                 _ body: (FakeServerHarness, PalaverProcess) async throws -> Void) async throws {
+func withPalaver(
+    key: String?, configure: (inout FakeConfiguration) -> Void = { _ in },
+    _ body: (FakeServerHarness, PalaverProcess) async throws -> Void
+) async throws {
     try await FakeServerHarness.with(configure: configure) { fake in
         let palaver = try PalaverProcess(baseURL: fake.baseURL, key: key)
         defer { palaver.cleanUp() }

@@ -1,9 +1,10 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `palaver ask` storing its exchanges, `--continue`/`--session`, `palaver sessions …`, and kill -9.
@@ -92,12 +93,15 @@ import Glibc
 
     @Test func killNineMidStreamLeavesThePromptAndTheCheckpointedReply() async throws {
         try await withPalaver(key: Self.key) { fake, palaver in
-            fake.state.setReply(ReplyConfig(text: (1...200).map { "w\($0)" }.joined(separator: " "), chunkChars: 6, delayMs: 40))
+            fake.state.setReply(
+                ReplyConfig(text: (1...200).map { "w\($0)" }.joined(separator: " "), chunkChars: 6, delayMs: 40))
             let running = try palaver.start(["ask", "--model", Self.model, "Count slowly"])
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(20)
-            while running.stdoutSoFar.count < 120 && clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-            try await Task.sleep(for: .milliseconds(400))  // past at least one 250 ms checkpoint
+            while running.stdoutSoFar.count < 120 && clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(400)) // past at least one 250 ms checkpoint
             running.signal(SIGKILL)
             let killed = try await running.wait(timeout: .seconds(10))
             #expect(killed.status != 0)
@@ -105,7 +109,9 @@ import Glibc
 
             let show = try await palaver.run(["sessions", "show", "1"])
             #expect(show.status == 0, "\(show.stderr)")
-            #expect(show.stdout.contains("## You (not answered)\nCount slowly\n") || show.stdout.contains("## You\nCount slowly\n"))
+            #expect(
+                show.stdout.contains("## You (not answered)\nCount slowly\n")
+                    || show.stdout.contains("## You\nCount slowly\n"))
             let marker = "## Claude (interrupted)\n"
             let range = try #require(show.stdout.range(of: marker), "\(show.stdout)")
             let stored = String(show.stdout[range.upperBound...]).trimmingCharacters(in: .newlines)
@@ -132,7 +138,7 @@ import Glibc
             #expect(list.status == 2)
             #expect(list.stderr.contains(database.path))
             #expect(try Data(contentsOf: database) == garbage)
-            #expect(try await ask(palaver, ["--continue", "x"]).status == 9)  // the store is needed: nothing sent
+            #expect(try await ask(palaver, ["--continue", "x"]).status == 9) // the store is needed: nothing sent
         }
     }
 }
@@ -146,7 +152,7 @@ import Glibc
             let palaver = try PalaverProcess(baseURL: fake.baseURL, key: FakeServerHarness.defaultKey)
             defer { palaver.cleanUp() }
             #expect(try await palaver.run(["ask", "--model", Self.model, "first"]).status == 0)
-            #expect(try await palaver.run(["ask", "--retry"]).status == 2)  // nothing failed yet
+            #expect(try await palaver.run(["ask", "--retry"]).status == 2) // nothing failed yet
 
             fake.state.enqueueFault(.status(500))
             #expect(try await palaver.run(["ask", "-c", "--max-retries", "0", "second, lost?"]).status == 8)
@@ -155,7 +161,10 @@ import Glibc
             #expect(retried.stdout == "Hello from fake-anthropic. You said: second, lost?\n")
             let sent = try #require(fake.state.requests().last?.jsonBody as? [String: Any])
             let messages = try #require(sent["messages"] as? [[String: Any]])
-            #expect(messages.map { $0["content"] as? String } == ["first", "Hello from fake-anthropic. You said: first", "second, lost?"])
+            #expect(
+                messages.map { $0["content"] as? String } == [
+                    "first", "Hello from fake-anthropic. You said: first", "second, lost?",
+                ])
 
             // An interrupted reply: the same prompt again, and the history skips the broken reply.
             fake.state.setReply(ReplyConfig(text: "a long answer that will break", chunkChars: 4))
@@ -169,7 +178,7 @@ import Glibc
             #expect(roles == ["user", "assistant", "user", "assistant", "user", "assistant", "user"])
 
             let show = try await palaver.run(["sessions", "show", "1"])
-            #expect(show.stdout.components(separatedBy: "## You").count - 1 == 4)  // no duplicated prompts
+            #expect(show.stdout.components(separatedBy: "## You").count - 1 == 4) // no duplicated prompts
             #expect(show.stdout.contains("## Claude (interrupted)"))
             #expect(!show.stdout.contains("(failed"))
         }

@@ -1,9 +1,10 @@
 import FakeAnthropic
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The session store under stress from the command line: prompts sent at once on one
@@ -27,9 +28,14 @@ import Glibc
 
     /// Every reply in the history is the fake's echo of the prompt just before it.
     private func expectEachReplyAnswersItsPrompt(_ history: [(role: String, text: String)]) {
-        #expect(history.map(\.role) == Array(repeating: ["user", "assistant"], count: history.count / 2).flatMap { $0 } + ["user"])
+        #expect(
+            history.map(\.role) == Array(repeating: ["user", "assistant"], count: history.count / 2).flatMap { $0 } + [
+                "user"
+            ])
         for i in stride(from: 1, to: history.count, by: 2) {
-            #expect(history[i].text == Self.echo + history[i - 1].text, "reply \(i) pairs \(history[i - 1].text) with \(history[i].text)")
+            #expect(
+                history[i].text == Self.echo + history[i - 1].text,
+                "reply \(i) pairs \(history[i - 1].text) with \(history[i].text)")
         }
     }
 
@@ -136,7 +142,7 @@ import Glibc
             #expect(p.stdout == Self.echo + "plain question\n")
             #expect(p.stderr.contains("this exchange was not saved"), "\(p.stderr)")
             #expect(p.stderr.split(separator: "\n").count == 1, "\(p.stderr)")
-            #expect(fake.state.requests().count == sentBefore + 1)  // only the plain ask was sent
+            #expect(fake.state.requests().count == sentBefore + 1) // only the plain ask was sent
 
             let list = try await palaver.run(["sessions", "list"])
             #expect(list.stdout.split(separator: "\n").count == 1, "\(list.stdout)")
@@ -155,14 +161,16 @@ import Glibc
             let database = palaver.home.appendingPathComponent("data/palaver/palaver.sqlite").path
             let damage = Process()
             damage.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            damage.arguments = [database, "UPDATE message_search_data SET block = zeroblob(length(block)) WHERE id > 10"]
+            damage.arguments = [
+                database, "UPDATE message_search_data SET block = zeroblob(length(block)) WHERE id > 10",
+            ]
             try damage.run()
             damage.waitUntilExit()
             #expect(damage.terminationStatus == 0)
 
             let search = try await palaver.run(["sessions", "search", "okapi"])
             #expect(search.status == 0, "\(search.stderr)")
-            #expect(search.stdout.split(separator: "\n").count == 2, "\(search.stdout)")  // the prompt and its echo
+            #expect(search.stdout.split(separator: "\n").count == 2, "\(search.stdout)") // the prompt and its echo
             #expect(search.stderr.contains("rebuilt"))
             let again = try await palaver.run(["sessions", "search", "pangolin"])
             #expect(again.stdout.split(separator: "\n").count == 2)
@@ -185,7 +193,7 @@ import Glibc
             #expect(mode == 0o600)
             let printed = try await palaver.run(["sessions", "export", "1", "--format", "json"])
             #expect(try String(contentsOf: file, encoding: .utf8) == printed.stdout)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["talk.json"])  // no temporary left
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["talk.json"]) // no temporary left
 
             let fresh = folder.appendingPathComponent("new.md")
             #expect(try await palaver.run(["sessions", "export", "1", "-o", fresh.path]).status == 0)

@@ -34,7 +34,7 @@ struct RedactorTests {
     @Test func anyTwelveCharacterFragmentIsMasked() {
         let chars = Array(Self.key)
         let r = redactor()
-        for start in stride(from: 13, to: chars.count - 12, by: 7) {  // after the public sk-ant-api03-
+        for start in stride(from: 13, to: chars.count - 12, by: 7) { // after the public sk-ant-api03-
             let fragment = String(chars[start..<(start + 12)])
             let out = r.redact("x\(fragment)y")
             #expect(!out.contains(fragment), "fragment at \(start) survived: \(out)")
@@ -87,7 +87,9 @@ struct RedactorTests {
     @Test func longTokensAreMaskedWhateverTheirPrefix() {
         let token = "api03-Zx9Qm4LrT7vB2nK8pW3eY6uJ1hG5fD0s"
         #expect(Secrets.redactLongTokens("cannot unlock: \(token).") == "cannot unlock: …fD0s.")
-        #expect(Secrets.redactLongTokens("gpg: decryption failed: No secret key") == "gpg: decryption failed: No secret key")
+        #expect(
+            Secrets.redactLongTokens("gpg: decryption failed: No secret key") == "gpg: decryption failed: No secret key"
+        )
     }
 
     @Test func shortSecretsAreNotRegistered() {

@@ -13,16 +13,16 @@ struct UntrustedTextTests {
     }
 
     @Test(arguments: [
-        "\u{1B}]52;c;ZXZpbA==\u{07}",          // OSC 52: write the clipboard
-        "\u{1B}]0;pwned\u{1B}\\",               // OSC 0: retitle the window
-        "\u{1B}[2J\u{1B}[H",                    // CSI: clear the screen
-        "\u{1B}P+q544e\u{1B}\\",                // DCS
-        "\u{9B}2J",                             // 8-bit CSI
-        "\u{9D}52;c;ZXZpbA==\u{9C}",            // 8-bit OSC
-        "\u{90}payload\u{9C}",                  // 8-bit DCS
-        "\u{1B}[38;5;1m",                       // SGR
-        "\u{1B}7\u{1B}8\u{1B}c",                // save, restore, reset
-        "\u{1B}]8;;http://evil\u{07}link\u{1B}]8;;\u{07}",  // hyperlink
+        "\u{1B}]52;c;ZXZpbA==\u{07}", // OSC 52: write the clipboard
+        "\u{1B}]0;pwned\u{1B}\\", // OSC 0: retitle the window
+        "\u{1B}[2J\u{1B}[H", // CSI: clear the screen
+        "\u{1B}P+q544e\u{1B}\\", // DCS
+        "\u{9B}2J", // 8-bit CSI
+        "\u{9D}52;c;ZXZpbA==\u{9C}", // 8-bit OSC
+        "\u{90}payload\u{9C}", // 8-bit DCS
+        "\u{1B}[38;5;1m", // SGR
+        "\u{1B}7\u{1B}8\u{1B}c", // save, restore, reset
+        "\u{1B}]8;;http://evil\u{07}link\u{1B}]8;;\u{07}", // hyperlink
     ])
     func escapeSequencesAreRemovedWhole(_ payload: String) {
         let out = UntrustedText.sanitize("before \(payload) after")
@@ -41,7 +41,7 @@ struct UntrustedTextTests {
         ("\u{2066}x\u{2069}", "<U+2066>x<U+2069>"),
         ("\u{FEFF}hi", "<U+FEFF>hi"),
         ("tag\u{E0041}", "tag<U+E0041>"),
-        ("👨\u{200D}👩\u{200D}👧", "👨\u{200D}👩\u{200D}👧"),  // the joiner inside an emoji family stays
+        ("👨\u{200D}👩\u{200D}👧", "👨\u{200D}👩\u{200D}👧"), // the joiner inside an emoji family stays
     ])
     func bidiAndInvisibleFormattingAreShownNotObeyed(_ text: String, expected: String) {
         #expect(UntrustedText.sanitize(text) == expected)

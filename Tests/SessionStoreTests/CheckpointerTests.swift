@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("Streaming checkpoints")
@@ -46,7 +47,7 @@ struct CheckpointerTests {
         let reply = try streamingReply(store)
         let clock = ManualCheckpointClock()
         let checkpointer = try store.checkpointer(for: reply.id, clock: clock)
-        let piece = String(repeating: "é", count: 50)  // 100 UTF-8 bytes
+        let piece = String(repeating: "é", count: 50) // 100 UTF-8 bytes
         for _ in 0..<100 { checkpointer.appendText(piece) }
         checkpointer.drain()
         let streamed = try #require(try store.message(reply.id))
@@ -57,7 +58,7 @@ struct CheckpointerTests {
         let done = try checkpointer.finish(usage: TokenCounts(output: 2500), stopReason: "end_turn")
         let stats = checkpointer.statistics
         #expect(stats.checkpointsTriggered == 4)
-        #expect((1...4).contains(stats.checkpointWrites))  // coalesced writes never exceed triggers
+        #expect((1...4).contains(stats.checkpointWrites)) // coalesced writes never exceed triggers
         #expect(stats.bytesReceived == 10_000)
         #expect(done.text == String(repeating: piece, count: 100))
         #expect(done.status == .complete)
@@ -166,15 +167,16 @@ struct CheckpointerTests {
         let done = try checkpointer.finish()
         #expect(done.text.utf8.count == 1_000_000)
         #expect(checkpointer.statistics.checkpointWrites <= checkpointer.statistics.checkpointsTriggered)
-        #expect(checkpointer.statistics.checkpointsTriggered <= 489)  // ≤ one per 2,048 bytes
-        #expect(elapsed < .seconds(10), "appending took \(elapsed)")  // a gross-regression guard; speed lives in the benchmark
+        #expect(checkpointer.statistics.checkpointsTriggered <= 489) // ≤ one per 2,048 bytes
+        #expect(elapsed < .seconds(10), "appending took \(elapsed)") // a gross-regression guard; speed lives in the benchmark
     }
 
     // MARK: Chunks
 
     private func chunkCount(_ path: String, _ id: MessageID) throws -> Int {
         try withRawDatabase(path) { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM message_chunks WHERE message_id = ?", arguments: [id.rawValue]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM message_chunks WHERE message_id = ?", arguments: [id.rawValue]) ?? 0
         }
     }
 
@@ -278,7 +280,7 @@ struct CheckpointerTests {
         try blocker.writeWithoutTransaction { try $0.execute(sql: "COMMIT") }
         try blocker.close()
 
-        try checkpointer.flush()  // nothing new arrived; the failed text is written now
+        try checkpointer.flush() // nothing new arrived; the failed text is written now
         #expect(checkpointer.lastError == nil)
         #expect(try store.message(reply.id)?.text == "first part, second part")
         #expect(try checkpointer.finish().text == "first part, second part")

@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("Concurrent writers")
@@ -10,7 +11,7 @@ struct ConcurrencyTests {
     @Test func twoStoresWritingAtOnceLoseNothing() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let a = try SessionStore(path: dir.database)
-        let b = try SessionStore(path: dir.database)  // separate connections to the same file
+        let b = try SessionStore(path: dir.database) // separate connections to the same file
         let shared = try a.createConversation(title: "shared", model: "m")
         let perStore = 150
         let failures = ErrorBox()
@@ -42,10 +43,13 @@ struct ConcurrencyTests {
         let count = 150
         var children: [Process] = []
         for tag in ["p1", "p2"] {
-            children.append(try ChildProcess.start("writer", arguments: [
-                "PATH": dir.database, "CONVERSATION": shared.id.description, "COUNT": String(count), "TAG": tag,
-                "RESULT_FILE": dir.path("result-\(tag)"),
-            ], in: dir))
+            children.append(
+                try ChildProcess.start(
+                    "writer",
+                    arguments: [
+                        "PATH": dir.database, "CONVERSATION": shared.id.description, "COUNT": String(count), "TAG": tag,
+                        "RESULT_FILE": dir.path("result-\(tag)"),
+                    ], in: dir))
         }
         // This process writes too, while the children do.
         for i in 0..<count {
@@ -56,7 +60,8 @@ struct ConcurrencyTests {
             #expect(child.terminationStatus == 0)
         }
         for tag in ["p1", "p2"] {
-            #expect((try? String(contentsOfFile: dir.path("result-\(tag)"), encoding: .utf8)) == "RESULT wrote \(count)\n")
+            #expect(
+                (try? String(contentsOfFile: dir.path("result-\(tag)"), encoding: .utf8)) == "RESULT wrote \(count)\n")
         }
         let all = try store.messages(in: shared.id, after: 0, limit: 10_000)
         #expect(all.count == 3 * count)

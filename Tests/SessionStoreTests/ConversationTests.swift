@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("Conversations and drafts")
@@ -9,7 +10,8 @@ struct ConversationTests {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let clock = TestWallClock()
         let store = try SessionStore(path: dir.database, options: .testing(clock: clock))
-        let created = try store.createConversation(title: "Rust lifetimes", model: "claude-a", systemPrompt: "Be terse.")
+        let created = try store.createConversation(
+            title: "Rust lifetimes", model: "claude-a", systemPrompt: "Be terse.")
         #expect(created.createdAt == created.updatedAt)
         #expect(try store.conversation(created.id) == created)
 

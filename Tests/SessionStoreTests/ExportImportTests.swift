@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("Export and import")
@@ -8,35 +9,46 @@ struct ExportImportTests {
     /// A conversation with everything export must carry: non-ASCII, tool use, thinking,
     /// usage, every status, an error summary, a system prompt.
     private func richConversation(_ store: SessionStore, clock: TestWallClock) throws -> Conversation {
-        let conversation = try store.createConversation(title: "Zürich ☂︎ «trip» 東京", model: "claude-sonnet",
-                                                        systemPrompt: "Answer in French.\nBe \"brief\".")
+        let conversation = try store.createConversation(
+            title: "Zürich ☂︎ «trip» 東京", model: "claude-sonnet",
+            systemPrompt: "Answer in French.\nBe \"brief\".")
         clock.advance(by: 1.5)
-        try store.appendUserMessage(to: conversation.id, text: "Quel temps fait-il à Zürich? 🌦️\n\tTabs, \"quotes\", \\ and \u{1}", status: .complete)
+        try store.appendUserMessage(
+            to: conversation.id, text: "Quel temps fait-il à Zürich? 🌦️\n\tTabs, \"quotes\", \\ and \u{1}",
+            status: .complete)
         clock.advance(by: 0.25)
         let reply = try store.beginAssistantMessage(in: conversation.id, model: "claude-sonnet")
         let blocks: [Block] = [
             .thinking("L'utilisateur veut la météo.", signature: "EqQBCkYIARgCKkD/sig+=="),
             .text("Je vérifie."),
-            .toolUse(id: "toolu_01A", name: "get_weather", input: .object([
-                "city": .string("Zürich"), "days": .int(3), "ratio": .double(0.25),
-                "nested": .array([.bool(true), .null, .string("ünïcödé ✓")]),
-            ])),
+            .toolUse(
+                id: "toolu_01A", name: "get_weather",
+                input: .object([
+                    "city": .string("Zürich"), "days": .int(3), "ratio": .double(0.25),
+                    "nested": .array([.bool(true), .null, .string("ünïcödé ✓")]),
+                ])),
             .redactedThinking(data: "opaque=="),
-            .other(type: "server_tool_use", json: .object(["type": .string("server_tool_use"), "id": .string("srv_1"),
-                                                           "extra": .object(["k": .int(-7)])])),
+            .other(
+                type: "server_tool_use",
+                json: .object([
+                    "type": .string("server_tool_use"), "id": .string("srv_1"),
+                    "extra": .object(["k": .int(-7)]),
+                ])),
         ]
         clock.advance(by: 0.75)
-        try store.finishAssistantMessage(reply.id, content: StoredContent(blocks),
-                                         usage: TokenCounts(input: 120, output: 45, cacheWrite: 0, cacheRead: 99),
-                                         stopReason: "tool_use", requestID: "req_01XYZ")
+        try store.finishAssistantMessage(
+            reply.id, content: StoredContent(blocks),
+            usage: TokenCounts(input: 120, output: 45, cacheWrite: 0, cacheRead: 99),
+            stopReason: "tool_use", requestID: "req_01XYZ")
         clock.advance(by: 2)
         try store.appendUserMessage(to: conversation.id, text: "Et demain ?", status: .complete)
         let cut = try store.beginAssistantMessage(in: conversation.id, model: "claude-sonnet")
         try store.finishAssistantMessage(cut.id, content: StoredContent([.text("Demain, il va")]), status: .interrupted)
         try store.appendUserMessage(to: conversation.id, text: "Allô ?", status: .complete)
         let failed = try store.beginAssistantMessage(in: conversation.id, model: "claude-sonnet")
-        try store.finishAssistantMessage(failed.id, content: .empty, requestID: "req_02", status: .failed,
-                                         errorSummary: "overloaded_error (529): Overloaded")
+        try store.finishAssistantMessage(
+            failed.id, content: .empty, requestID: "req_02", status: .failed,
+            errorSummary: "overloaded_error (529): Overloaded")
         try store.appendUserMessage(to: conversation.id, text: "never sent")
         return try #require(try store.conversation(conversation.id))
     }
@@ -48,7 +60,7 @@ struct ExportImportTests {
         let original = try richConversation(store, clock: clock)
         let exported = try store.export(original.id, format: .json)
 
-        clock.advance(by: 3600)  // import later: the copy must keep the original times
+        clock.advance(by: 3600) // import later: the copy must keep the original times
         let imported = try store.importConversation(json: exported)
         #expect(imported.id != original.id)
         #expect(imported.title == original.title)
@@ -81,19 +93,20 @@ struct ExportImportTests {
 
     @Test func jsonShape() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
-        let clock = TestWallClock(Date(timeIntervalSince1970: 1_767_225_600.5))  // 2026-01-01T00:00:00.500Z
+        let clock = TestWallClock(Date(timeIntervalSince1970: 1_767_225_600.5)) // 2026-01-01T00:00:00.500Z
         let store = try SessionStore(path: dir.database, options: .testing(clock: clock))
         let conversation = try store.createConversation(title: "Shape", model: "m")
         try store.appendUserMessage(to: conversation.id, text: "hi", status: .complete)
         let json = try store.export(conversation.id, format: .json)
-        #expect(json == """
-            {"conversation":{"created_at":"2026-01-01T00:00:00.500Z","model":"m","system_prompt":null,"title":"Shape",\
-            "updated_at":"2026-01-01T00:00:00.500Z"},"format":"palaver.conversation","messages":[{"content":\
-            [{"text":"hi","type":"text"}],"created_at":"2026-01-01T00:00:00.500Z","error_summary":null,"in_reply_to":null,"model":null,\
-            "position":1,"request_id":null,"role":"user","status":"complete","stop_reason":null,\
-            "updated_at":"2026-01-01T00:00:00.500Z","usage":null}],"version":1}
+        #expect(
+            json == """
+                {"conversation":{"created_at":"2026-01-01T00:00:00.500Z","model":"m","system_prompt":null,"title":"Shape",\
+                "updated_at":"2026-01-01T00:00:00.500Z"},"format":"palaver.conversation","messages":[{"content":\
+                [{"text":"hi","type":"text"}],"created_at":"2026-01-01T00:00:00.500Z","error_summary":null,"in_reply_to":null,"model":null,\
+                "position":1,"request_id":null,"role":"user","status":"complete","stop_reason":null,\
+                "updated_at":"2026-01-01T00:00:00.500Z","usage":null}],"version":1}
 
-            """)
+                """)
     }
 
     @Test func markdownShowsTitleModelPromptTurnsAndMarks() throws {

@@ -1,8 +1,9 @@
 import Foundation
-import Safety
 import GRDB
-import Testing
+import Safety
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 /// Issue 11: the store after a full disk, a damaged search index, NULs and odd Unicode, and
@@ -14,15 +15,18 @@ struct HardeningTests {
     /// Builds, at `path`, what a checkpoint that hit ENOSPC leaves: a main file holding only
     /// `keepFraction` of its pages while its header counts them all, and the WAL that holds
     /// them beside it. Returns the page count in the header.
-    private func makeCutCheckpoint(at path: String, in dir: TemporaryDirectory, keepFraction: Double = 0.5) throws -> Int {
+    private func makeCutCheckpoint(at path: String, in dir: TemporaryDirectory, keepFraction: Double = 0.5) throws
+        -> Int
+    {
         let source = dir.path("source.sqlite")
         let store = try SessionStore(path: source)
         try store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let conversation = try store.createConversation(title: "disk full", model: "m")
         var wal: [UInt8] = []
         for i in 0..<300 {
-            try store.appendUserMessage(to: conversation.id, text: "message \(i) " + String(repeating: "x", count: 500),
-                                        status: .complete)
+            try store.appendUserMessage(
+                to: conversation.id, text: "message \(i) " + String(repeating: "x", count: 500),
+                status: .complete)
             if i == 299 { wal = fileBytes(source + "-wal") }
         }
         _ = try store.pool.writeWithoutTransaction { try Row.fetchAll($0, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
@@ -64,7 +68,8 @@ struct HardeningTests {
         _ = try makeCutCheckpoint(at: path, in: dir, keepFraction: 0.3)
         // Only the WAL's header survived: it holds none of the missing pages.
         try Data(fileBytes(path + "-wal").prefix(32)).write(to: URL(fileURLWithPath: path + "-wal"))
-        let main = fileBytes(path), wal = fileBytes(path + "-wal")
+        let main = fileBytes(path)
+        let wal = fileBytes(path + "-wal")
         var thrown: SessionStoreError?
         do { _ = try SessionStore(path: path) } catch { thrown = error }
         #expect(thrown?.code == .corrupt, "\(String(describing: thrown))")
@@ -82,10 +87,12 @@ struct HardeningTests {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let path = dir.path("cut.sqlite")
         let store = try SessionStore(path: path)
-        for i in 0..<100 { try store.createConversation(title: "c\(i) " + String(repeating: "y", count: 300), model: "m") }
+        for i in 0..<100 {
+            try store.createConversation(title: "c\(i) " + String(repeating: "y", count: 300), model: "m")
+        }
         try store.close()
         let whole = fileBytes(path)
-        try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: path))  // no WAL: palaver judges
+        try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: path)) // no WAL: palaver judges
         let error = try #require(expectStoreError(.corrupt) { _ = try SessionStore(path: path) })
         #expect(error.description.contains(".recover"))
         #expect(!error.description.lowercased().contains("delete"))
@@ -95,9 +102,9 @@ struct HardeningTests {
 
     /// SQL that damages the index's shadow tables in ways FTS5 notices and ways it does not.
     static let damage = [
-        "UPDATE message_search_data SET block = zeroblob(length(block)) WHERE id > 10",  // searches quietly miss
-        "DELETE FROM message_search_data WHERE id > 10",  // searches fail
-        "UPDATE message_search_data SET block = X'0102030405' WHERE id = 10",  // the index cannot even load
+        "UPDATE message_search_data SET block = zeroblob(length(block)) WHERE id > 10", // searches quietly miss
+        "DELETE FROM message_search_data WHERE id > 10", // searches fail
+        "UPDATE message_search_data SET block = X'0102030405' WHERE id = 10", // the index cannot even load
     ]
 
     @Test(arguments: damage)
@@ -105,13 +112,16 @@ struct HardeningTests {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         var store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(title: "animals", model: "m")
-        for i in 0..<200 { try store.appendUserMessage(to: conversation.id, text: "zebra number \(i) lorem ipsum", status: .complete) }
+        for i in 0..<200 {
+            try store.appendUserMessage(to: conversation.id, text: "zebra number \(i) lorem ipsum", status: .complete)
+        }
         #expect(!store.searchIndexRebuilt)
         try store.close()
         func indexIsSound() throws -> Bool {
             try withRawDatabase(dir.database) { db in
                 do {
-                    try db.execute(sql: "INSERT INTO message_search (message_search, rank) VALUES ('integrity-check', 0)")
+                    try db.execute(
+                        sql: "INSERT INTO message_search (message_search, rank) VALUES ('integrity-check', 0)")
                     return true
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT { return false }
             }
@@ -152,7 +162,8 @@ struct HardeningTests {
     static let oddStrings = [
         "before\u{0}after", "\u{0}", "tab\tcr\rlf\nesc\u{1B}[31m del\u{7F} c1\u{85}\u{9B}",
         "bom\u{FEFF} zwsp\u{200B} zwj\u{200D} rlo\u{202E}txet\u{202C} ls\u{2028}ps\u{2029}",
-        "nonchar\u{FFFE}\u{FFFF}\u{10FFFF} private\u{E000}\u{F8FF}", "e\u{301} (decomposed) é (composed) \u{301}lone mark",
+        "nonchar\u{FFFE}\u{FFFF}\u{10FFFF} private\u{E000}\u{F8FF}",
+        "e\u{301} (decomposed) é (composed) \u{301}lone mark",
         "emoji 👩🏽‍💻🏳️‍🌈 cjk 東京 rtl שלום", "\"quotes\" \\backslash\\ \\u0000 (text, not a NUL)",
     ]
 
@@ -160,12 +171,15 @@ struct HardeningTests {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         for odd in Self.oddStrings {
-            let conversation = try store.createConversation(title: "title " + odd, model: "model " + odd,
-                                                            systemPrompt: "system " + odd)
+            let conversation = try store.createConversation(
+                title: "title " + odd, model: "model " + odd,
+                systemPrompt: "system " + odd)
             let prompt = try store.appendUserMessage(to: conversation.id, text: "prompt " + odd, status: .complete)
-            let reply = try store.beginAssistantMessage(in: conversation.id, model: "reply model " + odd, answering: prompt.id)
-            try store.finishAssistantMessage(reply.id, content: StoredContent([.text("reply " + odd)]), stopReason: "stop " + odd,
-                                             requestID: "req " + odd, status: .failed, errorSummary: "summary " + odd)
+            let reply = try store.beginAssistantMessage(
+                in: conversation.id, model: "reply model " + odd, answering: prompt.id)
+            try store.finishAssistantMessage(
+                reply.id, content: StoredContent([.text("reply " + odd)]), stopReason: "stop " + odd,
+                requestID: "req " + odd, status: .failed, errorSummary: "summary " + odd)
             try store.saveDraft("draft " + odd, for: conversation.id)
 
             let stored = try #require(try store.conversation(conversation.id))
@@ -214,9 +228,9 @@ struct HardeningTests {
         checkpointer.appendText("start ")
         try checkpointer.flush()
         checkpointer.appendText("nul\u{0}in the middle")
-        try checkpointer.flush()  // a chunk row
+        try checkpointer.flush() // a chunk row
         #expect(try store.message(reply.id)?.text == "start nul\u{0}in the middle")
-        try store.setStatus(of: reply.id, to: .interrupted)  // folds the chunks
+        try store.setStatus(of: reply.id, to: .interrupted) // folds the chunks
         #expect(try store.message(reply.id)?.text == "start nul\u{0}in the middle")
     }
 
@@ -232,9 +246,10 @@ struct HardeningTests {
         let replyB = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: b.id)
         let replyA = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: a.id)
         try store.finishAssistantMessage(replyB, content: [.text("answer to B")])
-        try store.finishAssistantMessage(replyA.id, content: StoredContent([.text("answer to A")]), status: .interrupted)
+        try store.finishAssistantMessage(
+            replyA.id, content: StoredContent([.text("answer to A")]), status: .interrupted)
         #expect(try store.message(replyA.id)?.replyTo == a.id)
-        #expect(try store.userMessage(answeredBy: replyA.id)?.id == a.id)  // not B, the nearest before it
+        #expect(try store.userMessage(answeredBy: replyA.id)?.id == a.id) // not B, the nearest before it
         #expect(try store.userMessage(answeredBy: replyB.id)?.id == b.id)
 
         let exported = try store.export(conversation.id, format: .json)
@@ -247,16 +262,22 @@ struct HardeningTests {
 
         // A reply can only answer a user message of its own conversation.
         let other = try store.createConversation(model: "m")
-        #expect(expectStoreError(.invalidArgument) { _ = try store.beginAssistantMessage(in: other.id, model: "m", answering: a.id) } != nil)
-        #expect(expectStoreError(.invalidArgument) { _ = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: replyB.id) } != nil)
+        #expect(
+            expectStoreError(.invalidArgument) {
+                _ = try store.beginAssistantMessage(in: other.id, model: "m", answering: a.id)
+            } != nil)
+        #expect(
+            expectStoreError(.invalidArgument) {
+                _ = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: replyB.id)
+            } != nil)
         // An import that points a reply at anything but an earlier prompt is refused.
         let bad = exported.replacingOccurrences(of: #""in_reply_to":2"#, with: #""in_reply_to":4"#)
         #expect(expectStoreError(.invalidImport) { _ = try store.importConversation(json: bad) } != nil)
     }
 }
 
-private extension SessionStore {
-    func finishAssistantMessage(_ message: StoredMessage, content: [Block]) throws {
+extension SessionStore {
+    fileprivate func finishAssistantMessage(_ message: StoredMessage, content: [Block]) throws {
         try finishAssistantMessage(message.id, content: StoredContent(content))
     }
 }
@@ -275,7 +296,8 @@ struct RegisteredKeyRedactionTests {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(title: "keys \(foreign)", model: "m")
-        try store.appendUserMessage(to: conversation.id, text: "mine \(registered) theirs \(foreign)", status: .complete)
+        try store.appendUserMessage(
+            to: conversation.id, text: "mine \(registered) theirs \(foreign)", status: .complete)
         let reply = try store.beginAssistantMessage(in: conversation.id, model: "m")
         let checkpointer = try store.checkpointer(for: reply.id, clock: ManualCheckpointClock())
         var rest = Substring("echo: \(foreign) and \(registered).")
@@ -291,7 +313,8 @@ struct RegisteredKeyRedactionTests {
         #expect(messages[1].text == "echo: sk-ant-…ZZyy and sk-ant-…wxyz.")
         #expect(try store.conversation(conversation.id)?.title == "keys sk-ant-…ZZyy")
         try store.close()
-        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasPrefix("palaver.sqlite") {
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasPrefix("palaver.sqlite")
+        {
             let bytes = fileBytes(dir.path(file))
             for start in stride(from: 0, to: foreignSecret.utf8.count - 8, by: 4) {
                 let piece = Array(foreignSecret.utf8)[start..<start + 8]

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("Messages")
@@ -26,9 +27,10 @@ struct MessageTests {
         #expect(failed.position == 2)
         #expect(expectStoreError(.notFound) { try store.setStatus(of: MessageID(999), to: .complete) } != nil)
         #expect(expectStoreError(.notFound) { try store.appendUserMessage(to: ConversationID(999), text: "x") } != nil)
-        #expect(expectStoreError(.invalidArgument) {
-            try store.appendUserMessage(to: conversation.id, text: "x", status: .streaming)
-        } != nil)
+        #expect(
+            expectStoreError(.invalidArgument) {
+                try store.appendUserMessage(to: conversation.id, text: "x", status: .streaming)
+            } != nil)
         #expect(expectStoreError(.invalidArgument) { try store.setStatus(of: first.id, to: .streaming) } != nil)
         #expect(expectStoreError(.notFound) { try store.finishAssistantMessage(first.id, content: .empty) } != nil)
         #expect(try store.message(first.id)?.status == .complete)
@@ -51,8 +53,9 @@ struct MessageTests {
             .toolUse(id: "toolu_01", name: "weather", input: .object(["city": .string("Zürich"), "days": .int(3)])),
         ]
         let usage = TokenCounts(input: 10, output: 20, cacheWrite: 3, cacheRead: 4)
-        let done = try store.finishAssistantMessage(reply.id, content: StoredContent(content), usage: usage, stopReason: "tool_use",
-                                                    requestID: "req_011", status: .complete)
+        let done = try store.finishAssistantMessage(
+            reply.id, content: StoredContent(content), usage: usage, stopReason: "tool_use",
+            requestID: "req_011", status: .complete)
         #expect(done.status == .complete)
         #expect(done.content == StoredContent(content))
         #expect(done.usage == usage)
@@ -61,9 +64,10 @@ struct MessageTests {
         #expect(done.model == "claude-x")
         #expect(done.owner == nil)
         #expect(done.text == "Checking the weather.")
-        #expect(expectStoreError(.invalidArgument) {
-            try store.finishAssistantMessage(reply.id, content: nil, status: .pending)
-        } != nil)
+        #expect(
+            expectStoreError(.invalidArgument) {
+                try store.finishAssistantMessage(reply.id, content: nil, status: .pending)
+            } != nil)
     }
 
     @Test func failedReplyKeepsItsPartialContentWhenContentIsNil() throws {
@@ -74,8 +78,9 @@ struct MessageTests {
         let checkpointer = try store.checkpointer(for: reply.id)
         checkpointer.appendText("partial answer")
         try checkpointer.flush()
-        let failed = try store.finishAssistantMessage(reply.id, content: nil, status: .failed,
-                                                      errorSummary: "overloaded (529)")
+        let failed = try store.finishAssistantMessage(
+            reply.id, content: nil, status: .failed,
+            errorSummary: "overloaded (529)")
         #expect(failed.text == "partial answer")
         #expect(failed.status == .failed)
         #expect(failed.errorSummary == "overloaded (529)")
@@ -106,10 +111,12 @@ struct MessageTests {
         try store.pool.write { db in
             // 1,000 rows quickly, straight into the table (the API appends one transaction each).
             for i in 1...1000 {
-                try db.execute(sql: """
-                    INSERT INTO messages (conversation_id, position, role, content, text, status, created_at, updated_at)
-                    VALUES (?, ?, 'user', ?, ?, 'complete', 0, 0)
-                    """, arguments: [conversation.id.rawValue, i, "[{\"text\":\"m\(i)\",\"type\":\"text\"}]", "m\(i)"])
+                try db.execute(
+                    sql: """
+                        INSERT INTO messages (conversation_id, position, role, content, text, status, created_at, updated_at)
+                        VALUES (?, ?, 'user', ?, ?, 'complete', 0, 0)
+                        """,
+                    arguments: [conversation.id.rawValue, i, "[{\"text\":\"m\(i)\",\"type\":\"text\"}]", "m\(i)"])
             }
         }
         try store.appendUserMessage(to: other.id, text: "elsewhere")
@@ -130,14 +137,21 @@ struct MessageTests {
         let store = try SessionStore(path: dir.database)
         for sql in [SessionStore.windowBeforeSQL, SessionStore.windowAfterSQL] {
             let plan = try store.pool.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: [1, 1, 1]).map { $0["detail"] as String }
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: [1, 1, 1]).map {
+                    $0["detail"] as String
+                }
             }
-            #expect(plan.contains { $0.contains("USING INDEX sqlite_autoindex_messages_1 (conversation_id=? AND position") }, "\(plan)")
+            #expect(
+                plan.contains {
+                    $0.contains("USING INDEX sqlite_autoindex_messages_1 (conversation_id=? AND position")
+                }, "\(plan)")
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
         }
         let listPlan = try store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 50")
-                .map { $0["detail"] as String }
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 50"
+            )
+            .map { $0["detail"] as String }
         }
         #expect(listPlan.contains { $0.contains("conversations_by_recency") }, "\(listPlan)")
     }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("Schema migrations")
@@ -19,19 +20,20 @@ struct MigrationTests {
         try withRawDatabase(dir.database) { db in
             #expect(try db.columns(in: "messages").contains { $0.name == "text" } == false)
             #expect(try db.tableExists("drafts") == false)
-            try db.execute(sql: """
-                INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at)
-                VALUES (7, 'Old talk', 'claude-old', 'Be brief.', 1000, 2000);
-                INSERT INTO messages (conversation_id, position, role, content, status, created_at, updated_at)
-                VALUES (7, 1, 'user', '[{"text":"Bonjour, où est la gare?","type":"text"}]', 'complete', 1000, 1000);
-                INSERT INTO messages (conversation_id, position, role, content, status, model, output_tokens,
-                                      stop_reason, created_at, updated_at)
-                VALUES (7, 2, 'assistant', '[{"text":"La gare est à gauche.","type":"text"}]', 'complete',
-                        'claude-old', 12, 'end_turn', 1500, 2000);
-                INSERT INTO messages (conversation_id, position, role, content, status, owner_pid, heartbeat_at,
-                                      created_at, updated_at)
-                VALUES (7, 3, 'assistant', '[{"text":"Half a rep","type":"text"}]', 'streaming', 999999999, 1500, 1600, 1600);
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at)
+                    VALUES (7, 'Old talk', 'claude-old', 'Be brief.', 1000, 2000);
+                    INSERT INTO messages (conversation_id, position, role, content, status, created_at, updated_at)
+                    VALUES (7, 1, 'user', '[{"text":"Bonjour, où est la gare?","type":"text"}]', 'complete', 1000, 1000);
+                    INSERT INTO messages (conversation_id, position, role, content, status, model, output_tokens,
+                                          stop_reason, created_at, updated_at)
+                    VALUES (7, 2, 'assistant', '[{"text":"La gare est à gauche.","type":"text"}]', 'complete',
+                            'claude-old', 12, 'end_turn', 1500, 2000);
+                    INSERT INTO messages (conversation_id, position, role, content, status, owner_pid, heartbeat_at,
+                                          created_at, updated_at)
+                    VALUES (7, 3, 'assistant', '[{"text":"Half a rep","type":"text"}]', 'streaming', 999999999, 1500, 1600, 1600);
+                    """)
         }
 
         let store = try SessionStore(path: dir.database)
@@ -53,7 +55,7 @@ struct MigrationTests {
         // The streaming row of a dead process was recovered on open, after migrating.
         #expect(messages[2].status == .interrupted)
         // Backfilled text is searchable; the new tables work.
-        #expect(try store.search("gare").map(\.position) .sorted() == [1, 2])
+        #expect(try store.search("gare").map(\.position).sorted() == [1, 2])
         #expect(try store.search("rep").map(\.position) == [3])
         try store.saveDraft("draft after migration", for: conversation.id)
         #expect(try store.draft(for: conversation.id) == "draft after migration")
@@ -73,12 +75,17 @@ struct MigrationTests {
 
         struct Boom: Error {}
         var options = SessionStore.Options()
-        options.extraMigrations = [("palaver-v4-broken", { db in
-            try db.execute(sql: "ALTER TABLE messages ADD COLUMN doomed TEXT")
-            try db.execute(sql: "CREATE TABLE half_done (x INTEGER)")
-            try db.execute(sql: "UPDATE messages SET content = '[]'")
-            throw Boom()
-        })]
+        options.extraMigrations = [
+            (
+                "palaver-v4-broken",
+                { db in
+                    try db.execute(sql: "ALTER TABLE messages ADD COLUMN doomed TEXT")
+                    try db.execute(sql: "CREATE TABLE half_done (x INTEGER)")
+                    try db.execute(sql: "UPDATE messages SET content = '[]'")
+                    throw Boom()
+                }
+            )
+        ]
         let error = expectStoreError(.migrationFailed) { _ = try SessionStore(path: dir.database, options: options) }
         #expect(error?.description.contains("palaver-v4-broken") == true)
         #expect(error?.description.contains(dir.database) == true)

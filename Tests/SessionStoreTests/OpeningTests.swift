@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("Opening the store")
@@ -17,7 +18,9 @@ struct OpeningTests {
     @Test func defaultPathIgnoresARelativeXDGDataHome() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let home = dir.path("home")
-        for environment in [["XDG_DATA_HOME": "relative/data", "HOME": home], ["HOME": home], ["XDG_DATA_HOME": "", "HOME": home]] {
+        for environment in [
+            ["XDG_DATA_HOME": "relative/data", "HOME": home], ["HOME": home], ["XDG_DATA_HOME": "", "HOME": home],
+        ] {
             let path = try SessionStore.defaultPath(environment: environment)
             #expect(path == home + "/.local/share/palaver/palaver.sqlite")
         }
@@ -32,8 +35,10 @@ struct OpeningTests {
         #expect(fileMode(path) == 0o600)
         #expect(fileMode(dir.path("nested/folder")) == 0o700)
         let (journal, timeout, foreignKeys) = try store.pool.write { db in
-            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA busy_timeout"),
-             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA busy_timeout"),
+                try Int.fetchOne(db, sql: "PRAGMA foreign_keys")
+            )
         }
         #expect(journal == "wal")
         #expect(timeout == 5000)
@@ -81,7 +86,8 @@ struct OpeningTests {
         let store = try SessionStore(path: path)
         let conversation = try store.createConversation(title: "big", model: "m")
         for i in 0..<300 {
-            try store.appendUserMessage(to: conversation.id, text: "message \(i) " + String(repeating: "x", count: 500), status: .complete)
+            try store.appendUserMessage(
+                to: conversation.id, text: "message \(i) " + String(repeating: "x", count: 500), status: .complete)
         }
         try store.close()
     }
@@ -114,7 +120,8 @@ struct OpeningTests {
     @Test func anotherProgramsDatabaseIsRefusedAndStaysUntouched() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try withRawDatabase(dir.database) { db in
-            try db.execute(sql: "CREATE TABLE bookmarks (url TEXT); INSERT INTO bookmarks VALUES ('https://example.org')")
+            try db.execute(
+                sql: "CREATE TABLE bookmarks (url TEXT); INSERT INTO bookmarks VALUES ('https://example.org')")
         }
         let before = fileBytes(dir.database)
         let error = expectStoreError(.foreignDatabase) { _ = try SessionStore(path: dir.database) }
@@ -145,16 +152,19 @@ struct OpeningTests {
     private func openAsUnprivilegedUser(_ path: String, in dir: TemporaryDirectory) throws -> String {
         if getuid() != 0 { return ChildRole.openOutcome(path) }
         let outcome = try ChildProcess.run("open-unprivileged", arguments: ["PATH": path], in: dir)
-        return outcome.results.first.map { String($0.dropFirst("RESULT ".count)) } ?? "no result (status \(outcome.status))"
+        return outcome.results.first.map { String($0.dropFirst("RESULT ".count)) }
+            ?? "no result (status \(outcome.status))"
     }
 
     private func makeSharedDatabase(_ dir: TemporaryDirectory) throws {
         try makeFilledDatabase(dir.database)
-        chmod(dir.database, 0o666)  // writable by anyone, so only the mode under test matters
+        chmod(dir.database, 0o666) // writable by anyone, so only the mode under test matters
     }
 
     /// A read-only file (0o444) and an unreadable one (0o000), each with the error it gives.
-    @Test(.enabled(if: ChildProcess.canTestPermissions), arguments: [(0o444, "error readOnly"), (0o000, "error unreadable")])
+    @Test(
+        .enabled(if: ChildProcess.canTestPermissions),
+        arguments: [(0o444, "error readOnly"), (0o000, "error unreadable")])
     func aLockedFileGivesAClearErrorAndStaysUntouched(mode: Int, error: String) throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try makeSharedDatabase(dir)
@@ -172,7 +182,7 @@ struct OpeningTests {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         try makeSharedDatabase(dir)
         chmod(dir.path, 0o555)
-        defer { chmod(dir.path, 0o755) }  // so the folder can be removed
+        defer { chmod(dir.path, 0o755) } // so the folder can be removed
         let before = fileBytes(dir.database)
         let outcome = try openAsUnprivilegedUser(dir.database, in: dir)
         #expect(outcome.hasPrefix("error readOnly"), "\(outcome)")
@@ -184,7 +194,7 @@ struct OpeningTests {
     func newDatabaseInAReadOnlyFolderGivesAClearError() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         chmod(dir.path, 0o555)
-        defer { chmod(dir.path, 0o755) }  // so the folder can be removed
+        defer { chmod(dir.path, 0o755) } // so the folder can be removed
         let outcome = try openAsUnprivilegedUser(dir.database, in: dir)
         #expect(outcome.hasPrefix("error readOnly"), "\(outcome)")
         #expect(outcome.contains(dir.path))

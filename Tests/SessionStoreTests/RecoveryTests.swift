@@ -1,9 +1,11 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Recovery of interrupted streams")
@@ -16,8 +18,10 @@ struct RecoveryTests {
     }
 
     /// A store acting as process `identity`, with a reply it streamed and checkpointed but never finished.
-    private func abandonedReply(at path: String, identity: ProcessIdentity, clock: TestWallClock? = nil,
-                                text: String = "Partial answer, cut off") throws -> (ConversationID, StoredMessage) {
+    private func abandonedReply(
+        at path: String, identity: ProcessIdentity, clock: TestWallClock? = nil,
+        text: String = "Partial answer, cut off"
+    ) throws -> (ConversationID, StoredMessage) {
         var options = SessionStore.Options.testing(clock: clock)
         options.identity = identity
         options.recoversOnOpen = false
@@ -35,7 +39,8 @@ struct RecoveryTests {
     @Test func replyOfADeadProcessBecomesInterruptedAndStaysReadable() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let pid = try deadPID()
-        let (conversation, reply) = try abandonedReply(at: dir.database, identity: ProcessIdentity(pid: pid, startToken: nil))
+        let (conversation, reply) = try abandonedReply(
+            at: dir.database, identity: ProcessIdentity(pid: pid, startToken: nil))
         let store = try SessionStore(path: dir.database)
         #expect(store.recoveredOnOpen == [reply.id])
         let recovered = try #require(try store.message(reply.id))
@@ -58,7 +63,7 @@ struct RecoveryTests {
         checkpointer.appendText("still coming")
         try checkpointer.flush()
 
-        let other = try SessionStore(path: dir.database)  // a second store: its own connections
+        let other = try SessionStore(path: dir.database) // a second store: its own connections
         #expect(other.recoveredOnOpen.isEmpty)
         #expect(try other.recoverAbandonedStreams().isEmpty)
         #expect(try other.message(reply.id)?.status == .streaming)
@@ -88,7 +93,7 @@ struct RecoveryTests {
         let identity = ProcessIdentity(pid: getpid(), startToken: "other-boot:12345")
         let (_, reply) = try abandonedReply(at: dir.database, identity: identity)
         #if os(Linux)
-        #expect(try SessionStore(path: dir.database).recoveredOnOpen == [reply.id])
+            #expect(try SessionStore(path: dir.database).recoveredOnOpen == [reply.id])
         #endif
     }
 
@@ -121,9 +126,11 @@ struct RecoveryTests {
         let question = try store.appendUserMessage(to: conversation.id, text: "Write a long story")
         let text = (0..<400).map { "word\($0)" }.joined(separator: " ")
         let ready = dir.path("ready")
-        let child = try ChildProcess.start("streamer", arguments: [
-            "PATH": dir.database, "CONVERSATION": conversation.id.description, "TEXT": text, "READY_FILE": ready,
-        ], in: dir)
+        let child = try ChildProcess.start(
+            "streamer",
+            arguments: [
+                "PATH": dir.database, "CONVERSATION": conversation.id.description, "TEXT": text, "READY_FILE": ready,
+            ], in: dir)
         let report = try #require(ChildProcess.waitForFile(ready), "the streaming child never became ready")
         let fields = report.split(whereSeparator: \.isWhitespace)
         let replyID = try #require(MessageID(String(fields[0])))

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("Search")
@@ -10,9 +11,11 @@ struct SearchTests {
         let store = try SessionStore(path: dir.database)
         let rust = try store.createConversation(title: "Rust borrow checker", model: "m")
         let cafe = try store.createConversation(title: "Café notes", model: "m")
-        try store.appendUserMessage(to: rust.id, text: "Why does the borrow checker reject this closure?", status: .complete)
+        try store.appendUserMessage(
+            to: rust.id, text: "Why does the borrow checker reject this closure?", status: .complete)
         let reply = try store.beginAssistantMessage(in: rust.id, model: "m")
-        try store.finishAssistantMessage(reply.id, content: StoredContent([.text("Because the closure captures a mutable borrow.")]))
+        try store.finishAssistantMessage(
+            reply.id, content: StoredContent([.text("Because the closure captures a mutable borrow.")]))
         try store.appendUserMessage(to: cafe.id, text: "Un café crème, s'il vous plaît — «merci»", status: .complete)
         try store.appendUserMessage(to: cafe.id, text: "東京の天気 and naïve résumé 🚀", status: .complete)
         return (dir, store, rust, cafe)
@@ -45,7 +48,8 @@ struct SearchTests {
     }
 
     @Test(arguments: [
-        "\"", "\"\"", "'", "*", "closure*", "\"closure", "closure\"", "AND", "OR closure", "NOT", "NEAR(closure borrow)",
+        "\"", "\"\"", "'", "*", "closure*", "\"closure", "closure\"", "AND", "OR closure", "NOT",
+        "NEAR(closure borrow)",
         "-closure", "+closure", "title:closure", "text:closure", "^closure", "(closure", "closure)", "{closure}",
         "[a-z]", "%", "_", "\\", ";DROP TABLE messages;--", "\0", "🚀", "   ", "", "a\"b\"c", "«merci»",
     ])
@@ -60,7 +64,7 @@ struct SearchTests {
         let (dir, store, _, _) = try seeded()
         defer { withExtendedLifetime(dir) {} }
         #expect(try store.search("\"closure\"").count == 2)
-        #expect(try store.search("closure AND").isEmpty)  // "AND" is a word here, and no message has it
+        #expect(try store.search("closure AND").isEmpty) // "AND" is a word here, and no message has it
         #expect(try store.search("NEAR(closure").count == 0)
         #expect(try store.search("(closure)").count == 2)
         #expect(try store.search("«merci»").count == 1)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SessionStore
 
 @Suite("The API key never reaches the database")
@@ -9,9 +10,11 @@ struct SecretsTests {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let key = "sk-ant-api03-" + String(repeating: "Zq7_xK2-", count: 11) + "AAbb"
         let store = try SessionStore(path: dir.database)
-        let conversation = try store.createConversation(title: "title \(key)", model: "m", systemPrompt: "prompt \(key)")
+        let conversation = try store.createConversation(
+            title: "title \(key)", model: "m", systemPrompt: "prompt \(key)")
         let question = try store.appendUserMessage(to: conversation.id, text: "my key is \(key), why 401?")
-        try store.setStatus(of: question.id, to: .failed, errorSummary: "authentication_error (401): invalid x-api-key \(key)")
+        try store.setStatus(
+            of: question.id, to: .failed, errorSummary: "authentication_error (401): invalid x-api-key \(key)")
         try store.saveDraft("draft \(key)", for: conversation.id)
         let reply = try store.beginAssistantMessage(in: conversation.id, model: "m")
         let checkpointer = try store.checkpointer(for: reply.id, clock: ManualCheckpointClock())
@@ -23,12 +26,15 @@ struct SecretsTests {
         #expect(stored.errorSummary == "authentication_error (401): invalid x-api-key sk-ant-…AAbb")
         #expect(stored.text == "my key is sk-ant-…AAbb, why 401?")
         #expect(try store.conversation(conversation.id)?.title == "title sk-ant-…AAbb")
-        let exported = try store.export(conversation.id, format: .json) + store.export(conversation.id, format: .markdown)
+        let exported =
+            try store.export(conversation.id, format: .json) + store.export(conversation.id, format: .markdown)
         #expect(!exported.contains(key))
         try store.close()
 
         // Every byte SQLite wrote: the database and any WAL or shared-memory file beside it.
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("palaver.sqlite") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+            $0.hasPrefix("palaver.sqlite")
+        }
         #expect(files.contains("palaver.sqlite"))
         for needle in [key, String(key.dropFirst(13).prefix(24)), "Zq7_xK2-Zq7_xK2-"] {
             for file in files {
@@ -51,12 +57,14 @@ struct SecretsTests {
         while !rest.isEmpty {
             checkpointer.appendText(String(rest.prefix(pieceLength)))
             rest = rest.dropFirst(pieceLength)
-            try checkpointer.flush()  // a checkpoint after every piece: the worst case for splitting
+            try checkpointer.flush() // a checkpoint after every piece: the worst case for splitting
         }
         let streamed = try #require(try store.message(reply.id))
         #expect(streamed.text == "Here it is: sk-ant-…ZZyy and again:sk-ant-…ZZyy\nthe end")
         try store.close()
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("palaver.sqlite") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+            $0.hasPrefix("palaver.sqlite")
+        }
         // No run of 6 characters of the key's secret part was written anywhere.
         let secret = Array(body.dropLast(4).utf8)
         for file in files {

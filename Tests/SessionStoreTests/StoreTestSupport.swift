@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
-@testable import SessionStore
-import TestSupport
 import Synchronization
+import TestSupport
+
+@testable import SessionStore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension TemporaryDirectory {
@@ -24,7 +26,9 @@ final class TestWallClock: StoreClock {
 
     func wallTime() -> Date { date }
     func now() -> Duration { system.now() }
-    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) { system.schedule(after: delay, action) }
+    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) {
+        system.schedule(after: delay, action)
+    }
 }
 
 /// A monotonic clock whose timers fire only when the test advances it (wall time is the system's).
@@ -59,8 +63,13 @@ final class ManualCheckpointClock: StoreClock {
         let target = now() + delta
         while true {
             let next: (@Sendable () -> Void)? = state.withLock { state in
-                guard let index = state.timers.indices.filter({ state.timers[$0].due <= target })
-                    .min(by: { (state.timers[$0].due, state.timers[$0].order) < (state.timers[$1].due, state.timers[$1].order) })
+                guard
+                    let index = state.timers.indices.filter({ state.timers[$0].due <= target })
+                        .min(by: {
+                            (state.timers[$0].due, state.timers[$0].order) < (
+                                state.timers[$1].due, state.timers[$1].order
+                            )
+                        })
                 else { return nil }
                 let timer = state.timers.remove(at: index)
                 state.current = max(state.current, timer.due)
@@ -171,9 +180,9 @@ enum ChildProcess {
 
     static var isSupported: Bool {
         #if os(Linux)
-        return true
+            return true
         #else
-        return false
+            return false
         #endif
     }
 
@@ -195,7 +204,9 @@ enum ChildProcess {
     }
 
     /// Runs the child to completion and returns what it reported (lines starting `RESULT `).
-    static func run(_ role: String, arguments: [String: String], in directory: TemporaryDirectory) throws -> (status: Int32, results: [String]) {
+    static func run(_ role: String, arguments: [String: String], in directory: TemporaryDirectory) throws -> (
+        status: Int32, results: [String]
+    ) {
         let resultFile = directory.path("result-\(UUID().uuidString)")
         // Created here, writable by anyone: the child may have become `nobody`.
         _ = FileManager.default.createFile(atPath: resultFile, contents: nil, attributes: [.posixPermissions: 0o666])
@@ -222,7 +233,8 @@ enum ChildProcess {
         guard isSupported, getuid() == 0 else { return false }
         // The child writes its result file inside the folder as `nobody`, so others may enter it.
         guard let directory = try? TemporaryDirectory(prefix: "palaver-store-tests"), chmod(directory.path, 0o755) == 0,
-              let outcome = try? run("probe-unprivileged", arguments: [:], in: directory) else { return false }
+            let outcome = try? run("probe-unprivileged", arguments: [:], in: directory)
+        else { return false }
         return outcome.results == ["RESULT uid=65534"]
     }()
 
@@ -278,7 +290,7 @@ enum ChildRole {
             try "\(reply.id) \(getpid())\n".write(toFile: argument("READY_FILE"), atomically: true, encoding: .utf8)
             while true {
                 usleep(50_000)
-                checkpointer.appendText("…")  // never flushed explicitly; the kill decides
+                checkpointer.appendText("…") // never flushed explicitly; the kill decides
             }
 
         default:
@@ -289,10 +301,10 @@ enum ChildRole {
     /// Becomes `nobody` (65534) for the rest of the process.
     static func dropPrivileges() -> Bool {
         #if os(Linux)
-        if getuid() != 0 { return true }
-        return setgroups(0, nil) == 0 && setgid(65534) == 0 && setuid(65534) == 0 && getuid() == 65534
+            if getuid() != 0 { return true }
+            return setgroups(0, nil) == 0 && setgid(65534) == 0 && setuid(65534) == 0 && getuid() == 65534
         #else
-        return false
+            return false
         #endif
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 @Suite struct BufferTests {
@@ -105,9 +106,11 @@ import Testing
 
     @Test func rectSplitAndCentre() {
         let r = Rect(x: 0, y: 0, width: 20, height: 10)
-        #expect(r.split(.vertical, [.length(1), .fill(1), .length(3)]) == [
-            Rect(x: 0, y: 0, width: 20, height: 1), Rect(x: 0, y: 1, width: 20, height: 6), Rect(x: 0, y: 7, width: 20, height: 3),
-        ])
+        #expect(
+            r.split(.vertical, [.length(1), .fill(1), .length(3)]) == [
+                Rect(x: 0, y: 0, width: 20, height: 1), Rect(x: 0, y: 1, width: 20, height: 6),
+                Rect(x: 0, y: 7, width: 20, height: 3),
+            ])
         #expect(r.split(.horizontal, [.percentage(25), .fill(1), .fill(1)]).map(\.width) == [5, 7, 8])
         #expect(r.split(.vertical, [.length(8), .length(8)]).map(\.height) == [8, 2])
         #expect(r.centered(width: 10, height: 4) == Rect(x: 5, y: 3, width: 10, height: 4))

@@ -1,23 +1,29 @@
 import Testing
+
 @testable import TerminalUI
 
 @Suite struct DisplayWidthTests {
-    @Test(arguments: [
-        ("a", 1), ("Z", 1), (" ", 1), ("~", 1),
-        ("é", 1), ("e\u{301}", 1), ("a\u{300}\u{316}", 1), ("ñ", 1),
-        ("中", 2), ("語", 2), ("あ", 2), ("カ", 2), ("한", 2), ("\u{1100}\u{1161}\u{11A8}", 2),
-        ("Ａ", 2), ("！", 2), ("\u{3000}", 2), ("ｶ", 1), // fullwidth A, fullwidth !, ideographic space, halfwidth katakana
-        ("😀", 2), ("🚀", 2), ("🫨", 2), // emoji presentation, including a recent one (Unicode 15)
-        ("👍🏽", 2), ("👨\u{200D}👩\u{200D}👧\u{200D}👦", 2), ("🏳️\u{200D}🌈", 2), ("🧑🏾\u{200D}💻", 2),
-        ("🇩🇪", 2), ("🇯🇵", 2), ("🇺", 2),
-        ("❤", 1), ("❤️", 2), ("☺", 1), ("☺️", 2), ("1️⃣", 2), ("#️⃣", 2), ("©", 1), ("©️", 2),
-        ("\u{301}", 0), ("\u{200D}", 0), ("\u{200B}", 0), ("\u{FE0F}", 0), ("\u{2060}", 0), ("\u{202E}", 0),
-        ("\u{AD}", 1), ("α", 1), ("ж", 1), ("→", 1), ("…", 1), ("\u{FFFD}", 1),
-        ("\u{0}", 0), ("\u{7}", 0), ("\u{1B}", 0), ("\n", 0), ("\r\n", 0), ("\t", 0), ("\u{7F}", 0), ("\u{85}", 0), ("\u{9B}", 0),
-    ] as [(String, Int)])
+    @Test(
+        arguments: [
+            ("a", 1), ("Z", 1), (" ", 1), ("~", 1),
+            ("é", 1), ("e\u{301}", 1), ("a\u{300}\u{316}", 1), ("ñ", 1),
+            ("中", 2), ("語", 2), ("あ", 2), ("カ", 2), ("한", 2), ("\u{1100}\u{1161}\u{11A8}", 2),
+            ("Ａ", 2), ("！", 2), ("\u{3000}", 2), ("ｶ", 1), // fullwidth A, fullwidth !, ideographic space, halfwidth katakana
+            ("😀", 2), ("🚀", 2), ("🫨", 2), // emoji presentation, including a recent one (Unicode 15)
+            ("👍🏽", 2), ("👨\u{200D}👩\u{200D}👧\u{200D}👦", 2), ("🏳️\u{200D}🌈", 2), ("🧑🏾\u{200D}💻", 2),
+            ("🇩🇪", 2), ("🇯🇵", 2), ("🇺", 2),
+            ("❤", 1), ("❤️", 2), ("☺", 1), ("☺️", 2), ("1️⃣", 2), ("#️⃣", 2), ("©", 1), ("©️", 2),
+            ("\u{301}", 0), ("\u{200D}", 0), ("\u{200B}", 0), ("\u{FE0F}", 0), ("\u{2060}", 0), ("\u{202E}", 0),
+            ("\u{AD}", 1), ("α", 1), ("ж", 1), ("→", 1), ("…", 1), ("\u{FFFD}", 1),
+            ("\u{0}", 0), ("\u{7}", 0), ("\u{1B}", 0), ("\n", 0), ("\r\n", 0), ("\t", 0), ("\u{7F}", 0), ("\u{85}", 0),
+            ("\u{9B}", 0),
+        ] as [(String, Int)])
     func clusterWidth(_ text: String, _ expected: Int) {
-        #expect(text.count == 1, "test data must be one grapheme cluster: \(text.unicodeScalars.map { String($0.value, radix: 16) })")
-        #expect(DisplayWidth.of(Character(text)) == expected, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        #expect(
+            text.count == 1,
+            "test data must be one grapheme cluster: \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        #expect(
+            DisplayWidth.of(Character(text)) == expected, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
     }
 
     @Test func stringWidthSumsClusters() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 /// Feeds byte chunks and collects events, flushing at the end as the escape delay would.
@@ -15,42 +16,50 @@ private func key(_ k: Key, _ m: KeyModifiers = []) -> InputEvent { .key(KeyEvent
 private func keys(_ text: String) -> [InputEvent] { text.map { .key(.char($0)) } }
 
 @Suite struct InputDecoderTests {
-    @Test(arguments: [
-        // Printable and control keys.
-        ("a", key(.character("a"))), ("Z", key(.character("Z"))), (" ", key(.character(" "))),
-        ("\r", key(.enter)), ("\n", key(.character("j"), .control)), ("\t", key(.tab)),
-        ("\u{7F}", key(.backspace)), ("\u{8}", key(.backspace)), ("\u{0}", key(.character(" "), .control)),
-        ("\u{1}", key(.character("a"), .control)), ("\u{E}", key(.character("n"), .control)),
-        ("\u{11}", key(.character("q"), .control)), ("\u{12}", key(.character("r"), .control)),
-        ("\u{6}", key(.character("f"), .control)), ("\u{17}", key(.character("w"), .control)),
-        ("\u{1C}", key(.character("\\"), .control)), ("\u{1F}", key(.character("_"), .control)),
-        // Esc and Alt.
-        ("\u{1B}", key(.escape)), ("\u{1B}x", key(.character("x"), .alt)), ("\u{1B}X", key(.character("X"), .alt)),
-        ("\u{1B}\r", key(.enter, .alt)), ("\u{1B}\u{7F}", key(.backspace, .alt)), ("\u{1B}\u{11}", key(.character("q"), [.control, .alt])),
-        ("\u{1B}é", key(.character("é"), .alt)), ("\u{1B}[", key(.character("["), .alt)), ("\u{1B}O", key(.character("O"), .alt)),
-        // Arrows, xterm and SS3 forms, with modifiers.
-        ("\u{1B}[A", key(.up)), ("\u{1B}[B", key(.down)), ("\u{1B}[C", key(.right)), ("\u{1B}[D", key(.left)),
-        ("\u{1B}OA", key(.up)), ("\u{1B}OD", key(.left)),
-        ("\u{1B}[1;5C", key(.right, .control)), ("\u{1B}[1;3D", key(.left, .alt)), ("\u{1B}[1;2A", key(.up, .shift)),
-        ("\u{1B}[1;6B", key(.down, [.shift, .control])), ("\u{1B}[1;9A", key(.up, .alt)), ("\u{1B}\u{1B}[A", key(.up, .alt)),
-        // Home/End, Insert/Delete, PgUp/PgDn in their several spellings.
-        ("\u{1B}[H", key(.home)), ("\u{1B}[F", key(.end)), ("\u{1B}OH", key(.home)), ("\u{1B}OF", key(.end)),
-        ("\u{1B}[1~", key(.home)), ("\u{1B}[7~", key(.home)), ("\u{1B}[4~", key(.end)), ("\u{1B}[8~", key(.end)),
-        ("\u{1B}[1;5H", key(.home, .control)), ("\u{1B}[1;5F", key(.end, .control)),
-        ("\u{1B}[2~", key(.insert)), ("\u{1B}[3~", key(.delete)), ("\u{1B}[3;5~", key(.delete, .control)),
-        ("\u{1B}[5~", key(.pageUp)), ("\u{1B}[6~", key(.pageDown)), ("\u{1B}[5;2~", key(.pageUp, .shift)),
-        ("\u{1B}[Z", key(.tab, .shift)),
-        // Function keys.
-        ("\u{1B}OP", key(.function(1))), ("\u{1B}OQ", key(.function(2))), ("\u{1B}OR", key(.function(3))), ("\u{1B}OS", key(.function(4))),
-        ("\u{1B}[11~", key(.function(1))), ("\u{1B}[15~", key(.function(5))), ("\u{1B}[17~", key(.function(6))),
-        ("\u{1B}[18~", key(.function(7))), ("\u{1B}[19~", key(.function(8))), ("\u{1B}[20~", key(.function(9))),
-        ("\u{1B}[21~", key(.function(10))), ("\u{1B}[23~", key(.function(11))), ("\u{1B}[24~", key(.function(12))),
-        ("\u{1B}[1;2P", key(.function(1), .shift)), ("\u{1B}[15;5~", key(.function(5), .control)), ("\u{1B}[[A", key(.function(1))),
-        ("\u{1B}[[E", key(.function(5))),
-        // Extended key reports.
-        ("\u{1B}[13;3u", key(.enter, .alt)), ("\u{1B}[13;2u", key(.enter, .shift)), ("\u{1B}[106;5u", key(.character("j"), .control)),
-        ("\u{1B}[27;5;13~", key(.enter, .control)), ("\u{1B}[27u", key(.escape)),
-    ] as [(String, InputEvent)])
+    @Test(
+        arguments: [
+            // Printable and control keys.
+            ("a", key(.character("a"))), ("Z", key(.character("Z"))), (" ", key(.character(" "))),
+            ("\r", key(.enter)), ("\n", key(.character("j"), .control)), ("\t", key(.tab)),
+            ("\u{7F}", key(.backspace)), ("\u{8}", key(.backspace)), ("\u{0}", key(.character(" "), .control)),
+            ("\u{1}", key(.character("a"), .control)), ("\u{E}", key(.character("n"), .control)),
+            ("\u{11}", key(.character("q"), .control)), ("\u{12}", key(.character("r"), .control)),
+            ("\u{6}", key(.character("f"), .control)), ("\u{17}", key(.character("w"), .control)),
+            ("\u{1C}", key(.character("\\"), .control)), ("\u{1F}", key(.character("_"), .control)),
+            // Esc and Alt.
+            ("\u{1B}", key(.escape)), ("\u{1B}x", key(.character("x"), .alt)), ("\u{1B}X", key(.character("X"), .alt)),
+            ("\u{1B}\r", key(.enter, .alt)), ("\u{1B}\u{7F}", key(.backspace, .alt)),
+            ("\u{1B}\u{11}", key(.character("q"), [.control, .alt])),
+            ("\u{1B}é", key(.character("é"), .alt)), ("\u{1B}[", key(.character("["), .alt)),
+            ("\u{1B}O", key(.character("O"), .alt)),
+            // Arrows, xterm and SS3 forms, with modifiers.
+            ("\u{1B}[A", key(.up)), ("\u{1B}[B", key(.down)), ("\u{1B}[C", key(.right)), ("\u{1B}[D", key(.left)),
+            ("\u{1B}OA", key(.up)), ("\u{1B}OD", key(.left)),
+            ("\u{1B}[1;5C", key(.right, .control)), ("\u{1B}[1;3D", key(.left, .alt)),
+            ("\u{1B}[1;2A", key(.up, .shift)),
+            ("\u{1B}[1;6B", key(.down, [.shift, .control])), ("\u{1B}[1;9A", key(.up, .alt)),
+            ("\u{1B}\u{1B}[A", key(.up, .alt)),
+            // Home/End, Insert/Delete, PgUp/PgDn in their several spellings.
+            ("\u{1B}[H", key(.home)), ("\u{1B}[F", key(.end)), ("\u{1B}OH", key(.home)), ("\u{1B}OF", key(.end)),
+            ("\u{1B}[1~", key(.home)), ("\u{1B}[7~", key(.home)), ("\u{1B}[4~", key(.end)), ("\u{1B}[8~", key(.end)),
+            ("\u{1B}[1;5H", key(.home, .control)), ("\u{1B}[1;5F", key(.end, .control)),
+            ("\u{1B}[2~", key(.insert)), ("\u{1B}[3~", key(.delete)), ("\u{1B}[3;5~", key(.delete, .control)),
+            ("\u{1B}[5~", key(.pageUp)), ("\u{1B}[6~", key(.pageDown)), ("\u{1B}[5;2~", key(.pageUp, .shift)),
+            ("\u{1B}[Z", key(.tab, .shift)),
+            // Function keys.
+            ("\u{1B}OP", key(.function(1))), ("\u{1B}OQ", key(.function(2))), ("\u{1B}OR", key(.function(3))),
+            ("\u{1B}OS", key(.function(4))),
+            ("\u{1B}[11~", key(.function(1))), ("\u{1B}[15~", key(.function(5))), ("\u{1B}[17~", key(.function(6))),
+            ("\u{1B}[18~", key(.function(7))), ("\u{1B}[19~", key(.function(8))), ("\u{1B}[20~", key(.function(9))),
+            ("\u{1B}[21~", key(.function(10))), ("\u{1B}[23~", key(.function(11))), ("\u{1B}[24~", key(.function(12))),
+            ("\u{1B}[1;2P", key(.function(1), .shift)), ("\u{1B}[15;5~", key(.function(5), .control)),
+            ("\u{1B}[[A", key(.function(1))),
+            ("\u{1B}[[E", key(.function(5))),
+            // Extended key reports.
+            ("\u{1B}[13;3u", key(.enter, .alt)), ("\u{1B}[13;2u", key(.enter, .shift)),
+            ("\u{1B}[106;5u", key(.character("j"), .control)),
+            ("\u{1B}[27;5;13~", key(.enter, .control)), ("\u{1B}[27u", key(.escape)),
+        ] as [(String, InputEvent)])
     func singleKey(_ bytes: String, _ expected: InputEvent) {
         #expect(decode(bytes) == [expected], "\(Array(bytes.utf8))")
     }
@@ -80,7 +89,10 @@ private func keys(_ text: String) -> [InputEvent] { text.map { .key(.char($0)) }
     @Test func escapeSequencesSplitAcrossReads() {
         let bytes = Array("\u{1B}[1;5Cx".utf8)
         for cut in 1..<bytes.count {
-            #expect(decode([Array(bytes[..<cut]), Array(bytes[cut...])], flush: false) == [key(.right, .control), key(.character("x"))], "cut at \(cut)")
+            #expect(
+                decode([Array(bytes[..<cut]), Array(bytes[cut...])], flush: false) == [
+                    key(.right, .control), key(.character("x")),
+                ], "cut at \(cut)")
         }
     }
 
@@ -105,7 +117,11 @@ private func keys(_ text: String) -> [InputEvent] { text.map { .key(.char($0)) }
         // Escape sequences, a control character and an almost-end marker inside the paste.
         let content = "line one\r\nline \u{1B}[A two\rthree\u{3}\u{1B}[201x \u{1B}[200~tail"
         let events = decode("a\u{1B}[200~\(content)\u{1B}[201~b")
-        #expect(events == [key(.character("a")), .paste("line one\nline \u{1B}[A two\nthree\u{3}\u{1B}[201x \u{1B}[200~tail"), key(.character("b"))])
+        #expect(
+            events == [
+                key(.character("a")), .paste("line one\nline \u{1B}[A two\nthree\u{3}\u{1B}[201x \u{1B}[200~tail"),
+                key(.character("b")),
+            ])
     }
 
     @Test func pasteSplitAcrossChunksAtEveryPoint() {
@@ -140,7 +156,10 @@ private func keys(_ text: String) -> [InputEvent] { text.map { .key(.char($0)) }
     @Test func mouseReports() {
         #expect(decode("\u{1B}[<64;10;5M") == [.mouse(MouseEvent(.scrollUp, x: 9, y: 4))])
         #expect(decode("\u{1B}[<65;1;1M") == [.mouse(MouseEvent(.scrollDown, x: 0, y: 0))])
-        #expect(decode("\u{1B}[<0;3;4M\u{1B}[<0;3;4m") == [.mouse(MouseEvent(.press(.left), x: 2, y: 3)), .mouse(MouseEvent(.release, x: 2, y: 3))])
+        #expect(
+            decode("\u{1B}[<0;3;4M\u{1B}[<0;3;4m") == [
+                .mouse(MouseEvent(.press(.left), x: 2, y: 3)), .mouse(MouseEvent(.release, x: 2, y: 3)),
+            ])
         #expect(decode("\u{1B}[<32;5;5M") == [.mouse(MouseEvent(.drag(.left), x: 4, y: 4))])
         #expect(decode("\u{1B}[<80;2;2M") == [.mouse(MouseEvent(.scrollUp, x: 1, y: 1, modifiers: .control))])
         #expect(decode([[0x1B, 0x5B, 0x4D, 32 + 65, 33 + 7, 33 + 2]]) == [.mouse(MouseEvent(.scrollDown, x: 7, y: 2))])
@@ -164,7 +183,9 @@ private func keys(_ text: String) -> [InputEvent] { text.map { .key(.char($0)) }
 
     /// A key code naming a control (C1, DEL, a line separator) is dropped, never typed: found
     /// by the input fuzz target (Tests/Fuzz/Crashes/input).
-    @Test(arguments: ["\u{1B}[133u", "\u{1B}[155;1u", "\u{1B}[8232u", "\u{1B}[8233;2u", "\u{1B}[27;1;133~", "\u{1B}[27;5;159~"])
+    @Test(arguments: [
+        "\u{1B}[133u", "\u{1B}[155;1u", "\u{1B}[8232u", "\u{1B}[8233;2u", "\u{1B}[27;1;133~", "\u{1B}[27;5;159~",
+    ])
     func controlCodesAreNotKeys(_ sequence: String) {
         #expect(decode(sequence + "x") == keys("x"))
     }

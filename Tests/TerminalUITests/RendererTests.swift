@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 @Suite struct RendererTests {
@@ -47,11 +48,13 @@ import Testing
         #expect(backend.lines() == ["中x   "])
         terminal.draw { $0.buffer.setString("a", x: 0, y: 0) }
         #expect(backend.lines() == ["a     "])
-        #expect(backend.screen == {
-            var expected = Buffer(width: 6, height: 1)
-            expected.setString("a", x: 0, y: 0)
-            return expected
-        }())
+        #expect(
+            backend.screen
+                == {
+                    var expected = Buffer(width: 6, height: 1)
+                    expected.setString("a", x: 0, y: 0)
+                    return expected
+                }())
     }
 
     @Test func narrowReplacedByWideAndWideShifted() {

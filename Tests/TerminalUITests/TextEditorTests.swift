@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 @Suite struct TextEditorTests {
@@ -92,43 +93,76 @@ import Testing
 
     @Test func upAndDownReportTheEdgesForHistory() {
         var e = TextEditor(text: "first\nsecond line")
-        do { let result = e.handle(KeyEvent(.down), width: 80); #expect(result == .atBottom) }
-        do { let result = e.handle(KeyEvent(.up), width: 80); #expect(result == .handled) }
+        do {
+            let result = e.handle(KeyEvent(.down), width: 80)
+            #expect(result == .atBottom)
+        }
+        do {
+            let result = e.handle(KeyEvent(.up), width: 80)
+            #expect(result == .handled)
+        }
         #expect(e.cursor == TextPosition(line: 0, column: 5))
-        do { let result = e.handle(KeyEvent(.up), width: 80); #expect(result == .atTop) }
+        do {
+            let result = e.handle(KeyEvent(.up), width: 80)
+            #expect(result == .atTop)
+        }
         #expect(e.cursor == TextPosition(line: 0, column: 5))
-        do { let result = e.handle(KeyEvent(.down), width: 80); #expect(result == .handled) }
+        do {
+            let result = e.handle(KeyEvent(.down), width: 80)
+            #expect(result == .handled)
+        }
         #expect(e.cursor == TextPosition(line: 1, column: 11)) // back to the goal column
     }
 
     @Test func verticalMovementKeepsTheGoalColumnAndUsesWrappedRows() {
         var e = TextEditor(text: "abcdefgh\nab\nabcdefgh")
         e.setCursor(TextPosition(line: 0, column: 6))
-        do { let moved = e.moveDown(width: 80); #expect(moved) }
+        do {
+            let moved = e.moveDown(width: 80)
+            #expect(moved)
+        }
         #expect(e.cursor == TextPosition(line: 1, column: 2))
-        do { let moved = e.moveDown(width: 80); #expect(moved) }
+        do {
+            let moved = e.moveDown(width: 80)
+            #expect(moved)
+        }
         #expect(e.cursor == TextPosition(line: 2, column: 6))
         // Wrapped: "aaaa bbbb cccc" at width 5 is three rows.
         var w = TextEditor(text: "aaaa bbbb cccc")
         w.setCursor(TextPosition(line: 0, column: 2))
-        do { let moved = w.moveDown(width: 5); #expect(moved) }
+        do {
+            let moved = w.moveDown(width: 5)
+            #expect(moved)
+        }
         #expect(w.cursor.column == 7)
-        do { let moved = w.moveDown(width: 5); #expect(moved) }
+        do {
+            let moved = w.moveDown(width: 5)
+            #expect(moved)
+        }
         #expect(w.cursor.column == 12)
-        do { let moved = w.moveDown(width: 5); #expect(!moved) }
+        do {
+            let moved = w.moveDown(width: 5)
+            #expect(!moved)
+        }
         #expect(w.caretLocation(width: 5) == (row: 2, column: 2))
     }
 
     @Test func wideCharactersInVerticalMovement() {
         var e = TextEditor(text: "日本語\nabcdef")
         e.setCursor(TextPosition(line: 1, column: 3)) // column 3
-        do { let moved = e.moveUp(width: 80); #expect(moved) }
+        do {
+            let moved = e.moveUp(width: 80)
+            #expect(moved)
+        }
         #expect(e.cursor == TextPosition(line: 0, column: 1)) // after 日 (column 2), not inside 本
     }
 
     @Test func layoutWrapsAtSpacesAndHardBreaksLongWords() {
         let e = TextEditor(text: "hello world abcdefghij")
-        #expect(e.layout(width: 8).map { Array(e.lines[$0.line][$0.start..<$0.end]).map(String.init).joined() } == ["hello ", "world ", "abcdefgh", "ij"])
+        #expect(
+            e.layout(width: 8).map { Array(e.lines[$0.line][$0.start..<$0.end]).map(String.init).joined() } == [
+                "hello ", "world ", "abcdefgh", "ij",
+            ])
         #expect(e.contentHeight(width: 8) == 4)
     }
 
@@ -136,14 +170,19 @@ import Testing
         var e = TextEditor(text: "abcde")
         #expect(e.caretLocation(width: 5) == (row: 1, column: 0))
         #expect(e.contentHeight(width: 5) == 2)
-        let screen = snapshot(width: 5, height: 2) { frame in frame.cursor = e.render(in: frame.area, buffer: &frame.buffer) }
+        let screen = snapshot(width: 5, height: 2) { frame in
+            frame.cursor = e.render(in: frame.area, buffer: &frame.buffer)
+        }
         #expect(screen.cursor == Position(x: 0, y: 1))
         #expect(screen.text == "abcde\n")
     }
 
     @Test func keysTheEditorLeavesToTheApp() {
         var e = TextEditor(text: "x")
-        for key: KeyEvent in [KeyEvent(.enter), KeyEvent(.enter, .alt), .ctrl("j"), KeyEvent(.tab), KeyEvent(.escape), .ctrl("q"), .ctrl("n"), .ctrl("r"), .ctrl("f"), KeyEvent(.function(1)), KeyEvent(.pageUp)] {
+        for key: KeyEvent in [
+            KeyEvent(.enter), KeyEvent(.enter, .alt), .ctrl("j"), KeyEvent(.tab), KeyEvent(.escape), .ctrl("q"),
+            .ctrl("n"), .ctrl("r"), .ctrl("f"), KeyEvent(.function(1)), KeyEvent(.pageUp),
+        ] {
             let result = e.handle(key, width: 80)
             #expect(result == .notHandled, "\(key)")
         }
@@ -154,7 +193,9 @@ import Testing
 @Suite struct TextEditorRenderTests {
     @Test func tabsRenderAsSpacesAndCountForTheCaret() {
         var e = TextEditor(text: "\tx", tabWidth: 4)
-        let screen = snapshot(width: 10, height: 1) { frame in frame.cursor = e.render(in: frame.area, buffer: &frame.buffer) }
+        let screen = snapshot(width: 10, height: 1) { frame in
+            frame.cursor = e.render(in: frame.area, buffer: &frame.buffer)
+        }
         #expect(screen.text == "    x")
         #expect(screen.cursor == Position(x: 5, y: 0))
         #expect(e.text == "\tx")
@@ -168,11 +209,14 @@ import Testing
         #expect(e.lines.count == 2000)
         #expect(e.cursor == TextPosition(line: 1999, column: "line 2000 中文".count))
         #expect(e.text == "before " + paste + " after")
-        let screen = snapshot(width: 20, height: 3) { frame in frame.cursor = e.render(in: frame.area, buffer: &frame.buffer) }
-        #expect(screen.textWithCursor == """
-            line 1998 中文
-            line 1999 中文
-            line 2000 中文▏ after
-            """)
+        let screen = snapshot(width: 20, height: 3) { frame in
+            frame.cursor = e.render(in: frame.area, buffer: &frame.buffer)
+        }
+        #expect(
+            screen.textWithCursor == """
+                line 1998 中文
+                line 1999 中文
+                line 2000 中文▏ after
+                """)
     }
 }

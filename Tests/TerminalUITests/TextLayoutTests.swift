@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 @Suite struct TextLayoutTests {
@@ -82,6 +83,8 @@ import Testing
         #expect(TextLayout.truncate(Line("abc"), width: 0).plainText == "")
         #expect(TextLayout.clip(Line("abcdef"), width: 3).plainText == "abc")
         let bold = Style(attributes: [.bold])
-        #expect(TextLayout.truncate(Line([Span("ab"), Span("cdef", style: bold)]), width: 4) == Line([Span("ab"), Span("c…", style: bold)]))
+        #expect(
+            TextLayout.truncate(Line([Span("ab"), Span("cdef", style: bold)]), width: 4)
+                == Line([Span("ab"), Span("c…", style: bold)]))
     }
 }

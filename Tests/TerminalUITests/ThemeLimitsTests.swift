@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 /// Hostile theme files: nesting, key length and numbers a theme reader must refuse with an
@@ -39,9 +40,14 @@ import Testing
     @Test func nestingUpToTheLimitStillReads() throws {
         // [styles] (1) + k (1) + 30 { } levels = 32.
         let depth = Theme.maxDepth - 2
-        let theme = try Theme.parse("[styles]\nk = " + String(repeating: "{ a = ", count: depth) + "\"red\"" + String(repeating: " }", count: depth) + "\n")
+        let theme = try Theme.parse(
+            "[styles]\nk = " + String(repeating: "{ a = ", count: depth) + "\"red\""
+                + String(repeating: " }", count: depth) + "\n")
         #expect(theme.styles["k" + String(repeating: ".a", count: depth)] == Style(foreground: .red))
-        #expect(error("[styles]\nk = " + String(repeating: "{ a = ", count: depth + 1) + "\"red\"" + String(repeating: " }", count: depth + 1) + "\n") != nil)
+        #expect(
+            error(
+                "[styles]\nk = " + String(repeating: "{ a = ", count: depth + 1) + "\"red\""
+                    + String(repeating: " }", count: depth + 1) + "\n") != nil)
     }
 
     @Test(arguments: ["-0x-8000000000000000", "0x-1", "+-5", "-0x8000000000000000", "99999999999999999999"])
@@ -60,15 +66,17 @@ import Testing
     }
 
     /// 10 000 levels of each shape TOMLKit (toml++) would recurse into: refused before it reads them.
-    @Test(arguments: [
-        ("k = ", "[", 1, "nested more than"),
-        ("", "[", 1, "a table header must start with a name"),  // [[[[… at the start of a line is a header
-        ("a = ", "{a = ", 1, "nested more than"),
-        ("[styles]\n", "a.", 2, "more than \(Theme.maxDepth) parts"),
-        ("[", "s.", 1, "more than \(Theme.maxDepth) parts"),
-        ("[styles]\nk = [\n", "{ a.b = [", 3, "nested more than"),
-    ] as [(String, String, Int, String)])
-    func nesting10000DeepIsRefusedBeforeParsing(_ head: String, _ level: String, _ line: Int, _ message: String) throws {
+    @Test(
+        arguments: [
+            ("k = ", "[", 1, "nested more than"),
+            ("", "[", 1, "a table header must start with a name"), // [[[[… at the start of a line is a header
+            ("a = ", "{a = ", 1, "nested more than"),
+            ("[styles]\n", "a.", 2, "more than \(Theme.maxDepth) parts"),
+            ("[", "s.", 1, "more than \(Theme.maxDepth) parts"),
+            ("[styles]\nk = [\n", "{ a.b = [", 3, "nested more than"),
+        ] as [(String, String, Int, String)])
+    func nesting10000DeepIsRefusedBeforeParsing(_ head: String, _ level: String, _ line: Int, _ message: String) throws
+    {
         let e = try #require(error(head + String(repeating: level, count: 10_000) + "\n"))
         #expect(e.path == "deep.toml")
         #expect(e.line == line, "\(e)")
@@ -86,17 +94,18 @@ import Testing
     }
 
     /// Input toml++ asserts on (an abort in a debug build) or cuts short (a NUL ends a C string).
-    @Test(arguments: [
-        ("[styles]\n[.a]\n", 2, "must start with a name"),
-        ("[styles]\nx = 1]\n", 2, "] closes nothing"),
-        ("[styles]\nx = [1}\n", 2, "} does not match the open ["),
-        ("name = 1979-05-27T7:32:00\n", 1, "HH:MM:SS"),
-        ("[styles]\nx = \"red\"\u{0}\ny = \"nope\"\n", 2, "NUL"),
-        ("[styles]\n\"a\\u0000b\" = \"red\"\n", 2, "NUL"),  // TOMLKit traps on a key holding NUL
-        ("\u{FEFF}[[!s]]\n", 1, "must start with a name"),  // after a byte order mark too
-        ("# about\u{0}\n[styles]\nx = \"nope\"\n", 1, "NUL"),  // in a comment too: TOMLKit would drop the rest
-        ("[styles]\nx = \"\\U00000000\"\n", 2, "NUL"),
-    ] as [(String, Int, String)])
+    @Test(
+        arguments: [
+            ("[styles]\n[.a]\n", 2, "must start with a name"),
+            ("[styles]\nx = 1]\n", 2, "] closes nothing"),
+            ("[styles]\nx = [1}\n", 2, "} does not match the open ["),
+            ("name = 1979-05-27T7:32:00\n", 1, "HH:MM:SS"),
+            ("[styles]\nx = \"red\"\u{0}\ny = \"nope\"\n", 2, "NUL"),
+            ("[styles]\n\"a\\u0000b\" = \"red\"\n", 2, "NUL"), // TOMLKit traps on a key holding NUL
+            ("\u{FEFF}[[!s]]\n", 1, "must start with a name"), // after a byte order mark too
+            ("# about\u{0}\n[styles]\nx = \"nope\"\n", 1, "NUL"), // in a comment too: TOMLKit would drop the rest
+            ("[styles]\nx = \"\\U00000000\"\n", 2, "NUL"),
+        ] as [(String, Int, String)])
     func inputTOMLKitCannotTakeIsAnError(_ toml: String, _ line: Int, _ message: String) throws {
         let e = try #require(error(toml))
         #expect(e.line == line, "\(e)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 /// Draws one frame into a fresh in-memory terminal and returns it.
@@ -14,15 +15,17 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
 
     @Test func textViewScrolledUpShowsMoreBelowMarker() {
         let screen = snapshot(width: 20, height: 5) { frame in
-            TextView(lines: numbered, scroll: ScrollState(offset: 3, followsBottom: false)).render(in: frame.area, buffer: &frame.buffer)
+            TextView(lines: numbered, scroll: ScrollState(offset: 3, followsBottom: false)).render(
+                in: frame.area, buffer: &frame.buffer)
         }
-        #expect(screen.text == """
-            line 4
-            line 5
-            line 6
-            line 7
-            line 8 ↓ more below
-            """)
+        #expect(
+            screen.text == """
+                line 4
+                line 5
+                line 6
+                line 7
+                line 8 ↓ more below
+                """)
         #expect(screen.styledText().hasSuffix("line 8[ ↓ more below ]{reverse}"))
     }
 
@@ -30,12 +33,13 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
         let screen = snapshot(width: 20, height: 4) { frame in
             TextView(lines: numbered).render(in: frame.area, buffer: &frame.buffer)
         }
-        #expect(screen.text == """
-            line 17
-            line 18
-            line 19
-            line 20
-            """)
+        #expect(
+            screen.text == """
+                line 17
+                line 18
+                line 19
+                line 20
+                """)
     }
 
     @Test func textViewWithWrappedWideText() {
@@ -43,13 +47,14 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
         let screen = snapshot(width: 12, height: 5) { frame in
             TextView(lines: rows).render(in: frame.area, buffer: &frame.buffer)
         }
-        #expect(screen.text == """
-            Claude: 你好
-            ！今天我们聊
-            聊 Swift 吧
-            👋
+        #expect(
+            screen.text == """
+                Claude: 你好
+                ！今天我们聊
+                聊 Swift 吧
+                👋
 
-            """)
+                """)
     }
 
     @Test func scrollStateFollowsUntilTheUserScrollsUp() {
@@ -78,12 +83,13 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
         let screen = snapshot(width: 14, height: 4) { frame in
             frame.cursor = editor.render(in: frame.area, buffer: &frame.buffer)
         }
-        #expect(screen.textWithCursor == """
-            Hello 世界▏,
-            this line
-            wraps
-            second
-            """)
+        #expect(
+            screen.textWithCursor == """
+                Hello 世界▏,
+                this line
+                wraps
+                second
+                """)
         #expect(screen.cursor == Position(x: 10, y: 0))
     }
 
@@ -93,25 +99,31 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
         let screen = snapshot(width: 12, height: 4) { frame in
             frame.cursor = editor.render(in: area, buffer: &frame.buffer)
         }
-        #expect(screen.textWithCursor == """
+        #expect(
+            screen.textWithCursor == """
 
-              four
-              five▏
+                  four
+                  five▏
 
-            """)
+                """)
         editor.moveToStart()
-        let top = snapshot(width: 12, height: 4) { frame in frame.cursor = editor.render(in: area, buffer: &frame.buffer) }
-        #expect(top.textWithCursor == """
+        let top = snapshot(width: 12, height: 4) { frame in
+            frame.cursor = editor.render(in: area, buffer: &frame.buffer)
+        }
+        #expect(
+            top.textWithCursor == """
 
-              ▏one
-              two
+                  ▏one
+                  two
 
-            """)
+                """)
     }
 
     @Test func editorPlaceholder() {
         var editor = TextEditor(placeholder: "Type a message…")
-        let screen = snapshot(width: 20, height: 2) { frame in frame.cursor = editor.render(in: frame.area, buffer: &frame.buffer) }
+        let screen = snapshot(width: 20, height: 2) { frame in
+            frame.cursor = editor.render(in: frame.area, buffer: &frame.buffer)
+        }
         #expect(screen.textWithCursor == "▏Type a message…\n")
         #expect(screen.styledText() == "[Type a message…]{dim}\n")
     }
@@ -123,36 +135,39 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
             let inner = modal.render(in: frame.area, buffer: &frame.buffer)
             let lines = [Line("New title:"), Line("> 日本語の会話"), Line("Enter saves · Esc cancels")]
             for (i, line) in lines.enumerated() where i < inner.height {
-                frame.buffer.setLine(TextLayout.truncate(line, width: inner.width), x: inner.x, y: inner.y + i, clip: inner)
+                frame.buffer.setLine(
+                    TextLayout.truncate(line, width: inner.width), x: inner.x, y: inner.y + i, clip: inner)
             }
         }
     }
 
     @Test func modalCentredAt40x12() {
-        #expect(modalScreen(width: 40, height: 12).text == """
-            ........................................
-            ........................................
-            .....╭ Rename conversation ───────╮.....
-            .....│New title:                  │.....
-            .....│> 日本語の会話              │.....
-            .....│Enter saves · Esc cancels   │.....
-            .....│                            │.....
-            .....│                            │.....
-            .....│                            │.....
-            .....╰────────────────────────────╯.....
-            ........................................
-            ........................................
-            """)
+        #expect(
+            modalScreen(width: 40, height: 12).text == """
+                ........................................
+                ........................................
+                .....╭ Rename conversation ───────╮.....
+                .....│New title:                  │.....
+                .....│> 日本語の会話              │.....
+                .....│Enter saves · Esc cancels   │.....
+                .....│                            │.....
+                .....│                            │.....
+                .....│                            │.....
+                .....╰────────────────────────────╯.....
+                ........................................
+                ........................................
+                """)
     }
 
     @Test func modalClippedAt20x5() {
-        #expect(modalScreen(width: 20, height: 5).text == """
-            ╭ Rename conversat…╮
-            │New title:        │
-            │> 日本語の会話    │
-            │Enter saves · Esc…│
-            ╰──────────────────╯
-            """)
+        #expect(
+            modalScreen(width: 20, height: 5).text == """
+                ╭ Rename conversat…╮
+                │New title:        │
+                │> 日本語の会話    │
+                │Enter saves · Esc…│
+                ╰──────────────────╯
+                """)
     }
 
     @Test func modalInATinyArea() {
@@ -163,14 +178,19 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
     }
 
     @Test func statusLineTruncatesTheLeftSide() {
-        let left = [Span(" palaver ", style: Style(attributes: [.bold])), Span(" claude-sonnet-4 "), Span(" A long conversation title ")]
+        let left = [
+            Span(" palaver ", style: Style(attributes: [.bold])), Span(" claude-sonnet-4 "),
+            Span(" A long conversation title "),
+        ]
         let right = [Span(" valid ", style: Style(foreground: .green)), Span(" sk-ant-…abcd ")]
         let status = StatusLine(left: left, right: right, style: Style(background: .blue))
         let wide = snapshot(width: 80, height: 1) { frame in status.render(in: frame.area, buffer: &frame.buffer) }
         #expect(wide.text == " palaver  claude-sonnet-4  A long conversation title        valid  sk-ant-…abcd")
         let narrow = snapshot(width: 30, height: 1) { frame in status.render(in: frame.area, buffer: &frame.buffer) }
         #expect(narrow.text == " palave…  valid  sk-ant-…abcd")
-        #expect(narrow.styledText() == "[ palave…]{bg=blue bold}[ ]{bg=blue}[ valid ]{fg=green bg=blue}[ sk-ant-…abcd ]{bg=blue}")
+        #expect(
+            narrow.styledText()
+                == "[ palave…]{bg=blue bold}[ ]{bg=blue}[ valid ]{fg=green bg=blue}[ sk-ant-…abcd ]{bg=blue}")
         let tiny = snapshot(width: 15, height: 1) { frame in status.render(in: frame.area, buffer: &frame.buffer) }
         #expect(tiny.text == " valid  sk-ant…")
     }
@@ -188,12 +208,13 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
             ListView(items: items, highlightSymbol: "› ").render(in: frame.area, buffer: &frame.buffer, state: &state)
         }
         #expect(state.offset == 3)
-        #expect(screen.text == """
-              item 4
-              item 5
-              item 6
-            › item 7
-            """)
+        #expect(
+            screen.text == """
+                  item 4
+                  item 5
+                  item 6
+                › item 7
+                """)
         #expect(screen.styledText().hasSuffix("[› item 7    ]{reverse}"))
         state.selectPrevious(count: 10)
         state.selectPrevious(count: 10)
@@ -210,18 +231,21 @@ func snapshot(width: Int, height: Int, _ body: (inout Frame) -> Void) -> MemoryB
         let backend = MemoryBackend(width: 30, height: 6)
         let terminal = Terminal(backend: backend)
         func frame(_ f: inout Frame) {
-            TextView(lines: TextLayout.wrap(numbered.map { Line($0.plainText + " 中文") }, width: f.area.width)).render(in: f.area.inset(bottom: 1), buffer: &f.buffer)
-            StatusLine(left: [Span("status")], right: [Span("\(f.area.width)×\(f.area.height)")]).render(in: f.area.row(f.area.height - 1), buffer: &f.buffer)
+            TextView(lines: TextLayout.wrap(numbered.map { Line($0.plainText + " 中文") }, width: f.area.width)).render(
+                in: f.area.inset(bottom: 1), buffer: &f.buffer)
+            StatusLine(left: [Span("status")], right: [Span("\(f.area.width)×\(f.area.height)")]).render(
+                in: f.area.row(f.area.height - 1), buffer: &f.buffer)
         }
         terminal.draw(frame)
         backend.resize(width: 9, height: 4)
         terminal.draw(frame)
-        #expect(backend.text == """
-            中文
-            line 20
-            中文
-            stat… 9×4
-            """)
+        #expect(
+            backend.text == """
+                中文
+                line 20
+                中文
+                stat… 9×4
+                """)
         let fresh = snapshot(width: 9, height: 4, frame)
         #expect(backend.screen == fresh.screen)
     }

@@ -2,7 +2,7 @@ import FakeAnthropic
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Starts a `FakeAnthropicServer` on 127.0.0.1 with an ephemeral port for a test.
@@ -85,7 +85,8 @@ public final class FakeServerHarness: Sendable {
         configure: (inout FakeConfiguration) -> Void = { _ in },
         _ body: (FakeServerHarness) async throws -> T
     ) async throws -> T {
-        let fake = try await start(keys: keys, pathPrefix: pathPrefix, reply: reply, models: models, configure: configure)
+        let fake = try await start(
+            keys: keys, pathPrefix: pathPrefix, reply: reply, models: models, configure: configure)
         do {
             let result = try await body(fake)
             await fake.stop()
@@ -123,7 +124,9 @@ public enum ControlClient {
     }
 
     /// Sends `method baseURL+path` with an optional JSON body.
-    public static func send(baseURL: String, method: String, path: String, json: String? = nil) async throws -> ControlResponse {
+    public static func send(baseURL: String, method: String, path: String, json: String? = nil) async throws
+        -> ControlResponse
+    {
         guard let url = URL(string: baseURL + path) else { throw Failure(description: "bad URL \(baseURL + path)") }
         var request = URLRequest(url: url)
         request.httpMethod = method

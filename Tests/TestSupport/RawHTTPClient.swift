@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a raw HTTP/1.1 exchange produced, with timing — for tests that need to see exactly
@@ -71,9 +71,10 @@ public enum RawHTTPClient {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<RawHTTPResponse, any Error>) in
             let thread = Thread {
                 do {
-                    c.resume(returning: try blockingSend(
-                        port: port, host: host, method: method, path: path, headers: headers,
-                        body: body, timeout: timeout, disconnectAfterHead: disconnectAfterHead))
+                    c.resume(
+                        returning: try blockingSend(
+                            port: port, host: host, method: method, path: path, headers: headers,
+                            body: body, timeout: timeout, disconnectAfterHead: disconnectAfterHead))
                 } catch {
                     c.resume(throwing: error)
                 }
@@ -91,9 +92,10 @@ public enum RawHTTPClient {
         if let key { h["x-api-key"] = key }
         if json != nil { h["content-type"] = "application/json" }
         for (k, v) in extraHeaders { h[k] = v }
-        return try await send(port: port, method: method, path: path, headers: h,
-                              body: json.map { Data($0.utf8) }, timeout: timeout,
-                              disconnectAfterHead: disconnectAfterHead)
+        return try await send(
+            port: port, method: method, path: path, headers: h,
+            body: json.map { Data($0.utf8) }, timeout: timeout,
+            disconnectAfterHead: disconnectAfterHead)
     }
 
     private static func now() -> Double {
@@ -107,9 +109,9 @@ public enum RawHTTPClient {
         body: Data?, timeout: Double, disconnectAfterHead: Bool
     ) throws -> RawHTTPResponse {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
         defer { close(fd) }
@@ -135,9 +137,9 @@ public enum RawHTTPClient {
             var sent = 0
             while sent < raw.count {
                 #if canImport(Glibc)
-                let n = Glibc.send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+                    let n = Glibc.send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
                 #else
-                let n = Darwin.send(fd, raw.baseAddress! + sent, raw.count - sent, 0)
+                    let n = Darwin.send(fd, raw.baseAddress! + sent, raw.count - sent, 0)
                 #endif
                 if n <= 0 { throw Failure(description: "send failed (errno \(errno))") }
                 sent += n
@@ -161,10 +163,16 @@ public enum RawHTTPClient {
                 let bodyBytes = Array(raw[headEnd...])
                 if let len = respHeaders["content-length"].flatMap(Int.init), bodyBytes.count >= len { break }
                 if respHeaders["transfer-encoding"]?.lowercased().contains("chunked") == true,
-                   dechunk(bodyBytes).complete { break }
+                    dechunk(bodyBytes).complete
+                {
+                    break
+                }
             }
             let remaining = timeout - (now() - lastActivity)
-            if remaining <= 0 { timedOut = true; break }
+            if remaining <= 0 {
+                timedOut = true
+                break
+            }
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let pr = poll(&pfd, 1, Int32(max(1, min(remaining * 1000, 1000))))
             if pr < 0 {
@@ -173,7 +181,7 @@ public enum RawHTTPClient {
             }
             if pr == 0 { continue }
             let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break readLoop }  // closed (0) or reset (<0)
+            if n <= 0 { break readLoop } // closed (0) or reset (<0)
             let t = now()
             lastActivity = t
             raw.append(contentsOf: buffer[0..<n])
@@ -191,8 +199,9 @@ public enum RawHTTPClient {
         }
 
         guard let headEnd else {
-            return RawHTTPResponse(status: 0, headers: [:], body: Data(raw), complete: false, timedOut: timedOut,
-                                   headerSeconds: 0, arrivals: [])
+            return RawHTTPResponse(
+                status: 0, headers: [:], body: Data(raw), complete: false, timedOut: timedOut,
+                headerSeconds: 0, arrivals: [])
         }
         let bodyBytes = Array(raw[headEnd...])
         var body = Data(bodyBytes)
@@ -208,8 +217,9 @@ public enum RawHTTPClient {
             complete = !timedOut
         }
         if disconnectAfterHead { complete = false }
-        return RawHTTPResponse(status: status, headers: respHeaders, body: body, complete: complete,
-                               timedOut: timedOut, headerSeconds: headAt - start, arrivals: arrivals)
+        return RawHTTPResponse(
+            status: status, headers: respHeaders, body: body, complete: complete,
+            timedOut: timedOut, headerSeconds: headAt - start, arrivals: arrivals)
     }
 
     private static func findHeadEnd(_ raw: [UInt8]) -> Int? {
@@ -244,7 +254,8 @@ public enum RawHTTPClient {
             var j = i
             while j + 1 < bytes.count, !(bytes[j] == 13 && bytes[j + 1] == 10) { j += 1 }
             guard j + 1 < bytes.count else { return (out, false) }
-            let sizeText = String(decoding: bytes[i..<j], as: UTF8.self).split(separator: ";").first.map(String.init) ?? ""
+            let sizeText =
+                String(decoding: bytes[i..<j], as: UTF8.self).split(separator: ";").first.map(String.init) ?? ""
             guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { return (out, false) }
             let dataStart = j + 2
             if size == 0 { return (out, dataStart + 2 <= bytes.count) }
@@ -278,7 +289,7 @@ public func parseSSE(_ text: String) -> [SSEEvent] {
     var data: [String] = []
     let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     var lines = normalized.components(separatedBy: "\n")
-    if !normalized.hasSuffix("\n") { lines.removeLast() }  // partial line
+    if !normalized.hasSuffix("\n") { lines.removeLast() } // partial line
     for line in lines {
         if line.isEmpty {
             if !name.isEmpty || !data.isEmpty {

@@ -38,7 +38,9 @@ public final class TemporaryDirectory: Sendable {
     }
 
     /// Runs `body` with a new directory, removed when `body` returns or throws.
-    public static func with<T>(prefix: String = "palaver-test", _ body: (TemporaryDirectory) async throws -> T) async throws -> T {
+    public static func with<T>(prefix: String = "palaver-test", _ body: (TemporaryDirectory) async throws -> T)
+        async throws -> T
+    {
         let directory = try TemporaryDirectory(prefix: prefix)
         let result = try await body(directory)
         withExtendedLifetime(directory) {}

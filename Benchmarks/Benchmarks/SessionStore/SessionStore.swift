@@ -77,9 +77,12 @@ let benchmarks: @Sendable () -> Void = {
     // clock. Measured: the appends only (what the stream's thread pays); the background queue
     // checkpoints meanwhile (every 2 KB here, as the deltas arrive faster than 250 ms) and
     // competes for the two cores. Compare with the plain String append baseline.
-    Benchmark("Checkpointer hot path: 1 MB in 100-byte appendText calls", configuration: .init(
-        metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
-        maxDuration: .seconds(5), maxIterations: 50)) { benchmark in
+    Benchmark(
+        "Checkpointer hot path: 1 MB in 100-byte appendText calls",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
+            maxDuration: .seconds(5), maxIterations: 50)
+    ) { benchmark in
         let scratch = Scratch()
         let store = try SessionStore(path: scratch.database)
         let conversation = try store.createConversation(model: "m")
@@ -95,9 +98,12 @@ let benchmarks: @Sendable () -> Void = {
         try store.close()
     }
 
-    Benchmark("baseline: 1 MB in 100-byte appends to a String", configuration: .init(
-        metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
-        maxDuration: .seconds(5), maxIterations: 50)) { benchmark in
+    Benchmark(
+        "baseline: 1 MB in 100-byte appends to a String",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
+            maxDuration: .seconds(5), maxIterations: 50)
+    ) { benchmark in
         let piece = String(repeating: "x", count: 100)
         for _ in benchmark.scaledIterations {
             var text = ""
@@ -109,9 +115,12 @@ let benchmarks: @Sendable () -> Void = {
     // Checkpoints of a long reply, on the writer queue: 256 KB is about a 64k-token reply, the
     // largest the API sends. A normal checkpoint appends what arrived (here 2 KB); a whole
     // write (at the start, after replaceContent, every 512 chunks) rewrites everything.
-    Benchmark("checkpoint: append 2 KB to a 256 KB streaming reply", configuration: .init(
-        metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
-        maxDuration: .seconds(5), maxIterations: 300)) { benchmark in
+    Benchmark(
+        "checkpoint: append 2 KB to a 256 KB streaming reply",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
+            maxDuration: .seconds(5), maxIterations: 300)
+    ) { benchmark in
         let scratch = Scratch()
         let store = try SessionStore(path: scratch.database)
         let (checkpointer, _) = try longReply(store)
@@ -126,9 +135,12 @@ let benchmarks: @Sendable () -> Void = {
         try store.close()
     }
 
-    Benchmark("checkpoint: rewrite a whole 256 KB streaming reply", configuration: .init(
-        metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
-        maxDuration: .seconds(5), maxIterations: 100)) { benchmark in
+    Benchmark(
+        "checkpoint: rewrite a whole 256 KB streaming reply",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
+            maxDuration: .seconds(5), maxIterations: 100)
+    ) { benchmark in
         let scratch = Scratch()
         let store = try SessionStore(path: scratch.database)
         let (checkpointer, text) = try longReply(store)
@@ -143,9 +155,12 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // What part of a whole write is encoding: AnthropicAPI's JSON writer on the same content.
-    Benchmark("encode a 256 KB reply as content JSON", configuration: .init(
-        metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
-        maxDuration: .seconds(5), maxIterations: 100)) { benchmark in
+    Benchmark(
+        "encode a 256 KB reply as content JSON",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds,
+            maxDuration: .seconds(5), maxIterations: 100)
+    ) { benchmark in
         let text = String(repeating: "Lorem ipsum dolor sit amet, \"quoted\"\n", count: 256 * 1024 / 37)
         let blocks: [ContentBlock] = [.text(text)]
         for _ in benchmark.scaledIterations {
@@ -225,8 +240,12 @@ enum Fixture {
             let isUser = i % 2 == 1
             var message: [String: JSONValue] = [
                 "position": .int(i), "role": .string(isUser ? "user" : "assistant"), "status": .string("complete"),
-                "content": .array([.object(["type": .string("text"),
-                                            "text": .string(text(i, length: isUser ? 150 : 900))])]),
+                "content": .array([
+                    .object([
+                        "type": .string("text"),
+                        "text": .string(text(i, length: isUser ? 150 : 900)),
+                    ])
+                ]),
                 "created_at": time, "updated_at": time,
             ]
             if !isUser {
@@ -239,8 +258,10 @@ enum Fixture {
         }
         let document = JSONValue.object([
             "format": .string("palaver.conversation"), "version": .int(1),
-            "conversation": .object(["title": .string("The long one"), "model": .string("claude-sonnet-4-5"),
-                                     "system_prompt": .null, "created_at": time, "updated_at": time]),
+            "conversation": .object([
+                "title": .string("The long one"), "model": .string("claude-sonnet-4-5"),
+                "system_prompt": .null, "created_at": time, "updated_at": time,
+            ]),
             "messages": .array(messages),
         ])
         let big = try store.importConversation(json: document.serialized())
@@ -251,7 +272,8 @@ enum Fixture {
             try store.appendUserMessage(to: conversation.id, text: text(-i, length: 120), status: .complete)
             if i % 5 == 0 {
                 let reply = try store.beginAssistantMessage(in: conversation.id, model: "claude-sonnet-4-5")
-                try store.finishAssistantMessage(reply.id, content: StoredContent(text: text(i, length: 600)), stopReason: "end_turn")
+                try store.finishAssistantMessage(
+                    reply.id, content: StoredContent(text: text(i, length: 600)), stopReason: "end_turn")
             }
         }
         try store.close()

@@ -16,8 +16,10 @@ public final class AnthropicClient: Sendable {
     private let transport: any HTTPTransport
     private let sleeper: any Sleeper
 
-    public init(configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport(),
-                sleeper: any Sleeper = ContinuousSleeper()) {
+    public init(
+        configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport(),
+        sleeper: any Sleeper = ContinuousSleeper()
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.sleeper = sleeper
@@ -30,11 +32,14 @@ public final class AnthropicClient: Sendable {
     ///
     /// A failure before any content is retried under the retry policy; a failure after content
     /// throws an `APIError` whose `partial` holds what arrived. Ending iteration cancels.
-    public func send(_ request: MessageRequest, stream: Bool = true) -> AsyncThrowingStream<MessageStreamEvent, any Error> {
+    public func send(_ request: MessageRequest, stream: Bool = true) -> AsyncThrowingStream<
+        MessageStreamEvent, any Error
+    > {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    let message = try await self.withRetries(onRetry: { continuation.yield(.retrying($0)) }) { () async throws(AttemptFailure) in
+                    let message = try await self.withRetries(onRetry: { continuation.yield(.retrying($0)) }) {
+                        () async throws(AttemptFailure) in
                         try await self.attemptMessage(request, stream: stream) { continuation.yield($0) }
                     }
                     continuation.yield(.completed(message))
@@ -48,8 +53,10 @@ public final class AnthropicClient: Sendable {
     }
 
     /// Sends a non-streaming message request and returns the message.
-    public func createMessage(_ request: MessageRequest,
-                              onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }) async throws(APIError) -> Message {
+    public func createMessage(
+        _ request: MessageRequest,
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
+    ) async throws(APIError) -> Message {
         try await withRetries(onRetry: onRetry) { () async throws(AttemptFailure) in
             try await self.attemptMessage(request, stream: false) { _ in }
         }
@@ -58,14 +65,17 @@ public final class AnthropicClient: Sendable {
     // MARK: Models and token counts
 
     /// One page of `GET /v1/models`, newest first.
-    public func listModels(limit: Int = 100, afterID: String? = nil,
-                           onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }) async throws(APIError) -> ModelPage {
+    public func listModels(
+        limit: Int = 100, afterID: String? = nil,
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
+    ) async throws(APIError) -> ModelPage {
         var query = [("limit", String(limit))]
         if let afterID { query.append(("after_id", afterID)) }
         let url = try configuration.url(for: "/v1/models", query: query)
         return try await withRetries(onRetry: onRetry) { () async throws(AttemptFailure) in
-            let json = try await self.attemptJSON(HTTPRequest(method: "GET", url: url, headers: self.configuration.headers(json: false)),
-                                                  limit: self.configuration.limits.maxModelsBodyBytes)
+            let json = try await self.attemptJSON(
+                HTTPRequest(method: "GET", url: url, headers: self.configuration.headers(json: false)),
+                limit: self.configuration.limits.maxModelsBodyBytes)
             do throws(APIError) { return try ModelPage(json: json) } catch { throw AttemptFailure(error: error) }
         }
     }
@@ -81,11 +91,16 @@ public final class AnthropicClient: Sendable {
         let url = try configuration.url(for: "/v1/messages/count_tokens")
         let body = Array(request.countTokensBody.serialized().utf8)
         return try await withRetries(onRetry: { _ in }) { () async throws(AttemptFailure) in
-            let json = try await self.attemptJSON(HTTPRequest(method: "POST", url: url, headers: self.configuration.headers(json: true), body: body),
-                                                  limit: self.configuration.limits.maxBodyBytes)
+            let json = try await self.attemptJSON(
+                HTTPRequest(method: "POST", url: url, headers: self.configuration.headers(json: true), body: body),
+                limit: self.configuration.limits.maxBodyBytes)
             guard let n = json["input_tokens"]?.intValue, n >= 0 else {
-                throw AttemptFailure(error: APIError(kind: .malformedResponse,
-                                                     message: "the token count is JSON but has no whole-number input_tokens: expected {\"input_tokens\": 12}, got \(json.shapeDescription)"))
+                throw AttemptFailure(
+                    error: APIError(
+                        kind: .malformedResponse,
+                        message:
+                            "the token count is JSON but has no whole-number input_tokens: expected {\"input_tokens\": 12}, got \(json.shapeDescription)"
+                    ))
             }
             return n
         }
@@ -99,8 +114,10 @@ public final class AnthropicClient: Sendable {
         var partial: Message?
     }
 
-    private func withRetries<T>(onRetry: @Sendable (RetryNotice) -> Void,
-                                _ attempt: () async throws(AttemptFailure) -> T) async throws(APIError) -> T {
+    private func withRetries<T>(
+        onRetry: @Sendable (RetryNotice) -> Void,
+        _ attempt: () async throws(AttemptFailure) -> T
+    ) async throws(APIError) -> T {
         try configuration.checkTransportSecurity()
         let policy = configuration.retryPolicy
         var retry = 0
@@ -119,7 +136,8 @@ public final class AnthropicClient: Sendable {
                     throw APIError(kind: .cancelled, message: "the request was cancelled")
                 }
                 guard let delay = policy.delay(beforeRetry: retry, after: failure) else { throw failure }
-                onRetry(RetryNotice(attempt: retry + 2, maxAttempts: policy.maxRetries + 1, delay: delay, reason: failure))
+                onRetry(
+                    RetryNotice(attempt: retry + 2, maxAttempts: policy.maxRetries + 1, delay: delay, reason: failure))
                 do {
                     try await sleeper.sleep(for: delay)
                 } catch {
@@ -136,9 +154,12 @@ public final class AnthropicClient: Sendable {
     }
 
     /// `attemptJSON`, with the response head (for the status and request id of a later shape error).
-    private func attemptJSONWithHead(_ request: HTTPRequest, limit: Int) async throws(AttemptFailure) -> (json: JSONValue, head: HTTPResponseHead) {
-        let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: nil,
-                                       totalTimeout: configuration.replyTimeout)
+    private func attemptJSONWithHead(_ request: HTTPRequest, limit: Int) async throws(AttemptFailure) -> (
+        json: JSONValue, head: HTTPResponseHead
+    ) {
+        let options = TransportOptions(
+            connectTimeout: configuration.connectTimeout, idleTimeout: nil,
+            totalTimeout: configuration.replyTimeout)
         var head: HTTPResponseHead?
         var body: [UInt8] = []
         do {
@@ -154,15 +175,22 @@ public final class AnthropicClient: Sendable {
         } catch {
             throw AttemptFailure(error: Self.apiError(error))
         }
-        if Task.isCancelled { throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled")) }
-        guard let head else { throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response")) }
+        if Task.isCancelled {
+            throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled"))
+        }
+        guard let head else {
+            throw AttemptFailure(error: APIError(kind: .network, message: "the connection closed without a response"))
+        }
         if let failure = Self.failure(for: head, body: body) { throw AttemptFailure(error: failure) }
         do {
             return (try JSONValue.parse(body), head)
         } catch {
-            throw AttemptFailure(error: APIError(kind: .malformedResponse, httpStatus: head.status,
-                                                 message: "the reply is not valid JSON (\(error)): \(APIError.describeNonJSONBody(body, contentType: head.headers["content-type"]))",
-                                                 requestID: head.headers["request-id"]))
+            throw AttemptFailure(
+                error: APIError(
+                    kind: .malformedResponse, httpStatus: head.status,
+                    message:
+                        "the reply is not valid JSON (\(error)): \(APIError.describeNonJSONBody(body, contentType: head.headers["content-type"]))",
+                    requestID: head.headers["request-id"]))
         }
     }
 
@@ -176,9 +204,11 @@ public final class AnthropicClient: Sendable {
             return APIError(redirectStatus: head.status, headers: head.headers)
         }
         if let encoding = APIError.unrequestedEncoding(head.headers) {
-            return APIError(kind: .malformedResponse, httpStatus: head.status,
-                            message: APIError.describeNonJSONBody(body, contentType: head.headers["content-type"], contentEncoding: encoding),
-                            requestID: head.headers["request-id"])
+            return APIError(
+                kind: .malformedResponse, httpStatus: head.status,
+                message: APIError.describeNonJSONBody(
+                    body, contentType: head.headers["content-type"], contentEncoding: encoding),
+                requestID: head.headers["request-id"])
         }
         return nil
     }
@@ -190,25 +220,30 @@ public final class AnthropicClient: Sendable {
 
     /// Appends `bytes` to a whole (non-stream) reply `body` of at most `limit` bytes. An error
     /// reply keeps only what fits in `maxErrorBodyBytes` and returns false: stop reading.
-    private func keep(_ bytes: [UInt8], in body: inout [UInt8], head: HTTPResponseHead?, limit: Int) throws(APIError) -> Bool {
+    private func keep(_ bytes: [UInt8], in body: inout [UInt8], head: HTTPResponseHead?, limit: Int) throws(APIError)
+        -> Bool
+    {
         let isError = (head?.status ?? 0) >= 400
         let cap = isError ? configuration.limits.maxErrorBodyBytes : limit
         if body.count + bytes.count > cap {
             if isError {
-                body += bytes.prefix(cap - body.count)  // enough to say what went wrong
+                body += bytes.prefix(cap - body.count) // enough to say what went wrong
                 return false
             }
-            throw APIError(kind: .responseTooLarge, httpStatus: head?.status,
-                           message: "the reply was larger than \(ByteCount(limit)); palaver stopped reading it",
-                           requestID: head?.headers["request-id"])
+            throw APIError(
+                kind: .responseTooLarge, httpStatus: head?.status,
+                message: "the reply was larger than \(ByteCount(limit)); palaver stopped reading it",
+                requestID: head?.headers["request-id"])
         }
         body += bytes
         return true
     }
 
     /// One attempt at a message request: streamed as events, or read as one JSON reply.
-    private func attemptMessage(_ request: MessageRequest, stream: Bool,
-                                report: (MessageStreamEvent) -> Void) async throws(AttemptFailure) -> Message {
+    private func attemptMessage(
+        _ request: MessageRequest, stream: Bool,
+        report: (MessageStreamEvent) -> Void
+    ) async throws(AttemptFailure) -> Message {
         let http = try messageHTTPRequest(request, stream: stream)
         guard stream else {
             let (json, head) = try await attemptJSONWithHead(http, limit: configuration.limits.maxBodyBytes)
@@ -224,7 +259,8 @@ public final class AnthropicClient: Sendable {
             throw AttemptFailure(error: failure, partial: reply.partial)
         }
         if Task.isCancelled {
-            throw AttemptFailure(error: APIError(kind: .cancelled, message: "the request was cancelled"), partial: reply.partial)
+            throw AttemptFailure(
+                error: APIError(kind: .cancelled, message: "the request was cancelled"), partial: reply.partial)
         }
         return try Self.message(from: reply)
     }
@@ -232,10 +268,13 @@ public final class AnthropicClient: Sendable {
     /// `POST /v1/messages` for `request`, asking for an event stream when `stream` is set.
     private func messageHTTPRequest(_ request: MessageRequest, stream: Bool) throws(AttemptFailure) -> HTTPRequest {
         let url: String
-        do throws(APIError) { url = try configuration.url(for: "/v1/messages") } catch { throw AttemptFailure(error: error) }
+        do throws(APIError) { url = try configuration.url(for: "/v1/messages") } catch {
+            throw AttemptFailure(error: error)
+        }
         var headers = configuration.headers(json: true)
         if stream { headers.append(("accept", "text/event-stream")) }
-        return HTTPRequest(method: "POST", url: url, headers: headers, body: Array(request.body(stream: stream).serialized().utf8))
+        return HTTPRequest(
+            method: "POST", url: url, headers: headers, body: Array(request.body(stream: stream).serialized().utf8))
     }
 
     /// What a streamed attempt has read: the head, then either events (through the decoder,
@@ -253,28 +292,36 @@ public final class AnthropicClient: Sendable {
     }
 
     /// Reads the streamed reply to `http` into `reply`, reporting the start of a success and each event.
-    private func readStream(_ http: HTTPRequest, into reply: inout StreamedReply,
-                            report: (MessageStreamEvent) -> Void) async throws {
+    private func readStream(
+        _ http: HTTPRequest, into reply: inout StreamedReply,
+        report: (MessageStreamEvent) -> Void
+    ) async throws {
         let limits = configuration.limits
-        let options = TransportOptions(connectTimeout: configuration.connectTimeout, idleTimeout: configuration.idleTimeout,
-                                       totalTimeout: configuration.replyTimeout)
+        let options = TransportOptions(
+            connectTimeout: configuration.connectTimeout, idleTimeout: configuration.idleTimeout,
+            totalTimeout: configuration.replyTimeout)
         reading: for try await event in transport.send(http, options: options) {
             switch event {
             case .head(let h):
                 reply.head = h
                 if Self.isAnsweredByHead(h) { break reading }
-                reply.isEventStream = h.status < 400 && (h.headers["content-type"]?.lowercased().contains("text/event-stream") ?? false)
+                reply.isEventStream =
+                    h.status < 400 && (h.headers["content-type"]?.lowercased().contains("text/event-stream") ?? false)
                 if h.status < 400 { report(.responseStarted(requestID: h.headers["request-id"])) }
             case .body(let bytes):
                 reply.received += bytes.count
                 guard reply.isEventStream else {
-                    guard try keep(bytes, in: &reply.rawBody, head: reply.head, limit: limits.maxBodyBytes) else { break reading }
+                    guard try keep(bytes, in: &reply.rawBody, head: reply.head, limit: limits.maxBodyBytes) else {
+                        break reading
+                    }
                     continue
                 }
                 if reply.received > limits.maxStreamBytes {
-                    throw APIError(kind: .responseTooLarge, httpStatus: reply.head?.status,
-                                   message: "the event stream went on past \(ByteCount(limits.maxStreamBytes)); palaver stopped reading it",
-                                   requestID: reply.head?.headers["request-id"])
+                    throw APIError(
+                        kind: .responseTooLarge, httpStatus: reply.head?.status,
+                        message:
+                            "the event stream went on past \(ByteCount(limits.maxStreamBytes)); palaver stopped reading it",
+                        requestID: reply.head?.headers["request-id"])
                 }
                 try bytes.withUnsafeBytes { buffer in
                     try reply.decoder.feed(buffer) { report(.event($0)) }
@@ -296,17 +343,23 @@ public final class AnthropicClient: Sendable {
             do {
                 json = try JSONValue.parse(reply.rawBody)
             } catch {
-                throw AttemptFailure(error: APIError(kind: .malformedResponse, httpStatus: head.status,
-                                                     message: "expected an event stream but got \(head.headers["content-type"].map { String($0.prefix(100)) } ?? "no content type"): \(APIError.describeNonJSONBody(reply.rawBody, contentType: head.headers["content-type"]))",
-                                                     requestID: head.headers["request-id"]))
+                throw AttemptFailure(
+                    error: APIError(
+                        kind: .malformedResponse, httpStatus: head.status,
+                        message:
+                            "expected an event stream but got \(head.headers["content-type"].map { String($0.prefix(100)) } ?? "no content type"): \(APIError.describeNonJSONBody(reply.rawBody, contentType: head.headers["content-type"]))",
+                        requestID: head.headers["request-id"]))
             }
             return try message(from: json, head: head)
         }
         guard reply.decoder.accumulator.isComplete else {
-            throw AttemptFailure(error: APIError(kind: .truncated, httpStatus: head.status,
-                                                 message: "the stream ended without message_stop after \(reply.received) bytes\(reply.decoder.hasPendingInput ? ", in the middle of an event" : "")",
-                                                 requestID: head.headers["request-id"]),
-                                 partial: reply.partial)
+            throw AttemptFailure(
+                error: APIError(
+                    kind: .truncated, httpStatus: head.status,
+                    message:
+                        "the stream ended without message_stop after \(reply.received) bytes\(reply.decoder.hasPendingInput ? ", in the middle of an event" : "")",
+                    requestID: head.headers["request-id"]),
+                partial: reply.partial)
         }
         return reply.decoder.accumulator.message
     }

@@ -49,12 +49,14 @@ public struct ClientConfiguration: Sendable {
     public var limits: ResponseLimits
     public var userAgent: String
 
-    public init(baseURL: String = ClientConfiguration.defaultBaseURL, credential: Credential?,
-                anthropicVersion: String = ClientConfiguration.defaultVersion, betas: [String] = [],
-                allowInsecureHTTP: Bool = false, retryPolicy: RetryPolicy = RetryPolicy(),
-                connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
-                replyTimeout: Duration = ClientConfiguration.defaultReplyTimeout, limits: ResponseLimits = ResponseLimits(),
-                userAgent: String = "palaver/0.1") {
+    public init(
+        baseURL: String = ClientConfiguration.defaultBaseURL, credential: Credential?,
+        anthropicVersion: String = ClientConfiguration.defaultVersion, betas: [String] = [],
+        allowInsecureHTTP: Bool = false, retryPolicy: RetryPolicy = RetryPolicy(),
+        connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
+        replyTimeout: Duration = ClientConfiguration.defaultReplyTimeout, limits: ResponseLimits = ResponseLimits(),
+        userAgent: String = "palaver/0.1"
+    ) {
         self.baseURL = baseURL
         self.credential = credential
         self.anthropicVersion = anthropicVersion
@@ -82,8 +84,11 @@ public struct ClientConfiguration: Sendable {
     public func checkTransportSecurity() throws(APIError) {
         let endpoint = try Endpoint(baseURL)
         guard credential != nil, endpoint.scheme == "http", !endpoint.isLoopback, !allowInsecureHTTP else { return }
-        throw APIError(kind: .insecureTransport,
-                       message: "the base URL \(endpoint.normalized) is plain http to \(endpoint.host), which would expose the key on the network; use https, or pass --insecure-http if you really mean it")
+        throw APIError(
+            kind: .insecureTransport,
+            message:
+                "the base URL \(endpoint.normalized) is plain http to \(endpoint.host), which would expose the key on the network; use https, or pass --insecure-http if you really mean it"
+        )
     }
 
     private static func percentEncode(_ s: String) -> String {
@@ -121,17 +126,28 @@ public struct Endpoint: Sendable, Equatable {
     public init(_ text: String) throws(APIError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let bad = trimmed.unicodeScalars.enumerated().first(where: { Endpoint.isForbidden($0.element) }) {
-            throw APIError(kind: .invalidConfiguration,
-                           message: "the base URL \"\(Endpoint.visible(trimmed))\" contains \(Endpoint.name(of: bad.element)) at character \(bad.offset + 1); a URL holds no spaces, line breaks or control characters")
+            throw APIError(
+                kind: .invalidConfiguration,
+                message:
+                    "the base URL \"\(Endpoint.visible(trimmed))\" contains \(Endpoint.name(of: bad.element)) at character \(bad.offset + 1); a URL holds no spaces, line breaks or control characters"
+            )
         }
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
-            throw APIError(kind: .invalidConfiguration,
-                           message: "the base URL \"\(Secrets.redact(trimmed))\" is not an http or https URL such as https://api.anthropic.com")
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else {
+            throw APIError(
+                kind: .invalidConfiguration,
+                message:
+                    "the base URL \"\(Secrets.redact(trimmed))\" is not an http or https URL such as https://api.anthropic.com"
+            )
         }
-        guard components.query == nil, components.fragment == nil, components.user == nil, components.password == nil else {
-            throw APIError(kind: .invalidConfiguration,
-                           message: "the base URL must not carry a query, fragment or user info; give scheme, host, port and path prefix only")
+        guard components.query == nil, components.fragment == nil, components.user == nil, components.password == nil
+        else {
+            throw APIError(
+                kind: .invalidConfiguration,
+                message:
+                    "the base URL must not carry a query, fragment or user info; give scheme, host, port and path prefix only"
+            )
         }
         self.scheme = scheme
         self.host = host.lowercased()
@@ -156,7 +172,8 @@ public struct Endpoint: Sendable, Equatable {
         case 0x0A: return "a line feed (LF)"
         case 0x09: return "a tab"
         case 0x20: return "a space"
-        default: return "the invisible character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4))"
+        default:
+            return "the invisible character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4))"
         }
     }
 

@@ -12,8 +12,10 @@ public struct ResponseLimits: Sendable, Equatable {
     /// An error body (status 400 or more): this much is kept and read, the rest is not (default 1 MiB).
     public var maxErrorBodyBytes: Int
 
-    public init(maxStreamLineBytes: Int = 16 << 20, maxStreamBytes: Int = 256 << 20, maxBodyBytes: Int = 64 << 20,
-                maxModelsBodyBytes: Int = 8 << 20, maxErrorBodyBytes: Int = 1 << 20) {
+    public init(
+        maxStreamLineBytes: Int = 16 << 20, maxStreamBytes: Int = 256 << 20, maxBodyBytes: Int = 64 << 20,
+        maxModelsBodyBytes: Int = 8 << 20, maxErrorBodyBytes: Int = 1 << 20
+    ) {
         self.maxStreamLineBytes = max(1, maxStreamLineBytes)
         self.maxStreamBytes = max(1, maxStreamBytes)
         self.maxBodyBytes = max(1, maxBodyBytes)

@@ -22,8 +22,10 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// How many attempts were made before giving up (1 = no retry).
     public var attempts = 1
 
-    public init(kind: Kind, httpStatus: Int? = nil, errorType: String? = nil, message: String,
-                requestID: String? = nil, retryAfter: Duration? = nil) {
+    public init(
+        kind: Kind, httpStatus: Int? = nil, errorType: String? = nil, message: String,
+        requestID: String? = nil, retryAfter: Duration? = nil
+    ) {
         self.kind = kind
         self.httpStatus = httpStatus
         self.errorType = errorType
@@ -34,8 +36,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// An `error` event inside a stream that began with HTTP 200.
     public init(streamErrorType type: String, message: String, requestID: String?) {
-        self.init(kind: Kind(errorType: type, status: nil, message: message), errorType: type,
-                  message: message, requestID: requestID)
+        self.init(
+            kind: Kind(errorType: type, status: nil, message: message), errorType: type,
+            message: message, requestID: requestID)
     }
 
     /// The stream failed after content arrived; `partial` holds what was received.
@@ -137,7 +140,7 @@ extension APIError {
         public var isRetryable: Bool {
             switch base {
             case .requestTimeout, .conflict, .rateLimited, .apiError, .serviceUnavailable, .serverTimeout,
-                 .overloaded, .network, .timeout, .truncated:
+                .overloaded, .network, .timeout, .truncated:
                 return true
             default:
                 return false
@@ -181,16 +184,36 @@ extension APIError {
             case "invalid_request_error":
                 self = message.localizedCaseInsensitiveContains("credit balance") ? .noCredit : .invalidRequest
                 return
-            case "authentication_error": self = .authentication; return
-            case "billing_error": self = .billing; return
-            case "permission_error": self = .permission; return
-            case "not_found_error": self = .notFound; return
-            case "request_too_large": self = .requestTooLarge; return
-            case "rate_limit_error": self = .rateLimited; return
-            case "api_error": self = .apiError; return
-            case "timeout_error": self = .serverTimeout; return
-            case "overloaded_error": self = .overloaded; return
-            case "conflict_error": self = .conflict; return
+            case "authentication_error":
+                self = .authentication
+                return
+            case "billing_error":
+                self = .billing
+                return
+            case "permission_error":
+                self = .permission
+                return
+            case "not_found_error":
+                self = .notFound
+                return
+            case "request_too_large":
+                self = .requestTooLarge
+                return
+            case "rate_limit_error":
+                self = .rateLimited
+                return
+            case "api_error":
+                self = .apiError
+                return
+            case "timeout_error":
+                self = .serverTimeout
+                return
+            case "overloaded_error":
+                self = .overloaded
+                return
+            case "conflict_error":
+                self = .conflict
+                return
             default: break
             }
             switch status {
@@ -207,7 +230,7 @@ extension APIError {
             case 504: self = .serverTimeout
             case 529: self = .overloaded
             case let s? where s >= 500: self = .apiError
-            case nil: self = .apiError  // an unknown type inside a stream
+            case nil: self = .apiError // an unknown type inside a stream
             default: self = .otherHTTP
             }
         }
@@ -235,17 +258,20 @@ extension APIError {
                 type = error["type"]?.stringValue.map { String($0.prefix(200)) }
                 message = error["message"]?.stringValue ?? ""
             } else {
-                message = "the server sent JSON that is not the API's error shape (expected {\"type\": \"error\", \"error\": {\"type\": …, \"message\": …}})"
+                message =
+                    "the server sent JSON that is not the API's error shape (expected {\"type\": \"error\", \"error\": {\"type\": …, \"message\": …}})"
             }
             if requestID == nil { requestID = json["request_id"]?.stringValue }
         } else {
-            message = APIError.describeNonJSONBody(body, contentType: headers["content-type"], contentEncoding: encoding)
+            message = APIError.describeNonJSONBody(
+                body, contentType: headers["content-type"], contentEncoding: encoding)
         }
         if message.isEmpty { message = "no message from the server" }
-        self.init(kind: Kind(errorType: type, status: status, message: message), httpStatus: status,
-                  errorType: type, message: String(message.prefix(APIError.maxMessageCharacters)),
-                  requestID: requestID.map { String($0.prefix(200)) },
-                  retryAfter: RetryPolicy.retryAfter(from: headers, now: now))
+        self.init(
+            kind: Kind(errorType: type, status: status, message: message), httpStatus: status,
+            errorType: type, message: String(message.prefix(APIError.maxMessageCharacters)),
+            requestID: requestID.map { String($0.prefix(200)) },
+            retryAfter: RetryPolicy.retryAfter(from: headers, now: now))
         switch headers["x-should-retry"]?.lowercased() {
         case "true": shouldRetryHeader = true
         case "false": shouldRetryHeader = false
@@ -266,8 +292,9 @@ extension APIError {
             message += " without a Location"
         }
         message += "; palaver does not follow redirects, so the key was not sent there"
-        self.init(kind: .redirected, httpStatus: status, message: message,
-                  requestID: (headers["request-id"] ?? headers["x-request-id"]).map { String($0.prefix(200)) })
+        self.init(
+            kind: .redirected, httpStatus: status, message: message,
+            requestID: (headers["request-id"] ?? headers["x-request-id"]).map { String($0.prefix(200)) })
     }
 
     /// The host (and port) of a URL or path from a `Location` header, reduced to the characters a
@@ -279,7 +306,7 @@ extension APIError {
         }
         var rest = text[schemeEnd.upperBound...]
         if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
-        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }  // never user info
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] } // never user info
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_")
         let host = String(rest.filter { allowed.contains($0) }.prefix(100)).lowercased()
         return host.isEmpty ? "an unreadable place" : host
@@ -289,7 +316,8 @@ extension APIError {
     /// or `nil` when the body is plain (`identity` or no header).
     static func unrequestedEncoding(_ headers: HTTPHeaders) -> String? {
         guard let value = headers["content-encoding"]?.trimmingCharacters(in: .whitespaces).lowercased(),
-              !value.isEmpty, value != "identity" else { return nil }
+            !value.isEmpty, value != "identity"
+        else { return nil }
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_, ")
         return String(value.filter { allowed.contains($0) }.prefix(40))
     }
@@ -297,7 +325,8 @@ extension APIError {
     /// A one-line account of a body that is not the API's JSON: an HTML page (its title) or text.
     static func describeNonJSONBody(_ body: [UInt8], contentType: String?, contentEncoding: String? = nil) -> String {
         if let contentEncoding {
-            return "the server sent a \(contentEncoding.isEmpty ? "compressed" : contentEncoding)-encoded body that palaver did not ask for and does not decode (a proxy or gateway, not the API)"
+            return
+                "the server sent a \(contentEncoding.isEmpty ? "compressed" : contentEncoding)-encoded body that palaver did not ask for and does not decode (a proxy or gateway, not the API)"
         }
         if body.starts(with: [0x1F, 0x8B]) {
             return "the server sent a gzip-compressed body without saying so (a proxy or gateway, not the API)"
@@ -308,11 +337,17 @@ extension APIError {
         let lower = trimmed.lowercased()
         if lower.hasPrefix("<") || (contentType?.lowercased().contains("html") ?? false) {
             if let open = lower.range(of: "<title"), let openEnd = lower[open.upperBound...].firstIndex(of: ">"),
-               let close = lower.range(of: "</title>", range: lower.index(after: openEnd)..<lower.endIndex) {
-                let start = trimmed.index(trimmed.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: lower.index(after: openEnd)))
-                let end = trimmed.index(trimmed.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: close.lowerBound))
+                let close = lower.range(of: "</title>", range: lower.index(after: openEnd)..<lower.endIndex)
+            {
+                let start = trimmed.index(
+                    trimmed.startIndex,
+                    offsetBy: lower.distance(from: lower.startIndex, to: lower.index(after: openEnd)))
+                let end = trimmed.index(
+                    trimmed.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: close.lowerBound))
                 let title = APIError.plainTitle(trimmed[start..<end])
-                if !title.isEmpty { return "the server sent an HTML page titled \"\(title)\" (a proxy or gateway, not the API)" }
+                if !title.isEmpty {
+                    return "the server sent an HTML page titled \"\(title)\" (a proxy or gateway, not the API)"
+                }
             }
             return "the server sent an HTML page instead of the API's JSON (a proxy or gateway, not the API)"
         }
@@ -326,11 +361,20 @@ extension APIError {
         var text = ""
         var inTag = false
         for c in raw {
-            if c == "<" { inTag = true; continue }
-            if c == ">" && inTag { inTag = false; continue }
+            if c == "<" {
+                inTag = true
+                continue
+            }
+            if c == ">" && inTag {
+                inTag = false
+                continue
+            }
             if !inTag { text.append(c) }
         }
-        for (entity, char) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " "), ("&amp;", "&")] {
+        for (entity, char) in [
+            ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " "),
+            ("&amp;", "&"),
+        ] {
             text = text.replacingOccurrences(of: entity, with: char)
         }
         // Escape sequences go whole (a title "x ESC]52;c;… BEL" must not leave "]52;c;…" behind),

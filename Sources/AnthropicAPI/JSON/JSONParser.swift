@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small, allocation-lean JSON reader over UTF-8 bytes.
@@ -109,7 +109,7 @@ struct JSONParser {
     mutating func readStringToken() throws(JSONParseError) -> JSONKey {
         skipWhitespace()
         guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("expected a string") }
-        position += 1  // opening quote
+        position += 1 // opening quote
         let start = position
         while position < count {
             let b = base[position]
@@ -143,14 +143,22 @@ struct JSONParser {
             }
             while true {
                 skipWhitespace()
-                guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                guard position < count, base[position] == UInt8(ascii: "\"") else {
+                    throw error("expected a member name")
+                }
                 let key = try parseString()
                 try expect(UInt8(ascii: ":"))
                 members[key] = try parseValue(depth: depth + 1)
                 skipWhitespace()
                 guard position < count else { throw error("unterminated object") }
-                if base[position] == UInt8(ascii: ",") { position += 1; continue }
-                if base[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+                if base[position] == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                if base[position] == UInt8(ascii: "}") {
+                    position += 1
+                    return .object(members)
+                }
                 throw error("expected ',' or '}'")
             }
         case UInt8(ascii: "["):
@@ -165,8 +173,14 @@ struct JSONParser {
                 items.append(try parseValue(depth: depth + 1))
                 skipWhitespace()
                 guard position < count else { throw error("unterminated array") }
-                if base[position] == UInt8(ascii: ",") { position += 1; continue }
-                if base[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+                if base[position] == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                if base[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return .array(items)
+                }
                 throw error("expected ',' or ']'")
             }
         case UInt8(ascii: "\""):
@@ -206,7 +220,8 @@ struct JSONParser {
             if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
                 position += 1
             } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-                        || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") {
+                || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+            {
                 isInteger = false
                 position += 1
             } else {
@@ -232,8 +247,11 @@ struct JSONParser {
             result = result * 10 + Int(base[i] - UInt8(ascii: "0"))
             i += 1
         }
-        if i > position, i < count, base[i] != UInt8(ascii: "."), base[i] != UInt8(ascii: "e"), base[i] != UInt8(ascii: "E"),
-           !(base[i] >= UInt8(ascii: "0") && base[i] <= UInt8(ascii: "9")), !(base[position] == UInt8(ascii: "0") && i - position > 1) {
+        if i > position, i < count, base[i] != UInt8(ascii: "."), base[i] != UInt8(ascii: "e"),
+            base[i] != UInt8(ascii: "E"),
+            !(base[i] >= UInt8(ascii: "0") && base[i] <= UInt8(ascii: "9")),
+            !(base[position] == UInt8(ascii: "0") && i - position > 1)
+        {
             position = i
             return result
         }
@@ -252,7 +270,8 @@ struct JSONParser {
         while position < count {
             let b = base[position]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
+                let s = String(
+                    decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
                 position += 1
                 return s
             }
@@ -292,7 +311,9 @@ struct JSONParser {
                 var scalar = try hex4()
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate must be followed by an escaped low surrogate.
-                    if position + 6 <= count, base[position] == UInt8(ascii: "\\"), base[position + 1] == UInt8(ascii: "u") {
+                    if position + 6 <= count, base[position] == UInt8(ascii: "\\"),
+                        base[position + 1] == UInt8(ascii: "u")
+                    {
                         let save = position
                         position += 2
                         let low = try hex4()
@@ -361,7 +382,10 @@ struct JSONParser {
             position += 1
             while position < count {
                 let b = base[position]
-                if b == UInt8(ascii: "\\") { position += 2; continue }
+                if b == UInt8(ascii: "\\") {
+                    position += 2
+                    continue
+                }
                 position += 1
                 if b == UInt8(ascii: "\"") { return }
             }

@@ -17,7 +17,9 @@ extension Duration {
 
     /// A duration of `seconds`, clamped to `0...limit`; `nil` for NaN or a negative number.
     /// Safe for any number read from the network or a file (never traps).
-    public static func clampedSeconds(_ seconds: Double, limit: Duration = .seconds(Duration.maxServerWaitSeconds)) -> Duration? {
+    public static func clampedSeconds(_ seconds: Double, limit: Duration = .seconds(Duration.maxServerWaitSeconds))
+        -> Duration?
+    {
         guard !seconds.isNaN, seconds >= 0 else { return nil }
         let cap = limit.inSeconds
         if seconds >= cap { return limit }

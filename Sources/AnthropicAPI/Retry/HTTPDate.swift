@@ -12,23 +12,33 @@ enum HTTPDate {
     static func parse(_ text: String) -> Date? {
         guard text.utf8.count <= 64, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
         let parts = text.split(separator: " ")
-        let day: Int?, month: Int?, year: Int?, time: Substring
+        let day: Int?
+        let month: Int?
+        let year: Int?
+        let time: Substring
         if parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT" {
-            (day, month, year, time) = (number(parts[1], digits: 1...2), monthNumber(parts[2]), number(parts[3], digits: 4...4), parts[4])
+            (day, month, year, time) = (
+                number(parts[1], digits: 1...2), monthNumber(parts[2]), number(parts[3], digits: 4...4), parts[4]
+            )
         } else if parts.count == 4, parts[0].hasSuffix(","), parts[3] == "GMT" {
             let date = parts[1].split(separator: "-", omittingEmptySubsequences: false)
             guard date.count == 3, let yy = number(date[2], digits: 2...2) else { return nil }
-            (day, month, year, time) = (number(date[0], digits: 1...2), monthNumber(date[1]), yy < 70 ? 2000 + yy : 1900 + yy, parts[2])
+            (day, month, year, time) = (
+                number(date[0], digits: 1...2), monthNumber(date[1]), yy < 70 ? 2000 + yy : 1900 + yy, parts[2]
+            )
         } else if parts.count == 5 {
-            (day, month, year, time) = (number(parts[2], digits: 1...2), monthNumber(parts[1]), number(parts[4], digits: 4...4), parts[3])
+            (day, month, year, time) = (
+                number(parts[2], digits: 1...2), monthNumber(parts[1]), number(parts[4], digits: 4...4), parts[3]
+            )
         } else {
             return nil
         }
         let clock = time.split(separator: ":", omittingEmptySubsequences: false)
         guard let day, let month, let year, clock.count == 3,
-              let hour = number(clock[0], digits: 2...2), let minute = number(clock[1], digits: 2...2),
-              let second = number(clock[2], digits: 2...2),
-              hour <= 23, minute <= 59, second <= 60, day >= 1, day <= daysIn(month, year) else { return nil }
+            let hour = number(clock[0], digits: 2...2), let minute = number(clock[1], digits: 2...2),
+            let second = number(clock[2], digits: 2...2),
+            hour <= 23, minute <= 59, second <= 60, day >= 1, day <= daysIn(month, year)
+        else { return nil }
         let days = daysSinceEpoch(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60 + second))
     }

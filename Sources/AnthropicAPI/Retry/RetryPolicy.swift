@@ -16,9 +16,11 @@ public struct RetryPolicy: Sendable {
     /// Returns a factor in [0.75, 1]; injectable so tests get exact delays.
     public var jitter: @Sendable () -> Double
 
-    public init(maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8),
-                maxRetryAfter: Duration = .seconds(60),
-                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.75...1) }) {
+    public init(
+        maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8),
+        maxRetryAfter: Duration = .seconds(60),
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.75...1) }
+    ) {
         self.maxRetries = max(0, maxRetries)
         self.initialDelay = initialDelay
         self.maxDelay = maxDelay
@@ -50,10 +52,13 @@ public struct RetryPolicy: Sendable {
     /// `inf` and `1e300`) is clamped to it. Never traps.
     public static func retryAfter(from headers: HTTPHeaders, now: Date = Date()) -> Duration? {
         if let text = headers["retry-after-ms"]?.trimmingCharacters(in: .whitespaces), text.count <= 64,
-           let ms = Double(text), let wait = Duration.clampedSeconds(ms / 1000) {
+            let ms = Double(text), let wait = Duration.clampedSeconds(ms / 1000)
+        {
             return wait
         }
-        guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty, value.count <= 64 else { return nil }
+        guard let value = headers["retry-after"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty,
+            value.count <= 64
+        else { return nil }
         if let seconds = Double(value) {
             return Duration.clampedSeconds(seconds)
         }

@@ -23,10 +23,20 @@ public struct MessageAccumulator: Sendable {
 
         init(_ block: ContentBlock) {
             switch block {
-            case .text(let t): kind = .text; text = t
-            case .toolUse(let id, let name, _): kind = .toolUse; toolID = id; toolName = name
-            case .thinking(let t, let sig): kind = .thinking; text = t; signature = sig
-            default: kind = .fixed; fixed = block
+            case .text(let t):
+                kind = .text
+                text = t
+            case .toolUse(let id, let name, _):
+                kind = .toolUse
+                toolID = id
+                toolName = name
+            case .thinking(let t, let sig):
+                kind = .thinking
+                text = t
+                signature = sig
+            default:
+                kind = .fixed
+                fixed = block
             }
         }
 
@@ -103,14 +113,14 @@ public struct MessageAccumulator: Sendable {
         }
         switch delta {
         case .text(let t) where blocks[position].kind == .text,
-             .inputJSON(let t) where blocks[position].kind == .toolUse,
-             .thinking(let t) where blocks[position].kind == .thinking:
+            .inputJSON(let t) where blocks[position].kind == .toolUse,
+            .thinking(let t) where blocks[position].kind == .thinking:
             hasContent = true
             blocks[position].text += t
         case .signature(let s) where blocks[position].kind == .thinking:
             blocks[position].signature = s
         default:
-            break  // citations and unknown deltas do not change the text
+            break // citations and unknown deltas do not change the text
         }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One server-sent event: the `event:` name (if any), the joined `data:` lines, `id:` and `retry:`.
@@ -61,9 +61,11 @@ public struct SSEDecoder: Sendable {
     /// Decodes `chunk`, calling `emit` for every event it completes.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (ServerSentEvent) throws -> Void) rethrows {
         try feedFrames(chunk) { frame in
-            try emit(ServerSentEvent(event: frame.event.map { String(decoding: $0, as: UTF8.self) },
-                                     data: String(decoding: frame.data, as: UTF8.self),
-                                     id: frame.id, retry: frame.retry))
+            try emit(
+                ServerSentEvent(
+                    event: frame.event.map { String(decoding: $0, as: UTF8.self) },
+                    data: String(decoding: frame.data, as: UTF8.self),
+                    id: frame.id, retry: frame.retry))
         }
     }
 
@@ -78,7 +80,9 @@ public struct SSEDecoder: Sendable {
 
     /// Decodes `chunk`, calling `emit` with each completed event's raw bytes.
     mutating func feedFrames(_ chunk: UnsafeRawBufferPointer, _ emit: (Frame) throws -> Void) rethrows {
-        guard !limitExceeded, let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
+        guard !limitExceeded, let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else {
+            return
+        }
         let end = chunk.count
         var start = 0
         if skipLeadingLF {
@@ -90,7 +94,9 @@ public struct SSEDecoder: Sendable {
             let remaining = end - start
             let lf = memchr(base + start, 0x0A, remaining).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
             let crSearch = (lf ?? end) - start
-            let cr = crSearch > 0 ? memchr(base + start, 0x0D, crSearch).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } : nil
+            let cr =
+                crSearch > 0
+                ? memchr(base + start, 0x0D, crSearch).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } : nil
             let lineEnd: Int
             var next: Int
             if let cr {
@@ -150,7 +156,9 @@ public struct SSEDecoder: Sendable {
                     retry = nil
                     sawField = false
                 }
-                let id = eventID, retry = retry, named = hasEventName
+                let id = eventID
+                let retry = retry
+                let named = hasEventName
                 try eventName.withUnsafeBytes { name in
                     try data.withUnsafeBytes { bytes in
                         try emit(Frame(event: named ? name : nil, data: bytes, id: id, retry: retry))
@@ -159,7 +167,7 @@ public struct SSEDecoder: Sendable {
             }
             return
         }
-        if line[0] == UInt8(ascii: ":") { return }  // comment
+        if line[0] == UInt8(ascii: ":") { return } // comment
         var colon = 0
         while colon < line.count && line[colon] != UInt8(ascii: ":") { colon += 1 }
         var valueStart = min(colon + 1, line.count)
@@ -184,8 +192,10 @@ public struct SSEDecoder: Sendable {
             }
         case .retry:
             // Digits only, at most 9 (about 11 days in ms): a longer value is ignored, as the spec says.
-            if value.count <= 9, !value.isEmpty, value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-               let n = Int(String(decoding: value, as: UTF8.self)) {
+            if value.count <= 9, !value.isEmpty,
+                value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                let n = Int(String(decoding: value, as: UTF8.self))
+            {
                 retry = n
                 sawField = true
             }

@@ -52,8 +52,11 @@ extension StreamEvent {
             // Valid JSON of the wrong shape is not "invalid JSON": say what was expected instead.
             if let value = try? JSONParser.parseDocument(data) {
                 let reason = (error as? JSONParseError).map { "\($0.reason) at byte \($0.offset)" } ?? "\(error)"
-                throw APIError(kind: .malformedResponse,
-                               message: "a stream event is JSON but not an event the API sends (\(reason); got \(value.shapeDescription), expected an object such as {\"type\": \"content_block_delta\", \"index\": 0, \"delta\": {…}})")
+                throw APIError(
+                    kind: .malformedResponse,
+                    message:
+                        "a stream event is JSON but not an event the API sends (\(reason); got \(value.shapeDescription), expected an object such as {\"type\": \"content_block_delta\", \"index\": 0, \"delta\": {…}})"
+                )
             }
             throw APIError(kind: .malformedResponse, message: "a stream event is not valid JSON: \(error)")
         }
@@ -85,7 +88,9 @@ extension StreamEvent {
                 while let k = try p.nextKey() {
                     if k.equals("type") {
                         deltaType = DeltaType(try p.readStringToken())
-                    } else if k.equals("text") || k.equals("partial_json") || k.equals("thinking") || k.equals("signature") {
+                    } else if k.equals("text") || k.equals("partial_json") || k.equals("thinking")
+                        || k.equals("signature")
+                    {
                         deltaText = try p.parseString()
                     } else if k.equals("stop_reason") {
                         stopReason = try p.parseValue(depth: 1).stringValue
@@ -115,9 +120,10 @@ extension StreamEvent {
         guard p.atEnd else { throw p.error("unexpected data after the event") }
 
         if isErrorEvent || type == .error {
-            return .error(type: error?["type"]?.stringValue ?? "api_error",
-                          message: error?["message"]?.stringValue ?? "the stream reported an error",
-                          requestID: requestID)
+            return .error(
+                type: error?["type"]?.stringValue ?? "api_error",
+                message: error?["message"]?.stringValue ?? "the stream reported an error",
+                requestID: requestID)
         }
         switch type {
         case .contentBlockDelta:
@@ -163,15 +169,25 @@ private enum EventType: Equatable {
     case other(String)
 
     init(_ token: JSONKey) {
-        if token.equals("content_block_delta") { self = .contentBlockDelta }
-        else if token.equals("ping") { self = .ping }
-        else if token.equals("message_start") { self = .messageStart }
-        else if token.equals("content_block_start") { self = .contentBlockStart }
-        else if token.equals("content_block_stop") { self = .contentBlockStop }
-        else if token.equals("message_delta") { self = .messageDelta }
-        else if token.equals("message_stop") { self = .messageStop }
-        else if token.equals("error") { self = .error }
-        else { self = .other(token.string) }
+        if token.equals("content_block_delta") {
+            self = .contentBlockDelta
+        } else if token.equals("ping") {
+            self = .ping
+        } else if token.equals("message_start") {
+            self = .messageStart
+        } else if token.equals("content_block_start") {
+            self = .contentBlockStart
+        } else if token.equals("content_block_stop") {
+            self = .contentBlockStop
+        } else if token.equals("message_delta") {
+            self = .messageDelta
+        } else if token.equals("message_stop") {
+            self = .messageStop
+        } else if token.equals("error") {
+            self = .error
+        } else {
+            self = .other(token.string)
+        }
     }
 }
 
@@ -181,12 +197,19 @@ private enum DeltaType: Equatable {
     case other(String)
 
     init(_ token: JSONKey) {
-        if token.equals("text_delta") { self = .text }
-        else if token.equals("input_json_delta") { self = .inputJSON }
-        else if token.equals("thinking_delta") { self = .thinking }
-        else if token.equals("signature_delta") { self = .signature }
-        else if token.equals("citations_delta") { self = .citations }
-        else { self = .other(token.string) }
+        if token.equals("text_delta") {
+            self = .text
+        } else if token.equals("input_json_delta") {
+            self = .inputJSON
+        } else if token.equals("thinking_delta") {
+            self = .thinking
+        } else if token.equals("signature_delta") {
+            self = .signature
+        } else if token.equals("citations_delta") {
+            self = .citations
+        } else {
+            self = .other(token.string)
+        }
     }
 }
 
@@ -213,8 +236,11 @@ public struct MessageStreamDecoder: Sendable {
             try emit(event)
         }
         if sse.limitExceeded {
-            throw APIError(kind: .responseTooLarge,
-                           message: "the event stream sent a line or event longer than \(ByteCount(sse.maxLineBytes)); palaver stopped reading it")
+            throw APIError(
+                kind: .responseTooLarge,
+                message:
+                    "the event stream sent a line or event longer than \(ByteCount(sse.maxLineBytes)); palaver stopped reading it"
+            )
         }
     }
 

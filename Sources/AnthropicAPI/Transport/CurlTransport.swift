@@ -1,8 +1,9 @@
 import CCurl
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// HTTP over libcurl: one thread per transfer running a multi handle, so a cancel wakes the
@@ -19,12 +20,15 @@ public struct CurlTransport: HTTPTransport {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    public func send(_ request: HTTPRequest, options: TransportOptions) -> AsyncThrowingStream<TransportEvent, any Error> {
+    public func send(_ request: HTTPRequest, options: TransportOptions) -> AsyncThrowingStream<
+        TransportEvent, any Error
+    > {
         AsyncThrowingStream { continuation in
             let cancellation = CurlCancellation()
             continuation.onTermination = { _ in cancellation.cancel() }
             let thread = Thread {
-                CurlTransfer(request: request, options: options, continuation: continuation, cancellation: cancellation).run()
+                CurlTransfer(request: request, options: options, continuation: continuation, cancellation: cancellation)
+                    .run()
             }
             thread.name = "palaver.curl"
             thread.start()
@@ -73,8 +77,10 @@ private final class CurlTransfer {
     var lastActivity = ContinuousClock.now
     var easy: UnsafeMutableRawPointer?
 
-    init(request: HTTPRequest, options: TransportOptions,
-         continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation, cancellation: CurlCancellation) {
+    init(
+        request: HTTPRequest, options: TransportOptions,
+        continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation, cancellation: CurlCancellation
+    ) {
         self.request = request
         self.options = options
         self.continuation = continuation
@@ -118,8 +124,10 @@ private final class CurlTransfer {
 
     /// Sets the request (URL, method, headers, body), the timeouts libcurl enforces and the
     /// callbacks on `easy`; returns the header list, which must outlive the transfer.
-    private func configure(_ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
-                           context: UnsafeMutableRawPointer) -> UnsafeMutablePointer<curl_slist>? {
+    private func configure(
+        _ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
+        context: UnsafeMutableRawPointer
+    ) -> UnsafeMutablePointer<curl_slist>? {
         ccurl_setopt_string(easy, CURLOPT_URL, request.url)
         ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
@@ -140,7 +148,9 @@ private final class CurlTransfer {
             ccurl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             _ = body.withUnsafeBytes { raw in
                 // COPYPOSTFIELDS copies, so the Swift array need not outlive this call.
-                ccurl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(errorBuffer)))
+                ccurl_setopt_pointer(
+                    easy, CURLOPT_COPYPOSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(errorBuffer)))
             }
         }
         ccurl_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, curlWrite)
@@ -193,7 +203,8 @@ private final class CurlTransfer {
     /// Cleans up `easy` and finishes the stream: with the error the transfer's end stands for
     /// (a cancel first, whenever it came), or after sending the head if no body carried it.
     private func finish(_ easy: UnsafeMutableRawPointer, after end: LoopEnd, errorBuffer: UnsafePointer<CChar>) {
-        let failure = isCancelled
+        let failure =
+            isCancelled
             ? APIError(kind: .cancelled, message: "the request was cancelled")
             : error(for: end, errorBuffer: errorBuffer)
         if let failure {
@@ -214,7 +225,8 @@ private final class CurlTransfer {
             return APIError(kind: .timeout, message: "no data arrived for \(idle)")
         case .pastDeadline:
             let total = options.totalTimeout.map(\.spoken) ?? "too long"
-            return APIError(kind: .deadline, message: "the reply was still arriving after \(total), the limit for a whole reply")
+            return APIError(
+                kind: .deadline, message: "the reply was still arriving after \(total), the limit for a whole reply")
         case .finished(let outcome) where outcome != CURLE_OK:
             let detail = String(cString: errorBuffer)
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(outcome)) : detail
@@ -242,7 +254,7 @@ private final class CurlTransfer {
         lastActivity = .now
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("HTTP/") {
-            headers = HTTPHeaders()  // a new response (after 100 Continue or a proxy CONNECT)
+            headers = HTTPHeaders() // a new response (after 100 Continue or a proxy CONNECT)
             return
         }
         guard headers.count < Self.maxHeaderFields else { return }
@@ -259,7 +271,9 @@ private final class CurlTransfer {
     }
 }
 
-private func curlWrite(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+private func curlWrite(
+    _ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
+) -> Int {
     guard let userdata, let ptr else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
     if transfer.isCancelled { return 0 }
@@ -268,7 +282,9 @@ private func curlWrite(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count
     return length
 }
 
-private func curlHeader(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+private func curlHeader(
+    _ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
+) -> Int {
     guard let userdata, let ptr else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
@@ -277,10 +293,11 @@ private func curlHeader(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ coun
     return length
 }
 
-private func curlProgress(_ userdata: UnsafeMutableRawPointer?, _ dltotal: curl_off_t, _ dlnow: curl_off_t,
-                          _ ultotal: curl_off_t, _ ulnow: curl_off_t) -> Int32 {
+private func curlProgress(
+    _ userdata: UnsafeMutableRawPointer?, _ dltotal: curl_off_t, _ dlnow: curl_off_t,
+    _ ultotal: curl_off_t, _ ulnow: curl_off_t
+) -> Int32 {
     guard let userdata else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
     return transfer.isCancelled ? 1 : 0
 }
-

@@ -67,8 +67,10 @@ public struct TransportOptions: Sendable {
     /// Giving up on the whole transfer, data arriving or not (APIError kind `deadline`), or `nil`.
     public var totalTimeout: Duration?
 
-    public init(connectTimeout: Duration = .seconds(10), idleTimeout: Duration? = .seconds(60),
-                totalTimeout: Duration? = nil) {
+    public init(
+        connectTimeout: Duration = .seconds(10), idleTimeout: Duration? = .seconds(60),
+        totalTimeout: Duration? = nil
+    ) {
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
         self.totalTimeout = totalTimeout

@@ -8,8 +8,10 @@ public struct Message: Sendable, Equatable {
     public var stopSequence: String?
     public var usage: Usage
 
-    public init(id: String = "", role: String = "assistant", model: String = "", content: [ContentBlock] = [],
-                stopReason: String? = nil, stopSequence: String? = nil, usage: Usage = Usage()) {
+    public init(
+        id: String = "", role: String = "assistant", model: String = "", content: [ContentBlock] = [],
+        stopReason: String? = nil, stopSequence: String? = nil, usage: Usage = Usage()
+    ) {
         self.id = id
         self.role = role
         self.model = model
@@ -34,8 +36,10 @@ public struct Usage: Sendable, Equatable {
     public var cacheCreationInputTokens: Int?
     public var cacheReadInputTokens: Int?
 
-    public init(inputTokens: Int? = nil, outputTokens: Int? = nil,
-                cacheCreationInputTokens: Int? = nil, cacheReadInputTokens: Int? = nil) {
+    public init(
+        inputTokens: Int? = nil, outputTokens: Int? = nil,
+        cacheCreationInputTokens: Int? = nil, cacheReadInputTokens: Int? = nil
+    ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cacheCreationInputTokens = cacheCreationInputTokens
@@ -72,10 +76,11 @@ extension Usage {
             guard let n = json?[key]?.intValue, n >= 0, n <= 1 << 53 else { return nil }
             return n
         }
-        self.init(inputTokens: count("input_tokens"),
-                  outputTokens: count("output_tokens"),
-                  cacheCreationInputTokens: count("cache_creation_input_tokens"),
-                  cacheReadInputTokens: count("cache_read_input_tokens"))
+        self.init(
+            inputTokens: count("input_tokens"),
+            outputTokens: count("output_tokens"),
+            cacheCreationInputTokens: count("cache_creation_input_tokens"),
+            cacheReadInputTokens: count("cache_read_input_tokens"))
     }
 
     var json: JSONValue {
@@ -96,8 +101,9 @@ extension ContentBlock {
         case "text":
             self = .text(json["text"]?.stringValue ?? "")
         case "tool_use":
-            self = .toolUse(id: json["id"]?.stringValue ?? "", name: json["name"]?.stringValue ?? "",
-                            input: json["input"] ?? .object([:]))
+            self = .toolUse(
+                id: json["id"]?.stringValue ?? "", name: json["name"]?.stringValue ?? "",
+                input: json["input"] ?? .object([:]))
         case "thinking":
             self = .thinking(json["thinking"]?.stringValue ?? "", signature: json["signature"]?.stringValue ?? "")
         case "redacted_thinking":
@@ -125,16 +131,20 @@ extension Message {
     /// Builds a message from its JSON; fails only when the value is not a message object.
     public init(json: JSONValue) throws(APIError) {
         guard case .object = json, json["type"]?.stringValue == "message" || json["content"] != nil else {
-            throw APIError(kind: .malformedResponse,
-                           message: "the reply is JSON but not a message: expected an object with \"type\": \"message\" and a \"content\" array, got \(json.shapeDescription)")
+            throw APIError(
+                kind: .malformedResponse,
+                message:
+                    "the reply is JSON but not a message: expected an object with \"type\": \"message\" and a \"content\" array, got \(json.shapeDescription)"
+            )
         }
-        self.init(id: json["id"]?.stringValue ?? "",
-                  role: json["role"]?.stringValue ?? "assistant",
-                  model: json["model"]?.stringValue ?? "",
-                  content: (json["content"]?.arrayValue ?? []).map(ContentBlock.init(json:)),
-                  stopReason: json["stop_reason"]?.stringValue,
-                  stopSequence: json["stop_sequence"]?.stringValue,
-                  usage: Usage(json: json["usage"]))
+        self.init(
+            id: json["id"]?.stringValue ?? "",
+            role: json["role"]?.stringValue ?? "assistant",
+            model: json["model"]?.stringValue ?? "",
+            content: (json["content"]?.arrayValue ?? []).map(ContentBlock.init(json:)),
+            stopReason: json["stop_reason"]?.stringValue,
+            stopSequence: json["stop_sequence"]?.stringValue,
+            usage: Usage(json: json["usage"]))
     }
 
     /// The message in the API's own JSON shape (what `palaver ask --json` prints).

@@ -10,9 +10,11 @@ public struct MessageRequest: Sendable, Equatable {
     /// Extra top-level members passed through as they are (tools, thinking, service_tier…).
     public var extra: [String: JSONValue]
 
-    public init(model: String, maxTokens: Int, messages: [InputMessage], system: String? = nil,
-                temperature: Double? = nil, stopSequences: [String]? = nil, metadataUserID: String? = nil,
-                extra: [String: JSONValue] = [:]) {
+    public init(
+        model: String, maxTokens: Int, messages: [InputMessage], system: String? = nil,
+        temperature: Double? = nil, stopSequences: [String]? = nil, metadataUserID: String? = nil,
+        extra: [String: JSONValue] = [:]
+    ) {
         self.model = model
         self.maxTokens = maxTokens
         self.messages = messages
@@ -56,7 +58,9 @@ public struct InputMessage: Sendable, Equatable {
     }
 
     public static func user(_ text: String) -> InputMessage { InputMessage(role: "user", content: [.text(text)]) }
-    public static func assistant(_ text: String) -> InputMessage { InputMessage(role: "assistant", content: [.text(text)]) }
+    public static func assistant(_ text: String) -> InputMessage {
+        InputMessage(role: "assistant", content: [.text(text)])
+    }
 
     var json: JSONValue {
         if content.count == 1, case .text(let t) = content[0] {

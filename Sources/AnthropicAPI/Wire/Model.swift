@@ -20,13 +20,17 @@ public struct ModelPage: Sendable, Equatable {
 
     init(json: JSONValue) throws(APIError) {
         guard let data = json["data"]?.arrayValue else {
-            throw APIError(kind: .malformedResponse,
-                           message: "the model list is JSON but has no \"data\" array: expected {\"data\": [{\"id\": …}, …]}, got \(json.shapeDescription)")
+            throw APIError(
+                kind: .malformedResponse,
+                message:
+                    "the model list is JSON but has no \"data\" array: expected {\"data\": [{\"id\": …}, …]}, got \(json.shapeDescription)"
+            )
         }
         models = data.compactMap { item in
             guard let id = item["id"]?.stringValue else { return nil }
-            return ModelInfo(id: id, displayName: item["display_name"]?.stringValue ?? id,
-                             createdAt: item["created_at"]?.stringValue ?? "")
+            return ModelInfo(
+                id: id, displayName: item["display_name"]?.stringValue ?? id,
+                createdAt: item["created_at"]?.stringValue ?? "")
         }
         hasMore = json["has_more"]?.boolValue ?? false
         lastID = json["last_id"]?.stringValue

@@ -40,9 +40,11 @@ public final class ChatRuntime: Sendable {
     /// How many messages of a conversation are loaded at a time.
     public static let pageSize = 300
 
-    public init(store: SessionStore?, paths: Paths, configuration: ClientConfiguration, keys: KeySetup? = nil,
-                transport: any HTTPTransport = CurlTransport(), now: @escaping @Sendable () -> Date = { Date() },
-                emit: @escaping @Sendable (ChatAction) -> Void) {
+    public init(
+        store: SessionStore?, paths: Paths, configuration: ClientConfiguration, keys: KeySetup? = nil,
+        transport: any HTTPTransport = CurlTransport(), now: @escaping @Sendable () -> Date = { Date() },
+        emit: @escaping @Sendable (ChatAction) -> Void
+    ) {
         self.store = store
         self.keys = keys
         self.paths = paths
@@ -65,7 +67,7 @@ public final class ChatRuntime: Sendable {
     public func perform(_ effect: ChatEffect) {
         switch effect {
         case .loadConversations, .openConversation, .loadEarlier, .rename, .delete, .setModel, .setSystemPrompt,
-             .saveDraft, .searchAll, .export:
+            .saveDraft, .searchAll, .export:
             performStore(effect)
         case .send(let request):
             start(request)
@@ -81,19 +83,23 @@ public final class ChatRuntime: Sendable {
         switch effect {
         case .loadConversations:
             onStore { store in
-                self.emit(.conversationsLoaded(try store.conversations(limit: 500), total: try store.conversationCount()))
+                self.emit(
+                    .conversationsLoaded(try store.conversations(limit: 500), total: try store.conversationCount()))
             }
         case .openConversation(let id, let save):
             if let save { self.save(save) }
             onStore { store in
                 guard let conversation = try store.conversation(id) else {
                     self.emit(.storeFailed("That conversation no longer exists (deleted from another terminal?)."))
-                    self.emit(.conversationsLoaded(try store.conversations(limit: 500), total: try store.conversationCount()))
+                    self.emit(
+                        .conversationsLoaded(try store.conversations(limit: 500), total: try store.conversationCount()))
                     return
                 }
                 let messages = try store.lastMessages(in: id, limit: Self.pageSize)
-                self.emit(.conversationOpened(conversation, messages: messages, earlier: Self.countBefore(messages),
-                                              draft: try store.draft(for: id)))
+                self.emit(
+                    .conversationOpened(
+                        conversation, messages: messages, earlier: Self.countBefore(messages),
+                        draft: try store.draft(for: id)))
             }
         case .loadEarlier(let id, let position):
             onStore { store in
@@ -138,14 +144,20 @@ public final class ChatRuntime: Sendable {
             let configuration = clientConfiguration
             guard let credential = configuration.credential else { return }
             Task.detached { [transport, emit, now] in
-                emit(.keyChecked(await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(credential)))
+                emit(
+                    .keyChecked(
+                        await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(
+                            credential)))
             }
         case .verifyCandidate(let secret):
             Redactor.shared.register(secret)
             let configuration = clientConfiguration
             Task.detached { [transport, emit, now] in
                 let credential = Self.credential(for: secret)
-                emit(.candidateChecked(await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(credential)))
+                emit(
+                    .candidateChecked(
+                        await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(
+                            credential)))
             }
         case .useKey(let secret, let save):
             use(secret, save: save)
@@ -161,7 +173,7 @@ public final class ChatRuntime: Sendable {
     /// happens on the store queue (not on the loop's thread), then ``ChatAction/keyApplied`` says
     /// where it now comes from.
     private func use(_ secret: String, save: Bool) {
-        Redactor.shared.register(secret)  // typed into the chat: masked by value from now on
+        Redactor.shared.register(secret) // typed into the chat: masked by value from now on
         let credential = Self.credential(for: secret)
         shared.withLock { $0.configuration.credential = credential }
         let at = now()
@@ -201,11 +213,15 @@ public final class ChatRuntime: Sendable {
     }
 
     private func export(_ id: ConversationID, format: ExportFormat, directory: String) {
-        guard let store else { emit(.exportFailed("the conversation store is not available")); return }
+        guard let store else {
+            emit(.exportFailed("the conversation store is not available"))
+            return
+        }
         storeQueue.async { [emit] in
             do {
                 let text = try store.export(id, format: format)
-                let path = try Self.writeExport(text, conversation: try store.conversation(id), id: id, format: format, directory: directory)
+                let path = try Self.writeExport(
+                    text, conversation: try store.conversation(id), id: id, format: format, directory: directory)
                 emit(.exported(path: path))
             } catch {
                 emit(.exportFailed("\(error)"))
@@ -214,8 +230,10 @@ public final class ChatRuntime: Sendable {
     }
 
     /// Writes an export to a new file named after the conversation; returns its path.
-    static func writeExport(_ text: String, conversation: Conversation?, id: ConversationID, format: ExportFormat,
-                            directory: String) throws -> String {
+    static func writeExport(
+        _ text: String, conversation: Conversation?, id: ConversationID, format: ExportFormat,
+        directory: String
+    ) throws -> String {
         let words = (conversation?.title ?? "").lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
             .split(separator: "-", omittingEmptySubsequences: true).map { String($0) }
         let slug = String(words.joined(separator: "-").prefix(40))
@@ -227,7 +245,7 @@ public final class ChatRuntime: Sendable {
             path = "\(directory)/\(base)-\(n).\(ext)"
             n += 1
         }
-        try PrivateFile.write(Array(text.utf8), to: path)  // 0600, whole or not at all
+        try PrivateFile.write(Array(text.utf8), to: path) // 0600, whole or not at all
         return path
     }
 
@@ -239,18 +257,23 @@ public final class ChatRuntime: Sendable {
     /// After a 401: remembers the rejected key, looks again (helper re-run, credentials file
     /// re-read), and switches to a different key found there if the API accepts it.
     private func reload(after configuration: ClientConfiguration) async {
-        guard let keys, let rejected = configuration.credential else { emit(.keyReloadFailed); return }
+        guard let keys, let rejected = configuration.credential else {
+            emit(.keyReloadFailed)
+            return
+        }
         keys.memory.rememberRejected(rejected.secret)
         keys.resolver.helper?.invalidate()
         var resolver = keys.resolver
         resolver.sessionKey = nil
         let resolution = resolver.resolve()
         guard let found = resolution.key, found.credential.secret != rejected.secret,
-              keys.memory.rejectedAt(found.credential.secret) == nil else {
+            keys.memory.rejectedAt(found.credential.secret) == nil
+        else {
             emit(.keyReloadFailed)
             return
         }
-        let outcome = await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(found.credential)
+        let outcome = await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(
+            found.credential)
         guard outcome.error == nil else {
             if outcome.error?.kind == .authentication { keys.memory.rememberRejected(found.credential.secret) }
             emit(.keyReloadFailed)
@@ -342,14 +365,17 @@ public final class ChatRuntime: Sendable {
                 if let id = request.conversation, let existing = try store.conversation(id) {
                     conversation = existing
                 } else {
-                    conversation = try store.createConversation(title: request.newTitle, model: request.model,
-                                                                systemPrompt: request.systemPrompt)
+                    conversation = try store.createConversation(
+                        title: request.newTitle, model: request.model,
+                        systemPrompt: request.systemPrompt)
                     emit(.conversationCreated(conversation))
                 }
-                let rec = TurnRecorder(store: store, conversation: conversation,
-                                      warn: { [emit] in emit(.storeFailed("Could not save this exchange: \($0)")) })
+                let rec = TurnRecorder(
+                    store: store, conversation: conversation,
+                    warn: { [emit] in emit(.storeFailed("Could not save this exchange: \($0)")) })
                 if let stored = request.resendStored, let message = try store.message(stored) {
-                    history = try ConversationHistory.load(store, conversation: conversation.id, before: message.position)
+                    history = try ConversationHistory.load(
+                        store, conversation: conversation.id, before: message.position)
                     rec.reuse(prompt: stored)
                     try store.setStatus(of: stored, to: .pending)
                 } else {
@@ -362,9 +388,10 @@ public final class ChatRuntime: Sendable {
                 emit(.storeFailed("The conversation store failed (\(error)); this exchange is not saved."))
             }
         }
-        let message = MessageRequest(model: request.model, maxTokens: request.maxTokens,
-                                     messages: history + [InputMessage(role: "user", content: [.text(request.prompt)])],
-                                     system: request.systemPrompt)
+        let message = MessageRequest(
+            model: request.model, maxTokens: request.maxTokens,
+            messages: history + [InputMessage(role: "user", content: [.text(request.prompt)])],
+            system: request.systemPrompt)
         let client = AnthropicClient(configuration: clientConfiguration, transport: transport)
         log.info("sending message", metadata: ["model": "\(request.model)", "turn": "\(turn)"])
         var received = ""

@@ -21,12 +21,16 @@ extension ChatState {
             return setModel(model)
         case .setSystemPrompt(let prompt):
             let prompt = prompt.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-            guard let id = conversation?.id else { newSystemPrompt = prompt; return [] }
+            guard let id = conversation?.id else {
+                newSystemPrompt = prompt
+                return []
+            }
             conversation?.systemPrompt = prompt
             return [.setSystemPrompt(id, prompt)]
         case .loadEarlier:
             guard let id = conversation?.id, earlierCount > 0,
-                  let first = transcript.first(where: { $0.position != nil })?.position else { return [] }
+                let first = transcript.first(where: { $0.position != nil })?.position
+            else { return [] }
             return [.loadEarlier(id, before: first)]
         default:
             return updateFromStore(action)

@@ -72,14 +72,20 @@ extension ChatState {
     /// A new key is in use: load the models if none are listed, then send what waited for it.
     private mutating func keyApplied(masked: String, source: KeySource, at: Date, reloaded: Bool) -> [ChatEffect] {
         keys.applied(masked: masked, source: source, at: at)
-        if reloaded { show("Using \(masked) from \(source): it changed while palaver was running.", error: false, seconds: 10) }
+        if reloaded {
+            show("Using \(masked) from \(source): it changed while palaver was running.", error: false, seconds: 10)
+        }
         var effects: [ChatEffect] = models.isEmpty ? [.loadModels] : []
         let draftWaits = draftWaitsForKey
         draftWaitsForKey = false
         if let waiting = awaitingKeyTurn {
             awaitingKeyTurn = nil
             effects += resend(waiting)
-            if draftWaits { show("The waiting message was sent again; yours is still in the composer: Enter sends it.", error: false, seconds: 10) }
+            if draftWaits {
+                show(
+                    "The waiting message was sent again; yours is still in the composer: Enter sends it.", error: false,
+                    seconds: 10)
+            }
         } else if draftWaits {
             effects += send(draft)
         }
@@ -95,7 +101,8 @@ extension ChatState {
         if let waiting = awaitingKeyTurn, let i = index(of: waiting) {
             transcript[i].state = .pending(Self.waitingForKey)
         }
-        show("The API rejected the key\(key.masked.map { " \($0)" } ?? ""): \(Self.keyDialogKeys) enters a new one"
-             + (awaitingKeyTurn != nil ? "; your message waits." : "."), error: true, seconds: 15)
+        show(
+            "The API rejected the key\(key.masked.map { " \($0)" } ?? ""): \(Self.keyDialogKeys) enters a new one"
+                + (awaitingKeyTurn != nil ? "; your message waits." : "."), error: true, seconds: 15)
     }
 }

@@ -71,15 +71,22 @@ extension ChatState {
     mutating func resend(_ id: Int) -> [ChatEffect] {
         guard turn == nil, let i = index(of: id), transcript[i].role == .user else { return [] }
         transcript[i].state = .pending(nil)
-        return [begin(turn: id, prompt: transcript[i].text, resend: transcript[i].storedID, history: Self.history(in: transcript[..<i]))]
+        return [
+            begin(
+                turn: id, prompt: transcript[i].text, resend: transcript[i].storedID,
+                history: Self.history(in: transcript[..<i]))
+        ]
     }
 
-    private mutating func begin(turn id: Int, prompt: String, resend: MessageID?, history: [InputMessage]) -> ChatEffect {
+    private mutating func begin(turn id: Int, prompt: String, resend: MessageID?, history: [InputMessage]) -> ChatEffect
+    {
         turn = ActiveTurn(id: id, startedAt: now)
         lastUsage = nil
-        return .send(TurnRequest(turn: id, conversation: conversation?.id, newTitle: Self.title(for: prompt), prompt: prompt,
-                                 resendStored: resend, model: model, systemPrompt: systemPrompt,
-                                 maxTokens: settings.maxTokens, history: history))
+        return .send(
+            TurnRequest(
+                turn: id, conversation: conversation?.id, newTitle: Self.title(for: prompt), prompt: prompt,
+                resendStored: resend, model: model, systemPrompt: systemPrompt,
+                maxTokens: settings.maxTokens, history: history))
     }
 
     // MARK: Progress
@@ -116,8 +123,9 @@ extension ChatState {
         let reply = takeID()
         var at = (index(of: id) ?? transcript.count - 1) + 1
         while at < transcript.count && transcript[at].role == .assistant { at += 1 }
-        transcript.insert(TranscriptEntry(id: reply, role: .assistant, text: "", state: .streaming, model: model, createdAt: now),
-                          at: min(at, transcript.count))
+        transcript.insert(
+            TranscriptEntry(id: reply, role: .assistant, text: "", state: .streaming, model: model, createdAt: now),
+            at: min(at, transcript.count))
         return reply
     }
 
@@ -129,8 +137,10 @@ extension ChatState {
             transcript[i].usage = message.usage
             transcript[i].model = message.model.isEmpty ? model : message.model
         } else {
-            transcript.append(TranscriptEntry(id: takeID(), role: .assistant, text: message.text, model: message.model,
-                                              usage: message.usage, createdAt: now))
+            transcript.append(
+                TranscriptEntry(
+                    id: takeID(), role: .assistant, text: message.text, model: message.model,
+                    usage: message.usage, createdAt: now))
         }
         lastUsage = message.usage
         keys.requestSucceeded(at: now)
@@ -161,10 +171,14 @@ extension ChatState {
     private mutating func markFailed(_ active: ActiveTurn, with error: APIError) {
         let stopped = error.kind == .cancelled
         if !stopped { keys.requestFailed(error, at: now) }
-        let report = ErrorReport(error: error, keyDescription: key.description, baseURL: settings.baseURL, model: model,
-                                 keySource: key.source).text
+        let report = ErrorReport(
+            error: error, keyDescription: key.description, baseURL: settings.baseURL, model: model,
+            keySource: key.source
+        ).text
         if let reply = active.replyEntry, let i = index(of: reply) {
-            if let partial = error.partial?.text, partial.count >= transcript[i].text.count { transcript[i].text = partial }
+            if let partial = error.partial?.text, partial.count >= transcript[i].text.count {
+                transcript[i].text = partial
+            }
             transcript[i].state = .interrupted(stopped ? "stopped by you (Esc): Ctrl+R asks again" : report)
             if let p = index(of: active.id) { transcript[p].state = .complete }
         } else if let p = index(of: active.id) {

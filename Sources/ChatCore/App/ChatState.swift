@@ -26,8 +26,11 @@ public struct ChatState: Sendable, Equatable {
         /// Whether copying to the clipboard (OSC 52) is on (`clipboard`).
         public var clipboard: Bool
 
-        public init(baseURL: String, fallbackModel: String, modelIsExplicit: Bool = false, maxTokens: Int = 4096, demo: Bool = false,
-                    keyCheckInterval: TimeInterval = 600, clipboard: Bool = true) {
+        public init(
+            baseURL: String, fallbackModel: String, modelIsExplicit: Bool = false, maxTokens: Int = 4096,
+            demo: Bool = false,
+            keyCheckInterval: TimeInterval = 600, clipboard: Bool = true
+        ) {
             self.baseURL = baseURL
             self.fallbackModel = fallbackModel
             self.modelIsExplicit = modelIsExplicit
@@ -164,11 +167,11 @@ public struct ChatState: Sendable, Equatable {
         case .send, .cancel, .retryLast, .promptStored, .turn:
             return updateTurn(action)
         case .submitKey, .keepKey, .openKeyPrompt, .closeKeyPrompt, .editKeyAgain, .keyChecked, .candidateChecked,
-             .keyApplied, .keyReloadFailed, .keySaveFailed, .modelsFailed:
+            .keyApplied, .keyReloadFailed, .keySaveFailed, .modelsFailed:
             return updateKey(action)
         case .newConversation, .open, .rename, .delete, .setModel, .setSystemPrompt, .loadEarlier, .conversationsLoaded,
-             .conversationOpened, .earlierLoaded, .conversationCreated, .modelsLoaded, .searchResults, .exported,
-             .exportFailed, .storeFailed:
+            .conversationOpened, .earlierLoaded, .conversationCreated, .modelsLoaded, .searchResults, .exported,
+            .exportFailed, .storeFailed:
             return updateConversations(action)
         case .draftEdited(let text):
             draft = text

@@ -195,7 +195,8 @@ public struct KeyMonitor: Sendable, Equatable {
         if error.kind == .authentication {
             let id = error.requestID.map { " (request \($0))" } ?? ""
             let said = error.message.isEmpty ? "invalid key" : error.message
-            prompt.phase = .failed("The API rejected this key too: \(said)\(id). Check that you copied the whole key from the Console.")
+            prompt.phase = .failed(
+                "The API rejected this key too: \(said)\(id). Check that you copied the whole key from the Console.")
         } else {
             prompt.phase = .failed(ErrorReport(error: error, keyDescription: nil, baseURL: baseURL).text)
         }

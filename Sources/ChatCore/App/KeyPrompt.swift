@@ -43,7 +43,8 @@ public struct KeyPrompt: Sendable, Equatable {
         let base = "The key was revoked or has expired, or it was mistyped."
         switch rejectedSource {
         case .environment(let name)?:
-            return base + " \(name) still holds it: after you enter a new key here, update or unset \(name) in your shell profile too."
+            return base
+                + " \(name) still holds it: after you enter a new key here, update or unset \(name) in your shell profile too."
         case .credentialsFile?:
             return base + " It came from the credentials file; a new key you save here replaces it."
         case .helper?:

@@ -34,8 +34,10 @@ public struct TranscriptEntry: Sendable, Equatable, Identifiable {
     public var usage: Usage?
     public var createdAt: Date
 
-    public init(id: Int, role: Role, text: String, state: State = .complete, storedID: MessageID? = nil,
-                model: String? = nil, usage: Usage? = nil, createdAt: Date) {
+    public init(
+        id: Int, role: Role, text: String, state: State = .complete, storedID: MessageID? = nil,
+        model: String? = nil, usage: Usage? = nil, createdAt: Date
+    ) {
         self.id = id
         self.role = role
         self.text = text
@@ -54,12 +56,15 @@ public struct TranscriptEntry: Sendable, Equatable, Identifiable {
         case .pending: state = .pending(message.role == .user ? "not answered yet: Ctrl+R sends it again" : nil)
         case .streaming: state = .streaming
         case .interrupted: state = .interrupted(message.errorSummary ?? "the reply stopped early")
-        case .failed: state = message.role == .user
-            ? .failed(message.errorSummary ?? "the request failed")
-            : .interrupted(message.errorSummary ?? "the reply failed")
+        case .failed:
+            state =
+                message.role == .user
+                ? .failed(message.errorSummary ?? "the request failed")
+                : .interrupted(message.errorSummary ?? "the reply failed")
         }
-        self.init(id: id, role: message.role == .user ? .user : .assistant, text: message.text, state: state,
-                  storedID: message.id, model: message.model, usage: message.apiUsage, createdAt: message.createdAt)
+        self.init(
+            id: id, role: message.role == .user ? .user : .assistant, text: message.text, state: state,
+            storedID: message.id, model: message.model, usage: message.apiUsage, createdAt: message.createdAt)
         position = message.position
     }
 }

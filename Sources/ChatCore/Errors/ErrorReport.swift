@@ -13,7 +13,9 @@ public struct ErrorReport: Sendable {
     /// Where the key came from, so the advice names the right place to fix it.
     public var keySource: KeySource?
 
-    public init(error: APIError, keyDescription: String?, baseURL: String, model: String? = nil, keySource: KeySource? = nil) {
+    public init(
+        error: APIError, keyDescription: String?, baseURL: String, model: String? = nil, keySource: KeySource? = nil
+    ) {
         self.error = error
         self.keyDescription = keyDescription
         self.baseURL = baseURL
@@ -50,11 +52,14 @@ public struct ErrorReport: Sendable {
     public var advice: String {
         switch error.kind {
         case .authentication:
-            return "The key is invalid, revoked or expired, or was mistyped: create or copy a current key at https://console.anthropic.com/settings/keys and \(newKeyStep)."
+            return
+                "The key is invalid, revoked or expired, or was mistyped: create or copy a current key at https://console.anthropic.com/settings/keys and \(newKeyStep)."
         case .permission:
-            return "The key works but may not use this resource: check the key's workspace and model access in the Anthropic Console, or choose another model with --model."
+            return
+                "The key works but may not use this resource: check the key's workspace and model access in the Anthropic Console, or choose another model with --model."
         case .billing, .noCredit:
-            return "The key itself is fine: add credit or fix billing at https://console.anthropic.com/settings/billing, then try again."
+            return
+                "The key itself is fine: add credit or fix billing at https://console.anthropic.com/settings/billing, then try again."
         case .rateLimited:
             if let wait = error.retryAfter {
                 return "Wait \(wait.spoken) before trying again, or send fewer requests."
@@ -63,26 +68,35 @@ public struct ErrorReport: Sendable {
         case .overloaded, .serviceUnavailable, .apiError, .serverTimeout:
             return "This is on the API's side: try again in a minute (status: https://status.anthropic.com)."
         case .network:
-            return "Check the network connection, any proxy settings (https_proxy, no_proxy) and the base URL \(baseURL)."
+            return
+                "Check the network connection, any proxy settings (https_proxy, no_proxy) and the base URL \(baseURL)."
         case .timeout:
-            return "Check the network and try again; raise idle_timeout or connect_timeout in config.toml if the connection is slow."
+            return
+                "Check the network and try again; raise idle_timeout or connect_timeout in config.toml if the connection is slow."
         case .deadline:
-            return "Anything printed above is all that arrived; try again, or allow more time with --reply-timeout or reply_timeout in config.toml."
+            return
+                "Anything printed above is all that arrived; try again, or allow more time with --reply-timeout or reply_timeout in config.toml."
         case .redirected:
-            return "Check the base URL \(baseURL) (--base-url, ANTHROPIC_BASE_URL or base_url in config.toml); if you trust the new address, use it as the base URL."
+            return
+                "Check the base URL \(baseURL) (--base-url, ANTHROPIC_BASE_URL or base_url in config.toml); if you trust the new address, use it as the base URL."
         case .responseTooLarge:
-            return "The server at \(baseURL) sent far more than the API ever does; check the base URL and any proxy in between."
+            return
+                "The server at \(baseURL) sent far more than the API ever does; check the base URL and any proxy in between."
         case .truncated:
             return "The connection ended early; try again (anything printed above is all that arrived)."
         case .notFound:
-            if let model { return "Check the model name \"\(model)\" (--model or model in config.toml), or leave it unset to use the newest model the API lists." }
+            if let model {
+                return
+                    "Check the model name \"\(model)\" (--model or model in config.toml), or leave it unset to use the newest model the API lists."
+            }
             return "Check the base URL \(baseURL) and the model name."
         case .requestTooLarge:
             return "Send a shorter prompt or fewer attachments (the API accepts up to 32 MB)."
         case .invalidRequest:
             return "The request was not accepted as sent: check --max-tokens, --model and the prompt."
         case .malformedResponse:
-            return "The server at \(baseURL) does not answer like the Anthropic API: check ANTHROPIC_BASE_URL or base_url in config.toml."
+            return
+                "The server at \(baseURL) does not answer like the Anthropic API: check ANTHROPIC_BASE_URL or base_url in config.toml."
         case .insecureTransport, .invalidConfiguration:
             return "Fix the base URL (--base-url, ANTHROPIC_BASE_URL or base_url in config.toml)."
         case .cancelled:
@@ -97,7 +111,10 @@ public struct ErrorReport: Sendable {
 extension APIError {
     /// The start of the sentence: what happened, without the facts.
     public var kindSentence: String {
-        if isInterrupted { return "The reply was interrupted: " + String(description.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces).lowercasedFirst }
+        if isInterrupted {
+            return "The reply was interrupted: "
+                + String(description.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces).lowercasedFirst
+        }
         return String(description.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
     }
 }

@@ -14,7 +14,8 @@ public struct KeySetup: Sendable {
     public init(paths: Paths, environment: [String: String], sessionKey: String? = nil, helper: KeyHelper? = nil) {
         file = CredentialsFile(directory: paths.configDirectory)
         memory = RejectedKeyMemory(directory: paths.stateDirectory)
-        resolver = KeyResolver(environment: environment, sessionKey: sessionKey, helper: helper, file: file, memory: memory)
+        resolver = KeyResolver(
+            environment: environment, sessionKey: sessionKey, helper: helper, file: file, memory: memory)
     }
 
     /// Why no key can be used, worded for the user, from a resolution without a usable key.
@@ -22,7 +23,9 @@ public struct KeySetup: Sendable {
         if let blocked = resolution.blocked, let fatal = blocked.inspection.fatal {
             var text = "\(fatal.message) \(fatal.fix)"
             let others = resolution.sources.filter {
-                if case .present(let inspection, _) = $0.state, inspection.isUsable, $0.source != blocked.source { return true }
+                if case .present(let inspection, _) = $0.state, inspection.isUsable, $0.source != blocked.source {
+                    return true
+                }
                 return false
             }
             if let other = others.first {
@@ -34,6 +37,7 @@ public struct KeySetup: Sendable {
         for report in resolution.sources {
             if case .failed(let reason, let fix) = report.state { text += " \(report.source): \(reason); \(fix)" }
         }
-        return text + " Create a key at https://console.anthropic.com/settings/keys, then run `palaver key set` or export ANTHROPIC_API_KEY."
+        return text
+            + " Create a key at https://console.anthropic.com/settings/keys, then run `palaver key set` or export ANTHROPIC_API_KEY."
     }
 }

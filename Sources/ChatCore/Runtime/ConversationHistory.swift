@@ -5,8 +5,10 @@ import SessionStore
 /// Unanswered prompts and failed or interrupted replies are left out.
 public enum ConversationHistory {
     /// Calls `body` with every message of the conversation in order, a window of 500 at a time.
-    public static func forEachMessage(_ store: SessionStore, in conversation: ConversationID,
-                               _ body: (StoredMessage) throws -> Void) throws {
+    public static func forEachMessage(
+        _ store: SessionStore, in conversation: ConversationID,
+        _ body: (StoredMessage) throws -> Void
+    ) throws {
         var after = -1
         while true {
             let page = try store.messages(in: conversation, after: after, limit: 500)
@@ -19,13 +21,16 @@ public enum ConversationHistory {
     /// The exchanges before `position` (all of them by default). A reply is paired with the
     /// prompt it records (``StoredMessage/replyTo``), so two `ask -c` that ran at once, whose
     /// rows interleave, still give each prompt its own answer.
-    public static func load(_ store: SessionStore, conversation: ConversationID, before position: Int = .max) throws -> [InputMessage] {
+    public static func load(_ store: SessionStore, conversation: ConversationID, before position: Int = .max) throws
+        -> [InputMessage]
+    {
         var history = Exchanges()
         try forEachMessage(store, in: conversation) { message in
             guard message.position < position else { return }
             switch message.role {
             case .user: history.prompt(message.blocks, id: message.id)
-            case .assistant: history.reply(message.blocks, complete: message.status == .complete, answering: message.replyTo)
+            case .assistant:
+                history.reply(message.blocks, complete: message.status == .complete, answering: message.replyTo)
             }
         }
         return history.turns
@@ -50,7 +55,9 @@ public enum ConversationHistory {
         public var turns: [InputMessage] {
             prompts.indices.flatMap { i -> [InputMessage] in
                 guard let answer = answers[i] else { return [] }
-                return [InputMessage(role: "user", content: prompts[i]), InputMessage(role: "assistant", content: answer)]
+                return [
+                    InputMessage(role: "user", content: prompts[i]), InputMessage(role: "assistant", content: answer),
+                ]
             }
         }
 

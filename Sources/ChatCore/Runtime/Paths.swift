@@ -26,7 +26,8 @@ public struct Paths: Sendable, Equatable {
 
     /// Creates `path` (and parents) with mode 0700 when it does not exist.
     public static func ensureDirectory(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes a file only its owner can read (mode 0600, like the rest of palaver's files),
@@ -19,7 +20,12 @@ public enum PrivateFile {
         let name = (path as NSString).lastPathComponent
         var template = Array(((directory.isEmpty ? "." : directory) + "/." + name + ".palaver-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw Failure(description: "cannot create a file in \(directory.isEmpty ? "." : directory): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw Failure(
+                description:
+                    "cannot create a file in \(directory.isEmpty ? "." : directory): \(String(cString: strerror(errno)))"
+            )
+        }
         let temporary = String(cString: template)
         var failure: String?
         let data = Array(bytes)

@@ -26,8 +26,10 @@ public final class TurnRecorder: Sendable {
 
     /// `warnsBeforePrompt: false` leaves a failure to store the prompt to the caller (which then
     /// says itself that nothing was sent); later failures are always reported through `warn`.
-    public init(store: SessionStore, conversation: Conversation, warnsBeforePrompt: Bool = true,
-         warn: @escaping @Sendable (String) -> Void) {
+    public init(
+        store: SessionStore, conversation: Conversation, warnsBeforePrompt: Bool = true,
+        warn: @escaping @Sendable (String) -> Void
+    ) {
         self.store = store
         self.conversation = conversation
         self.warnsBeforePrompt = warnsBeforePrompt
@@ -56,11 +58,15 @@ public final class TurnRecorder: Sendable {
 
     /// The server accepted the request: the reply row exists from now on (once, across retries).
     public func replyStarted(model: String, requestID: String?) {
-        attempt { state in try Self.start(&state, store: store, conversation: conversation, model: model, requestID: requestID) }
+        attempt { state in
+            try Self.start(&state, store: store, conversation: conversation, model: model, requestID: requestID)
+        }
     }
 
-    private static func start(_ state: inout State, store: SessionStore, conversation: Conversation, model: String,
-                              requestID: String?) throws {
+    private static func start(
+        _ state: inout State, store: SessionStore, conversation: Conversation, model: String,
+        requestID: String?
+    ) throws {
         state.requestID = requestID ?? state.requestID
         guard state.reply == nil else { return }
         let row = try store.beginAssistantMessage(in: conversation.id, model: model, answering: state.userMessage)
@@ -77,8 +83,9 @@ public final class TurnRecorder: Sendable {
             if state.reply == nil {
                 try Self.start(&state, store: store, conversation: conversation, model: message.model, requestID: nil)
             }
-            try state.checkpointer?.finish(content: message.content, usage: message.usage, stopReason: message.stopReason,
-                                           requestID: state.requestID, status: .complete)
+            try state.checkpointer?.finish(
+                content: message.content, usage: message.usage, stopReason: message.stopReason,
+                requestID: state.requestID, status: .complete)
             if let userMessage = state.userMessage { try store.setStatus(of: userMessage, to: .complete) }
         }
     }
@@ -95,13 +102,15 @@ public final class TurnRecorder: Sendable {
             if let checkpointer = state.checkpointer {
                 let partial = error.partial
                 let interrupted = partial != nil || error.kind == .cancelled
-                try checkpointer.finish(content: partial?.content, usage: partial?.usage,
-                                        requestID: error.requestID ?? state.requestID,
-                                        status: interrupted ? .interrupted : .failed, errorSummary: summary)
+                try checkpointer.finish(
+                    content: partial?.content, usage: partial?.usage,
+                    requestID: error.requestID ?? state.requestID,
+                    status: interrupted ? .interrupted : .failed, errorSummary: summary)
             }
             if let userMessage = state.userMessage {
                 let answered = replyBegan && (error.partial != nil || error.kind == .cancelled)
-                try store.setStatus(of: userMessage, to: answered ? .complete : .failed, errorSummary: answered ? nil : summary)
+                try store.setStatus(
+                    of: userMessage, to: answered ? .complete : .failed, errorSummary: answered ? nil : summary)
             }
         }
     }
@@ -113,12 +122,14 @@ public final class TurnRecorder: Sendable {
                 try body(&state)
                 return nil
             } catch {
-                let wrapped = (error as? SessionStoreError) ?? SessionStoreError(.database, path: store.path, reason: "\(error)")
+                let wrapped =
+                    (error as? SessionStoreError) ?? SessionStoreError(.database, path: store.path, reason: "\(error)")
                 state.failure = wrapped
                 guard let prompt = state.userMessage else {
                     return warnsBeforePrompt ? "this exchange was not saved: \(wrapped)" : nil
                 }
-                return "the rest of this exchange was not saved (the prompt is message \(prompt) of conversation \(conversation.id)): \(wrapped)"
+                return
+                    "the rest of this exchange was not saved (the prompt is message \(prompt) of conversation \(conversation.id)): \(wrapped)"
             }
         }
         if let message { warn(message) }

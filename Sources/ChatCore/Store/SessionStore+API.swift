@@ -7,7 +7,9 @@ extension SessionStore {
     /// Stores the user's turn given as API content blocks (see
     /// ``SessionStore/appendUserMessage(to:content:status:)``).
     @discardableResult
-    public func appendUserMessage(to conversation: ConversationID, blocks: [ContentBlock], status: MessageStatus = .pending)
+    public func appendUserMessage(
+        to conversation: ConversationID, blocks: [ContentBlock], status: MessageStatus = .pending
+    )
         throws(SessionStoreError) -> StoredMessage
     {
         try appendUserMessage(to: conversation, content: StoredContent(blocks), status: status)
@@ -16,12 +18,15 @@ extension SessionStore {
     /// Writes a reply's final state from API values (see
     /// ``SessionStore/finishAssistantMessage(_:content:usage:stopReason:requestID:status:errorSummary:)``).
     @discardableResult
-    public func finishAssistantMessage(_ id: MessageID, blocks: [ContentBlock]?, usage: Usage? = nil, stopReason: String? = nil,
-                                       requestID: String? = nil, status: MessageStatus = .complete, errorSummary: String? = nil)
+    public func finishAssistantMessage(
+        _ id: MessageID, blocks: [ContentBlock]?, usage: Usage? = nil, stopReason: String? = nil,
+        requestID: String? = nil, status: MessageStatus = .complete, errorSummary: String? = nil
+    )
         throws(SessionStoreError) -> StoredMessage
     {
-        try finishAssistantMessage(id, content: blocks.map(StoredContent.init), usage: usage.map(TokenCounts.init),
-                                   stopReason: stopReason, requestID: requestID, status: status, errorSummary: errorSummary)
+        try finishAssistantMessage(
+            id, content: blocks.map(StoredContent.init), usage: usage.map(TokenCounts.init),
+            stopReason: stopReason, requestID: requestID, status: status, errorSummary: errorSummary)
     }
 }
 
@@ -35,10 +40,12 @@ extension Checkpointer {
     /// ``Checkpointer/finish(content:usage:stopReason:requestID:status:errorSummary:)``);
     /// `content: nil` keeps what was streamed.
     @discardableResult
-    public func finish(content: [ContentBlock]?, usage: Usage?, stopReason: String? = nil, requestID: String? = nil,
-                       status: MessageStatus = .complete, errorSummary: String? = nil) throws(SessionStoreError) -> StoredMessage
-    {
-        try finish(content: content.map(StoredContent.init), usage: usage.map(TokenCounts.init), stopReason: stopReason,
-                   requestID: requestID, status: status, errorSummary: errorSummary)
+    public func finish(
+        content: [ContentBlock]?, usage: Usage?, stopReason: String? = nil, requestID: String? = nil,
+        status: MessageStatus = .complete, errorSummary: String? = nil
+    ) throws(SessionStoreError) -> StoredMessage {
+        try finish(
+            content: content.map(StoredContent.init), usage: usage.map(TokenCounts.init), stopReason: stopReason,
+            requestID: requestID, status: status, errorSummary: errorSummary)
     }
 }

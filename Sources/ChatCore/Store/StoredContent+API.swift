@@ -34,15 +34,17 @@ extension StoredMessage {
 extension TokenCounts {
     /// The counts of an API usage.
     public init(_ usage: Usage) {
-        self.init(input: usage.inputTokens, output: usage.outputTokens, cacheWrite: usage.cacheCreationInputTokens,
-                  cacheRead: usage.cacheReadInputTokens)
+        self.init(
+            input: usage.inputTokens, output: usage.outputTokens, cacheWrite: usage.cacheCreationInputTokens,
+            cacheRead: usage.cacheReadInputTokens)
     }
 }
 
 extension Usage {
     /// The API usage for stored counts.
     public init(_ counts: TokenCounts) {
-        self.init(inputTokens: counts.input, outputTokens: counts.output, cacheCreationInputTokens: counts.cacheWrite,
-                  cacheReadInputTokens: counts.cacheRead)
+        self.init(
+            inputTokens: counts.input, outputTokens: counts.output, cacheCreationInputTokens: counts.cacheWrite,
+            cacheReadInputTokens: counts.cacheRead)
     }
 }

@@ -64,11 +64,17 @@ extension ChatApp {
             }
             push(RenameLayer(id: conversation.id, title: conversation.title))
         case .renameSelected:
-            if let conversation = selectedConversation { push(RenameLayer(id: conversation.id, title: conversation.title)) }
+            if let conversation = selectedConversation {
+                push(RenameLayer(id: conversation.id, title: conversation.title))
+            }
         case .deleteOpen:
-            if let conversation = chat.conversation { push(ConfirmDeleteLayer(id: conversation.id, title: conversation.title)) }
+            if let conversation = chat.conversation {
+                push(ConfirmDeleteLayer(id: conversation.id, title: conversation.title))
+            }
         case .deleteSelected:
-            if let conversation = selectedConversation { push(ConfirmDeleteLayer(id: conversation.id, title: conversation.title)) }
+            if let conversation = selectedConversation {
+                push(ConfirmDeleteLayer(id: conversation.id, title: conversation.title))
+            }
         case .searchAll:
             push(SearchAllLayer())
         case .modelPicker:

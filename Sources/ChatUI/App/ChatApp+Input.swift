@@ -72,8 +72,8 @@ extension ChatApp {
             case (.enter, []): return
             case (.enter, .alt), (.character("j"), .control): ui.composer.insertNewline()
             case (.character, []), (.character, .shift), (.backspace, _), (.delete, _), (.left, _), (.right, _),
-                 (.home, _), (.end, _), (.character, .alt), (.character("a"), .control), (.character("e"), .control),
-                 (.character("u"), .control), (.character("k"), .control), (.character("w"), .control):
+                (.home, _), (.end, _), (.character, .alt), (.character("a"), .control), (.character("e"), .control),
+                (.character("u"), .control), (.character("k"), .control), (.character("w"), .control):
                 guard case .handled = ui.composer.handle(key, width: composerWidth) else { return }
             default:
                 return
@@ -124,7 +124,9 @@ extension ChatApp {
     /// Steps through earlier prompts of this conversation: -1 older, +1 newer.
     private mutating func recall(_ step: Int) {
         var prompts: [String] = []
-        for entry in chat.transcript where entry.role == .user && prompts.last != entry.text { prompts.append(entry.text) }
+        for entry in chat.transcript where entry.role == .user && prompts.last != entry.text {
+            prompts.append(entry.text)
+        }
         guard !prompts.isEmpty else { return }
         let current = ui.recall?.index ?? prompts.count
         let next = current + step
@@ -166,10 +168,16 @@ extension ChatApp {
         let inSidebar = l.sidebar?.contains(point) ?? false
         switch mouse.kind {
         case .scrollUp:
-            if inSidebar { ui.sidebarList.selectPrevious(count: chat.conversations.count); return [] }
+            if inSidebar {
+                ui.sidebarList.selectPrevious(count: chat.conversations.count)
+                return []
+            }
             return scrollTranscript(by: -3)
         case .scrollDown:
-            if inSidebar { ui.sidebarList.selectNext(count: chat.conversations.count); return [] }
+            if inSidebar {
+                ui.sidebarList.selectNext(count: chat.conversations.count)
+                return []
+            }
             return scrollTranscript(by: 3)
         case .press(.left):
             if let sidebar = l.sidebar, inSidebar {
@@ -197,7 +205,8 @@ extension ChatApp {
 
     mutating func loadEarlierIfAtTop() -> [ChatEffect] {
         let m = metrics
-        guard chat.earlierCount > 0, ui.scroll.resolvedOffset(contentHeight: m.content, viewportHeight: m.viewport) == 0 else { return [] }
+        guard chat.earlierCount > 0, ui.scroll.resolvedOffset(contentHeight: m.content, viewportHeight: m.viewport) == 0
+        else { return [] }
         return send(.loadEarlier)
     }
 

@@ -9,7 +9,8 @@ extension ChatApp {
         let size = frame.size
         frame.buffer.fill(frame.area, with: Cell(" ", style: theme.style("default")))
         if ScreenLayout.isTooSmall(size) {
-            let text = "palaver needs \(ScreenLayout.minimumWidth)×\(ScreenLayout.minimumHeight); this is \(size.width)×\(size.height)"
+            let text =
+                "palaver needs \(ScreenLayout.minimumWidth)×\(ScreenLayout.minimumHeight); this is \(size.width)×\(size.height)"
             let lines = TextLayout.wrap(text, style: theme.style("toosmall"), width: max(1, size.width))
             for (i, line) in lines.prefix(size.height).enumerated() { _ = frame.buffer.setLine(line, x: 0, y: i) }
             frame.cursor = nil
@@ -18,9 +19,11 @@ extension ChatApp {
         let l = screenLayout
         if let sidebarArea = l.sidebar {
             var list = ui.sidebarList
-            SidebarView(conversations: chat.conversations, total: chat.conversationTotal, openID: chat.conversation?.id,
-                        focused: ui.focus == .sidebar, theme: theme)
-                .render(in: sidebarArea, buffer: &frame.buffer, list: &list)
+            SidebarView(
+                conversations: chat.conversations, total: chat.conversationTotal, openID: chat.conversation?.id,
+                focused: ui.focus == .sidebar, theme: theme
+            )
+            .render(in: sidebarArea, buffer: &frame.buffer, list: &list)
         }
         transcriptView(width: l.transcript.width).render(in: l.transcript, buffer: &frame.buffer, scroll: ui.scroll)
         drawComposerBorder(l.composerBorder, buffer: &frame.buffer)
@@ -43,8 +46,9 @@ extension ChatApp {
         var hints: [String] = []
         if chat.isStreaming { hints.append("Esc stops") }
         hints += ["Enter sends", "Alt+Enter newline", "F1 help"]
-        let line = TextLayout.truncate(Line(" " + hints.joined(separator: " · ") + " ", style: theme.style("composer.hint")),
-                                       width: max(0, area.width - 2))
+        let line = TextLayout.truncate(
+            Line(" " + hints.joined(separator: " · ") + " ", style: theme.style("composer.hint")),
+            width: max(0, area.width - 2))
         _ = buffer.setLine(line, x: area.maxX - line.width - 1, y: area.y, clip: area)
     }
 }

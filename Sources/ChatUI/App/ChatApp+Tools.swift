@@ -19,7 +19,8 @@ extension ChatApp {
     /// Changes the open search's state, if a search is open.
     mutating func updateSearchLayer(_ change: (inout TranscriptSearch) -> Void) {
         guard let i = ui.layers.lastIndex(where: { $0 is TranscriptSearchLayer }),
-              var layer = ui.layers[i] as? TranscriptSearchLayer else { return }
+            var layer = ui.layers[i] as? TranscriptSearchLayer
+        else { return }
         change(&layer.search)
         ui.layers[i] = layer
     }
@@ -38,9 +39,13 @@ extension ChatApp {
                 for (r, row) in rows.enumerated() {
                     let text = row.plainText
                     var from = text.startIndex
-                    while let range = text.range(of: query, options: [.caseInsensitive, .diacriticInsensitive], range: from..<text.endIndex) {
-                        search.matches.append(SearchMatch(entry: e, row: r, column: text[..<range.lowerBound].displayWidth,
-                                                          width: text[range].displayWidth))
+                    while let range = text.range(
+                        of: query, options: [.caseInsensitive, .diacriticInsensitive], range: from..<text.endIndex)
+                    {
+                        search.matches.append(
+                            SearchMatch(
+                                entry: e, row: r, column: text[..<range.lowerBound].displayWidth,
+                                width: text[range].displayWidth))
                         from = range.upperBound
                     }
                 }
@@ -108,8 +113,11 @@ extension ChatApp {
                 for block in blocks.reversed() {
                     let line = block.code.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
                     let language = block.language.map { TextSanitizer.sanitize($0, keepNewlines: false) } ?? "code"
-                    items.append(CopyItem(label: "  Code (\(language)) · \(TextSanitizer.sanitize(String(line.prefix(50)), keepNewlines: false))",
-                                          text: block.code, what: "the code block"))
+                    items.append(
+                        CopyItem(
+                            label:
+                                "  Code (\(language)) · \(TextSanitizer.sanitize(String(line.prefix(50)), keepNewlines: false))",
+                            text: block.code, what: "the code block"))
                 }
             case .user:
                 items.append(CopyItem(label: "You · \(preview)", text: entry.text, what: "your message"))
@@ -125,7 +133,9 @@ extension ChatApp {
             return notify("Copying is off (clipboard = false in config.toml).", error: true)
         }
         guard let sequence = Clipboard.osc52(text) else {
-            return notify("\(what) is too long for the terminal clipboard (over \(Clipboard.maximumBytes / 1000) KB): export it with F9.", error: true)
+            return notify(
+                "\(what) is too long for the terminal clipboard (over \(Clipboard.maximumBytes / 1000) KB): export it with F9.",
+                error: true)
         }
         var output = notify("Copied \(what) (\(text.count) characters) to the clipboard.")
         output.ui.append(.writeToTerminal(sequence))

@@ -10,7 +10,10 @@ public struct ChatApp {
     public var chat: ChatState
     public var ui: UIState
     public var theme: Theme {
-        didSet { layout.theme = theme; layout.invalidate() }
+        didSet {
+            layout.theme = theme
+            layout.invalidate()
+        }
     }
     /// Cached transcript rows (a reference: a cache filled on demand).
     let layout: TranscriptLayout
@@ -38,12 +41,14 @@ public struct ChatApp {
     var composerWidth: Int { ScreenLayout.composerWidth(size: ui.size, sidebar: showsSidebar) }
 
     var screenLayout: ScreenLayout {
-        ScreenLayout(size: ui.size, sidebar: showsSidebar, composerLines: ui.composer.contentHeight(width: composerWidth))
+        ScreenLayout(
+            size: ui.size, sidebar: showsSidebar, composerLines: ui.composer.contentHeight(width: composerWidth))
     }
 
     func transcriptView(width: Int) -> TranscriptView {
-        TranscriptView(rows: layout.rows(for: chat.transcript, width: width), earlierCount: chat.earlierCount,
-                       emptyHint: emptyHint, theme: theme, highlights: searchHighlights)
+        TranscriptView(
+            rows: layout.rows(for: chat.transcript, width: width), earlierCount: chat.earlierCount,
+            emptyHint: emptyHint, theme: theme, highlights: searchHighlights)
     }
 
     /// The transcript's content height and viewport height, for scrolling.
@@ -53,15 +58,26 @@ public struct ChatApp {
     }
 
     var emptyHint: [Line] {
-        var lines = [Line("palaver", style: theme.style("transcript.empty").bold),
-                     Line(""),
-                     Line("Type a message below; Enter sends it.", style: theme.style("transcript.empty")),
-                     Line("F1 lists every key · Ctrl+N new conversation · Ctrl+Q quits", style: theme.style("transcript.empty"))]
+        var lines = [
+            Line("palaver", style: theme.style("transcript.empty").bold),
+            Line(""),
+            Line("Type a message below; Enter sends it.", style: theme.style("transcript.empty")),
+            Line("F1 lists every key · Ctrl+N new conversation · Ctrl+Q quits", style: theme.style("transcript.empty")),
+        ]
         if !chat.key.health.canSend {
-            lines += [Line(""), Line("No API key: press \(ChatState.keyDialogKeys), set ANTHROPIC_API_KEY or run `palaver key set`.", style: theme.style("transcript.error"))]
+            lines += [
+                Line(""),
+                Line(
+                    "No API key: press \(ChatState.keyDialogKeys), set ANTHROPIC_API_KEY or run `palaver key set`.",
+                    style: theme.style("transcript.error")),
+            ]
         }
         if chat.settings.demo {
-            lines += [Line(""), Line("Demo mode: replies come from a local fake server, not Claude.", style: theme.style("status.demo"))]
+            lines += [
+                Line(""),
+                Line(
+                    "Demo mode: replies come from a local fake server, not Claude.", style: theme.style("status.demo")),
+            ]
         }
         return lines
     }
@@ -91,7 +107,9 @@ public struct ChatApp {
         syncDraft()
         switch action {
         case .searchResults(let query, let hits):
-            if let i = ui.layers.lastIndex(where: { !($0 is KeyDialogLayer) }), var search = ui.layers[i] as? SearchAllLayer {
+            if let i = ui.layers.lastIndex(where: { !($0 is KeyDialogLayer) }),
+                var search = ui.layers[i] as? SearchAllLayer
+            {
                 search.show(hits, for: query, size: ui.size)
                 ui.layers[i] = search
             }
@@ -100,7 +118,8 @@ public struct ChatApp {
                 ui.pendingJump = nil
                 openSearch(query: jump.query)
                 if let entry = chat.transcript.firstIndex(where: { $0.storedID == jump.message }),
-                   let hit = ui.search?.matches.firstIndex(where: { $0.entry == entry }) {
+                    let hit = ui.search?.matches.firstIndex(where: { $0.entry == entry })
+                {
                     updateSearchLayer { $0.current = hit }
                     scrollToCurrentMatch()
                 }
@@ -150,8 +169,9 @@ public struct ChatApp {
         guard !ScreenLayout.isTooSmall(ui.size) else { return }
         let l = screenLayout
         if let sidebar = l.sidebar {
-            ui.sidebarList.keepVisible(count: chat.conversations.count,
-                                       height: max(0, sidebar.height - SidebarView.headerHeight))
+            ui.sidebarList.keepVisible(
+                count: chat.conversations.count,
+                height: max(0, sidebar.height - SidebarView.headerHeight))
         }
         // TextEditor keeps its scroll row private and moves it only while drawing: draw into a
         // scratch buffer here so the frame's drawing changes nothing.

@@ -25,8 +25,10 @@ public struct ChatScreen {
         /// Problems found while preparing, shown in the status line when the screen opens.
         public var notices: [String] = []
 
-        public init(requestedTheme: String?, configuredTheme: String?, configDirectory: String, executablePath: String,
-                    environment: [String: String], resume: ConversationID?, notices: [String] = []) {
+        public init(
+            requestedTheme: String?, configuredTheme: String?, configDirectory: String, executablePath: String,
+            environment: [String: String], resume: ConversationID?, notices: [String] = []
+        ) {
             self.requestedTheme = requestedTheme
             self.configuredTheme = configuredTheme
             self.configDirectory = configDirectory
@@ -52,8 +54,10 @@ public struct ChatScreen {
     /// did. `makeRuntime` receives the function through which the runtime reports back;
     /// `makeChat` receives the saved draft of a new conversation (empty when a conversation is
     /// resumed); `willRun` is called once the screen is ready, just before the loop starts.
-    public func run(makeRuntime: (@escaping @Sendable (ChatAction) -> Void) -> ChatRuntime,
-                    makeChat: (_ draft: String) -> ChatState, willRun: () -> Void = {}) throws(Failure) -> Int32? {
+    public func run(
+        makeRuntime: (@escaping @Sendable (ChatAction) -> Void) -> ChatRuntime,
+        makeChat: (_ draft: String) -> ChatState, willRun: () -> Void = {}
+    ) throws(Failure) -> Int32? {
         var notices = options.notices
         // Crashes restore the terminal in a handler; termination signals become quit events for
         // the loop (the draft is saved there, never in a signal handler).
@@ -65,8 +69,10 @@ public struct ChatScreen {
 
         // The theme needs the terminal's colours, known once the backend has it; the loop enters
         // it again (a no-op) itself.
-        let themes = ThemeCatalog(directories: ThemeCatalog.standardDirectories(configDirectory: options.configDirectory,
-                                                                                executablePath: options.executablePath))
+        let themes = ThemeCatalog(
+            directories: ThemeCatalog.standardDirectories(
+                configDirectory: options.configDirectory,
+                executablePath: options.executablePath))
         let resume = options.resume
         let chat = makeChat(resume == nil ? runtime.newConversationDraft() ?? "" : "")
         // NO_COLOR makes the backend colourless, unless a theme was asked for by name.
@@ -77,10 +83,11 @@ public struct ChatScreen {
             throw Failure(description: "the terminal could not be set up: \(error)")
         }
         #if DEBUG
-        if let crash = options.environment["PALAVER_TEST_CRASH"] { TestCrash.trigger(crash) }
+            if let crash = options.environment["PALAVER_TEST_CRASH"] { TestCrash.trigger(crash) }
         #endif
-        let name = ThemeCatalog.choose(requested: options.requestedTheme, configured: options.configuredTheme,
-                                       environment: options.environment, colorDepth: backend.colorDepth)
+        let name = ThemeCatalog.choose(
+            requested: options.requestedTheme, configured: options.configuredTheme,
+            environment: options.environment, colorDepth: backend.colorDepth)
         let loaded = themes.load(name: name)
         notices += loaded.warnings
         var app = ChatApp(chat: chat, size: backend.size, theme: loaded.theme)
@@ -89,7 +96,8 @@ public struct ChatScreen {
         if !notices.isEmpty { _ = app.chat.update(.notify(notices.joined(separator: " "), error: true, seconds: 15)) }
         willRun()
         do {
-            return try ChatLoop(backend: backend, runtime: runtime, inbox: inbox).run(&app, resume: resume, options: terminalOptions)
+            return try ChatLoop(backend: backend, runtime: runtime, inbox: inbox).run(
+                &app, resume: resume, options: terminalOptions)
         } catch {
             throw Failure(description: "the terminal failed: \(error)")
         }

@@ -18,7 +18,9 @@ struct ConfirmDeleteLayer: Layer {
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
         ModalPainter(theme: context.theme).message(
             "Delete conversation?",
-            ["“\(TextSanitizer.sanitize(title, keepNewlines: false))” and all its messages will be deleted. This cannot be undone."],
+            [
+                "“\(TextSanitizer.sanitize(title, keepNewlines: false))” and all its messages will be deleted. This cannot be undone."
+            ],
             hint: "y deletes · n / Esc keeps it", in: area, buffer: &buffer)
         return nil
     }

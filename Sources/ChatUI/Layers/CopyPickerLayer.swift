@@ -26,8 +26,9 @@ struct CopyPickerLayer: PickerLayer {
     }
 
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
-        ModalPainter(theme: context.theme).picker("Copy to the clipboard", width: 80, items: items.map { Line($0.label) }, list: list,
-                                                  hint: "↑/↓ choose · Enter copies (OSC 52) · Esc cancels", in: area, buffer: &buffer)
+        ModalPainter(theme: context.theme).picker(
+            "Copy to the clipboard", width: 80, items: items.map { Line($0.label) }, list: list,
+            hint: "↑/↓ choose · Enter copies (OSC 52) · Esc cancels", in: area, buffer: &buffer)
         return nil
     }
 }

@@ -22,7 +22,9 @@ struct ExportChoiceLayer: Layer {
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
         ModalPainter(theme: context.theme).message(
             "Export this conversation",
-            ["Markdown (m, or Enter) for reading, or JSON (j) for `palaver sessions import`. The file goes to the folder palaver was started in."],
+            [
+                "Markdown (m, or Enter) for reading, or JSON (j) for `palaver sessions import`. The file goes to the folder palaver was started in."
+            ],
             hint: "m Markdown · j JSON · Esc cancels", in: area, buffer: &buffer)
         return nil
     }

@@ -14,7 +14,8 @@ struct HelpLayer: Layer {
             for entry in entries {
                 let keys = TextLayout.truncate(Line(entry.keys, style: theme.style("help.key")), width: keyWidth)
                 let pad = String(repeating: " ", count: max(1, keyWidth + 1 - keys.width))
-                let wrapped = TextLayout.wrap(entry.help, style: theme.style("help.text"), width: max(8, width - keyWidth - 1))
+                let wrapped = TextLayout.wrap(
+                    entry.help, style: theme.style("help.text"), width: max(8, width - keyWidth - 1))
                 for (i, row) in wrapped.enumerated() {
                     let lead = i == 0 ? keys.spans + [Span(pad)] : [Span(String(repeating: " ", count: keyWidth + 1))]
                     lines.append(Line(lead + row.spans))
@@ -39,14 +40,17 @@ struct HelpLayer: Layer {
 
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
         let painter = ModalPainter(theme: context.theme)
-        let frame = painter.modal("Keys", width: min(area.width - 2, 84), height: area.height - 2, in: area, buffer: &buffer)
+        let frame = painter.modal(
+            "Keys", width: min(area.width - 2, 84), height: area.height - 2, in: area, buffer: &buffer)
         let body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)
         let lines = Self.lines(width: body.width, theme: context.theme)
         let start = min(offset, max(0, lines.count - body.height))
         for (i, line) in lines.dropFirst(start).prefix(body.height).enumerated() {
             _ = buffer.setLine(line, x: body.x, y: body.y + i, clip: body)
         }
-        painter.hint(lines.count > body.height ? "PgUp/PgDn scroll · Esc closes" : "Esc or F1 closes", frame: frame, buffer: &buffer)
+        painter.hint(
+            lines.count > body.height ? "PgUp/PgDn scroll · Esc closes" : "Esc or F1 closes", frame: frame,
+            buffer: &buffer)
         return nil
     }
 }

@@ -57,6 +57,7 @@ struct KeyDialogLayer: Layer {
 
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
         guard let prompt = context.chat.keyPrompt else { return nil }
-        return KeyPromptView(prompt: prompt, field: field, now: context.chat.now, theme: context.theme).render(in: area, buffer: &buffer)
+        return KeyPromptView(prompt: prompt, field: field, now: context.chat.now, theme: context.theme).render(
+            in: area, buffer: &buffer)
     }
 }

@@ -21,8 +21,10 @@ struct ModalPainter {
     }
 
     /// A list to choose from in a box, with an optional warning above it.
-    func picker(_ title: String, width: Int, items: [Line], list: ListState, warning: String? = nil, hint text: String,
-                in area: Rect, buffer: inout Buffer) {
+    func picker(
+        _ title: String, width: Int, items: [Line], list: ListState, warning: String? = nil, hint text: String,
+        in area: Rect, buffer: inout Buffer
+    ) {
         let height = min(area.height - 2, items.count + 4 + (warning == nil ? 0 : 2))
         let frame = modal(title, width: min(area.width - 2, width), height: height, in: area, buffer: &buffer)
         var body = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: frame.height - 1)
@@ -42,8 +44,10 @@ struct ModalPainter {
     }
 
     func modal(_ title: String, width: Int, height: Int, in area: Rect, buffer: inout Buffer) -> Rect {
-        let frame = ModalFrame(title: Line(title, style: theme.style("modal.title")), width: max(10, width), height: max(4, height),
-                               style: theme.style("modal"), borderStyle: theme.style("modal.border"), titleStyle: theme.style("modal.title"))
+        let frame = ModalFrame(
+            title: Line(title, style: theme.style("modal.title")), width: max(10, width), height: max(4, height),
+            style: theme.style("modal"), borderStyle: theme.style("modal.border"),
+            titleStyle: theme.style("modal.title"))
         return frame.render(in: area, buffer: &buffer)
     }
 
@@ -54,14 +58,18 @@ struct ModalPainter {
 
     func message(_ title: String, _ paragraphs: [String], hint text: String, in area: Rect, buffer: inout Buffer) {
         let width = min(area.width - 2, 64)
-        let lines = paragraphs.flatMap { TextLayout.wrap($0, style: theme.style("modal.text"), width: max(8, width - 4)) }
+        let lines = paragraphs.flatMap {
+            TextLayout.wrap($0, style: theme.style("modal.text"), width: max(8, width - 4))
+        }
         let frame = modal(title, width: width, height: lines.count + 4, in: area, buffer: &buffer)
         let body = Rect(x: frame.x + 1, y: frame.y + 1, width: frame.width - 2, height: frame.height - 2)
         for (i, line) in lines.enumerated() { _ = buffer.setLine(line, x: body.x, y: body.y + i, clip: body) }
         hint(text, frame: frame, buffer: &buffer)
     }
 
-    func field(_ title: String, editor: TextEditor, rows: Int, hint text: String, in area: Rect, buffer: inout Buffer) -> Position? {
+    func field(_ title: String, editor: TextEditor, rows: Int, hint text: String, in area: Rect, buffer: inout Buffer)
+        -> Position?
+    {
         let width = min(area.width - 2, 70)
         let frame = modal(title, width: width, height: rows + 4, in: area, buffer: &buffer)
         let box = Rect(x: frame.x + 2, y: frame.y + 1, width: frame.width - 4, height: rows)

@@ -18,7 +18,8 @@ struct ModelPickerLayer: PickerLayer {
     func count(_ chat: ChatState) -> Int { Self.choices(chat).count }
 
     func body(_ chat: ChatState, size: Size) -> Rect {
-        ModalPainter.pickerBody(width: 60, count: count(chat), warning: chat.modelListProblem != nil, in: Rect(size: size))
+        ModalPainter.pickerBody(
+            width: 60, count: count(chat), warning: chat.modelListProblem != nil, in: Rect(size: size))
     }
 
     func choose(_ index: Int, context: inout LayerContext) {
@@ -27,10 +28,13 @@ struct ModelPickerLayer: PickerLayer {
 
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
         let chat = context.chat
-        let items = Self.choices(chat).map { Line(($0 == chat.model ? "● " : "  ") + TextSanitizer.sanitize($0, keepNewlines: false)) }
-        ModalPainter(theme: context.theme).picker("Model", width: 60, items: items, list: list,
-                                                  warning: chat.modelListProblem == nil ? nil : Self.warning,
-                                                  hint: "↑/↓ choose · Enter uses it · Esc cancels", in: area, buffer: &buffer)
+        let items = Self.choices(chat).map {
+            Line(($0 == chat.model ? "● " : "  ") + TextSanitizer.sanitize($0, keepNewlines: false))
+        }
+        ModalPainter(theme: context.theme).picker(
+            "Model", width: 60, items: items, list: list,
+            warning: chat.modelListProblem == nil ? nil : Self.warning,
+            hint: "↑/↓ choose · Enter uses it · Esc cancels", in: area, buffer: &buffer)
         return nil
     }
 }

@@ -16,7 +16,8 @@ struct RenameLayer: FieldLayer {
     func submit(_ text: String) -> ChatAction { .rename(id, text) }
 
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
-        ModalPainter(theme: context.theme).field("Rename conversation", editor: editor, rows: 1, hint: "Enter saves · Esc cancels",
-                                                 in: area, buffer: &buffer)
+        ModalPainter(theme: context.theme).field(
+            "Rename conversation", editor: editor, rows: 1, hint: "Enter saves · Esc cancels",
+            in: area, buffer: &buffer)
     }
 }

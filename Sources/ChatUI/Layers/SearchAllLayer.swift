@@ -63,7 +63,9 @@ struct SearchAllLayer: Layer {
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
         let theme = context.theme
         let painter = ModalPainter(theme: theme)
-        let frame = painter.modal("Search all conversations", width: min(area.width - 2, 90), height: area.height - 2, in: area, buffer: &buffer)
+        let frame = painter.modal(
+            "Search all conversations", width: min(area.width - 2, 90), height: area.height - 2, in: area,
+            buffer: &buffer)
         let field = Rect(x: frame.x + 1, y: frame.y, width: frame.width - 2, height: 1)
         buffer.fill(field, with: Cell(" ", style: theme.style("modal.field.focused")))
         var editor = editor
@@ -71,17 +73,25 @@ struct SearchAllLayer: Layer {
         let cursor = editor.render(in: field, buffer: &buffer)
         let body = Rect(x: frame.x + 1, y: frame.y + 2, width: frame.width - 2, height: max(0, frame.height - 3))
         if hits.isEmpty {
-            let text = searched.isEmpty ? "Type words, then Enter." : "No message contains “\(TextSanitizer.sanitize(searched, keepNewlines: false))”."
+            let text =
+                searched.isEmpty
+                ? "Type words, then Enter."
+                : "No message contains “\(TextSanitizer.sanitize(searched, keepNewlines: false))”."
             _ = buffer.setString(text, x: body.x, y: body.y, style: theme.style("modal.hint"), clip: body)
         } else {
             let items = hits.map { hit -> Line in
-                let title = TextSanitizer.sanitize(hit.conversationTitle.isEmpty ? "untitled" : hit.conversationTitle, keepNewlines: false)
+                let title = TextSanitizer.sanitize(
+                    hit.conversationTitle.isEmpty ? "untitled" : hit.conversationTitle, keepNewlines: false)
                 let snippet = TextSanitizer.sanitize(hit.snippet, keepNewlines: false)
-                return Line([Span(title + " · ", style: theme.style("modal.title")), Span(snippet, style: theme.style("modal.text"))])
+                return Line([
+                    Span(title + " · ", style: theme.style("modal.title")),
+                    Span(snippet, style: theme.style("modal.text")),
+                ])
             }
             painter.list(items, state: list, in: body, buffer: &buffer)
         }
-        painter.hint("Enter searches, then opens the chosen hit · ↑/↓ choose · Esc closes", frame: frame, buffer: &buffer)
+        painter.hint(
+            "Enter searches, then opens the chosen hit · ↑/↓ choose · Esc closes", frame: frame, buffer: &buffer)
         return cursor
     }
 }

@@ -14,8 +14,9 @@ struct SystemPromptLayer: FieldLayer {
     func submit(_ text: String) -> ChatAction { .setSystemPrompt(text) }
 
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
-        ModalPainter(theme: context.theme).field("System prompt", editor: editor, rows: max(3, min(10, area.height - 8)),
-                                                 hint: "Enter saves · Alt+Enter newline · empty removes it · Esc cancels",
-                                                 in: area, buffer: &buffer)
+        ModalPainter(theme: context.theme).field(
+            "System prompt", editor: editor, rows: max(3, min(10, area.height - 8)),
+            hint: "Enter saves · Alt+Enter newline · empty removes it · Esc cancels",
+            in: area, buffer: &buffer)
     }
 }

@@ -18,8 +18,9 @@ struct ThemePickerLayer: PickerLayer {
     }
 
     func render(in area: Rect, buffer: inout Buffer, context: RenderContext) -> Position? {
-        ModalPainter(theme: context.theme).picker("Theme", width: 44, items: names.map { Line("  " + TextSanitizer.sanitize($0, keepNewlines: false)) },
-                                                  list: list, hint: "↑/↓ choose · Enter uses it · Esc cancels", in: area, buffer: &buffer)
+        ModalPainter(theme: context.theme).picker(
+            "Theme", width: 44, items: names.map { Line("  " + TextSanitizer.sanitize($0, keepNewlines: false)) },
+            list: list, hint: "↑/↓ choose · Enter uses it · Esc cancels", in: area, buffer: &buffer)
         return nil
     }
 }

@@ -58,14 +58,20 @@ struct TranscriptSearchLayer: Layer {
         let area = context.layout.composerBorder
         buffer.fill(area, with: Cell(" ", style: theme.style("modal.field.focused")))
         let query = TextSanitizer.sanitize(search.editor.text, keepNewlines: false)
-        let count = search.editor.text.isEmpty ? "" : search.matches.isEmpty ? "no matches"
-            : "\((search.current ?? 0) + 1) of \(search.matches.count)"
+        let count =
+            search.editor.text.isEmpty
+            ? ""
+            : search.matches.isEmpty
+                ? "no matches"
+                : "\((search.current ?? 0) + 1) of \(search.matches.count)"
         let label = " Find: "
         let x = area.x + buffer.setString(label, x: area.x, y: area.y, style: theme.style("modal.title"), clip: area)
-        let shown = TextLayout.truncate(Line(query, style: theme.style("modal.field.focused")), width: max(1, area.width / 2))
+        let shown = TextLayout.truncate(
+            Line(query, style: theme.style("modal.field.focused")), width: max(1, area.width / 2))
         _ = buffer.setLine(shown, x: x, y: area.y, clip: area)
-        let hint = TextLayout.truncate(Line(" \(count) · Enter/↑ older · ↓ newer · Esc closes ", style: theme.style("modal.hint")),
-                                       width: max(0, area.maxX - x - shown.width - 2))
+        let hint = TextLayout.truncate(
+            Line(" \(count) · Enter/↑ older · ↓ newer · Esc closes ", style: theme.style("modal.hint")),
+            width: max(0, area.maxX - x - shown.width - 2))
         _ = buffer.setLine(hint, x: area.maxX - hint.width, y: area.y, clip: area)
         return Position(x: min(area.maxX - 1, x + shown.width), y: area.y)
     }

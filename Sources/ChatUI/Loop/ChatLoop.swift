@@ -23,7 +23,9 @@ public struct ChatLoop {
     /// process as it would have, once the terminal is back). The terminal is given back on
     /// return and on throw; the draft is saved on both ways out.
     @discardableResult
-    public func run(_ app: inout ChatApp, resume: ConversationID?, options: TerminalOptions = TerminalOptions()) throws -> Int32? {
+    public func run(_ app: inout ChatApp, resume: ConversationID?, options: TerminalOptions = TerminalOptions()) throws
+        -> Int32?
+    {
         try backend.enter(options)
         defer { backend.leave() }
         inbox.connect(backend.makeWaker())

@@ -16,8 +16,10 @@ extension ThemeCatalog {
     ///
     /// Empty or blank names count as not given. The name may still turn out not to exist:
     /// ``load(name:)`` then warns and falls back to the default theme.
-    public static func choose(requested: String?, configured: String?, environment: [String: String],
-                              colorDepth: ColorDepth) -> String {
+    public static func choose(
+        requested: String?, configured: String?, environment: [String: String],
+        colorDepth: ColorDepth
+    ) -> String {
         func given(_ name: String?) -> String? {
             guard let name = name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else { return nil }
             return name

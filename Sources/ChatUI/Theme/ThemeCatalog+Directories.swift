@@ -47,7 +47,9 @@ extension ThemeCatalog {
         var seen = Set<String>()
         return candidates.filter { path in
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return false }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return false
+            }
             return seen.insert(path).inserted
         }
     }
@@ -62,7 +64,8 @@ extension ThemeCatalog {
             let themes = directory.appendingPathComponent("themes")
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path),
-               FileManager.default.fileExists(atPath: themes.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                FileManager.default.fileExists(atPath: themes.path, isDirectory: &isDirectory), isDirectory.boolValue
+            {
                 return themes.path
             }
             let parent = directory.deletingLastPathComponent()

@@ -66,20 +66,23 @@ public struct ThemeCatalog: Hashable, Sendable {
         if name != Self.defaultName {
             switch resolve(name) {
             case .success(let resolved):
-                return ThemeLoad(requested: requested, name: name, theme: resolved.theme, path: resolved.path,
-                                 warnings: resolved.notes)
+                return ThemeLoad(
+                    requested: requested, name: name, theme: resolved.theme, path: resolved.path,
+                    warnings: resolved.notes)
             case .failure(let problem):
                 warnings.append(problem.message + "; using the default theme instead.")
             }
         }
         switch resolve(Self.defaultName) {
         case .success(let resolved):
-            return ThemeLoad(requested: requested, name: Self.defaultName, theme: resolved.theme, path: resolved.path,
-                             warnings: warnings + resolved.notes)
+            return ThemeLoad(
+                requested: requested, name: Self.defaultName, theme: resolved.theme, path: resolved.path,
+                warnings: warnings + resolved.notes)
         case .failure(let problem):
             warnings.append(problem.message + "; using \(BuiltinDefaultTheme.label) instead.")
-            return ThemeLoad(requested: requested, name: Self.defaultName, theme: BuiltinDefaultTheme.theme,
-                             path: nil, warnings: warnings)
+            return ThemeLoad(
+                requested: requested, name: Self.defaultName, theme: BuiltinDefaultTheme.theme,
+                path: nil, warnings: warnings)
         }
     }
 
@@ -107,10 +110,14 @@ public struct ThemeCatalog: Hashable, Sendable {
 
     private func resolve(_ name: String) -> Result<Resolved, Problem> {
         guard Self.isValidName(name) else {
-            return .failure(Problem(message: "\"\(name)\" is not a theme name (a name is a file name in a themes directory, without .toml)"))
+            return .failure(
+                Problem(
+                    message:
+                        "\"\(name)\" is not a theme name (a name is a file name in a themes directory, without .toml)"))
         }
         guard let source = locate(name, from: 0) else {
-            return .failure(Problem(message: "No theme is called \"\(name)\" (available: \(names().joined(separator: ", ")))"))
+            return .failure(
+                Problem(message: "No theme is called \"\(name)\" (available: \(names().joined(separator: ", ")))"))
         }
         do {
             var notes: [String] = []
@@ -159,7 +166,8 @@ public struct ThemeCatalog: Hashable, Sendable {
         let start = parentName == source.name ? directory + 1 : 0
         guard Self.isValidName(parentName), let parent = locate(parentName, from: start) else {
             let what = start > 0 ? "but no theme after this file has that name" : "which is not a theme"
-            throw Problem(message: "\(at): inherits \"\(parentName)\", \(what) (available: \(names().joined(separator: ", ")))")
+            throw Problem(
+                message: "\(at): inherits \"\(parentName)\", \(what) (available: \(names().joined(separator: ", ")))")
         }
         let lineage = chain + [source]
         if lineage.contains(parent) {
@@ -206,11 +214,15 @@ public struct ThemeCatalog: Hashable, Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw Problem(message: "\(path): this is a directory, not a theme file")
         }
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path  // a linked theme is fine; what it names counts
-        if let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType, type != .typeRegular {
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path // a linked theme is fine; what it names counts
+        if let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType,
+            type != .typeRegular
+        {
             throw Problem(message: "\(path): this is not a regular file, so it is not read as a theme")
         }
-        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: Theme.maxSize + 1) ?? Data() else {
+        guard let handle = FileHandle(forReadingAtPath: path),
+            let data = try? handle.read(upToCount: Theme.maxSize + 1) ?? Data()
+        else {
             throw Problem(message: "\(path): the file cannot be read (check its permissions)")
         }
         try? handle.close()

@@ -38,10 +38,11 @@ public enum ThemeKeys {
     ]
 
     /// The status bar, including the masked key and its health.
-    public static let status = [
-        "status", "status.model", "status.title", "status.streaming", "status.retry", "status.usage",
-        "status.message", "status.message.error", "status.demo", "status.key",
-    ] + keyHealth
+    public static let status =
+        [
+            "status", "status.model", "status.title", "status.streaming", "status.retry", "status.usage",
+            "status.message", "status.message.error", "status.demo", "status.key",
+        ] + keyHealth
 
     /// Dialogs, the help screen and the "terminal too small" notice.
     public static let dialogs = [

@@ -32,8 +32,16 @@ struct KeyPromptView {
     var paragraphs: [(String, String)] {
         switch prompt.reason {
         case .firstRun:
-            var lines = [("palaver talks to Anthropic's API with your API key. Create one at https://console.anthropic.com/settings/keys and paste it below.", "modal.text"),
-                         ("palaver also reads ANTHROPIC_API_KEY, the credentials file (`palaver key set`) and api_key_helper in config.toml.", "modal.hint")]
+            var lines = [
+                (
+                    "palaver talks to Anthropic's API with your API key. Create one at https://console.anthropic.com/settings/keys and paste it below.",
+                    "modal.text"
+                ),
+                (
+                    "palaver also reads ANTHROPIC_API_KEY, the credentials file (`palaver key set`) and api_key_helper in config.toml.",
+                    "modal.hint"
+                ),
+            ]
             if let masked = prompt.rejectedMasked, let source = prompt.rejectedSource {
                 lines.insert(("The key \(masked) from \(source) cannot be used as it is.", "modal.warning"), at: 0)
             }
@@ -42,10 +50,17 @@ struct KeyPromptView {
             }
             return lines
         case .replace:
-            let current = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(separator: " ")
-            return [("The key in use\(current.isEmpty ? "" : " (\(current))") works. A key entered here replaces it once the API accepts it.", "modal.text")]
+            let current = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(
+                separator: " ")
+            return [
+                (
+                    "The key in use\(current.isEmpty ? "" : " (\(current))") works. A key entered here replaces it once the API accepts it.",
+                    "modal.text"
+                )
+            ]
         case .rejected(let message, let requestID):
-            let key = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(separator: " ")
+            let key = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(
+                separator: " ")
             var facts = "The API answered 401 for the key \(key.isEmpty ? "in use" : key)"
             facts += ": \"\(TextSanitizer.sanitize(message, keepNewlines: false))\""
             if let requestID { facts += " (request \(TextSanitizer.sanitize(requestID, keepNewlines: false)))" }
@@ -78,20 +93,30 @@ struct KeyPromptView {
             let frame = Self.spinner[Int(now.timeIntervalSince1970 * 8) % Self.spinner.count]
             body.append(Line("\(frame) Checking the key with the API…", style: theme.style("modal.text")))
         case .verified:
-            body += TextLayout.wrap("✓ The API accepted the key. s (or Enter): save it to the credentials file (mode 0600) · o: use it for this session only",
-                                    style: theme.style("modal.ok"), width: inner)
+            body += TextLayout.wrap(
+                "✓ The API accepted the key. s (or Enter): save it to the credentials file (mode 0600) · o: use it for this session only",
+                style: theme.style("modal.ok"), width: inner)
         case .failed(let reason):
-            body += TextLayout.wrap("✗ " + TextSanitizer.sanitize(reason), style: theme.style("modal.error"), width: inner)
+            body += TextLayout.wrap(
+                "✗ " + TextSanitizer.sanitize(reason), style: theme.style("modal.error"), width: inner)
         }
-        let hint = prompt.phase == .verified ? "s saves · o this session only · Esc cancels"
-            : prompt.reason == .firstRun ? "Enter checks the key · Esc continues without a key · Ctrl+Q quits"
-            : prompt.reason == .replace ? "Enter checks the key · Esc keeps the current one · Ctrl+Q quits"
-            : prompt.messageWaits ? "Enter checks the key · Esc closes, the message is kept · Ctrl+Q quits"
-            : "Enter checks the key · Esc closes · Ctrl+Q quits"
+        let hint =
+            prompt.phase == .verified
+            ? "s saves · o this session only · Esc cancels"
+            : prompt.reason == .firstRun
+                ? "Enter checks the key · Esc continues without a key · Ctrl+Q quits"
+                : prompt.reason == .replace
+                    ? "Enter checks the key · Esc keeps the current one · Ctrl+Q quits"
+                    : prompt.messageWaits
+                        ? "Enter checks the key · Esc closes, the message is kept · Ctrl+Q quits"
+                        : "Enter checks the key · Esc closes · Ctrl+Q quits"
         let height = min(area.height, body.count + 4)
-        let frame = ModalFrame(title: Line(title, style: theme.style("modal.title")), width: width, height: height,
-                               style: theme.style("modal"), borderStyle: theme.style("modal.border"), titleStyle: theme.style("modal.title"))
-            .render(in: area, buffer: &buffer)
+        let frame = ModalFrame(
+            title: Line(title, style: theme.style("modal.title")), width: width, height: height,
+            style: theme.style("modal"), borderStyle: theme.style("modal.border"),
+            titleStyle: theme.style("modal.title")
+        )
+        .render(in: area, buffer: &buffer)
         guard !frame.isEmpty else { return nil }
         let content = Rect(x: frame.x + 1, y: frame.y + 1, width: frame.width - 2, height: max(0, frame.height - 2))
         // When the screen is short, the lines above the field give way first.
@@ -110,8 +135,12 @@ struct KeyPromptView {
         if shown.count > room { shown = "…" + shown.suffix(room - 1) } // the end is what tells keys apart
         let line = Line("Key: " + shown, style: theme.style("modal.field.focused"))
         if field.text.isEmpty {
-            _ = buffer.setLine(Line([Span("Key: ", style: theme.style("modal.field.focused")), Span("paste it here (sk-ant-…)", style: theme.style("composer.placeholder"))]),
-                               x: box.x, y: box.y, clip: box)
+            _ = buffer.setLine(
+                Line([
+                    Span("Key: ", style: theme.style("modal.field.focused")),
+                    Span("paste it here (sk-ant-…)", style: theme.style("composer.placeholder")),
+                ]),
+                x: box.x, y: box.y, clip: box)
             return Position(x: box.x + 5, y: box.y)
         }
         _ = buffer.setLine(line, x: box.x, y: box.y, clip: box)

@@ -38,9 +38,11 @@ public struct ScreenLayout: Equatable {
             self.sidebar = nil
         }
         let composerHeight = max(1, min(composerLines, main.height / 3, 10))
-        composer = Rect(x: main.x + 1, y: main.maxY - composerHeight, width: max(1, main.width - 2), height: composerHeight)
+        composer = Rect(
+            x: main.x + 1, y: main.maxY - composerHeight, width: max(1, main.width - 2), height: composerHeight)
         composerBorder = Rect(x: main.x, y: composer.y - 1, width: main.width, height: 1)
-        transcript = Rect(x: main.x + 1, y: main.y, width: max(1, main.width - 2), height: max(1, composerBorder.y - main.y))
+        transcript = Rect(
+            x: main.x + 1, y: main.y, width: max(1, main.width - 2), height: max(1, composerBorder.y - main.y))
     }
 
     /// The composer's text width, for wrapping and Up/Down.

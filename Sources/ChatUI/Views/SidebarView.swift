@@ -25,21 +25,31 @@ struct SidebarView {
         let count = total > conversations.count ? "\(conversations.count)/\(total)" : "\(total)"
         let countWidth = count.displayWidth + 1
         if inner.width > heading.displayWidth + countWidth {
-            _ = buffer.setString(count, x: inner.maxX - countWidth, y: inner.y, style: theme.style("sidebar.meta"), clip: inner)
+            _ = buffer.setString(
+                count, x: inner.maxX - countWidth, y: inner.y, style: theme.style("sidebar.meta"), clip: inner)
         }
-        let listArea = Rect(x: inner.x, y: inner.y + Self.headerHeight, width: inner.width, height: max(0, inner.height - Self.headerHeight))
+        let listArea = Rect(
+            x: inner.x, y: inner.y + Self.headerHeight, width: inner.width,
+            height: max(0, inner.height - Self.headerHeight))
         guard !conversations.isEmpty else {
-            _ = buffer.setString(" Nothing yet: send a", x: listArea.x, y: listArea.y, style: theme.style("sidebar.meta"), clip: listArea)
-            _ = buffer.setString(" message to start one.", x: listArea.x, y: listArea.y + 1, style: theme.style("sidebar.meta"), clip: listArea)
+            _ = buffer.setString(
+                " Nothing yet: send a", x: listArea.x, y: listArea.y, style: theme.style("sidebar.meta"), clip: listArea
+            )
+            _ = buffer.setString(
+                " message to start one.", x: listArea.x, y: listArea.y + 1, style: theme.style("sidebar.meta"),
+                clip: listArea)
             return
         }
         let items = conversations.map { conversation -> Line in
-            let title = conversation.title.isEmpty ? "untitled" : TextSanitizer.sanitize(conversation.title, keepNewlines: false)
+            let title =
+                conversation.title.isEmpty
+                ? "untitled" : TextSanitizer.sanitize(conversation.title, keepNewlines: false)
             let isOpen = conversation.id == openID
             return Line((isOpen ? "● " : "  ") + title, style: theme.style(isOpen ? "sidebar.active" : "sidebar.item"))
         }
-        let view = ListView(items: items, style: theme.style("sidebar.item"),
-                            selectedStyle: focused ? theme.style("sidebar.selected") : theme.style("sidebar.item"))
+        let view = ListView(
+            items: items, style: theme.style("sidebar.item"),
+            selectedStyle: focused ? theme.style("sidebar.selected") : theme.style("sidebar.item"))
         view.render(in: listArea, buffer: &buffer, state: &list)
     }
 }

@@ -50,13 +50,20 @@ struct StatusBar {
         let base = theme.style("status")
         buffer.fill(area, with: Cell(" ", style: base))
         let health = chat.key.health
-        let fixed: [Span] = (chat.settings.demo ? [Span(" DEMO ", style: theme.style("status.demo"))] : [])
-            + [Span(" ● " + Self.healthText(health, now: chat.now) + " ", style: theme.style(Self.styleKey(for: health)))]
+        let fixed: [Span] =
+            (chat.settings.demo ? [Span(" DEMO ", style: theme.style("status.demo"))] : [])
+            + [
+                Span(
+                    " ● " + Self.healthText(health, now: chat.now) + " ", style: theme.style(Self.styleKey(for: health))
+                )
+            ]
             + keyHint()
         let keyLong = keySpan(compact: false)
         let keyShort = keySpan(compact: true)
-        let model = Span(" " + TextSanitizer.sanitize(chat.model, keepNewlines: false) + " ", style: theme.style("status.model"))
-        let title = Span(" " + TextSanitizer.sanitize(chat.title, keepNewlines: false) + " ", style: theme.style("status.title"))
+        let model = Span(
+            " " + TextSanitizer.sanitize(chat.model, keepNewlines: false) + " ", style: theme.style("status.model"))
+        let title = Span(
+            " " + TextSanitizer.sanitize(chat.title, keepNewlines: false) + " ", style: theme.style("status.title"))
         let usage = usageSpan()
         let activity = activitySpan()
 
@@ -71,7 +78,8 @@ struct StatusBar {
             (fixed, []),
         ].map { ($0.0.filter { !$0.text.isEmpty }, $0.1.filter { !$0.text.isEmpty }) }
         // The right side may be shortened to half the width; the left side must fit whole.
-        let (left, right) = candidates.first { l, r in width(l) + min(width(r), max(20, area.width / 2)) <= area.width }
+        let (left, right) =
+            candidates.first { l, r in width(l) + min(width(r), max(20, area.width / 2)) <= area.width }
             ?? candidates[candidates.count - 1]
         var x = area.x
         for span in left { x += buffer.setString(span.text, x: x, y: area.y, style: span.style, clip: area) }
@@ -88,7 +96,9 @@ struct StatusBar {
     /// that opens the key dialog. Nothing opens it on its own while the user types.
     private func keyHint() -> [Span] {
         guard chat.keyPrompt == nil, !chat.settings.demo, chat.needsKey else { return [] }
-        return [Span(" \(ChatState.keyDialogKeys): new key ", style: theme.style(Self.styleKey(for: chat.key.health)).bold)]
+        return [
+            Span(" \(ChatState.keyDialogKeys): new key ", style: theme.style(Self.styleKey(for: chat.key.health)).bold)
+        ]
     }
 
     private func keySpan(compact: Bool) -> Span {
@@ -110,8 +120,9 @@ struct StatusBar {
         if let turn = chat.turn {
             if let retry = turn.retry {
                 let wait = Self.short(max(0, retry.at.timeIntervalSince(chat.now)))
-                return Span(" ↻ retry \(retry.notice.attempt)/\(retry.notice.maxAttempts) in \(wait): \(retry.notice.reason.kindSentence) ",
-                            style: theme.style("status.retry"))
+                return Span(
+                    " ↻ retry \(retry.notice.attempt)/\(retry.notice.maxAttempts) in \(wait): \(retry.notice.reason.kindSentence) ",
+                    style: theme.style("status.retry"))
             }
             if turn.cancelling { return Span(" stopping… ", style: theme.style("status.streaming")) }
             if turn.replyEntry == nil { return Span(" sending… ", style: theme.style("status.streaming")) }
@@ -119,8 +130,9 @@ struct StatusBar {
             return Span(" ▸ streaming\(rate) · Esc stops ", style: theme.style("status.streaming"))
         }
         if let notice = chat.notice {
-            return Span(" " + TextSanitizer.sanitize(notice.text, keepNewlines: false) + " ",
-                        style: theme.style(notice.isError ? "status.message.error" : "status.message"))
+            return Span(
+                " " + TextSanitizer.sanitize(notice.text, keepNewlines: false) + " ",
+                style: theme.style(notice.isError ? "status.message.error" : "status.message"))
         }
         return Span("")
     }

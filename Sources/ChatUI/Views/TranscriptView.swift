@@ -52,13 +52,16 @@ public final class TranscriptLayout {
 
     /// The rows of one entry (cached).
     public func lines(for entry: TranscriptEntry, width: Int) -> [Line] {
-        if let hit = cache[entry.id], hit.width == width, hit.textCount == entry.text.utf8.count, hit.state == entry.state,
-           hit.model == entry.model, hit.usage == entry.usage {
+        if let hit = cache[entry.id], hit.width == width, hit.textCount == entry.text.utf8.count,
+            hit.state == entry.state,
+            hit.model == entry.model, hit.usage == entry.usage
+        {
             return hit.lines
         }
         let lines = layOut(entry, width: width)
-        cache[entry.id] = Cached(width: width, textCount: entry.text.utf8.count, state: entry.state, model: entry.model,
-                                 usage: entry.usage, lines: lines)
+        cache[entry.id] = Cached(
+            width: width, textCount: entry.text.utf8.count, state: entry.state, model: entry.model,
+            usage: entry.usage, lines: lines)
         return lines
     }
 
@@ -66,9 +69,13 @@ public final class TranscriptLayout {
         let isUser = entry.role == .user
         let textStyle = theme.style(isUser ? "transcript.user" : "transcript.assistant")
         var header = Line()
-        header.append(isUser ? "▌You" : "▌Claude", style: theme.style(isUser ? "transcript.user.label" : "transcript.assistant.label"))
+        header.append(
+            isUser ? "▌You" : "▌Claude",
+            style: theme.style(isUser ? "transcript.user.label" : "transcript.assistant.label"))
         var meta = [timeFormatter.string(from: entry.createdAt)]
-        if !isUser, let model = entry.model, !model.isEmpty { meta.append(TextSanitizer.sanitize(model, keepNewlines: false)) }
+        if !isUser, let model = entry.model, !model.isEmpty {
+            meta.append(TextSanitizer.sanitize(model, keepNewlines: false))
+        }
         if !isUser, let usage = entry.usage, let out = usage.outputTokens {
             meta.append("\(usage.inputTokens.map { "\($0) in · " } ?? "")\(out) out")
         }
@@ -96,7 +103,9 @@ public final class TranscriptLayout {
         case .complete:
             if !hasBody { add("(empty reply)", style: theme.style("transcript.meta")) }
         case .streaming:
-            if !hasBody { add("…", style: theme.style("transcript.meta")) } else {
+            if !hasBody {
+                add("…", style: theme.style("transcript.meta"))
+            } else {
                 lines[lines.count - 1].append("▍", style: theme.style("transcript.meta"))
             }
         case .pending(let reason):
@@ -120,7 +129,8 @@ extension TranscriptLayout {
         }
         // A streaming reply only grows: feed the renderer the bytes it has not seen.
         let total = entry.text.utf8.count
-        var (stream, seen) = streams.removeValue(forKey: entry.id)
+        var (stream, seen) =
+            streams.removeValue(forKey: entry.id)
             ?? (StreamingMarkdown(renderer: MarkdownRenderer(theme: theme, baseStyle: style)), 0)
         if total > seen {
             stream.append(String(entry.text.utf8.dropFirst(seen)) ?? "")
@@ -153,7 +163,8 @@ struct TranscriptView {
             let top = area.y + max(0, (area.height - emptyHint.count) / 2)
             for (i, line) in emptyHint.enumerated() where top + i < area.maxY {
                 let clipped = TextLayout.truncate(line, width: area.width)
-                _ = buffer.setLine(clipped, x: area.x + max(0, (area.width - clipped.width) / 2), y: top + i, clip: area)
+                _ = buffer.setLine(
+                    clipped, x: area.x + max(0, (area.width - clipped.width) / 2), y: top + i, clip: area)
             }
             return
         }
@@ -167,19 +178,27 @@ struct TranscriptView {
             y += 1
         }
         if earlierCount > 0 {
-            emit(Line("↑ \(earlierCount) earlier messages: scroll up to load them", style: theme.style("transcript.notice")))
+            emit(
+                Line(
+                    "↑ \(earlierCount) earlier messages: scroll up to load them",
+                    style: theme.style("transcript.notice")))
             emit(Line())
         }
         for (i, entry) in rows.enumerated() {
             if y >= offset + area.height { break }
             if i > 0 { emit(Line()) }
-            if y + entry.count <= offset { y += entry.count; continue }
+            if y + entry.count <= offset {
+                y += entry.count
+                continue
+            }
             let first = y
             entry.forEach(emit)
             for h in highlights[i] ?? [] where first + h.row >= offset && first + h.row < offset + area.height {
                 let style = theme.style(h.current ? "transcript.search.current" : "transcript.search.match")
-                buffer.setStyle(style, in: Rect(x: area.x + h.column, y: area.y + first + h.row - offset, width: h.width, height: 1)
-                    .intersection(area))
+                buffer.setStyle(
+                    style,
+                    in: Rect(x: area.x + h.column, y: area.y + first + h.row - offset, width: h.width, height: 1)
+                        .intersection(area))
             }
         }
         if scroll.hasMoreBelow(contentHeight: height, viewportHeight: area.height) {

@@ -48,7 +48,10 @@ public struct AskRunner: Sendable {
         public var signo: Int32? { signal.withLock { $0 } }
         /// `SIGINT`, `SIGTERM`, `SIGHUP`, `SIGQUIT`, or `signal N`.
         public var name: String? {
-            signo.map { n in [SIGINT: "SIGINT (Ctrl-C)", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"][n] ?? "signal \(n)" }
+            signo.map { n in
+                [SIGINT: "SIGINT (Ctrl-C)", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"][n]
+                    ?? "signal \(n)"
+            }
         }
     }
 
@@ -98,9 +101,12 @@ public struct AskRunner: Sendable {
         }
 
         let system = options.system ?? conversation.continuing?.systemPrompt
-        let request = MessageRequest(model: model, maxTokens: options.maxTokens ?? setup.config.maxTokens ?? Self.defaultMaxTokens,
-                                     messages: conversation.history + [InputMessage(role: "user", content: conversation.retrying?.blocks ?? [.text(prompt)])],
-                                     system: system)
+        let request = MessageRequest(
+            model: model, maxTokens: options.maxTokens ?? setup.config.maxTokens ?? Self.defaultMaxTokens,
+            messages: conversation.history + [
+                InputMessage(role: "user", content: conversation.retrying?.blocks ?? [.text(prompt)])
+            ],
+            system: system)
         let recorder: TurnRecorder?
         switch startRecording(prompt, in: conversation, model: model, system: system) {
         case .success(let r): recorder = r
@@ -110,31 +116,42 @@ public struct AskRunner: Sendable {
     }
 
     /// The explicit model, else the one remembered for the base URL, else the newest listed.
-    private func chooseModel(explicit: String?, setup: ClientSetup, memory: ModelMemory) async -> Result<String, PalaverExitCode> {
+    private func chooseModel(explicit: String?, setup: ClientSetup, memory: ModelMemory) async -> Result<
+        String, PalaverExitCode
+    > {
         if let explicit { return .success(explicit) }
         if let remembered = memory.model(for: setup.baseURL) { return .success(remembered) }
         do {
-            return .success(try await lookUpNewestModel(client: context.client(setup.clientConfiguration), memory: memory,
-                                                        baseURL: setup.baseURL))
+            return .success(
+                try await lookUpNewestModel(
+                    client: context.client(setup.clientConfiguration), memory: memory,
+                    baseURL: setup.baseURL))
         } catch {
             if error.kind == .authentication { setup.keys.memory.rememberRejected(setup.key.credential.secret) }
-            return .failure(report(error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, model: nil,
-                                   keySource: setup.key.source))
+            return .failure(
+                report(
+                    error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, model: nil,
+                    keySource: setup.key.source))
         }
     }
 
     /// The recorder of this exchange when it is stored (`nil` with `--no-save`, or when the
     /// store cannot take it); continuing a conversation whose prompt cannot be stored fails.
-    private func startRecording(_ prompt: String, in conversation: AskConversation, model: String,
-                                system: String?) -> Result<TurnRecorder?, PalaverExitCode> {
+    private func startRecording(
+        _ prompt: String, in conversation: AskConversation, model: String,
+        system: String?
+    ) -> Result<TurnRecorder?, PalaverExitCode> {
         let continuing = conversation.continuing
         guard let store = conversation.store, options.save || continuing != nil else { return .success(nil) }
         // Continuing needs the prompt stored (its reply must be linked to it, and a later -c
         // must see it): a store that cannot be written stops the ask before anything is sent.
         let warn: @Sendable (String) -> Void = { [context] in context.say($0) }
         do {
-            let target = try continuing ?? store.createConversation(title: Self.title(for: prompt), model: model, systemPrompt: system)
-            let recorder = TurnRecorder(store: store, conversation: target, warnsBeforePrompt: continuing == nil, warn: warn)
+            let target =
+                try continuing
+                ?? store.createConversation(title: Self.title(for: prompt), model: model, systemPrompt: system)
+            let recorder = TurnRecorder(
+                store: store, conversation: target, warnsBeforePrompt: continuing == nil, warn: warn)
             if let retrying = conversation.retrying {
                 recorder.reuse(prompt: retrying.id)
             } else {
@@ -152,8 +169,10 @@ public struct AskRunner: Sendable {
 
     /// Sends until a reply completes or fails for good: once more with a new key from
     /// api_key_helper after a 401, once more with the newest model after a 404 for a remembered one.
-    private func exchange(_ request: MessageRequest, setup: ClientSetup, recorder: TurnRecorder?, memory: ModelMemory,
-                          explicitModel: String?) async -> PalaverExitCode {
+    private func exchange(
+        _ request: MessageRequest, setup: ClientSetup, recorder: TurnRecorder?, memory: ModelMemory,
+        explicitModel: String?
+    ) async -> PalaverExitCode {
         var request = request
         var setup = setup
         var client = context.client(setup.clientConfiguration)
@@ -161,8 +180,12 @@ public struct AskRunner: Sendable {
         var helperRetried = false
         let log = Logger(label: "palaver.ask")
         while true {
-            log.info("sending message", metadata: ["model": "\(request.model)", "base_url": "\(setup.baseURL)",
-                                                    "key": "\(setup.keyDescription)", "stream": "\(options.stream)"])
+            log.info(
+                "sending message",
+                metadata: [
+                    "model": "\(request.model)", "base_url": "\(setup.baseURL)",
+                    "key": "\(setup.keyDescription)", "stream": "\(options.stream)",
+                ])
             do {
                 let message = try await send(request, client: client, recorder: recorder)
                 return finish(message, setup: setup, recorder: recorder, log: log)
@@ -183,15 +206,17 @@ public struct AskRunner: Sendable {
                 if error.kind == .notFound, explicitModel == nil, !lookedUpAgain, error.partial == nil {
                     lookedUpAgain = true
                     if let newer = try? await lookUpNewestModel(client: client, memory: memory, baseURL: setup.baseURL),
-                       newer != request.model {
+                        newer != request.model
+                    {
                         context.say("the model \(request.model) is no longer available; using \(newer).")
                         request.model = newer
                         continue
                     }
                 }
                 recorder?.failed(error)
-                return report(error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, model: request.model,
-                              keySource: setup.key.source)
+                return report(
+                    error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, model: request.model,
+                    keySource: setup.key.source)
             }
         }
     }
@@ -200,7 +225,9 @@ public struct AskRunner: Sendable {
     private func takeFreshHelperKey(_ setup: inout ClientSetup) -> Bool {
         guard let helper = setup.keys.resolver.helper else { return false }
         helper.invalidate()
-        guard let fresh = setup.keys.resolver.resolve().key, fresh.credential != setup.key.credential else { return false }
+        guard let fresh = setup.keys.resolver.resolve().key, fresh.credential != setup.key.credential else {
+            return false
+        }
         context.say("the API rejected the key from api_key_helper; it printed a new key, trying that.")
         setup.key = fresh
         setup.clientConfiguration.credential = fresh.credential
@@ -208,10 +235,15 @@ public struct AskRunner: Sendable {
     }
 
     /// A complete reply: stored, logged, the key's rejection forgotten, printed unless streamed.
-    private func finish(_ message: Message, setup: ClientSetup, recorder: TurnRecorder?, log: Logger) -> PalaverExitCode {
+    private func finish(_ message: Message, setup: ClientSetup, recorder: TurnRecorder?, log: Logger) -> PalaverExitCode
+    {
         recorder?.completed(message)
-        log.info("reply complete", metadata: ["message_id": "\(message.id)", "stop_reason": "\(message.stopReason ?? "none")",
-                                             "output_tokens": "\(message.usage.outputTokens ?? 0)"])
+        log.info(
+            "reply complete",
+            metadata: [
+                "message_id": "\(message.id)", "stop_reason": "\(message.stopReason ?? "none")",
+                "output_tokens": "\(message.usage.outputTokens ?? 0)",
+            ])
         setup.keys.memory.forget(setup.key.credential.secret)
         if options.json {
             output.out(message.json.serialized() + "\n")
@@ -224,10 +256,13 @@ public struct AskRunner: Sendable {
 
     /// Continuing was asked for but the prompt could not be stored: nothing is sent.
     private func refuseToContinue(_ conversation: Conversation, because failure: SessionStoreError) -> PalaverExitCode {
-        let cause = failure.code == .busy
+        let cause =
+            failure.code == .busy
             ? "another process kept the session store locked (\(failure))"
             : "the prompt could not be stored (\(failure))"
-        output.err("palaver: nothing was sent: conversation \(conversation.id) cannot be continued because \(cause); try again when it is free, or ask without -c/--session/--retry.\n")
+        output.err(
+            "palaver: nothing was sent: conversation \(conversation.id) cannot be continued because \(cause); try again when it is free, or ask without -c/--session/--retry.\n"
+        )
         return .storeUnavailable
     }
 
@@ -252,7 +287,9 @@ public struct AskRunner: Sendable {
             store = try SessionStore(path: SessionStore.defaultPath(environment: context.environment))
         } catch {
             if needsStore {
-                output.err("palaver: nothing was sent: the session store cannot be used to continue a conversation: \(error)\n")
+                output.err(
+                    "palaver: nothing was sent: the session store cannot be used to continue a conversation: \(error)\n"
+                )
                 return .failure(.storeUnavailable)
             }
             output.err("palaver: the session store cannot be used (\(error)); this exchange will not be saved.\n")
@@ -277,7 +314,9 @@ public struct AskRunner: Sendable {
             let id = conversation.continuing!.id
             if options.retry {
                 guard let retrying = try ConversationHistory.promptToRetry(store, conversation: id) else {
-                    output.err("palaver: the last exchange of conversation \(id) is complete; there is nothing to send again.\n")
+                    output.err(
+                        "palaver: the last exchange of conversation \(id) is complete; there is nothing to send again.\n"
+                    )
                     return .failure(.usage)
                 }
                 conversation.retrying = retrying
@@ -295,32 +334,43 @@ public struct AskRunner: Sendable {
     /// A conversation title from the first line of the prompt.
     static func title(for prompt: String) -> String { ChatState.title(for: prompt) }
 
-    private func lookUpNewestModel(client: AnthropicClient, memory: ModelMemory, baseURL: String) async throws(APIError) -> String {
+    private func lookUpNewestModel(client: AnthropicClient, memory: ModelMemory, baseURL: String) async throws(APIError)
+        -> String
+    {
         guard let newest = try await client.newestModel() else {
-            throw APIError(kind: .notFound, message: "the API lists no models; pass --model or set model in config.toml")
+            throw APIError(
+                kind: .notFound, message: "the API lists no models; pass --model or set model in config.toml")
         }
         memory.remember(newest.id, for: baseURL)
         return newest.id
     }
 
     /// Sends and streams text deltas to `out` as they arrive (unless `--json`/`--no-stream`).
-    private func send(_ request: MessageRequest, client: AnthropicClient, recorder: TurnRecorder?) async throws(APIError) -> Message {
+    private func send(_ request: MessageRequest, client: AnthropicClient, recorder: TurnRecorder?)
+        async throws(APIError) -> Message
+    {
         let printDeltas = options.stream && !options.json
         var endsWithNewline = true
         var printedAny = false
         var received = ""
         /// A stop keeps what arrived: the reply is stored as interrupted with this text.
         func stopped(_ error: APIError? = nil) -> APIError {
-            var stop = APIError(kind: .cancelled, message: "interrupted by \(interruption.name ?? "a stop request") after \(received.count) characters of the reply",
-                                requestID: error?.requestID)
-            stop.partial = error?.partial ?? (received.isEmpty ? nil : Message(model: request.model, content: [.text(received)]))
+            var stop = APIError(
+                kind: .cancelled,
+                message:
+                    "interrupted by \(interruption.name ?? "a stop request") after \(received.count) characters of the reply",
+                requestID: error?.requestID)
+            stop.partial =
+                error?.partial ?? (received.isEmpty ? nil : Message(model: request.model, content: [.text(received)]))
             return stop
         }
         do {
             for try await event in client.send(request, stream: options.stream) {
                 switch event {
                 case .retrying(let notice):
-                    output.err("palaver: \(notice.reason.kindSentenceForRetry); retrying in \(notice.delay.spoken) (attempt \(notice.attempt) of \(notice.maxAttempts)).\n")
+                    output.err(
+                        "palaver: \(notice.reason.kindSentenceForRetry); retrying in \(notice.delay.spoken) (attempt \(notice.attempt) of \(notice.maxAttempts)).\n"
+                    )
                 case .responseStarted(let requestID):
                     recorder?.replyStarted(model: request.model, requestID: requestID)
                 case .event(.contentBlockDelta(_, .text(let text))):
@@ -354,17 +404,21 @@ public struct AskRunner: Sendable {
         output.outIsTerminal ? UntrustedText.sanitize(text) : text
     }
 
-    private func report(_ error: APIError, keyDescription: String, baseURL: String, model: String?, keySource: KeySource?) -> PalaverExitCode {
+    private func report(
+        _ error: APIError, keyDescription: String, baseURL: String, model: String?, keySource: KeySource?
+    ) -> PalaverExitCode {
         if error.kind == .cancelled {
             var what = ""
             if let partial = error.partial {
                 if options.json { output.out(partial.json.serialized() + "\n") }
-                what = "; the \(partial.text.count) characters that arrived are printed\(options.save ? " and stored as an interrupted reply (palaver ask --retry asks again)" : "")"
+                what =
+                    "; the \(partial.text.count) characters that arrived are printed\(options.save ? " and stored as an interrupted reply (palaver ask --retry asks again)" : "")"
             }
             output.err("palaver: interrupted by \(interruption.name ?? "a stop request")\(what).\n")
             return .interrupted
         }
-        let report = ErrorReport(error: error, keyDescription: keyDescription, baseURL: baseURL, model: model, keySource: keySource)
+        let report = ErrorReport(
+            error: error, keyDescription: keyDescription, baseURL: baseURL, model: model, keySource: keySource)
         output.err("palaver: \(report.text)\n")
         return PalaverExitCode(for: error)
     }

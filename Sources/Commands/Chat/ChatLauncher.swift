@@ -44,7 +44,8 @@ public struct ChatLauncher {
     /// Runs the chat; returns the termination signal that ended it, if one did.
     private func runUntilQuit() throws(Failure) -> Int32? {
         guard isatty(0) == 1, isatty(1) == 1 else {
-            throw Failure(description: "the full-screen chat needs a terminal; for scripts use `palaver ask`.", status: .usage)
+            throw Failure(
+                description: "the full-screen chat needs a terminal; for scripts use `palaver ask`.", status: .usage)
         }
         let paths = context.paths
         var notices: [String] = []
@@ -58,13 +59,15 @@ public struct ChatLauncher {
             if let data = started?.data { try? FileManager.default.removeItem(atPath: data) }
         }
 
-        let keys = KeySetup(config: config, paths: paths, environment: demo == nil ? environment : [:], sessionKey: demo?.key)
+        let keys = KeySetup(
+            config: config, paths: paths, environment: demo == nil ? environment : [:], sessionKey: demo?.key)
         let resolution = keys.resolver.resolve()
         if demo == nil { notices += resolution.notices }
         var overrides = context.overrides
         if let demo { overrides.baseURL = demo.baseURL }
-        let (configuration, baseURL) = try Self.value(ClientSetup.checkedConfiguration(
-            config: config, overrides: overrides, environment: environment, credential: resolution.key?.credential))
+        let (configuration, baseURL) = try Self.value(
+            ClientSetup.checkedConfiguration(
+                config: config, overrides: overrides, environment: environment, credential: resolution.key?.credential))
 
         var store: SessionStore?
         do {
@@ -74,25 +77,40 @@ public struct ChatLauncher {
         }
 
         let explicitModel = options.model ?? config.model
-        let fallback = explicitModel ?? ModelMemory(path: paths.modelCacheFile).model(for: baseURL) ?? Self.fallbackModel
-        let settings = ChatState.Settings(baseURL: baseURL, fallbackModel: fallback, modelIsExplicit: explicitModel != nil,
-                                          maxTokens: config.maxTokens ?? 4096, demo: demo != nil,
-                                          keyCheckInterval: config.keyCheckInterval ?? 600, clipboard: config.clipboard ?? true)
+        let fallback =
+            explicitModel ?? ModelMemory(path: paths.modelCacheFile).model(for: baseURL) ?? Self.fallbackModel
+        let settings = ChatState.Settings(
+            baseURL: baseURL, fallbackModel: fallback, modelIsExplicit: explicitModel != nil,
+            maxTokens: config.maxTokens ?? 4096, demo: demo != nil,
+            keyCheckInterval: config.keyCheckInterval ?? 600, clipboard: config.clipboard ?? true)
 
         var resume = options.session
         if resume == nil, !options.startNew, let store { resume = (try? store.latestConversation())?.id }
-        let screen = ChatScreen(options: ChatScreen.Options(
-            requestedTheme: options.theme, configuredTheme: config.theme, configDirectory: paths.configDirectory,
-            executablePath: DemoServer.ownExecutablePath(), environment: environment, resume: resume, notices: notices))
+        let screen = ChatScreen(
+            options: ChatScreen.Options(
+                requestedTheme: options.theme, configuredTheme: config.theme, configDirectory: paths.configDirectory,
+                executablePath: DemoServer.ownExecutablePath(), environment: environment, resume: resume,
+                notices: notices))
         do {
-            return try screen.run(makeRuntime: { emit in
-                ChatRuntime(store: store, paths: paths, configuration: configuration, keys: demo == nil ? keys : nil, emit: emit)
-            }, makeChat: { draft in
-                ChatState(settings: settings, key: KeyStatus(resolution: resolution), now: Date(), draft: draft,
-                          storeProblem: store == nil ? "not saved" : nil)
-            }, willRun: {
-                Logger(label: "palaver.chat").info("chat started", metadata: ["base_url": "\(baseURL)", "key": "\(KeyStatus(resolution: resolution).description ?? "none")"])
-            })
+            return try screen.run(
+                makeRuntime: { emit in
+                    ChatRuntime(
+                        store: store, paths: paths, configuration: configuration, keys: demo == nil ? keys : nil,
+                        emit: emit)
+                },
+                makeChat: { draft in
+                    ChatState(
+                        settings: settings, key: KeyStatus(resolution: resolution), now: Date(), draft: draft,
+                        storeProblem: store == nil ? "not saved" : nil)
+                },
+                willRun: {
+                    Logger(label: "palaver.chat").info(
+                        "chat started",
+                        metadata: [
+                            "base_url": "\(baseURL)",
+                            "key": "\(KeyStatus(resolution: resolution).description ?? "none")",
+                        ])
+                })
         } catch {
             throw Failure(description: error.description, status: .usage)
         }
@@ -100,7 +118,8 @@ public struct ChatLauncher {
 
     /// Demo mode (`--demo`): a local fake with a throwaway key, and a throwaway store under a
     /// temporary `XDG_DATA_HOME` in `environment`; nil without `--demo`.
-    private func startDemo(_ environment: inout [String: String]) throws(Failure) -> (server: DemoServer, data: String)? {
+    private func startDemo(_ environment: inout [String: String]) throws(Failure) -> (server: DemoServer, data: String)?
+    {
         guard options.demo else { return nil }
         let server: DemoServer
         do {

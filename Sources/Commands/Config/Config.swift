@@ -36,9 +36,11 @@ public struct Config: Sendable, Equatable {
     public init() {}
 
     /// The keys `config.toml` understands, for error messages.
-    static let knownKeys = ["base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
-                            "max_retries", "idle_timeout", "connect_timeout", "reply_timeout", "api_key_helper", "api_key_helper_ttl",
-                            "api_key_helper_timeout", "theme", "key_check_interval", "clipboard"]
+    static let knownKeys = [
+        "base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
+        "max_retries", "idle_timeout", "connect_timeout", "reply_timeout", "api_key_helper", "api_key_helper_ttl",
+        "api_key_helper_timeout", "theme", "key_check_interval", "clipboard",
+    ]
 
     /// Reads `path`; a missing file is an empty config, anything unreadable is a `ConfigError`.
     public static func load(path: String) throws(ConfigError) -> Config {
@@ -66,13 +68,17 @@ public struct Config: Sendable, Equatable {
         var config = Config()
         func string(_ key: String) throws(ConfigError) -> String? {
             guard let value = table[key] else { return nil }
-            guard let s = value.string else { throw ConfigError(path: path, line: nil, message: "\(key) must be a string") }
+            guard let s = value.string else {
+                throw ConfigError(path: path, line: nil, message: "\(key) must be a string")
+            }
             return s
         }
         func int(_ key: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
             guard let value = table[key] else { return nil }
             guard let i = value.int, range.contains(i) else {
-                throw ConfigError(path: path, line: nil, message: "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw ConfigError(
+                    path: path, line: nil,
+                    message: "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return i
         }
@@ -92,21 +98,28 @@ public struct Config: Sendable, Equatable {
         config.idleTimeout = try seconds("idle_timeout")
         config.connectTimeout = try seconds("connect_timeout")
         config.replyTimeout = try seconds("reply_timeout")
-        config.apiKeyHelper = try string("api_key_helper").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        config.apiKeyHelper = try string("api_key_helper").flatMap {
+            $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0
+        }
         config.apiKeyHelperTTL = try seconds("api_key_helper_ttl")
         config.apiKeyHelperTimeout = try seconds("api_key_helper_timeout")
         config.keyCheckInterval = try seconds("key_check_interval")
         func bool(_ key: String) throws(ConfigError) -> Bool? {
             guard let value = table[key] else { return nil }
-            guard let b = value.bool else { throw ConfigError(path: path, line: nil, message: "\(key) must be true or false") }
+            guard let b = value.bool else {
+                throw ConfigError(path: path, line: nil, message: "\(key) must be true or false")
+            }
             return b
         }
         config.allowInsecureHTTP = try bool("allow_insecure_http")
         config.clipboard = try bool("clipboard")
         config.unknownKeys = table.keys.filter { !knownKeys.contains($0) && $0 != "api_key" }.sorted()
         if table["api_key"] != nil {
-            throw ConfigError(path: path, line: nil,
-                              message: "api_key does not belong in config.toml (it would sit in a readable file); remove it and use ANTHROPIC_API_KEY or `palaver key set`")
+            throw ConfigError(
+                path: path, line: nil,
+                message:
+                    "api_key does not belong in config.toml (it would sit in a readable file); remove it and use ANTHROPIC_API_KEY or `palaver key set`"
+            )
         }
         return config
     }

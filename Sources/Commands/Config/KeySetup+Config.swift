@@ -7,9 +7,10 @@ extension KeySetup {
     /// `environment`, the same way for every command.
     public init(config: Config, paths: Paths, environment: [String: String], sessionKey: String? = nil) {
         let helper = config.apiKeyHelper.map {
-            KeyHelper(command: $0,
-                      timeout: Self.duration(config.apiKeyHelperTimeout, default: 10),
-                      ttl: Self.duration(config.apiKeyHelperTTL, default: 300))
+            KeyHelper(
+                command: $0,
+                timeout: Self.duration(config.apiKeyHelperTimeout, default: 10),
+                ttl: Self.duration(config.apiKeyHelperTTL, default: 300))
         }
         self.init(paths: paths, environment: environment, sessionKey: sessionKey, helper: helper)
     }

@@ -44,7 +44,8 @@ public struct ModelMemory: Sendable {
 
     private func load() -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20,
-              let json = try? JSONValue.parse(Array(data)), let object = json.objectValue else { return [:] }
+            let json = try? JSONValue.parse(Array(data)), let object = json.objectValue
+        else { return [:] }
         return object.compactMapValues(\.stringValue).filter { Self.isPlausible($0.value) }
     }
 }

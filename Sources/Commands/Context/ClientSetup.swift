@@ -32,8 +32,10 @@ public struct ClientSetup: Sendable {
     }
 
     /// Resolves config, key and base URL. Notices (such as a trimmed key) go to `notice`.
-    public static func resolve(overrides: Overrides, environment: [String: String], paths: Paths,
-                               notice: (String) -> Void) -> Result<ClientSetup, Failure> {
+    public static func resolve(
+        overrides: Overrides, environment: [String: String], paths: Paths,
+        notice: (String) -> Void
+    ) -> Result<ClientSetup, Failure> {
         let config: Config
         switch loadConfig(paths: paths, notice: notice) {
         case .success(let loaded): config = loaded
@@ -48,8 +50,11 @@ public struct ClientSetup: Sendable {
         for problem in key.inspection.problems where problem.severity == .warning {
             notice("\(problem.message) \(problem.fix)")
         }
-        return checkedConfiguration(config: config, overrides: overrides, environment: environment, credential: key.credential).map {
-            ClientSetup(config: config, key: key, keys: keys, baseURL: $0.baseURL, clientConfiguration: $0.configuration)
+        return checkedConfiguration(
+            config: config, overrides: overrides, environment: environment, credential: key.credential
+        ).map {
+            ClientSetup(
+                config: config, key: key, keys: keys, baseURL: $0.baseURL, clientConfiguration: $0.configuration)
         }
     }
 
@@ -70,10 +75,13 @@ public struct ClientSetup: Sendable {
 
     /// The client settings for `credential` and the base URL they use, refused (with the report
     /// and exit status) when the base URL would carry the key over plain http off this machine.
-    public static func checkedConfiguration(config: Config, overrides: Overrides, environment: [String: String],
-                                            credential: Credential?) -> Result<(configuration: ClientConfiguration, baseURL: String), Failure> {
+    public static func checkedConfiguration(
+        config: Config, overrides: Overrides, environment: [String: String],
+        credential: Credential?
+    ) -> Result<(configuration: ClientConfiguration, baseURL: String), Failure> {
         let (baseURL, _) = Self.baseURL(overrides: overrides, environment: environment, config: config)
-        let configuration = Self.clientConfiguration(config: config, overrides: overrides, baseURL: baseURL, credential: credential)
+        let configuration = Self.clientConfiguration(
+            config: config, overrides: overrides, baseURL: baseURL, credential: credential)
         do {
             try configuration.checkTransportSecurity()
         } catch {
@@ -84,7 +92,8 @@ public struct ClientSetup: Sendable {
     }
 
     /// The base URL and where it came from: `--base-url` › `ANTHROPIC_BASE_URL` › config › default.
-    public static func baseURL(overrides: Overrides, environment: [String: String], config: Config) -> (String, String) {
+    public static func baseURL(overrides: Overrides, environment: [String: String], config: Config) -> (String, String)
+    {
         if let url = overrides.baseURL { return (url, "--base-url") }
         if let url = environment["ANTHROPIC_BASE_URL"], !url.isEmpty { return (url, "ANTHROPIC_BASE_URL") }
         if let url = config.baseURL { return (url, "base_url in config.toml") }
@@ -92,8 +101,10 @@ public struct ClientSetup: Sendable {
     }
 
     /// The client settings from config and command-line overrides.
-    public static func clientConfiguration(config: Config, overrides: Overrides, baseURL: String,
-                                           credential: Credential?) -> ClientConfiguration {
+    public static func clientConfiguration(
+        config: Config, overrides: Overrides, baseURL: String,
+        credential: Credential?
+    ) -> ClientConfiguration {
         var policy = RetryPolicy()
         if let n = overrides.maxRetries ?? config.maxRetries { policy.maxRetries = n }
         return ClientConfiguration(
@@ -103,7 +114,9 @@ public struct ClientSetup: Sendable {
             retryPolicy: policy,
             connectTimeout: seconds(config.connectTimeout, default: 10),
             idleTimeout: seconds(overrides.idleTimeout ?? config.idleTimeout, default: 60),
-            replyTimeout: seconds(overrides.replyTimeout ?? config.replyTimeout, default: ClientConfiguration.defaultReplyTimeout.inSeconds))
+            replyTimeout: seconds(
+                overrides.replyTimeout ?? config.replyTimeout,
+                default: ClientConfiguration.defaultReplyTimeout.inSeconds))
     }
 
     /// A timeout from config or a flag, as a `Duration`: clamped to 1 ms…1 year, the default for

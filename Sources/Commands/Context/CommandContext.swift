@@ -17,9 +17,11 @@ public struct CommandContext: Sendable {
     public var transport: any HTTPTransport
     public var sleeper: any Sleeper
 
-    public init(environment: [String: String], paths: Paths, overrides: ClientSetup.Overrides = .init(),
-                output: any CommandOutput, transport: any HTTPTransport = CurlTransport(),
-                sleeper: any Sleeper = ContinuousSleeper()) {
+    public init(
+        environment: [String: String], paths: Paths, overrides: ClientSetup.Overrides = .init(),
+        output: any CommandOutput, transport: any HTTPTransport = CurlTransport(),
+        sleeper: any Sleeper = ContinuousSleeper()
+    ) {
         self.environment = environment
         self.paths = paths
         self.overrides = overrides
@@ -53,9 +55,12 @@ public struct CommandContext: Sendable {
     /// Client settings for `credential` and the base URL they use, or the failure after
     /// reporting a refused base URL.
     public func checkedConfiguration(_ config: Config, credential: Credential)
-        -> Result<(configuration: ClientConfiguration, baseURL: String), PalaverExitCode> {
-        reported(ClientSetup.checkedConfiguration(config: config, overrides: overrides, environment: environment,
-                                                  credential: credential))
+        -> Result<(configuration: ClientConfiguration, baseURL: String), PalaverExitCode>
+    {
+        reported(
+            ClientSetup.checkedConfiguration(
+                config: config, overrides: overrides, environment: environment,
+                credential: credential))
     }
 
     /// A client with these settings over this context's transport.

@@ -32,7 +32,7 @@ public enum PalaverExitCode: Int32, Sendable {
         case .network, .timeout, .deadline, .truncated: self = .network
         case .cancelled: self = .interrupted
         case .insecureTransport, .invalidConfiguration: self = .usage
-        default: self = .apiError  // redirects, unreadable or oversized replies, 400, 404, 413, 5xx
+        default: self = .apiError // redirects, unreadable or oversized replies, 400, 404, 413, 5xx
         }
     }
 }

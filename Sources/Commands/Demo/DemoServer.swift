@@ -28,7 +28,10 @@ public final class DemoServer: Sendable {
     /// Starts the fake and waits (up to `timeout` seconds) for the line that gives its port.
     public init(executable: String = DemoServer.executablePath(), timeout: TimeInterval = 15) throws(Failure) {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw Failure(description: "demo mode needs fake-anthropic beside palaver, but \(executable) is missing (build it with `swift build`).")
+            throw Failure(
+                description:
+                    "demo mode needs fake-anthropic beside palaver, but \(executable) is missing (build it with `swift build`)."
+            )
         }
         var bytes = [UInt8](repeating: 0, count: 24)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }

@@ -14,8 +14,10 @@ extension DoctorRunner {
                 mark = "·"
                 text = why
             case .present(let inspection, let masked):
-                mark = inspection.isUsable ? (inspection.problems.contains { $0.severity == .warning } ? "!" : "✓") : "✗"
-                text = "\(masked) (\(lengthPhrase(inspection))\(inspection.isUsable && inspection.scheme == .bearer ? ", sent as Bearer" : ""))"
+                mark =
+                    inspection.isUsable ? (inspection.problems.contains { $0.severity == .warning } ? "!" : "✓") : "✗"
+                text =
+                    "\(masked) (\(lengthPhrase(inspection))\(inspection.isUsable && inspection.scheme == .bearer ? ", sent as Bearer" : ""))"
             case .failed(let reason, _):
                 mark = "✗"
                 text = reason
@@ -35,7 +37,8 @@ extension DoctorRunner {
                 if let s = e.httpStatus { facts.append("HTTP \(s)") }
                 if let t = e.errorType { facts.append(t) }
                 if let id = e.requestID { facts.append("request \(id)") }
-                out += "Verification: GET /v1/models failed\(facts.isEmpty ? "" : " (" + facts.joined(separator: ", ") + ")")\n"
+                out +=
+                    "Verification: GET /v1/models failed\(facts.isEmpty ? "" : " (" + facts.joined(separator: ", ") + ")")\n"
             } else {
                 out += "Verification: GET /v1/models → 200 OK\n"
             }
@@ -50,7 +53,9 @@ extension DoctorRunner {
                 if let fix = finding.fix { out += "      fix: \(fix)\n" }
             }
         }
-        out += report.exitCode == .ok ? "\nAll good.\n" : "\nExit code \(report.exitCode.rawValue) (see `palaver ask --help`).\n"
+        out +=
+            report.exitCode == .ok
+            ? "\nAll good.\n" : "\nExit code \(report.exitCode.rawValue) (see `palaver ask --help`).\n"
         return Secrets.redact(out)
     }
 
@@ -59,13 +64,16 @@ extension DoctorRunner {
         func characters(_ n: Int) -> String { n == 1 ? "1 character" : "\(n) characters" }
         guard let key = inspection.key else { return "\(characters(inspection.inputLength)) as read; not usable" }
         let used = key.unicodeScalars.count
-        return used == inspection.inputLength ? characters(used) : "\(characters(used)) as used; \(inspection.inputLength) as read"
+        return used == inspection.inputLength
+            ? characters(used) : "\(characters(used)) as used; \(inspection.inputLength) as read"
     }
 
     static func renderJSON(_ report: Report) -> String {
         func string(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         let sources: [JSONValue] = report.sources.map { source in
-            var o: [String: JSONValue] = ["source": .string(source.source.description), "details": .array(source.details.map(JSONValue.string))]
+            var o: [String: JSONValue] = [
+                "source": .string(source.source.description), "details": .array(source.details.map(JSONValue.string)),
+            ]
             switch source.state {
             case .absent(let why):
                 o["present"] = .bool(false)
@@ -77,9 +85,13 @@ extension DoctorRunner {
                 o["length"] = inspection.key.map { .int($0.unicodeScalars.count) } ?? .null
                 o["length_as_read"] = .int(inspection.inputLength)
                 o["scheme"] = .string(inspection.scheme == .bearer ? "bearer" : "x-api-key")
-                o["problems"] = .array(inspection.problems.map {
-                    .object(["code": .string($0.code.rawValue), "severity": .string("\($0.severity)"), "message": .string($0.message), "fix": .string($0.fix)])
-                })
+                o["problems"] = .array(
+                    inspection.problems.map {
+                        .object([
+                            "code": .string($0.code.rawValue), "severity": .string("\($0.severity)"),
+                            "message": .string($0.message), "fix": .string($0.fix),
+                        ])
+                    })
             case .failed(let reason, let fix):
                 o["present"] = .bool(true)
                 o["usable"] = .bool(false)
@@ -100,15 +112,23 @@ extension DoctorRunner {
         }
         let object: JSONValue = .object([
             "sources": .array(sources),
-            "effective_key": report.effective.map { .object(["masked_key": .string($0.credential.masked), "source": .string($0.source.description),
-                                                             "reason": string(report.effectiveReason)]) } ?? .null,
+            "effective_key": report.effective.map {
+                .object([
+                    "masked_key": .string($0.credential.masked), "source": .string($0.source.description),
+                    "reason": string(report.effectiveReason),
+                ])
+            } ?? .null,
             "base_url": .string(report.baseURL),
             "base_url_source": .string(report.baseURLSource),
             "verification": verification,
             "health": .string(report.health.word),
-            "findings": .array(report.findings.map {
-                .object(["topic": .string($0.topic), "level": .string($0.level.rawValue), "detail": .string($0.detail), "fix": string($0.fix)])
-            }),
+            "findings": .array(
+                report.findings.map {
+                    .object([
+                        "topic": .string($0.topic), "level": .string($0.level.rawValue), "detail": .string($0.detail),
+                        "fix": string($0.fix),
+                    ])
+                }),
             "exit_code": .int(Int(report.exitCode.rawValue)),
         ])
         return Secrets.redact(object.serialized())

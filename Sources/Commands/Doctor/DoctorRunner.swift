@@ -58,7 +58,8 @@ public struct DoctorRunner: Sendable {
         if verify, baseUsable, let key = resolution.key {
             await checkLive(key, configuration: configuration, keys: keys, &report)
         } else if !verify {
-            report.findings.append(Finding(topic: "verification", level: .info, detail: "skipped (--no-verify)", fix: nil))
+            report.findings.append(
+                Finding(topic: "verification", level: .info, detail: "skipped (--no-verify)", fix: nil))
         }
         return report
     }
@@ -67,18 +68,27 @@ public struct DoctorRunner: Sendable {
     private func checkConfig(_ report: inout Report) -> Config {
         var config = Config()
         if !FileManager.default.fileExists(atPath: paths.configFile) {
-            report.findings.append(Finding(topic: "config", level: .info, detail: "\(paths.configFile) does not exist; defaults are used", fix: nil))
+            report.findings.append(
+                Finding(
+                    topic: "config", level: .info, detail: "\(paths.configFile) does not exist; defaults are used",
+                    fix: nil))
             return config
         }
         do {
             config = try Config.load(path: paths.configFile)
-            report.findings.append(Finding(topic: "config", level: .ok, detail: "\(paths.configFile) is valid", fix: nil))
+            report.findings.append(
+                Finding(topic: "config", level: .ok, detail: "\(paths.configFile) is valid", fix: nil))
             for unknown in config.unknownKeys {
-                report.findings.append(Finding(topic: "config", level: .warning, detail: "unknown setting \"\(unknown)\" is ignored",
-                                               fix: "Check its spelling in \(paths.configFile)."))
+                report.findings.append(
+                    Finding(
+                        topic: "config", level: .warning, detail: "unknown setting \"\(unknown)\" is ignored",
+                        fix: "Check its spelling in \(paths.configFile)."))
             }
         } catch {
-            report.findings.append(Finding(topic: "config", level: .problem, detail: error.description, fix: "Fix the line named, or remove the file."))
+            report.findings.append(
+                Finding(
+                    topic: "config", level: .problem, detail: error.description,
+                    fix: "Fix the line named, or remove the file."))
             report.exitCode = .usage
         }
         return config
@@ -96,61 +106,86 @@ public struct DoctorRunner: Sendable {
             case .absent:
                 break
             case .failed(let reason, let fix):
-                report.findings.append(Finding(topic: source.source.description, level: .problem, detail: reason, fix: fix))
+                report.findings.append(
+                    Finding(topic: source.source.description, level: .problem, detail: reason, fix: fix))
             case .present(let inspection, _):
                 for problem in inspection.problems where problem.severity >= .warning {
-                    report.findings.append(Finding(topic: source.source.description, level: problem.severity == .fatal ? .problem : .warning,
-                                                   detail: problem.message, fix: problem.fix))
+                    report.findings.append(
+                        Finding(
+                            topic: source.source.description, level: problem.severity == .fatal ? .problem : .warning,
+                            detail: problem.message, fix: problem.fix))
                 }
             }
         }
         if environment["ANTHROPIC_API_KEY"] == "" {
-            report.findings.append(Finding(topic: "ANTHROPIC_API_KEY", level: .warning, detail: "ANTHROPIC_API_KEY is set but empty, which counts as unset",
-                                           fix: "Set it to your key, or `unset ANTHROPIC_API_KEY`."))
+            report.findings.append(
+                Finding(
+                    topic: "ANTHROPIC_API_KEY", level: .warning,
+                    detail: "ANTHROPIC_API_KEY is set but empty, which counts as unset",
+                    fix: "Set it to your key, or `unset ANTHROPIC_API_KEY`."))
         }
         report.effective = resolution.key
         report.health = resolution.health
         guard let key = resolution.key else {
-            report.findings.append(Finding(topic: "key", level: .problem, detail: KeySetup.problem(in: resolution), fix: nil))
+            report.findings.append(
+                Finding(topic: "key", level: .problem, detail: KeySetup.problem(in: resolution), fix: nil))
             if report.exitCode == .ok { report.exitCode = .noUsableKey }
             return
         }
         if resolution.staleVariableNotice != nil {
-            report.effectiveReason = "the variable holds a key the API rejected before, so the saved key is used instead"
+            report.effectiveReason =
+                "the variable holds a key the API rejected before, so the saved key is used instead"
         } else {
             report.effectiveReason = "\(key.source) is the highest-precedence source that holds a key"
         }
         let shadowed = resolution.sources.filter {
-            if case .present(let i, _) = $0.state, i.isUsable, $0.source != key.source, let k = i.key, k != key.credential.secret { return true }
+            if case .present(let i, _) = $0.state, i.isUsable, $0.source != key.source, let k = i.key,
+                k != key.credential.secret
+            {
+                return true
+            }
             return false
         }
         for other in shadowed {
-            report.findings.append(Finding(topic: "precedence", level: .info,
-                                           detail: "\(other.source) also holds a different key; \(key.source) takes precedence over it",
-                                           fix: nil))
+            report.findings.append(
+                Finding(
+                    topic: "precedence", level: .info,
+                    detail: "\(other.source) also holds a different key; \(key.source) takes precedence over it",
+                    fix: nil))
         }
     }
 
     /// The base URL, where it came from and whether the key may travel to it; the client
     /// settings for the check, and whether the base URL can be used at all.
-    private func checkBaseURL(config: Config, credential: Credential?, _ report: inout Report) -> (ClientConfiguration, Bool) {
-        let (baseURL, baseSource) = ClientSetup.baseURL(overrides: context.overrides, environment: environment, config: config)
+    private func checkBaseURL(config: Config, credential: Credential?, _ report: inout Report) -> (
+        ClientConfiguration, Bool
+    ) {
+        let (baseURL, baseSource) = ClientSetup.baseURL(
+            overrides: context.overrides, environment: environment, config: config)
         report.baseURL = baseURL
         report.baseURLSource = baseSource
-        let configuration = ClientSetup.clientConfiguration(config: config, overrides: context.overrides, baseURL: baseURL,
-                                                            credential: credential)
+        let configuration = ClientSetup.clientConfiguration(
+            config: config, overrides: context.overrides, baseURL: baseURL,
+            credential: credential)
         do {
             let endpoint = try Endpoint(baseURL)
             try configuration.checkTransportSecurity()
-            let note = endpoint.scheme == "https" ? "https: the key is encrypted in transit"
-                : endpoint.isLoopback ? "plain http to this machine (allowed for loopback)"
-                : "plain http to another host, allowed by --insecure-http / allow_insecure_http"
-            report.findings.append(Finding(topic: "base URL", level: endpoint.scheme == "https" || endpoint.isLoopback ? .ok : .warning,
-                                           detail: "\(baseURL) (from \(baseSource)); \(note)", fix: nil))
+            let note =
+                endpoint.scheme == "https"
+                ? "https: the key is encrypted in transit"
+                : endpoint.isLoopback
+                    ? "plain http to this machine (allowed for loopback)"
+                    : "plain http to another host, allowed by --insecure-http / allow_insecure_http"
+            report.findings.append(
+                Finding(
+                    topic: "base URL", level: endpoint.scheme == "https" || endpoint.isLoopback ? .ok : .warning,
+                    detail: "\(baseURL) (from \(baseSource)); \(note)", fix: nil))
             return (configuration, true)
         } catch {
-            report.findings.append(Finding(topic: "base URL", level: .problem, detail: "\(baseURL) (from \(baseSource)): \(error.message)",
-                                           fix: "Fix --base-url, ANTHROPIC_BASE_URL or base_url in config.toml."))
+            report.findings.append(
+                Finding(
+                    topic: "base URL", level: .problem, detail: "\(baseURL) (from \(baseSource)): \(error.message)",
+                    fix: "Fix --base-url, ANTHROPIC_BASE_URL or base_url in config.toml."))
             if report.exitCode == .ok || report.exitCode == .noUsableKey { report.exitCode = .usage }
             return (configuration, false)
         }
@@ -158,7 +193,9 @@ public struct DoctorRunner: Sendable {
 
     /// The live check of `key` (`GET /v1/models?limit=1`): the health it leaves, and what to do
     /// when it fails. A rejected key is remembered; an accepted one forgotten from that memory.
-    private func checkLive(_ key: ResolvedKey, configuration: ClientConfiguration, keys: KeySetup, _ report: inout Report) async {
+    private func checkLive(
+        _ key: ResolvedKey, configuration: ClientConfiguration, keys: KeySetup, _ report: inout Report
+    ) async {
         let verifier = KeyVerifier(configuration: configuration, transport: context.transport)
         var machine = KeyHealthMachine(health: .unverified)
         machine.handle(.checkStarted)
@@ -168,14 +205,20 @@ public struct DoctorRunner: Sendable {
         report.health = machine.health
         guard let error = outcome.error else {
             keys.memory.forget(key.credential.secret)
-            report.findings.append(Finding(topic: "verification", level: .ok,
-                                           detail: "GET /v1/models accepted \(key.description) (this proves the key, not credit or model access)", fix: nil))
+            report.findings.append(
+                Finding(
+                    topic: "verification", level: .ok,
+                    detail:
+                        "GET /v1/models accepted \(key.description) (this proves the key, not credit or model access)",
+                    fix: nil))
             return
         }
-        let diagnosis = ErrorReport(error: error, keyDescription: key.description, baseURL: report.baseURL, keySource: key.source)
+        let diagnosis = ErrorReport(
+            error: error, keyDescription: key.description, baseURL: report.baseURL, keySource: key.source)
         var text = diagnosis.text
         if error.kind == .authentication, case .environment(let name) = key.source {
-            text += " The key came from \(name): if you replaced the key elsewhere, this variable still holds the old one."
+            text +=
+                " The key came from \(name): if you replaced the key elsewhere, this variable still holds the old one."
         }
         report.findings.append(Finding(topic: "verification", level: .problem, detail: text, fix: nil))
         if error.kind == .authentication { keys.memory.rememberRejected(key.credential.secret) }

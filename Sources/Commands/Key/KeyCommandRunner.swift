@@ -31,13 +31,19 @@ public struct KeyCommandRunner: Sendable {
         let credential = Credential(secret: key, scheme: inspection.scheme)
         let keys = context.keys(config)
         if verify {
-            guard case .success(let (clientConfiguration, baseURL)) = context.checkedConfiguration(config, credential: credential) else {
+            guard
+                case .success(let (clientConfiguration, baseURL)) = context.checkedConfiguration(
+                    config, credential: credential)
+            else {
                 return .usage
             }
-            let outcome = await KeyVerifier(configuration: clientConfiguration, transport: context.transport).verify(credential)
+            let outcome = await KeyVerifier(configuration: clientConfiguration, transport: context.transport).verify(
+                credential)
             if let error = outcome.error {
                 if error.kind == .authentication { keys.memory.rememberRejected(key) }
-                let report = ErrorReport(error: error, keyDescription: "\(credential.masked) (entered)", baseURL: baseURL, keySource: .session)
+                let report = ErrorReport(
+                    error: error, keyDescription: "\(credential.masked) (entered)", baseURL: baseURL,
+                    keySource: .session)
                 output.err("palaver: \(report.text) Nothing was saved (use --no-verify to save it anyway).\n")
                 return PalaverExitCode(for: error)
             }
@@ -52,8 +58,11 @@ public struct KeyCommandRunner: Sendable {
         keys.memory.forget(key)
         output.out("Saved \(credential.masked) to \(keys.file.path) (mode 0600).\n")
         if let variable = environment["ANTHROPIC_API_KEY"], !variable.isEmpty,
-           variable.trimmingCharacters(in: .whitespacesAndNewlines) != key {
-            output.err("palaver: note: ANTHROPIC_API_KEY is set and takes precedence over the saved key; run `unset ANTHROPIC_API_KEY` (and remove it from your shell profile) to use the saved key.\n")
+            variable.trimmingCharacters(in: .whitespacesAndNewlines) != key
+        {
+            output.err(
+                "palaver: note: ANTHROPIC_API_KEY is set and takes precedence over the saved key; run `unset ANTHROPIC_API_KEY` (and remove it from your shell profile) to use the saved key.\n"
+            )
         }
         return .ok
     }
@@ -64,11 +73,15 @@ public struct KeyCommandRunner: Sendable {
         let resolution = context.keys(config).resolver.resolve()
         resolution.notices.forEach { output.err("palaver: \($0)\n") }
         if let key = resolution.key {
-            output.out("health: \(resolution.health.word) (run `palaver key verify` to check with the API)\nkey: \(key.credential.masked)\nsource: \(key.source)\n")
+            output.out(
+                "health: \(resolution.health.word) (run `palaver key verify` to check with the API)\nkey: \(key.credential.masked)\nsource: \(key.source)\n"
+            )
             return .ok
         }
         output.out("health: \(resolution.health.word)\n")
-        if let blocked = resolution.blocked { output.out("key: \(blocked.credential.masked)\nsource: \(blocked.source)\n") }
+        if let blocked = resolution.blocked {
+            output.out("key: \(blocked.credential.masked)\nsource: \(blocked.source)\n")
+        }
         output.err("palaver: \(KeySetup.problem(in: resolution))\n")
         return .noUsableKey
     }
@@ -84,17 +97,23 @@ public struct KeyCommandRunner: Sendable {
             output.err("palaver: \(KeySetup.problem(in: resolution))\n")
             return .noUsableKey
         }
-        guard case .success(let (clientConfiguration, baseURL)) = context.checkedConfiguration(config, credential: key.credential) else {
+        guard
+            case .success(let (clientConfiguration, baseURL)) = context.checkedConfiguration(
+                config, credential: key.credential)
+        else {
             return .usage
         }
         var machine = KeyHealthMachine(health: resolution.health)
         machine.handle(.checkStarted)
-        let outcome = await KeyVerifier(configuration: clientConfiguration, transport: context.transport).verify(key.credential)
+        let outcome = await KeyVerifier(configuration: clientConfiguration, transport: context.transport).verify(
+            key.credential)
         machine.handle(outcome.event)
         output.out("health: \(machine.health.word)\nkey: \(key.credential.masked)\nsource: \(key.source)\n")
         if let error = outcome.error {
             if error.kind == .authentication { keys.memory.rememberRejected(key.credential.secret) }
-            output.err("palaver: \(ErrorReport(error: error, keyDescription: key.description, baseURL: baseURL, keySource: key.source).text)\n")
+            output.err(
+                "palaver: \(ErrorReport(error: error, keyDescription: key.description, baseURL: baseURL, keySource: key.source).text)\n"
+            )
             return PalaverExitCode(for: error)
         }
         keys.memory.forget(key.credential.secret)

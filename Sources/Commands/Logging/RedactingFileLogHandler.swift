@@ -3,8 +3,9 @@ import ChatCore
 import Foundation
 import Logging
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A swift-log handler that appends to `$XDG_STATE_HOME/palaver/palaver.log` (mode 0600) and
@@ -27,15 +28,19 @@ public struct RedactingFileLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(
+        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
+        source: String, file: String, function: String, line: UInt
+    ) {
         let all = metadata.merging(explicit ?? [:]) { _, new in new }
         var text = "\(LogFile.timestamp()) \(level) [\(label)] \(message)"
         if !all.isEmpty {
             text += " " + all.keys.sorted().map { "\($0)=\(all[$0]!)" }.joined(separator: " ")
         }
         // One line per entry, nothing in it a terminal would obey when the log is `cat`ed.
-        sink.append(UntrustedText.sanitize(Secrets.redact(text.replacingOccurrences(of: "\n", with: "\\n")), lineBreaks: .space) + "\n")
+        sink.append(
+            UntrustedText.sanitize(Secrets.redact(text.replacingOccurrences(of: "\n", with: "\\n")), lineBreaks: .space)
+                + "\n")
     }
 }
 
@@ -59,7 +64,7 @@ public final class LogFile: Sendable {
             if fd < 0 {
                 try? Paths.ensureDirectory((path as NSString).deletingLastPathComponent)
                 fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-                if fd < 0 { return }  // logging must never break the program
+                if fd < 0 { return } // logging must never break the program
             }
             var bytes = Array(line.utf8)
             _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }

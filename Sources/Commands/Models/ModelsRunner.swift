@@ -32,7 +32,9 @@ public struct ModelsRunner: Sendable {
             }
         } catch {
             if error.kind == .cancelled { return .interrupted }
-            context.say("\(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, keySource: setup.key.source).text)")
+            context.say(
+                "\(ErrorReport(error: error, keyDescription: setup.keyDescription, baseURL: setup.baseURL, keySource: setup.key.source).text)"
+            )
             return PalaverExitCode(for: error)
         }
         // Pad ids to one column, but never by more than 60 characters (one absurd id must not pad every line).

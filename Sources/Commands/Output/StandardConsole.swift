@@ -20,13 +20,16 @@ public final class StandardConsole: CommandOutput {
 
     /// The process's standard output and error.
     public convenience init() {
-        self.init(outIsTerminal: isatty(STDOUT_FILENO) == 1, errIsTerminal: isatty(STDERR_FILENO) == 1,
-                  writeOut: { Self.write($0, to: STDOUT_FILENO) }, writeErr: { Self.write($0, to: STDERR_FILENO) })
+        self.init(
+            outIsTerminal: isatty(STDOUT_FILENO) == 1, errIsTerminal: isatty(STDERR_FILENO) == 1,
+            writeOut: { Self.write($0, to: STDOUT_FILENO) }, writeErr: { Self.write($0, to: STDERR_FILENO) })
     }
 
     /// Any pair of sinks (tests).
-    public init(outIsTerminal: Bool, errIsTerminal: Bool,
-                writeOut: @escaping @Sendable (String) -> Void, writeErr: @escaping @Sendable (String) -> Void) {
+    public init(
+        outIsTerminal: Bool, errIsTerminal: Bool,
+        writeOut: @escaping @Sendable (String) -> Void, writeErr: @escaping @Sendable (String) -> Void
+    ) {
         self.outIsTerminal = outIsTerminal
         self.errIsTerminal = errIsTerminal
         self.writeOut = writeOut
@@ -38,7 +41,7 @@ public final class StandardConsole: CommandOutput {
             let all = Secrets.redact(held + text)
             let hold = Redactor.shared.pendingSuffixLength(of: all)
             let cut = all.utf8.index(all.utf8.endIndex, offsetBy: -hold)
-            let boundary = Self.characterBoundary(in: all, atOrBefore: cut)  // never split a character
+            let boundary = Self.characterBoundary(in: all, atOrBefore: cut) // never split a character
             held = String(all[boundary...])
             return String(all[..<boundary])
         }

@@ -33,7 +33,8 @@ public struct SessionsRunner: Sendable {
         }
         defer {
             if store.searchIndexRebuilt {
-                output.err("palaver: the full-text search index was damaged; it has been rebuilt from the stored messages.\n")
+                output.err(
+                    "palaver: the full-text search index was damaged; it has been rebuilt from the stored messages.\n")
             }
             try? store.close()
         }
@@ -51,7 +52,9 @@ public struct SessionsRunner: Sendable {
                     output.out(text.hasSuffix("\n") ? text : text + "\n")
                 }
             case .importFile(let file):
-                let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+                let data =
+                    file == "-"
+                    ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
                 let imported = try store.importConversation(json: String(decoding: data, as: UTF8.self))
                 output.out("Imported as conversation \(imported.id): \(clean(imported.title))\n")
             case .remove(let id):
@@ -92,14 +95,18 @@ public struct SessionsRunner: Sendable {
         for c in conversations {
             let count = try store.messageCount(in: c.id)
             let id = c.id.description.padding(toLength: max(idWidth, 2), withPad: " ", startingAt: 0)
-            output.out("\(id)  \(formatter.string(from: c.updatedAt))  \(String(count).leftPadded(5)) msgs  \(c.model)  \(clean(c.title))\n")
+            output.out(
+                "\(id)  \(formatter.string(from: c.updatedAt))  \(String(count).leftPadded(5)) msgs  \(c.model)  \(clean(c.title))\n"
+            )
         }
         let total = try store.conversationCount()
         if total > conversations.count { output.out("(\(total - conversations.count) more; use --limit)\n") }
     }
 
     private func show(_ store: SessionStore, _ c: Conversation, last: Int?) throws {
-        output.out("# \(clean(c.title))\nconversation \(c.id) · \(c.model)\(c.systemPrompt.map { " · system: \(clean($0))" } ?? "")\n")
+        output.out(
+            "# \(clean(c.title))\nconversation \(c.id) · \(c.model)\(c.systemPrompt.map { " · system: \(clean($0))" } ?? "")\n"
+        )
         if let last {
             try store.lastMessages(in: c.id, limit: last).forEach(printMessage)
         } else {
@@ -126,7 +133,9 @@ public struct SessionsRunner: Sendable {
             return
         }
         for hit in hits {
-            output.out("conversation \(hit.conversationID) \"\(clean(hit.conversationTitle))\" message \(hit.position) (\(hit.role.rawValue)): \(clean(hit.snippet).replacingOccurrences(of: "\n", with: " "))\n")
+            output.out(
+                "conversation \(hit.conversationID) \"\(clean(hit.conversationTitle))\" message \(hit.position) (\(hit.role.rawValue)): \(clean(hit.snippet).replacingOccurrences(of: "\n", with: " "))\n"
+            )
         }
     }
 

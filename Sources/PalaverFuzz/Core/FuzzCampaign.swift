@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A case whose check failed: its number, its input and what did not hold.
@@ -50,8 +51,9 @@ public struct FuzzCampaign {
         var random = FuzzRandom(seed: seed, case: UInt64(index), stream: 0)
         let base = corpus[random.below(corpus.count)]
         if random.oneIn(8) { return base }
-        return mutator.mutate(base, corpus: corpus, dictionary: target.dictionary, nesting: target.nestingTokens,
-                              maxLength: target.maxInputLength, random: &random)
+        return mutator.mutate(
+            base, corpus: corpus, dictionary: target.dictionary, nesting: target.nestingTokens,
+            maxLength: target.maxInputLength, random: &random)
     }
 
     /// Checks `input` as case `index` would.
@@ -67,8 +69,10 @@ public struct FuzzCampaign {
 
     /// Runs cases `start..<start+count`. Before each case its number and input are written to
     /// `recordPath` (when given) so a supervisor can keep the input of a case that crashes.
-    public mutating func run(cases count: Int, from start: Int = 0, recordPath: String? = nil,
-                             onFailure: (FuzzFinding) -> Void) -> FuzzSummary {
+    public mutating func run(
+        cases count: Int, from start: Int = 0, recordPath: String? = nil,
+        onFailure: (FuzzFinding) -> Void
+    ) -> FuzzSummary {
         let clock = ContinuousClock()
         let began = clock.now
         var summary = FuzzSummary()
@@ -108,7 +112,8 @@ public struct FuzzCampaign {
         guard let data = FileManager.default.contents(atPath: path), data.count >= 16 else { return nil }
         let bytes = [UInt8](data)
         func word(_ at: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) } }
-        let index = word(0), length = word(8)
+        let index = word(0)
+        let length = word(8)
         guard length <= UInt64(bytes.count - 16), index <= UInt64(Int.max) else { return nil }
         return (Int(index), Array(bytes[16..<(16 + Int(length))]))
     }

@@ -7,7 +7,8 @@ public struct FuzzMutator: Sendable {
         [0x1B], [0x00], [0xFF], [0xFE], [0x7F], [0x9B], [0x9D], [0x85], [0xC0], [0xC3], [0xE2, 0x80],
         [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98], [0xEF, 0xBB, 0xBF],
         [0xE2, 0x80, 0xAE], [0xE2, 0x80, 0x8B], [0xCC, 0x81], [0x0D], [0x0A], [0x0D, 0x0A], [0x09], [0x07],
-        utf8("\u{1B}["), utf8("\u{1B}]52;c;"), utf8("\u{1B}[200~"), utf8("\u{1B}[201~"), utf8("\u{1B}P"), utf8("\u{1B}\\"),
+        utf8("\u{1B}["), utf8("\u{1B}]52;c;"), utf8("\u{1B}[200~"), utf8("\u{1B}[201~"), utf8("\u{1B}P"),
+        utf8("\u{1B}\\"),
         utf8("99999999999999999999999999999999999999"), utf8("9223372036854775807"), utf8("9223372036854775808"),
         utf8("-9223372036854775808"), utf8("-9223372036854775809"), utf8("18446744073709551616"),
         utf8("1e308"), utf8("1e309"), utf8("-1e309"), utf8("9.3e18"), utf8("4.9e-324"), utf8("inf"), utf8("-inf"),
@@ -19,8 +20,10 @@ public struct FuzzMutator: Sendable {
     public init() {}
 
     /// One to four stacked mutations of `input`, cut to `maxLength` bytes.
-    public func mutate(_ input: [UInt8], corpus: [[UInt8]], dictionary: [[UInt8]], nesting: [[UInt8]],
-                       maxLength: Int, random: inout FuzzRandom) -> [UInt8] {
+    public func mutate(
+        _ input: [UInt8], corpus: [[UInt8]], dictionary: [[UInt8]], nesting: [[UInt8]],
+        maxLength: Int, random: inout FuzzRandom
+    ) -> [UInt8] {
         var bytes = input
         var deep = false
         let rounds = 1 + random.below(4)
@@ -33,8 +36,10 @@ public struct FuzzMutator: Sendable {
     }
 
     /// Applies one mutation; true when it nested deeply.
-    private func mutateOnce(_ bytes: inout [UInt8], corpus: [[UInt8]], dictionary: [[UInt8]], nesting: [[UInt8]],
-                            random: inout FuzzRandom) -> Bool {
+    private func mutateOnce(
+        _ bytes: inout [UInt8], corpus: [[UInt8]], dictionary: [[UInt8]], nesting: [[UInt8]],
+        random: inout FuzzRandom
+    ) -> Bool {
         let position = random.below(bytes.count + 1)
         switch random.below(12) {
         case 0 where !bytes.isEmpty: // flip a bit
@@ -71,7 +76,9 @@ public struct FuzzMutator: Sendable {
         case 6, 7: // interesting bytes
             if let token = random.pick(Self.interesting) { bytes.insert(contentsOf: token, at: position) }
         case 8, 9: // a token of the format
-            if let token = random.pick(dictionary) ?? random.pick(Self.interesting) { bytes.insert(contentsOf: token, at: position) }
+            if let token = random.pick(dictionary) ?? random.pick(Self.interesting) {
+                bytes.insert(contentsOf: token, at: position)
+            }
         case 10: // deep nesting, now and then very deep
             guard let token = random.pick(nesting) else { return false }
             let deep = random.oneIn(64)
@@ -83,7 +90,8 @@ public struct FuzzMutator: Sendable {
             return deep
         default: // swap two bytes
             guard bytes.count > 1 else { return false }
-            let i = random.below(bytes.count), j = random.below(bytes.count)
+            let i = random.below(bytes.count)
+            let j = random.below(bytes.count)
             bytes.swapAt(i, j)
         }
         return false

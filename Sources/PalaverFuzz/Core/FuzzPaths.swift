@@ -28,7 +28,9 @@ public enum FuzzPaths {
     /// The campaign seed and case number in a kept input's name (`crash-s7-c1234.bin`), if any.
     public static func seedAndCase(inName path: String) -> (seed: UInt64, index: UInt64)? {
         let name = (path as NSString).lastPathComponent
-        guard let s = name.range(of: "-s"), let c = name.range(of: "-c", range: s.upperBound..<name.endIndex) else { return nil }
+        guard let s = name.range(of: "-s"), let c = name.range(of: "-c", range: s.upperBound..<name.endIndex) else {
+            return nil
+        }
         let seedText = name[s.upperBound..<c.lowerBound]
         let caseText = name[c.upperBound...].prefix { $0.isASCII && $0.isNumber }
         guard let seed = UInt64(seedText), let index = UInt64(caseText) else { return nil }

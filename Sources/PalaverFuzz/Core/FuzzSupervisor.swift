@@ -37,10 +37,13 @@ public struct FuzzSupervisor {
 
     public func run(target: String, log: (String) -> Void) throws -> Report {
         var report = Report(target: target)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-\(UUID().uuidString)").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let recordPath = scratch + "/current", stderrPath = scratch + "/stderr", stdoutPath = scratch + "/stdout"
+        let recordPath = scratch + "/current"
+        let stderrPath = scratch + "/stderr"
+        let stdoutPath = scratch + "/stdout"
         let clock = ContinuousClock()
         let began = clock.now
         var start = 0
@@ -50,9 +53,11 @@ public struct FuzzSupervisor {
             try? FileManager.default.removeItem(atPath: recordPath)
             let child = Process()
             child.executableURL = URL(fileURLWithPath: executable)
-            child.arguments = [target, "--child", "--cases", String(cases - start), "--start", String(start),
-                               "--seed", String(seed), "--record", recordPath, "--corpus", corpusDirectory,
-                               "--crash-dir", crashDirectory]
+            child.arguments = [
+                target, "--child", "--cases", String(cases - start), "--start", String(start),
+                "--seed", String(seed), "--record", recordPath, "--corpus", corpusDirectory,
+                "--crash-dir", crashDirectory,
+            ]
             var environment = ProcessInfo.processInfo.environment
             environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no"
             child.environment = environment
@@ -62,19 +67,23 @@ public struct FuzzSupervisor {
             child.waitUntilExit()
             let output = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
             if child.terminationReason == .exit, child.terminationStatus == 0,
-               let result = output.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }) {
-                let fields = Dictionary(result.dropFirst(7).split(separator: " ").compactMap { pair -> (String, Int)? in
-                    let parts = pair.split(separator: "=")
-                    guard parts.count == 2, let n = Int(parts[1]) else { return nil }
-                    return (String(parts[0]), n)
-                }, uniquingKeysWith: { $1 })
+                let result = output.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") })
+            {
+                let fields = Dictionary(
+                    result.dropFirst(7).split(separator: " ").compactMap { pair -> (String, Int)? in
+                        let parts = pair.split(separator: "=")
+                        guard parts.count == 2, let n = Int(parts[1]) else { return nil }
+                        return (String(parts[0]), n)
+                    }, uniquingKeysWith: { $1 })
                 report.cases += fields["cases"] ?? 0
                 report.failures += fields["failures"] ?? 0
                 break
             }
             // The child died: keep the case it was running.
             let trace = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-            let how = child.terminationReason == .uncaughtSignal ? "signal \(child.terminationStatus)" : "exit status \(child.terminationStatus)"
+            let how =
+                child.terminationReason == .uncaughtSignal
+                ? "signal \(child.terminationStatus)" : "exit status \(child.terminationStatus)"
             guard let (index, input) = FuzzCampaign.readRecord(recordPath), index >= start else {
                 log("\(target): the child ended (\(how)) before running a case:\n\(trace.suffix(4_000))")
                 throw FuzzSupervisorError(message: "\(target): the fuzz child failed without running a case (\(how))")
@@ -85,7 +94,8 @@ public struct FuzzSupervisor {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let base = directory + "/crash-s\(seed)-c\(index)"
             FileManager.default.createFile(atPath: base + ".bin", contents: Data(input))
-            let note = "palaver-fuzz \(target): case \(index) of seed \(seed) crashed the child (\(how)).\n"
+            let note =
+                "palaver-fuzz \(target): case \(index) of seed \(seed) crashed the child (\(how)).\n"
                 + "Replay: swift run palaver-fuzz replay \(base).bin\n\n" + trace
             FileManager.default.createFile(atPath: base + ".txt", contents: Data(note.utf8))
             report.crashes.append(base + ".bin")

@@ -14,13 +14,18 @@ struct ConfigFuzzTarget: FuzzTarget {
                 + "theme = \"light\"\nkey_check_interval = 600\nclipboard = false\n",
             "# comment\n[table]\nx = [1, 2, { a = 3 }]\ndate = 1979-05-27T07:32:00Z\nmulti = \"\"\"\nline\n\"\"\"\n",
             "max_tokens = 9223372036854775807\nidle_timeout = inf\nconnect_timeout = nan\n", "api_key = \"sk-ant-x\"\n",
-            "[[a]]\nb = 1\n[[a]]\nb = 2\n", "\u{FEFF}model = \"m\"\n[t]\nk = 'v'\n", "model = \"m\"\n\"a\\u0000b\" = 1\n",
+            "[[a]]\nb = 1\n[[a]]\nb = 2\n", "\u{FEFF}model = \"m\"\n[t]\nk = 'v'\n",
+            "model = \"m\"\n\"a\\u0000b\" = 1\n",
         ].map(utf8)
     }
 
     var dictionary: [[UInt8]] {
-        ["[", "]", "[[", "]]", "{", "}", "=", "\"", "'", "\"\"\"", "'''", ",", ".", "#", "\n", "max_tokens", "idle_timeout", "base_url",
-         "true", "1e309", "inf", "-nan", "0x", "0o", "0b", "1979-05-27", "T07:32:00", "\\u", "\\U0010FFFF", "\\u0000", "\u{0}", "\u{FEFF}"].map(utf8)
+        [
+            "[", "]", "[[", "]]", "{", "}", "=", "\"", "'", "\"\"\"", "'''", ",", ".", "#", "\n", "max_tokens",
+            "idle_timeout", "base_url",
+            "true", "1e309", "inf", "-nan", "0x", "0o", "0b", "1979-05-27", "T07:32:00", "\\u", "\\U0010FFFF",
+            "\\u0000", "\u{0}", "\u{FEFF}",
+        ].map(utf8)
     }
 
     var nestingTokens: [[UInt8]] { ["[", "{ a = ", "a.", "x = [", "{a={"].map(utf8) }
@@ -34,14 +39,22 @@ struct ConfigFuzzTarget: FuzzTarget {
             config = try Config.parse(text, path: "/fuzz/config.toml")
         } catch {
             try require(error.path == "/fuzz/config.toml", "the error does not name the file: \(error)")
-            if let line = error.line { try require(line >= 1 && line <= lines + 1, "error line \(line) outside 1...\(lines + 1): \(error.message)") }
+            if let line = error.line {
+                try require(
+                    line >= 1 && line <= lines + 1, "error line \(line) outside 1...\(lines + 1): \(error.message)")
+            }
             return
         }
         // TOMLKit reads a C string: a NUL would silently cut the file short.
         try require(!input.contains(0), "a file holding a NUL byte was accepted")
         if let n = config.maxTokens { try require((1...1_000_000).contains(n), "max_tokens \(n) accepted") }
-        for value in [config.idleTimeout, config.connectTimeout, config.apiKeyHelperTTL, config.apiKeyHelperTimeout, config.keyCheckInterval] {
-            if let value { try require(value.isFinite && value > 0 && value <= 86_400, "a timeout of \(value) s accepted") }
+        for value in [
+            config.idleTimeout, config.connectTimeout, config.apiKeyHelperTTL, config.apiKeyHelperTimeout,
+            config.keyCheckInterval,
+        ] {
+            if let value {
+                try require(value.isFinite && value > 0 && value <= 86_400, "a timeout of \(value) s accepted")
+            }
         }
     }
 }

@@ -19,9 +19,13 @@ struct HeaderFuzzTarget: FuzzTarget {
     }
 
     var dictionary: [[UInt8]] {
-        ["retry-after: ", "retry-after-ms: ", "x-should-retry: ", "request-id: ", "content-type: ", "text/html", "\n", "\n\n",
-         "<title>", "</title>", ".", "e", "E", "-", "+", "GMT", "Mon, 01 Jan 2024 00:00:00 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
-         "Sun Nov  6 08:49:37 1994", "0x1p63", "nan", "inf", " "].map(utf8)
+        [
+            "retry-after: ", "retry-after-ms: ", "x-should-retry: ", "request-id: ", "content-type: ", "text/html",
+            "\n", "\n\n",
+            "<title>", "</title>", ".", "e", "E", "-", "+", "GMT", "Mon, 01 Jan 2024 00:00:00 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994", "0x1p63", "nan", "inf", " ",
+        ].map(utf8)
     }
 
     func check(_ input: [UInt8], random: inout FuzzRandom) throws(FuzzFailure) {
@@ -31,11 +35,15 @@ struct HeaderFuzzTarget: FuzzTarget {
         var i = 0
         while i <= input.count {
             if i == input.count || input[i] == 0x0A {
-                if i == lineStart { bodyStart = min(input.count, i + 1); break }
+                if i == lineStart {
+                    bodyStart = min(input.count, i + 1)
+                    break
+                }
                 let line = String(decoding: input[lineStart..<i], as: UTF8.self)
                 if let colon = line.firstIndex(of: ":") {
-                    headers.append(String(line[..<colon]).trimmingCharacters(in: .whitespaces).lowercased(),
-                                   String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+                    headers.append(
+                        String(line[..<colon]).trimmingCharacters(in: .whitespaces).lowercased(),
+                        String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
                 }
                 lineStart = i + 1
             }
@@ -53,7 +61,9 @@ struct HeaderFuzzTarget: FuzzTarget {
         if let wait = error.retryAfter { try require(wait >= .zero, "APIError.retryAfter is negative") }
         let policy = RetryPolicy(jitter: { 1 })
         if let delay = policy.delay(beforeRetry: random.below(3), after: error) {
-            try require(delay >= .zero && delay <= max(policy.maxRetryAfter, policy.maxDelay), "retry delay \(delay) out of range")
+            try require(
+                delay >= .zero && delay <= max(policy.maxRetryAfter, policy.maxDelay),
+                "retry delay \(delay) out of range")
         }
     }
 }

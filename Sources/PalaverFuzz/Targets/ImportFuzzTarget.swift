@@ -6,14 +6,17 @@ import SessionStore
 /// the export imports again to the same bytes, and the title survives as given.
 struct ImportFuzzTarget: FuzzTarget {
     static let name = "import"
-    static let summary = "session import (SessionStore.importConversation from JSON); import → export → import → export is stable"
+    static let summary =
+        "session import (SessionStore.importConversation from JSON); import → export → import → export is stable"
 
     private let directory: String
     private var store: SessionStore
     private var imports = 0
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-import-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-import-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = try SessionStore(path: directory + "/fuzz.sqlite")
     }
@@ -30,17 +33,30 @@ struct ImportFuzzTarget: FuzzTarget {
                 + "\"messages\":[\(messages.joined(separator: ","))],\"version\":1}"
         }
         return [
-            document("\"Hello wörld\"", [message(1, "user", "[{\"type\":\"text\",\"text\":\"hi\"}]", "complete"),
-                                         message(2, "assistant", "[{\"type\":\"text\",\"text\":\"hello\"},{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"f\",\"input\":{\"a\":[1,2.5]}}]", "complete")]),
-            document("\"esc \\u001b[2J and nul \\u0000 in a title\"", [message(1, "user", "[{\"type\":\"thinking\",\"thinking\":\"t\",\"signature\":\"s\"}]", "streaming")]),
+            document(
+                "\"Hello wörld\"",
+                [
+                    message(1, "user", "[{\"type\":\"text\",\"text\":\"hi\"}]", "complete"),
+                    message(
+                        2, "assistant",
+                        "[{\"type\":\"text\",\"text\":\"hello\"},{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"f\",\"input\":{\"a\":[1,2.5]}}]",
+                        "complete"),
+                ]),
+            document(
+                "\"esc \\u001b[2J and nul \\u0000 in a title\"",
+                [message(1, "user", "[{\"type\":\"thinking\",\"thinking\":\"t\",\"signature\":\"s\"}]", "streaming")]),
             document("\"empty\"", []),
         ].map(utf8)
     }
 
     var dictionary: [[UInt8]] {
-        ["\"status\":\"failed\"", "\"status\":\"interrupted\"", "\"role\":\"assistant\"", "\"position\":", "\"usage\":", "null", "\\u0000",
-         "\"type\":\"text\"", "1e300", "-1", "9223372036854775807", "\"2026-13-40T25:61:61.999Z\"", "\"0000-01-01T00:00:00Z\"",
-         "\"9999-12-31T23:59:59.999Z\"", "sk-ant-api03-abcdefghijklmnop"].map(utf8)
+        [
+            "\"status\":\"failed\"", "\"status\":\"interrupted\"", "\"role\":\"assistant\"", "\"position\":",
+            "\"usage\":", "null", "\\u0000",
+            "\"type\":\"text\"", "1e300", "-1", "9223372036854775807", "\"2026-13-40T25:61:61.999Z\"",
+            "\"0000-01-01T00:00:00Z\"",
+            "\"9999-12-31T23:59:59.999Z\"", "sk-ant-api03-abcdefghijklmnop",
+        ].map(utf8)
     }
 
     var nestingTokens: [[UInt8]] { ["[", "{\"input\":"].map(utf8) }
@@ -62,8 +78,11 @@ struct ImportFuzzTarget: FuzzTarget {
             try require(first == second, "export → import → export changes the document")
             _ = try store.export(imported.id, format: .markdown)
             if let given = (try? JSONValue.parse(text))?["conversation"]?["title"]?.stringValue, !given.contains("sk-"),
-               let stored = (try? JSONValue.parse(first))?["conversation"]?["title"]?.stringValue {
-                try require(stored == given, "the imported title differs from the one given (\(given.utf8.count) → \(stored.utf8.count) bytes)")
+                let stored = (try? JSONValue.parse(first))?["conversation"]?["title"]?.stringValue
+            {
+                try require(
+                    stored == given,
+                    "the imported title differs from the one given (\(given.utf8.count) → \(stored.utf8.count) bytes)")
             }
         } catch let failure as FuzzFailure {
             throw failure

@@ -11,13 +11,17 @@ struct JSONFuzzTarget: FuzzTarget {
             "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"h\\u00e9\\ud83d\\ude00\\n\"}],\"usage\":{\"input_tokens\":12}}",
             "[1, -0, 0.5, 1e-7, 12345678901234567890, -9223372036854775808, true, false, null, \"\", {}]",
             "{\"a\":{\"b\":{\"c\":[[[]]]}},\"e\":\"\\\\\\\"\\/\\b\\f\\n\\r\\t\"}",
-            "  \"x\"  ", "-1.5E+308", "{\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow \\u001b]52;c;AAAA\\u0007\"}}",
+            "  \"x\"  ", "-1.5E+308",
+            "{\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow \\u001b]52;c;AAAA\\u0007\"}}",
         ].map(utf8)
     }
 
     var dictionary: [[UInt8]] {
-        ["{", "}", "[", "]", ",", ":", "\"", "\\u", "\\ud800", "true", "false", "null", "-", ".", "e", "E+", "0", "1e400",
-         "\"type\":", "\"index\":"].map(utf8)
+        [
+            "{", "}", "[", "]", ",", ":", "\"", "\\u", "\\ud800", "true", "false", "null", "-", ".", "e", "E+", "0",
+            "1e400",
+            "\"type\":", "\"index\":",
+        ].map(utf8)
     }
 
     var nestingTokens: [[UInt8]] { ["[", "{\"a\":", "[{\"b\":"].map(utf8) }
@@ -27,7 +31,9 @@ struct JSONFuzzTarget: FuzzTarget {
         do {
             value = try JSONValue.parse(input)
         } catch {
-            try require(error.offset >= 0 && error.offset <= input.count, "error offset \(error.offset) outside 0...\(input.count)")
+            try require(
+                error.offset >= 0 && error.offset <= input.count,
+                "error offset \(error.offset) outside 0...\(input.count)")
             return
         }
         var nodes = 0
@@ -40,7 +46,8 @@ struct JSONFuzzTarget: FuzzTarget {
             throw FuzzFailure("the serialised value does not parse: \(error) in \(text.prefix(200))")
         }
         // The writer writes whole doubles as integers and non-finite ones (1e400 reads as inf) as null.
-        try require(Self.normalized(again) == Self.normalized(value), "parse(serialise(v)) != v for \(text.prefix(200))")
+        try require(
+            Self.normalized(again) == Self.normalized(value), "parse(serialise(v)) != v for \(text.prefix(200))")
         try require(again.serialized() == text, "serialising twice differs for \(text.prefix(200))")
     }
 

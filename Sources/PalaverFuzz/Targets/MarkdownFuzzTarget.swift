@@ -4,7 +4,8 @@ import TerminalUI
 /// character, and text streamed in random pieces renders exactly as the whole text does.
 struct MarkdownFuzzTarget: FuzzTarget {
     static let name = "markdown"
-    static let summary = "Markdown renderer (TerminalUI Markdown, cmark-gfm) + streaming chunker; streamed = whole, no controls, fits width"
+    static let summary =
+        "Markdown renderer (TerminalUI Markdown, cmark-gfm) + streaming chunker; streamed = whole, no controls, fits width"
 
     private let renderer = MarkdownRenderer(theme: Theme())
 
@@ -19,8 +20,12 @@ struct MarkdownFuzzTarget: FuzzTarget {
     }
 
     var dictionary: [[UInt8]] {
-        ["#", "*", "**", "_", "`", "```", "~~~", "~~", "[", "](", ")", ">", "- ", "1. ", "| ", "|", "---", ":--", "\n", "\n\n", "    ",
-         "\t", "<", "</", "!", "[ ]", "[x]", "\\", "&amp;", "&#27;", "http://", "[r]: ", "  \n", "😀", "中文", "\u{301}"].map(utf8)
+        [
+            "#", "*", "**", "_", "`", "```", "~~~", "~~", "[", "](", ")", ">", "- ", "1. ", "| ", "|", "---", ":--",
+            "\n", "\n\n", "    ",
+            "\t", "<", "</", "!", "[ ]", "[x]", "\\", "&amp;", "&#27;", "http://", "[r]: ", "  \n", "😀", "中文",
+            "\u{301}",
+        ].map(utf8)
     }
 
     var nestingTokens: [[UInt8]] { [">", "> ", "- ", "* ", "1. ", "*", "[", "`", "<"].map(utf8) }
@@ -33,7 +38,9 @@ struct MarkdownFuzzTarget: FuzzTarget {
         for (index, line) in lines.enumerated() {
             try require(line.width <= width, "line \(index) is \(line.width) columns wide, more than \(width)")
             for span in line.spans {
-                if let bad = span.text.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                if let bad = span.text.unicodeScalars.first(where: {
+                    $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
+                }) {
                     throw FuzzFailure("line \(index) holds control U+\(String(bad.value, radix: 16))")
                 }
             }
@@ -47,7 +54,9 @@ struct MarkdownFuzzTarget: FuzzTarget {
             if random.oneIn(2) { _ = stream.lines(width: random.oneIn(4) ? 1 + random.below(100) : width) }
         }
         let streamed = stream.lines(width: width)
-        try require(streamed.lines == lines, "streamed text renders \(streamed.count) lines, the whole text \(lines.count) (or different lines)")
+        try require(
+            streamed.lines == lines,
+            "streamed text renders \(streamed.count) lines, the whole text \(lines.count) (or different lines)")
         try require(streamed.codeBlocks == whole.codeBlocks, "streamed code blocks differ from the whole text's")
     }
 }

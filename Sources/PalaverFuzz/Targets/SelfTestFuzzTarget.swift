@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A target that crashes on purpose (on an input holding `boom`) and breaks its invariant on

@@ -8,12 +8,15 @@ import TerminalUI
 /// a NUL byte is accepted.
 struct ThemeFuzzTarget: FuzzTarget {
     static let name = "theme"
-    static let summary = "theme reader (Theme.parse: TOMLGuard, then TOMLKit) and ThemeCatalog.load; errors name a real line"
+    static let summary =
+        "theme reader (Theme.parse: TOMLGuard, then TOMLKit) and ThemeCatalog.load; errors name a real line"
 
     private let directory: String
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-theme-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("palaver-fuzz-theme-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
@@ -25,14 +28,19 @@ struct ThemeFuzzTarget: FuzzTarget {
             "# comment\n[styles]\na.b.c = 'literal'\nx = [1, 2,\n 3]\n[styles.\"quoted.key\"]\nfg = \"\\u00e9\"\n",
             "[styles]\nx = { fg = \"red\" }\n[styles]\n", "name = \"\"\"multi\"\"\"\n", "[[styles]]\n", "k = 1.5\n",
             "styles = { a = { b = { c = { fg = \"blue\" } } } }\n",
-            "[styles]\nstatus = { fg = \"black\" }\nstatus.rejected = \"red\"\n", "[.a]\nx = 1]\ny = 1979-05-27T7:32:00\n",
+            "[styles]\nstatus = { fg = \"black\" }\nstatus.rejected = \"red\"\n",
+            "[.a]\nx = 1]\ny = 1979-05-27T7:32:00\n",
             "\u{FEFF}[styles]\nx = \"red\"\n",
         ].map(utf8)
     }
 
     var dictionary: [[UInt8]] {
-        ["[", "]", "{", "}", "=", "\"", "'", ",", ".", "#", "\n", "\r\n", "[styles]", "[palette]", "name", "inherits", "fg", "bg",
-         "bold", "modifiers", "true", "false", "0x", "_", "\\u", "\\U", "#ffffff", "bright-", "\"default\"", "\"light\"", "\\u0000", "\u{0}", "\u{FEFF}"].map(utf8)
+        [
+            "[", "]", "{", "}", "=", "\"", "'", ",", ".", "#", "\n", "\r\n", "[styles]", "[palette]", "name",
+            "inherits", "fg", "bg",
+            "bold", "modifiers", "true", "false", "0x", "_", "\\u", "\\U", "#ffffff", "bright-", "\"default\"",
+            "\"light\"", "\\u0000", "\u{0}", "\u{FEFF}",
+        ].map(utf8)
     }
 
     var nestingTokens: [[UInt8]] { ["[", "{ a = ", "a.", "x = [", "{a={"].map(utf8) }
@@ -49,7 +57,10 @@ struct ThemeFuzzTarget: FuzzTarget {
         } catch {
             let error = error as ThemeError
             try require(error.path == "/fuzz/theme.toml", "the error does not name the file: \(error)")
-            if let line = error.line { try require(line >= 1 && line <= lines + 1, "error line \(line) outside 1...\(lines + 1): \(error.message)") }
+            if let line = error.line {
+                try require(
+                    line >= 1 && line <= lines + 1, "error line \(line) outside 1...\(lines + 1): \(error.message)")
+            }
         }
         // TOMLKit reads a C string: a NUL would silently cut the file short.
         if accepted { try require(!input.contains(0), "a file holding a NUL byte was accepted") }

@@ -57,7 +57,10 @@ public struct TerminalOptions: Hashable, Sendable {
     /// Colours to use; nil picks from the terminal (and `NO_COLOR`).
     public var colorDepth: ColorDepth?
 
-    public init(bracketedPaste: Bool = true, mouse: Bool = true, escapeDelay: Duration = .milliseconds(25), colorDepth: ColorDepth? = nil) {
+    public init(
+        bracketedPaste: Bool = true, mouse: Bool = true, escapeDelay: Duration = .milliseconds(25),
+        colorDepth: ColorDepth? = nil
+    ) {
         self.bracketedPaste = bracketedPaste
         self.mouse = mouse
         self.escapeDelay = escapeDelay

@@ -86,7 +86,9 @@ public struct InputDecoder: Sendable {
             var i = pasteScanned
             let last = p.count - marker.count
             while i <= last {
-                if p[i] == 0x1B, p[i + 1] == 0x5B, p[i + 2] == 0x32, p[i + 3] == 0x30, p[i + 4] == 0x31, p[i + 5] == 0x7E {
+                if p[i] == 0x1B, p[i + 1] == 0x5B, p[i + 2] == 0x32, p[i + 3] == 0x30, p[i + 4] == 0x31,
+                    p[i + 5] == 0x7E
+                {
                     return i
                 }
                 i += 1
@@ -108,7 +110,10 @@ public struct InputDecoder: Sendable {
                 previousCR = true
                 continue
             }
-            if b == 0x0A && previousCR { previousCR = false; continue }
+            if b == 0x0A && previousCR {
+                previousCR = false
+                continue
+            }
             previousCR = false
             out.append(b)
         }
@@ -158,11 +163,13 @@ public struct InputDecoder: Sendable {
             case .incomplete: return .incomplete
             case .pasteStart(let n): return .pasteStart(n + 1)
             case .consumed(let n, let events):
-                return .consumed(n + 1, events.map { event in
-                    guard case .key(var k) = event else { return event }
-                    k.modifiers.insert(.alt)
-                    return .key(k)
-                })
+                return .consumed(
+                    n + 1,
+                    events.map { event in
+                        guard case .key(var k) = event else { return event }
+                        k.modifiers.insert(.alt)
+                        return .key(k)
+                    })
             }
         case 0..<0x20, 0x7F:
             var k = Self.controlKey(next)
@@ -208,7 +215,8 @@ public struct InputDecoder: Sendable {
         let params = Array(p[s..<j])
         if finalByte == 0x4D, params.isEmpty { // X10 mouse: three more raw bytes
             guard j + 3 < p.count else { return final ? .consumed(p.count - i, []) : .incomplete }
-            let event = Self.mouse(code: Int(p[j + 1]) - 32, x: Int(p[j + 2]) - 33, y: Int(p[j + 3]) - 33, released: false)
+            let event = Self.mouse(
+                code: Int(p[j + 1]) - 32, x: Int(p[j + 2]) - 33, y: Int(p[j + 3]) - 33, released: false)
             return .consumed(j + 4 - i, event.map { [.mouse($0)] } ?? [])
         }
         if finalByte == 0x7E, params == [0x32, 0x30, 0x30] { return .pasteStart(j + 1 - i) }
@@ -311,7 +319,8 @@ public struct InputDecoder: Sendable {
         if code & 8 != 0 { modifiers.insert(.alt) }
         if code & 16 != 0 { modifiers.insert(.control) }
         let button = code & 3
-        let x = max(0, x), y = max(0, y)
+        let x = max(0, x)
+        let y = max(0, y)
         if code & 64 != 0 {
             let kinds: [MouseEvent.Kind] = [.scrollUp, .scrollDown, .scrollLeft, .scrollRight]
             return MouseEvent(kinds[button], x: x, y: y, modifiers: modifiers)
@@ -330,7 +339,9 @@ public struct InputDecoder: Sendable {
     static func numbers(_ params: ArraySlice<UInt8>) -> [Int?] {
         params.split(separator: 0x3B, omittingEmptySubsequences: false).map { field in
             let digits = field.prefix { $0 != 0x3A }
-            guard !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) }), digits.count < 9 else { return nil }
+            guard !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) }), digits.count < 9 else {
+                return nil
+            }
             return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
     }
@@ -350,7 +361,11 @@ public struct InputDecoder: Sendable {
         var back = 0
         while k >= from, back < 4 {
             let b = bytes[k]
-            if b & 0xC0 == 0x80 { k -= 1; back += 1; continue }
+            if b & 0xC0 == 0x80 {
+                k -= 1
+                back += 1
+                continue
+            }
             if b >= 0xC0 { return k + utf8Length(b) > to ? k : nil }
             return nil
         }

@@ -15,6 +15,7 @@ public struct MarkdownCodeBlock: Hashable, Sendable {
 
     /// The block with its lines moved down by `offset`.
     func shifted(by offset: Int) -> MarkdownCodeBlock {
-        MarkdownCodeBlock(language: language, code: code, lines: (lines.lowerBound + offset)..<(lines.upperBound + offset))
+        MarkdownCodeBlock(
+            language: language, code: code, lines: (lines.lowerBound + offset)..<(lines.upperBound + offset))
     }
 }

@@ -28,8 +28,10 @@ public struct MarkdownRenderer: Sendable {
     /// is not empty, and its blocks (renumbered to continue the context's list).
     /// `codeRowCache` brings the code rows of the chunk's previous render and takes back this
     /// render's.
-    func render(chunk: ArraySlice<UInt8>, context: MarkdownChunkContext, width: Int, separated: Bool,
-                codeRowCache: inout MarkdownCodeRowCache) -> (MarkdownRenderedChunk, [MarkdownBlock]) {
+    func render(
+        chunk: ArraySlice<UInt8>, context: MarkdownChunkContext, width: Int, separated: Bool,
+        codeRowCache: inout MarkdownCodeRowCache
+    ) -> (MarkdownRenderedChunk, [MarkdownBlock]) {
         var source = context.definitions
         if !source.isEmpty { source.append(UInt8(ascii: "\n")) }
         source += chunk
@@ -46,8 +48,10 @@ public struct MarkdownRenderer: Sendable {
         var rendered = MarkdownRenderedChunk(lines: rows.map(\.line))
         for (index, block) in layout.codeBlocks.enumerated() {
             guard let first = rows.firstIndex(where: { $0.codeBlock == index }),
-                  let last = rows.lastIndex(where: { $0.codeBlock == index }) else { continue }
-            rendered.codeBlocks.append(MarkdownCodeBlock(language: block.language, code: block.code, lines: first..<(last + 1)))
+                let last = rows.lastIndex(where: { $0.codeBlock == index })
+            else { continue }
+            rendered.codeBlocks.append(
+                MarkdownCodeBlock(language: block.language, code: block.code, lines: first..<(last + 1)))
         }
         return (rendered, blocks)
     }

@@ -44,7 +44,10 @@ public enum Renderer {
             var x = 0
             let base = y * w
             while x < w {
-                if previous.cells[base + x] == next.cells[base + x] { x += 1; continue }
+                if previous.cells[base + x] == next.cells[base + x] {
+                    x += 1
+                    continue
+                }
                 var start = x
                 if next.cells[base + x].isContinuation, x > 0 { start = x - 1 }
                 var end = x + 1

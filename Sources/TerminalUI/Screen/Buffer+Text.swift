@@ -69,7 +69,10 @@ extension Buffer {
             return c.rawValue < 8 ? names[Int(c.rawValue)] : "bright-" + names[Int(c.rawValue) - 8]
         case .indexed(let i): return String(i)
         case .rgb(let r, let g, let b):
-            func hex(_ v: UInt8) -> String { let s = String(v, radix: 16); return s.count == 1 ? "0" + s : s }
+            func hex(_ v: UInt8) -> String {
+                let s = String(v, radix: 16)
+                return s.count == 1 ? "0" + s : s
+            }
             return "#" + hex(r) + hex(g) + hex(b)
         }
     }

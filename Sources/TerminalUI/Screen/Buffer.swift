@@ -47,7 +47,9 @@ public struct Buffer: Hashable, Sendable {
     /// - Returns: the columns used, from `x` to the end of the last character drawn inside
     ///   the clip.
     @discardableResult
-    public mutating func setString(_ text: some StringProtocol, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
+    public mutating func setString(
+        _ text: some StringProtocol, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil
+    ) -> Int {
         let bounds = (clip ?? area).intersection(area)
         guard y >= bounds.minY, y < bounds.maxY else { return 0 }
         var column = x
@@ -140,7 +142,8 @@ public struct Buffer: Hashable, Sendable {
 
     /// Writes one cluster of the given width (1 or 2) at (x, y), keeping wide characters whole:
     /// a wide character cut by this write becomes a space. This is also how a terminal behaves.
-    mutating func put(_ character: Character, width w: Int, x: Int, y: Int, style: Style, replacingStyle: Bool = false) {
+    mutating func put(_ character: Character, width w: Int, x: Int, y: Int, style: Style, replacingStyle: Bool = false)
+    {
         guard y >= 0, y < height, x >= 0, x < width else { return }
         let i = y * width + x
         let old = cells[i]

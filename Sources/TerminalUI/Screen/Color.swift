@@ -1,16 +1,17 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One of the sixteen colours that every colour terminal names.
 ///
 /// The raw value is the terminal's palette index (0–15).
 public enum ANSIColor: UInt8, CaseIterable, Hashable, Sendable {
-    case black = 0, red, green, yellow, blue, magenta, cyan, white
+    case black = 0
+    case red, green, yellow, blue, magenta, cyan, white
     case brightBlack, brightRed, brightGreen, brightYellow, brightBlue, brightMagenta, brightCyan, brightWhite
 }
 
@@ -145,7 +146,8 @@ enum ColorMath {
     /// xterm's default values for palette entries 0–15.
     static let ansiPalette: [(UInt8, UInt8, UInt8)] = [
         (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
-        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
+        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255),
+        (255, 255, 255),
     ]
     static let cubeLevels: [UInt8] = [0, 95, 135, 175, 215, 255]
 
@@ -167,12 +169,16 @@ enum ColorMath {
             let x = Double(v) / 255
             return x <= 0.04045 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4)
         }
-        let r = linear(c.0), g = linear(c.1), b = linear(c.2)
+        let r = linear(c.0)
+        let g = linear(c.1)
+        let b = linear(c.2)
         let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
         let y = 0.2126 * r + 0.7152 * g + 0.0722 * b
         let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
         func f(_ t: Double) -> Double { t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116 }
-        let fx = f(x), fy = f(y), fz = f(z)
+        let fx = f(x)
+        let fy = f(y)
+        let fz = f(z)
         return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
     }
 
@@ -182,7 +188,9 @@ enum ColorMath {
     }
 
     static func distance(_ a: (Double, Double, Double), _ b: (Double, Double, Double)) -> Double {
-        let dl = a.0 - b.0, da = a.1 - b.1, db = a.2 - b.2
+        let dl = a.0 - b.0
+        let da = a.1 - b.1
+        let db = a.2 - b.2
         return dl * dl + da * da + db * db
     }
 
@@ -192,7 +200,9 @@ enum ColorMath {
     static func nearestPaletteIndex(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
         func level(_ v: UInt8) -> Int {
             var best = 0
-            for (i, l) in cubeLevels.enumerated() where abs(Int(l) - Int(v)) < abs(Int(cubeLevels[best]) - Int(v)) { best = i }
+            for (i, l) in cubeLevels.enumerated() where abs(Int(l) - Int(v)) < abs(Int(cubeLevels[best]) - Int(v)) {
+                best = i
+            }
             return best
         }
         let cube = UInt8(16 + 36 * level(r) + 6 * level(g) + level(b))
@@ -209,7 +219,10 @@ enum ColorMath {
         var bestDistance = Double.infinity
         for i in 0..<count {
             let d = distance(ansiLab[i], target)
-            if d < bestDistance { best = i; bestDistance = d }
+            if d < bestDistance {
+                best = i
+                bestDistance = d
+            }
         }
         return ANSIColor(rawValue: UInt8(best))!
     }

@@ -2,7 +2,10 @@
 public struct Position: Hashable, Sendable, CustomStringConvertible {
     public var x: Int
     public var y: Int
-    public init(x: Int, y: Int) { self.x = x; self.y = y }
+    public init(x: Int, y: Int) {
+        self.x = x
+        self.y = y
+    }
     public var description: String { "(\(x), \(y))" }
 }
 
@@ -10,7 +13,10 @@ public struct Position: Hashable, Sendable, CustomStringConvertible {
 public struct Size: Hashable, Sendable, CustomStringConvertible {
     public var width: Int
     public var height: Int
-    public init(width: Int, height: Int) { self.width = width; self.height = height }
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
     public var description: String { "\(width)×\(height)" }
 }
 
@@ -46,8 +52,10 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
 
     /// The overlap of two rectangles (empty, at this origin, when they do not overlap).
     public func intersection(_ other: Rect) -> Rect {
-        let x0 = max(minX, other.minX), y0 = max(minY, other.minY)
-        let x1 = min(maxX, other.maxX), y1 = min(maxY, other.maxY)
+        let x0 = max(minX, other.minX)
+        let y0 = max(minY, other.minY)
+        let x1 = min(maxX, other.maxX)
+        let y1 = min(maxY, other.maxY)
         guard x1 > x0, y1 > y0 else { return Rect(x: x0, y: y0, width: 0, height: 0) }
         return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
@@ -62,7 +70,8 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
 
     /// A rectangle of at most the given size, centred in this one.
     public func centered(width w: Int, height h: Int) -> Rect {
-        let cw = min(max(0, w), width), ch = min(max(0, h), height)
+        let cw = min(max(0, w), width)
+        let ch = min(max(0, h), height)
         return Rect(x: x + (width - cw) / 2, y: y + (height - ch) / 2, width: cw, height: ch)
     }
 
@@ -117,7 +126,8 @@ extension Rect {
         var offset = axis == .horizontal ? x : y
         return sizes.map { size in
             defer { offset += size }
-            return axis == .horizontal ? Rect(x: offset, y: y, width: size, height: height)
+            return axis == .horizontal
+                ? Rect(x: offset, y: y, width: size, height: height)
                 : Rect(x: x, y: offset, width: width, height: size)
         }
     }

@@ -38,14 +38,27 @@ public struct Style: Hashable, Sendable {
 
     /// This style with `other` laid over it: `other`'s colours win where set, attributes add up.
     public func patched(with other: Style) -> Style {
-        Style(foreground: other.foreground ?? foreground,
-              background: other.background ?? background,
-              attributes: attributes.union(other.attributes))
+        Style(
+            foreground: other.foreground ?? foreground,
+            background: other.background ?? background,
+            attributes: attributes.union(other.attributes))
     }
 
-    public func foreground(_ color: Color?) -> Style { var s = self; s.foreground = color; return s }
-    public func background(_ color: Color?) -> Style { var s = self; s.background = color; return s }
-    public func adding(_ attributes: TextAttributes) -> Style { var s = self; s.attributes.formUnion(attributes); return s }
+    public func foreground(_ color: Color?) -> Style {
+        var s = self
+        s.foreground = color
+        return s
+    }
+    public func background(_ color: Color?) -> Style {
+        var s = self
+        s.background = color
+        return s
+    }
+    public func adding(_ attributes: TextAttributes) -> Style {
+        var s = self
+        s.attributes.formUnion(attributes)
+        return s
+    }
     public var bold: Style { adding(.bold) }
     public var dim: Style { adding(.dim) }
     public var italic: Style { adding(.italic) }
@@ -54,6 +67,8 @@ public struct Style: Hashable, Sendable {
 
     /// The style as a terminal of the given depth shows it (colours downgraded).
     public func downgraded(to depth: ColorDepth) -> Style {
-        Style(foreground: foreground?.downgraded(to: depth), background: background?.downgraded(to: depth), attributes: attributes)
+        Style(
+            foreground: foreground?.downgraded(to: depth), background: background?.downgraded(to: depth),
+            attributes: attributes)
     }
 }

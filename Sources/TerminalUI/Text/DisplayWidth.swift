@@ -33,7 +33,10 @@ public enum DisplayWidth {
                 if width < 2, inTable(previous.value, WidthTables.emojiVariation) { width += 1 }
                 continue
             }
-            if v == 0x200D { joined = true; continue }
+            if v == 0x200D {
+                joined = true
+                continue
+            }
             if joined && emojiBase { continue }
             if (0x1F3FB...0x1F3FF).contains(v) && emojiBase { continue }
             if (0x1F1E6...0x1F1FF).contains(v) && (0x1F1E6...0x1F1FF).contains(first.value) { continue }
@@ -53,7 +56,11 @@ public enum DisplayWidth {
         if v == 0xAD { return 1 }
         if v < 0x300 { return 1 }
         if (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) { return 0 }
-        if v == 0x200B || (0x200C...0x200F).contains(v) || (0x2028...0x202E).contains(v) || (0x2060...0x206F).contains(v) { return 0 }
+        if v == 0x200B || (0x200C...0x200F).contains(v) || (0x2028...0x202E).contains(v)
+            || (0x2060...0x206F).contains(v)
+        {
+            return 0
+        }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format, .control, .lineSeparator, .paragraphSeparator, .surrogate:
             return 0
@@ -89,7 +96,8 @@ public enum DisplayWidth {
     }
 
     static func inTable(_ v: UInt32, _ table: [ClosedRange<UInt32>]) -> Bool {
-        var lo = 0, hi = table.count - 1
+        var lo = 0
+        var hi = table.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
             let r = table[mid]

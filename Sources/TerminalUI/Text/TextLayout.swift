@@ -54,7 +54,10 @@ public enum TextLayout {
         var used = 0
         var cutStyle = glyphs.first?.style ?? .plain
         for g in glyphs {
-            if used + g.width > room { cutStyle = g.style; break }
+            if used + g.width > room {
+                cutStyle = g.style
+                break
+            }
             out.append(g)
             used += g.width
         }
@@ -99,11 +102,14 @@ public enum TextLayout {
                     column = 0
                 case "\t":
                     let n = stop - column % stop
-                    for _ in 0..<n { result[result.count - 1].append(Glyph(character: " ", style: span.style, width: 1)) }
+                    for _ in 0..<n {
+                        result[result.count - 1].append(Glyph(character: " ", style: span.style, width: 1))
+                    }
                     column += n
                 default:
                     if DisplayWidth.isControl(c) {
-                        result[result.count - 1].append(Glyph(character: TextSanitizer.replacement, style: span.style, width: 1))
+                        result[result.count - 1].append(
+                            Glyph(character: TextSanitizer.replacement, style: span.style, width: 1))
                         column += 1
                     } else {
                         let w = DisplayWidth.of(c)

@@ -42,7 +42,9 @@ public struct Theme: Hashable, Sendable {
     /// The key used when nothing more specific is set.
     public static let defaultKey = "default"
 
-    public init(name: String? = nil, inherits: String? = nil, palette: [String: Color] = [:], styles: [String: Style] = [:]) {
+    public init(
+        name: String? = nil, inherits: String? = nil, palette: [String: Color] = [:], styles: [String: Style] = [:]
+    ) {
         self.name = name
         self.inherits = inherits
         self.palette = palette
@@ -65,15 +67,17 @@ public struct Theme: Hashable, Sendable {
 
     /// This theme laid over `base`: its palette entries and styles replace the base's.
     public func merged(over base: Theme) -> Theme {
-        Theme(name: name ?? base.name, inherits: base.inherits,
-              palette: base.palette.merging(palette) { _, mine in mine },
-              styles: base.styles.merging(styles) { _, mine in mine })
+        Theme(
+            name: name ?? base.name, inherits: base.inherits,
+            palette: base.palette.merging(palette) { _, mine in mine },
+            styles: base.styles.merging(styles) { _, mine in mine })
     }
 
     /// The theme as a terminal of the given depth shows it.
     public func downgraded(to depth: ColorDepth) -> Theme {
-        Theme(name: name, inherits: inherits, palette: palette.mapValues { $0.downgraded(to: depth) },
-              styles: styles.mapValues { $0.downgraded(to: depth) })
+        Theme(
+            name: name, inherits: inherits, palette: palette.mapValues { $0.downgraded(to: depth) },
+            styles: styles.mapValues { $0.downgraded(to: depth) })
     }
 }
 
@@ -133,20 +137,24 @@ extension Theme {
     private static func message(for error: TOMLParseError, outline: ThemeOutline) -> String {
         let text = error.description
         let prefix = "Error while parsing "
-        var what = "", detail = text
+        var what = ""
+        var detail = text
         if text.hasPrefix(prefix), let colon = text.range(of: ": ") {
             what = String(text[text.index(text.startIndex, offsetBy: prefix.count)..<colon.lowerBound])
             detail = String(text[colon.upperBound...])
         }
         let line = error.source.begin.line
-        if detail.hasPrefix("cannot redefine existing") || detail.hasPrefix("cannot insert"), let key = outline.definedKey(at: line), !key.isEmpty {
+        if detail.hasPrefix("cannot redefine existing") || detail.hasPrefix("cannot insert"),
+            let key = outline.definedKey(at: line), !key.isEmpty
+        {
             // The longest part of the key an earlier statement already set.
             let name = key.joined(separator: ".")
             for count in stride(from: key.count, through: 1, by: -1) {
                 guard let first = outline.line(of: Array(key.prefix(count)), before: line) else { continue }
                 if count == key.count { return "\(name) is defined twice (first on line \(first))" }
                 let set = key.prefix(count).joined(separator: ".")
-                return "\(set) is already set on line \(first) (a value or a { } table, which TOML closes), so \(name) cannot add to it; "
+                return
+                    "\(set) is already set on line \(first) (a value or a { } table, which TOML closes), so \(name) cannot add to it; "
                     + "put the keys inside its { }, or use a [\(set)] table"
             }
             return "\(name) is defined twice"
@@ -154,11 +162,14 @@ extension Theme {
         if what == "inline table", detail.hasSuffix("saw '\\n'") || detail.contains("end-of-file") {
             return "expected , or } in the inline table (it must stay on one line)"
         }
-        if what == "key-value pair", detail.hasPrefix("expected a comment or whitespace, saw '"), let saw = detail.split(separator: "'").dropFirst().first {
+        if what == "key-value pair", detail.hasPrefix("expected a comment or whitespace, saw '"),
+            let saw = detail.split(separator: "'").dropFirst().first
+        {
             return "unexpected \"\(saw)\" after the value (one key = value per line)"
         }
         if what.hasSuffix("string"), detail.contains("end-of-file") || detail.contains("control characters") {
-            return "the string is not closed" + (detail.contains("end-of-file") ? "" : " on this line (or holds a control character)")
+            return "the string is not closed"
+                + (detail.contains("end-of-file") ? "" : " on this line (or holds a control character)")
         }
         return (what.isEmpty ? "" : what + ": ") + detail + " (column \(error.source.begin.column))"
     }
@@ -182,7 +193,8 @@ extension Theme {
                     throw expected([key], value, "\(key) must be a table" + why)
                 }
             default:
-                throw KeyProblem(key: [key], message: "unknown key \(key) (a theme has name, inherits, [palette] and [styles])")
+                throw KeyProblem(
+                    key: [key], message: "unknown key \(key) (a theme has name, inherits, [palette] and [styles])")
             }
         }
 
@@ -209,7 +221,10 @@ extension Theme {
         switch value.type {
         case .double, .date, .time, .dateTime:
             let shown = value.tomlValue.debugDescription
-            return KeyProblem(key: key, message: "unsupported value \(shown) (themes use strings, whole numbers, true/false, arrays and { } tables)")
+            return KeyProblem(
+                key: key,
+                message:
+                    "unsupported value \(shown) (themes use strings, whole numbers, true/false, arrays and { } tables)")
         default:
             return KeyProblem(key: key, message: message)
         }
@@ -230,7 +245,11 @@ extension Theme {
             }
             switch value.type {
             case .bool where !prefix.isEmpty, .array where !prefix.isEmpty:
-                throw KeyProblem(key: keyPath, message: "unknown style field \(key) in \(prefix) (use fg, bg, \(TextAttributes.named.map(\.0).joined(separator: ", ")) or modifiers)")
+                throw KeyProblem(
+                    key: keyPath,
+                    message:
+                        "unknown style field \(key) in \(prefix) (use fg, bg, \(TextAttributes.named.map(\.0).joined(separator: ", ")) or modifiers)"
+                )
             case .table:
                 // The scan before parsing bounds the depth; this guard keeps the recursion bounded on its own.
                 guard path.count < maxDepth, let child = value.table else {
@@ -249,17 +268,27 @@ extension Theme {
         if hasOwn { theme.styles[prefix] = (theme.styles[prefix] ?? Style()).patched(with: own) }
     }
 
-    private static func applyField(_ key: String, _ value: any TOMLValueConvertible, keyPath: [String], to style: inout Style,
-                                   palette: [String: Color]) throws(KeyProblem) {
+    private static func applyField(
+        _ key: String, _ value: any TOMLValueConvertible, keyPath: [String], to style: inout Style,
+        palette: [String: Color]
+    ) throws(KeyProblem) {
         switch key {
         case "fg", "bg":
-            guard let c = try color(value, key: keyPath, palette: palette) else { throw expected(keyPath, value, "\(key) must be a colour") }
+            guard let c = try color(value, key: keyPath, palette: palette) else {
+                throw expected(keyPath, value, "\(key) must be a colour")
+            }
             if key == "fg" { style.foreground = c } else { style.background = c }
         case "modifiers":
-            guard let items = value.array else { throw expected(keyPath, value, "modifiers must be a list such as [\"bold\", \"italic\"]") }
+            guard let items = value.array else {
+                throw expected(keyPath, value, "modifiers must be a list such as [\"bold\", \"italic\"]")
+            }
             for item in items {
-                guard let name = item.string, let a = TextAttributes.named.first(where: { $0.0 == name.lowercased() })?.1 else {
-                    throw expected(keyPath, item, "unknown modifier (use \(TextAttributes.named.map(\.0).joined(separator: ", ")))")
+                guard let name = item.string,
+                    let a = TextAttributes.named.first(where: { $0.0 == name.lowercased() })?.1
+                else {
+                    throw expected(
+                        keyPath, item, "unknown modifier (use \(TextAttributes.named.map(\.0).joined(separator: ", ")))"
+                    )
                 }
                 style.attributes.insert(a)
             }
@@ -272,15 +301,23 @@ extension Theme {
 
     /// A colour from a string or number; nil when the value is neither (the caller names what
     /// it expected); throws for a string or number that is not a colour.
-    private static func color(_ value: any TOMLValueConvertible, key: [String], palette: [String: Color]) throws(KeyProblem) -> Color? {
+    private static func color(_ value: any TOMLValueConvertible, key: [String], palette: [String: Color])
+        throws(KeyProblem) -> Color?
+    {
         if let n = value.int {
-            guard (0...255).contains(n) else { throw KeyProblem(key: key, message: "colour index \(n) is outside 0–255") }
+            guard (0...255).contains(n) else {
+                throw KeyProblem(key: key, message: "colour index \(n) is outside 0–255")
+            }
             return .indexed(UInt8(n))
         }
         if let s = value.string {
             if let c = palette[s] { return c }
             if let c = Color(parsing: s) { return c }
-            throw KeyProblem(key: key, message: "unknown colour \"\(s)\" (use #rrggbb, 0–255, an ANSI name such as bright-blue, or a [palette] name)")
+            throw KeyProblem(
+                key: key,
+                message:
+                    "unknown colour \"\(s)\" (use #rrggbb, 0–255, an ANSI name such as bright-blue, or a [palette] name)"
+            )
         }
         return nil
     }

@@ -12,13 +12,19 @@ public struct ListState: Hashable, Sendable {
 
     /// Selects the next item (stays on the last); selects the first when nothing is selected.
     public mutating func selectNext(count: Int) {
-        guard count > 0 else { selected = nil; return }
+        guard count > 0 else {
+            selected = nil
+            return
+        }
         selected = min(count - 1, (selected ?? -1) + 1)
     }
 
     /// Selects the previous item (stays on the first).
     public mutating func selectPrevious(count: Int) {
-        guard count > 0 else { selected = nil; return }
+        guard count > 0 else {
+            selected = nil
+            return
+        }
         selected = max(0, (selected ?? 1) - 1)
     }
 }
@@ -32,7 +38,10 @@ public struct ListView {
     /// Drawn before the selected item; other items get as many spaces.
     public var highlightSymbol: String
 
-    public init(items: [Line], style: Style = .plain, selectedStyle: Style = Style(attributes: [.reverse]), highlightSymbol: String = "") {
+    public init(
+        items: [Line], style: Style = .plain, selectedStyle: Style = Style(attributes: [.reverse]),
+        highlightSymbol: String = ""
+    ) {
         self.items = items
         self.style = style
         self.selectedStyle = selectedStyle
@@ -57,7 +66,8 @@ public struct ListView {
             let isSelected = index == state.selected
             var x = area.x
             if symbolWidth > 0 {
-                x += buffer.setString(isSelected ? highlightSymbol : String(repeating: " ", count: symbolWidth), x: x, y: y, clip: area)
+                x += buffer.setString(
+                    isSelected ? highlightSymbol : String(repeating: " ", count: symbolWidth), x: x, y: y, clip: area)
             }
             let room = area.maxX - x
             buffer.setLine(TextLayout.truncate(items[index], width: room), x: x, y: y, clip: area)

@@ -7,7 +7,10 @@ public struct BorderSet: Hashable, Sendable {
     public var horizontal: Character
     public var vertical: Character
 
-    public init(topLeft: Character, topRight: Character, bottomLeft: Character, bottomRight: Character, horizontal: Character, vertical: Character) {
+    public init(
+        topLeft: Character, topRight: Character, bottomLeft: Character, bottomRight: Character, horizontal: Character,
+        vertical: Character
+    ) {
         self.topLeft = topLeft
         self.topRight = topRight
         self.bottomLeft = bottomLeft
@@ -16,11 +19,16 @@ public struct BorderSet: Hashable, Sendable {
         self.vertical = vertical
     }
 
-    public static let plain = BorderSet(topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘", horizontal: "─", vertical: "│")
-    public static let rounded = BorderSet(topLeft: "╭", topRight: "╮", bottomLeft: "╰", bottomRight: "╯", horizontal: "─", vertical: "│")
-    public static let double = BorderSet(topLeft: "╔", topRight: "╗", bottomLeft: "╚", bottomRight: "╝", horizontal: "═", vertical: "║")
-    public static let thick = BorderSet(topLeft: "┏", topRight: "┓", bottomLeft: "┗", bottomRight: "┛", horizontal: "━", vertical: "┃")
-    public static let ascii = BorderSet(topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|")
+    public static let plain = BorderSet(
+        topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘", horizontal: "─", vertical: "│")
+    public static let rounded = BorderSet(
+        topLeft: "╭", topRight: "╮", bottomLeft: "╰", bottomRight: "╯", horizontal: "─", vertical: "│")
+    public static let double = BorderSet(
+        topLeft: "╔", topRight: "╗", bottomLeft: "╚", bottomRight: "╝", horizontal: "═", vertical: "║")
+    public static let thick = BorderSet(
+        topLeft: "┏", topRight: "┓", bottomLeft: "┗", bottomRight: "┛", horizontal: "━", vertical: "┃")
+    public static let ascii = BorderSet(
+        topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|")
 }
 
 extension Buffer {
@@ -32,7 +40,8 @@ extension Buffer {
 
     private mutating func drawClippedBorder(_ rect: Rect, set: BorderSet, style: Style) {
         guard rect.width >= 2, rect.height >= 2 else { return }
-        let h = String(set.horizontal), v = String(set.vertical)
+        let h = String(set.horizontal)
+        let v = String(set.vertical)
         for x in (rect.minX + 1)..<(rect.maxX - 1) {
             setString(h, x: x, y: rect.minY, style: style)
             setString(h, x: x, y: rect.maxY - 1, style: style)
@@ -64,7 +73,10 @@ public struct ModalFrame {
     public var borderStyle: Style
     public var titleStyle: Style
 
-    public init(title: Line? = nil, width: Int, height: Int, border: BorderSet = .rounded, style: Style = .plain, borderStyle: Style = .plain, titleStyle: Style = Style(attributes: [.bold])) {
+    public init(
+        title: Line? = nil, width: Int, height: Int, border: BorderSet = .rounded, style: Style = .plain,
+        borderStyle: Style = .plain, titleStyle: Style = Style(attributes: [.bold])
+    ) {
         self.title = title
         self.width = width
         self.height = height

@@ -30,6 +30,8 @@ public struct StatusLine {
         if rightWidth > 0 { buffer.setLine(rightLine, x: row.maxX - rightWidth, y: row.y, clip: row) }
         let room = row.width - rightWidth - (rightWidth > 0 ? gap : 0)
         guard room > 0 else { return }
-        buffer.setLine(TextLayout.truncate(Line(left), width: room), x: row.x, y: row.y, clip: Rect(x: row.x, y: row.y, width: room, height: 1))
+        buffer.setLine(
+            TextLayout.truncate(Line(left), width: room), x: row.x, y: row.y,
+            clip: Rect(x: row.x, y: row.y, width: room, height: 1))
     }
 }

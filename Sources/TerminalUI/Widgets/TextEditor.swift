@@ -2,7 +2,10 @@
 public struct TextPosition: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var line: Int
     public var column: Int
-    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
     public static func < (a: TextPosition, b: TextPosition) -> Bool { (a.line, a.column) < (b.line, b.column) }
     public var description: String { "\(line):\(column)" }
 }
@@ -33,7 +36,10 @@ public struct TextEditor: Hashable, Sendable {
     /// The display column Up/Down aim for, kept while moving vertically.
     private var goalColumn: Int?
 
-    public init(text: String = "", placeholder: String = "", style: Style = .plain, placeholderStyle: Style = Style(attributes: [.dim]), tabWidth: Int = 4) {
+    public init(
+        text: String = "", placeholder: String = "", style: Style = .plain,
+        placeholderStyle: Style = Style(attributes: [.dim]), tabWidth: Int = 4
+    ) {
         self.placeholder = placeholder
         self.style = style
         self.placeholderStyle = placeholderStyle
@@ -132,7 +138,10 @@ public struct TextEditor: Hashable, Sendable {
 
     /// Deletes from the caret to the end of the line (or the line break, at the end).
     public mutating func deleteToLineEnd() {
-        if cursor.column == lines[cursor.line].count { deleteForward(); return }
+        if cursor.column == lines[cursor.line].count {
+            deleteForward()
+            return
+        }
         delete(from: cursor, to: TextPosition(line: cursor.line, column: lines[cursor.line].count))
     }
 
@@ -152,14 +161,18 @@ public struct TextEditor: Hashable, Sendable {
 
     public mutating func moveLeft() {
         goalColumn = nil
-        if cursor.column > 0 { cursor.column -= 1 } else if cursor.line > 0 {
+        if cursor.column > 0 {
+            cursor.column -= 1
+        } else if cursor.line > 0 {
             cursor = TextPosition(line: cursor.line - 1, column: lines[cursor.line - 1].count)
         }
     }
 
     public mutating func moveRight() {
         goalColumn = nil
-        if cursor.column < lines[cursor.line].count { cursor.column += 1 } else if cursor.line + 1 < lines.count {
+        if cursor.column < lines[cursor.line].count {
+            cursor.column += 1
+        } else if cursor.line + 1 < lines.count {
             cursor = TextPosition(line: cursor.line + 1, column: 0)
         }
     }
@@ -192,9 +205,18 @@ public struct TextEditor: Hashable, Sendable {
         cursor.column = c
     }
 
-    public mutating func moveToLineStart() { goalColumn = nil; cursor.column = 0 }
-    public mutating func moveToLineEnd() { goalColumn = nil; cursor.column = lines[cursor.line].count }
-    public mutating func moveToStart() { goalColumn = nil; cursor = TextPosition(line: 0, column: 0) }
+    public mutating func moveToLineStart() {
+        goalColumn = nil
+        cursor.column = 0
+    }
+    public mutating func moveToLineEnd() {
+        goalColumn = nil
+        cursor.column = lines[cursor.line].count
+    }
+    public mutating func moveToStart() {
+        goalColumn = nil
+        cursor = TextPosition(line: 0, column: 0)
+    }
     public mutating func moveToEnd() {
         goalColumn = nil
         cursor = TextPosition(line: lines.count - 1, column: lines[lines.count - 1].count)
@@ -368,7 +390,9 @@ public struct TextEditor: Hashable, Sendable {
         if isEmpty {
             scrollRow = 0
             if !placeholder.isEmpty {
-                buffer.setLine(TextLayout.truncate(Line(placeholder, style: placeholderStyle), width: area.width), x: area.x, y: area.y, clip: area)
+                buffer.setLine(
+                    TextLayout.truncate(Line(placeholder, style: placeholderStyle), width: area.width), x: area.x,
+                    y: area.y, clip: area)
             }
             return Position(x: area.x, y: area.y)
         }

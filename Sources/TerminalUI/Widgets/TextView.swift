@@ -70,7 +70,10 @@ public struct TextView {
 
     public static let defaultMarker = Line(" ↓ more below ", style: Style(attributes: [.reverse]))
 
-    public init(lines: [Line], scroll: ScrollState = ScrollState(), style: Style = .plain, moreBelowMarker: Line? = TextView.defaultMarker) {
+    public init(
+        lines: [Line], scroll: ScrollState = ScrollState(), style: Style = .plain,
+        moreBelowMarker: Line? = TextView.defaultMarker
+    ) {
         self.lines = lines
         self.scroll = scroll
         self.style = style

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TerminalUI
+import Testing
+
 @testable import ChatUI
 
 /// The theme files in `themes/`: complete, readable, and the compiled-in default in step with
@@ -9,7 +10,9 @@ import TerminalUI
     typealias Support = ThemeTestSupport
 
     /// Keys drawn as lines and frames, not text: no contrast minimum.
-    static let decorative: Set<String> = ["sidebar.border", "composer.border", "markdown.table.border", "markdown.rule"]
+    static let decorative: Set<String> = [
+        "sidebar.border", "composer.border", "markdown.table.border", "markdown.rule",
+    ]
     /// Secondary text that may be quieter than body text (3:1 instead of 4.5:1).
     static let secondary: Set<String> = ["composer.placeholder", "markdown.codeblock.marker", "syntax.comment"]
 
@@ -75,7 +78,9 @@ import TerminalUI
         // and checking share the colour of rejected and unverified.
         let distinct = ["valid", "rejected", "forbidden", "no-credit", "rate-limited", "unverified", "offline"]
         let colours = distinct.map { theme.style("status.key." + $0).foreground }
-        #expect(Set(colours).count == distinct.count, "\(name): key-health colours \(zip(distinct, colours).map { "\($0)=\(String(describing: $1))" })")
+        #expect(
+            Set(colours).count == distinct.count,
+            "\(name): key-health colours \(zip(distinct, colours).map { "\($0)=\(String(describing: $1))" })")
         // A missing key is a badge, so it stands out from rejected and malformed.
         #expect(theme.style("status.key.missing").background != theme.style("status").background)
     }
@@ -106,7 +111,10 @@ import TerminalUI
     func coloursFromThePaletteAreTrueColour(name: String) throws {
         let theme = try Support.shipped(name)
         for (entry, color) in theme.palette {
-            guard case .rgb = color else { Issue.record("\(name): palette \(entry) is not #rrggbb"); continue }
+            guard case .rgb = color else {
+                Issue.record("\(name): palette \(entry) is not #rrggbb")
+                continue
+            }
         }
     }
 

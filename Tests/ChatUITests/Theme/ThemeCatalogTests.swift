@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TerminalUI
+import Testing
+
 @testable import ChatUI
 
 /// Finding, loading and choosing themes: user themes over shipped ones, `inherits`, and a
@@ -31,7 +32,8 @@ import TerminalUI
 
     @Test func userDirectoryShadowsShippedThemes() throws {
         try Support.withDirectories(1) { dirs in
-            try Support.write("""
+            try Support.write(
+                """
                 name = "my light"
                 [styles]
                 default = { fg = "#ff0000" }
@@ -83,12 +85,14 @@ import TerminalUI
 
     @Test func inheritsChainLaysEachThemeOverItsParent() throws {
         try Support.withDirectories(2) { dirs in
-            try Support.write("""
+            try Support.write(
+                """
                 inherits = "middle"
                 [styles]
                 "transcript.user" = "#0000ff"
                 """, "top", in: dirs[0])
-            try Support.write("""
+            try Support.write(
+                """
                 inherits = "default"
                 [styles]
                 "transcript.user" = "#ff0000"
@@ -102,14 +106,18 @@ import TerminalUI
             #expect(load.theme.name == "top")
             #expect(load.theme.inherits == nil)
             #expect(load.theme.style("transcript.user").foreground == Self.blue)
-            #expect(load.theme.style("status.key.valid") == Style(foreground: Self.red, background: shipped.style("status").background, attributes: [.underline]))
+            #expect(
+                load.theme.style("status.key.valid")
+                    == Style(
+                        foreground: Self.red, background: shipped.style("status").background, attributes: [.underline]))
             #expect(load.theme.style("sidebar.title") == shipped.style("sidebar.title"))
         }
     }
 
     @Test func aThemeInheritingItsOwnNameBuildsOnTheShippedOne() throws {
         try Support.withDirectories(1) { dirs in
-            try Support.write("""
+            try Support.write(
+                """
                 inherits = "default"
                 [styles]
                 "transcript.user" = "#ff0000"
@@ -117,7 +125,9 @@ import TerminalUI
             let withShipped = ThemeCatalog(directories: [dirs[0], Support.shippedThemes]).load(name: "default")
             #expect(withShipped.warnings.isEmpty, "\(withShipped.warnings)")
             #expect(withShipped.theme.style("transcript.user").foreground == Self.red)
-            #expect(withShipped.theme.style("status.key.valid") == (try Support.shipped("default")).style("status.key.valid"))
+            #expect(
+                withShipped.theme.style("status.key.valid")
+                    == (try Support.shipped("default")).style("status.key.valid"))
             // With no shipped directory it builds on the compiled-in default.
             let alone = ThemeCatalog(directories: [dirs[0]]).load(name: "default")
             #expect(alone.warnings.isEmpty, "\(alone.warnings)")
@@ -146,7 +156,10 @@ import TerminalUI
             try Support.write("name = \"x\"\n\ninherits = \"nope\"\n", "x", in: dirs[0])
             let load = ThemeCatalog(directories: [dirs[0]]).load(name: "x")
             #expect(load.name == "default")
-            #expect(load.warnings == ["\(dirs[0])/x.toml:3: inherits \"nope\", which is not a theme (available: default, monochrome, x); using the default theme instead."])
+            #expect(
+                load.warnings == [
+                    "\(dirs[0])/x.toml:3: inherits \"nope\", which is not a theme (available: default, monochrome, x); using the default theme instead."
+                ])
         }
     }
 
@@ -166,7 +179,8 @@ import TerminalUI
 
     @Test func brokenFileNamesTheFileAndLineAndTheDefaultIsUsed() throws {
         try Support.withDirectories(1) { dirs in
-            try Support.write("""
+            try Support.write(
+                """
                 name = "broken"
 
                 [styles]
@@ -216,7 +230,10 @@ import TerminalUI
         let load = ThemeCatalog(directories: [Support.shippedThemes]).load(name: "solarized")
         #expect(load.name == "default")
         #expect(load.theme == BuiltinDefaultTheme.theme)
-        #expect(load.warnings == ["No theme is called \"solarized\" (available: default, high-contrast, light, monochrome); using the default theme instead."])
+        #expect(
+            load.warnings == [
+                "No theme is called \"solarized\" (available: default, high-contrast, light, monochrome); using the default theme instead."
+            ])
     }
 
     @Test func unreadableFilesAndBadNamesAreWarnings() throws {
@@ -224,8 +241,14 @@ import TerminalUI
             try FileManager.default.createDirectory(atPath: dirs[0] + "/folder.toml", withIntermediateDirectories: true)
             try Data([0x6e, 0x61, 0xff, 0xfe]).write(to: URL(fileURLWithPath: dirs[0] + "/binary.toml"))
             let catalog = ThemeCatalog(directories: [dirs[0]])
-            #expect(catalog.load(name: "folder").warnings == ["\(dirs[0])/folder.toml: this is a directory, not a theme file; using the default theme instead."])
-            #expect(catalog.load(name: "binary").warnings == ["\(dirs[0])/binary.toml: the file is not UTF-8 text; using the default theme instead."])
+            #expect(
+                catalog.load(name: "folder").warnings == [
+                    "\(dirs[0])/folder.toml: this is a directory, not a theme file; using the default theme instead."
+                ])
+            #expect(
+                catalog.load(name: "binary").warnings == [
+                    "\(dirs[0])/binary.toml: the file is not UTF-8 text; using the default theme instead."
+                ])
             let escape = catalog.load(name: "../etc/passwd")
             #expect(escape.name == "default")
             #expect(escape.warnings.first?.contains("is not a theme name") == true)
@@ -237,12 +260,16 @@ import TerminalUI
             try Data(repeating: 0x23, count: Theme.maxSize + 1).write(to: URL(fileURLWithPath: dirs[0] + "/huge.toml"))
             try FileManager.default.createSymbolicLink(atPath: dirs[0] + "/zero.toml", withDestinationPath: "/dev/zero")
             let catalog = ThemeCatalog(directories: [dirs[0]])
-            #expect(catalog.load(name: "huge").warnings == ["\(dirs[0])/huge.toml: the file is larger than 256 KiB; a theme is a few KiB; using the default theme instead."])
+            #expect(
+                catalog.load(name: "huge").warnings == [
+                    "\(dirs[0])/huge.toml: the file is larger than 256 KiB; a theme is a few KiB; using the default theme instead."
+                ])
             let zero = catalog.load(name: "zero")
             #expect(zero.name == "default")
             #expect(zero.warnings.first?.contains("not a regular file") == true)
             // A theme kept elsewhere and linked in (dotfiles) is read as usual.
-            try FileManager.default.createSymbolicLink(atPath: dirs[0] + "/linked.toml", withDestinationPath: Support.shippedThemes + "/light.toml")
+            try FileManager.default.createSymbolicLink(
+                atPath: dirs[0] + "/linked.toml", withDestinationPath: Support.shippedThemes + "/light.toml")
             let linked = catalog.load(name: "linked")
             #expect(linked.warnings.isEmpty)
             #expect(linked.name == "linked")
@@ -251,7 +278,8 @@ import TerminalUI
 
     @Test func misspeltStyleKeysAreReportedWithoutAFallback() throws {
         try Support.withDirectories(1) { dirs in
-            try Support.write("""
+            try Support.write(
+                """
                 inherits = "default"
                 [styles]
                 "status.key.ratelimited" = "#ff0000"
@@ -260,7 +288,10 @@ import TerminalUI
             let load = ThemeCatalog(directories: [dirs[0]]).load(name: "typo")
             #expect(load.name == "typo")
             #expect(load.theme.style("transcript.user").foreground == Self.blue)
-            #expect(load.warnings == ["\(dirs[0])/typo.toml: palaver has no style \"status.key.ratelimited\", so it changes nothing (did you mean \"status.key.rate-limited\"?)."])
+            #expect(
+                load.warnings == [
+                    "\(dirs[0])/typo.toml: palaver has no style \"status.key.ratelimited\", so it changes nothing (did you mean \"status.key.rate-limited\"?)."
+                ])
         }
     }
 
@@ -295,13 +326,16 @@ import TerminalUI
             let share = prefix.appendingPathComponent("share/palaver/themes")
             try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
-            let found = ThemeCatalog.shippedDirectories(executablePath: bin.appendingPathComponent("palaver").path,
-                                                        sourceFile: "/nonexistent/Sources/ChatUI/Theme/ThemeCatalog.swift")
+            let found = ThemeCatalog.shippedDirectories(
+                executablePath: bin.appendingPathComponent("palaver").path,
+                sourceFile: "/nonexistent/Sources/ChatUI/Theme/ThemeCatalog.swift")
             #expect(found == [share.path])
 
-            try FileManager.default.createDirectory(at: bin.appendingPathComponent("themes"), withIntermediateDirectories: true)
-            let both = ThemeCatalog.shippedDirectories(executablePath: bin.appendingPathComponent("palaver").path,
-                                                       sourceFile: "/nonexistent/x.swift")
+            try FileManager.default.createDirectory(
+                at: bin.appendingPathComponent("themes"), withIntermediateDirectories: true)
+            let both = ThemeCatalog.shippedDirectories(
+                executablePath: bin.appendingPathComponent("palaver").path,
+                sourceFile: "/nonexistent/x.swift")
             #expect(both == [bin.appendingPathComponent("themes").path, share.path])
         }
     }
@@ -309,21 +343,25 @@ import TerminalUI
     @Test func shippedDirectoriesFollowASymlinkedExecutable() throws {
         try Support.withDirectories(2) { dirs in
             let real = URL(fileURLWithPath: dirs[0])
-            try FileManager.default.createDirectory(at: real.appendingPathComponent("themes"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: real.appendingPathComponent("themes"), withIntermediateDirectories: true)
             try Data().write(to: real.appendingPathComponent("palaver"))
             let link = URL(fileURLWithPath: dirs[1]).appendingPathComponent("palaver")
-            try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real.appendingPathComponent("palaver"))
+            try FileManager.default.createSymbolicLink(
+                at: link, withDestinationURL: real.appendingPathComponent("palaver"))
             let found = ThemeCatalog.shippedDirectories(executablePath: link.path, sourceFile: "/nonexistent/x.swift")
-            #expect(found == [real.appendingPathComponent("themes").resolvingSymlinksInPath().path]
-                || found == [real.appendingPathComponent("themes").path])
+            #expect(
+                found == [real.appendingPathComponent("themes").resolvingSymlinksInPath().path]
+                    || found == [real.appendingPathComponent("themes").path])
         }
     }
 
     @Test func aDevelopmentBuildFindsTheRepositoryThemes() {
         // The catalog's own source file lies inside this repository.
         let found = ThemeCatalog.shippedDirectories(executablePath: "/nonexistent/.build/debug/palaver")
-        #expect(found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-            == [URL(fileURLWithPath: Support.shippedThemes).standardizedFileURL.path])
+        #expect(
+            found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                == [URL(fileURLWithPath: Support.shippedThemes).standardizedFileURL.path])
         let standard = ThemeCatalog.standardDirectories(configDirectory: "/home/u/.config/palaver", executablePath: "")
         #expect(standard.first == "/home/u/.config/palaver/themes")
     }
@@ -334,11 +372,15 @@ import TerminalUI
     /// file and line, and the default theme is used.
     @Test func aThemeNestedTooDeepFallsBackWithItsFileAndLine() throws {
         try Support.withDirectories(1) { dirs in
-            try Support.write("name = \"deep\"\n[styles]\ndefault = " + String(repeating: "[", count: 100_000) + "\n", "deep", in: dirs[0])
+            try Support.write(
+                "name = \"deep\"\n[styles]\ndefault = " + String(repeating: "[", count: 100_000) + "\n", "deep",
+                in: dirs[0])
             let load = ThemeCatalog(directories: [dirs[0], Support.shippedThemes]).load(name: "deep")
             #expect(load.name == "default")
             #expect(load.warnings.count == 1)
-            #expect(load.warnings.first?.contains(dirs[0] + "/deep.toml:3: arrays and { } tables are nested more than") == true)
+            #expect(
+                load.warnings.first?.contains(dirs[0] + "/deep.toml:3: arrays and { } tables are nested more than")
+                    == true)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import TerminalUI
 import Testing
+
+@testable import TerminalUI
 
 /// Code blocks at the narrowest widths: a wide character after the continuation marker made a
 /// row 3 columns wide at width 2 (found by the markdown fuzz target, Tests/Fuzz/Crashes/markdown).

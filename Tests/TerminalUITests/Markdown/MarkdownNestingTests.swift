@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 /// One line opening thousands of containers: cmark-gfm's cost grows with the depth of every

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 /// One snapshot per construct: the rendered plain text, and the styles where they matter.
@@ -42,7 +43,8 @@ import Testing
 
     @Test func paragraphsWrapByDisplayWidthWithSoftAndHardBreaks() {
         // A single line break in a reply is kept (a soft break shown as a break), then each line wraps.
-        #expect(MD.text("one two three\nfour five six seven", width: 10) == ["one two", "three", "four five", "six seven"])
+        #expect(
+            MD.text("one two three\nfour five six seven", width: 10) == ["one two", "three", "four five", "six seven"])
         #expect(MD.text("hard  \nbreak\\\nagain", width: 20) == ["hard", "break", "again"])
         #expect(MD.text("日本語のテキストを折り返す", width: 8) == ["日本語の", "テキスト", "を折り返", "す"])
         #expect(MD.text("first\n\nsecond") == ["first", "", "second"])
@@ -56,26 +58,30 @@ import Testing
         #expect(MD.style(of: "docs", in: lines) == Style(foreground: .blue, attributes: .underline))
         // Dotted keys layer their parents: the URL is underlined like the link, in its own colour.
         #expect(MD.style(of: "(https://d.example/x)", in: lines) == Style(foreground: .gray, attributes: .underline))
-        #expect(MD.text("![a cat](cat.png) and mail <me@x.example>", width: 80) == ["a cat (cat.png) and mail me@x.example"])
+        #expect(
+            MD.text("![a cat](cat.png) and mail <me@x.example>", width: 80) == ["a cat (cat.png) and mail me@x.example"]
+        )
     }
 
     // MARK: Lists
 
     @Test func bulletListsNestWithHangingIndents() {
-        let text = MD.text("""
+        let text = MD.text(
+            """
             - first item that is long enough to wrap
             - second
               - nested item also long enough
                 - third level
             """, width: 24)
-        #expect(text == [
-            "• first item that is",
-            "  long enough to wrap",
-            "• second",
-            "  ◦ nested item also",
-            "    long enough",
-            "    ▪ third level",
-        ])
+        #expect(
+            text == [
+                "• first item that is",
+                "  long enough to wrap",
+                "• second",
+                "  ◦ nested item also",
+                "    long enough",
+                "    ▪ third level",
+            ])
         let lines = MD.render("- x")
         #expect(lines[0].spans[0] == Span("•", style: Style(foreground: .cyan)))
     }
@@ -95,14 +101,15 @@ import Testing
     }
 
     @Test func cjkInsideListsWrapsWithTheHangingIndent() {
-        #expect(MD.text("- 日本語のテキストを折り返す\n  - 中文文本", width: 10) == [
-            "• 日本語の",
-            "  テキスト",
-            "  を折り返",
-            "  す",
-            "  ◦ 中文文",
-            "    本",
-        ])
+        #expect(
+            MD.text("- 日本語のテキストを折り返す\n  - 中文文本", width: 10) == [
+                "• 日本語の",
+                "  テキスト",
+                "  を折り返",
+                "  す",
+                "  ◦ 中文文",
+                "    本",
+            ])
     }
 
     // MARK: Quotes and rules
@@ -131,7 +138,8 @@ import Testing
             #expect(line.width == 20)
             for span in line.spans { #expect(span.style.background == background) }
         }
-        #expect(MD.style(of: "swift", in: lines) == Style(foreground: .gray, background: background, attributes: .italic))
+        #expect(
+            MD.style(of: "swift", in: lines) == Style(foreground: .gray, background: background, attributes: .italic))
         #expect(MD.style(of: "let", in: lines)?.foreground == .magenta)
         #expect(MD.style(of: "1", in: lines)?.foreground == .yellow)
         #expect(MD.style(of: "// one", in: lines)?.foreground == .gray)
@@ -176,11 +184,13 @@ import Testing
     @Test func codeBlocksAreExposedWithTheirLines() {
         let rendering = MD.render("intro\n\n```py\nprint(1)\n```\n\ntext\n\n```\nplain\n```", width: 12)
         #expect(rendering.lines == Array(rendering))
-        #expect(rendering.codeBlocks == [
-            MarkdownCodeBlock(language: "py", code: "print(1)", lines: 2..<4),
-            MarkdownCodeBlock(language: nil, code: "plain", lines: 7..<8),
-        ])
-        #expect((0..<rendering.count).map { rendering.codeBlockIndex(atLine: $0) } == [nil, nil, 0, 0, nil, nil, nil, 1])
+        #expect(
+            rendering.codeBlocks == [
+                MarkdownCodeBlock(language: "py", code: "print(1)", lines: 2..<4),
+                MarkdownCodeBlock(language: nil, code: "plain", lines: 7..<8),
+            ])
+        #expect(
+            (0..<rendering.count).map { rendering.codeBlockIndex(atLine: $0) } == [nil, nil, 0, 0, nil, nil, nil, 1])
         #expect(rendering.codeBlockIndex(atLine: 99) == nil)
     }
 
@@ -191,57 +201,64 @@ import Testing
     // MARK: Tables
 
     @Test func tablesAlignColumnsByDisplayWidth() {
-        let lines = MD.render("""
+        let lines = MD.render(
+            """
             | Name | 名前 | n |
             |:-----|:----:|--:|
             | Alice | 愛子 | 10 |
             | Bob | ボブさん | 7 |
             """, width: 40)
-        #expect(lines.map(\.plainText) == [
-            "Name  │   名前   │  n",
-            "──────┼──────────┼───",
-            "Alice │   愛子   │ 10",
-            "Bob   │ ボブさん │  7",
-        ])
+        #expect(
+            lines.map(\.plainText) == [
+                "Name  │   名前   │  n",
+                "──────┼──────────┼───",
+                "Alice │   愛子   │ 10",
+                "Bob   │ ボブさん │  7",
+            ])
         #expect(MD.style(of: "Name", in: lines) == MD.base.bold)
         #expect(MD.style(of: "│", in: lines) == Style(foreground: .gray))
         for line in lines { #expect(line.width == 21) }
     }
 
     @Test func tooWideTablesDegradeToOneBlockPerRow() {
-        let lines = MD.render("""
+        let lines = MD.render(
+            """
             | Column | Description |
             |---|---|
             | alpha | the first letter of the Greek alphabet |
             | 中文 | 汉字 |
             """, width: 24)
-        #expect(lines.map(\.plainText) == [
-            "Column: alpha",
-            "Description: the first",
-            "letter of the Greek",
-            "alphabet",
-            "",
-            "Column: 中文",
-            "Description: 汉字",
-        ])
+        #expect(
+            lines.map(\.plainText) == [
+                "Column: alpha",
+                "Description: the first",
+                "letter of the Greek",
+                "alphabet",
+                "",
+                "Column: 中文",
+                "Description: 汉字",
+            ])
         #expect(MD.style(of: "Description:", in: lines) == MD.base.bold)
         #expect(MD.style(of: "alpha", in: lines) == MD.base)
     }
 
     @Test func rowsWithMissingCellsAndEmptyCells() {
-        #expect(MD.text("| a | b | c |\n|---|---|---|\n| 1 |\n| | 2 | |") == [
-            "a │ b │ c",
-            "──┼───┼──",
-            "1 │   │",
-            "  │ 2 │",
-        ])
+        #expect(
+            MD.text("| a | b | c |\n|---|---|---|\n| 1 |\n| | 2 | |") == [
+                "a │ b │ c",
+                "──┼───┼──",
+                "1 │   │",
+                "  │ 2 │",
+            ])
     }
 
     // MARK: HTML and untrusted text
 
     @Test func htmlIsShownAsLiteralText() {
-        #expect(MD.text("<div class=\"x\">\n<b>hi</b>\n</div>\n\ntext <span>inline</span>") ==
-            ["<div class=\"x\">", "<b>hi</b>", "</div>", "", "text <span>inline</span>"])
+        #expect(
+            MD.text("<div class=\"x\">\n<b>hi</b>\n</div>\n\ntext <span>inline</span>") == [
+                "<div class=\"x\">", "<b>hi</b>", "</div>", "", "text <span>inline</span>",
+            ])
         #expect(MD.text("<script>alert(1)</script>") == ["<script>alert(1)</script>"])
     }
 
@@ -263,7 +280,9 @@ import Testing
         let rendering = MD.render(source, width: 60)
         for line in rendering {
             for scalar in line.plainText.unicodeScalars {
-                #expect(!(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)), "control U+\(String(scalar.value, radix: 16)) in \(line.plainText)")
+                #expect(
+                    !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)),
+                    "control U+\(String(scalar.value, radix: 16)) in \(line.plainText)")
             }
         }
         let text = rendering.map(\.plainText)

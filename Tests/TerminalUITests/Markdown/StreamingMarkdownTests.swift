@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TerminalUI
 
 /// Incremental rendering gives exactly the lines of rendering the final text at once, however
@@ -78,8 +79,10 @@ import Testing
 
     /// Streams `deltas` (looking at the lines after each one) and checks the final lines and
     /// code blocks against `expected`.
-    func assertSame(_ deltas: [String], width: Int, expected: MarkdownRendering, peekWidth: Int? = nil,
-                    sourceLocation: SourceLocation = #_sourceLocation) {
+    func assertSame(
+        _ deltas: [String], width: Int, expected: MarkdownRendering, peekWidth: Int? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var stream = StreamingMarkdown(renderer: MD.renderer)
         for delta in deltas {
             stream.append(delta)
@@ -94,8 +97,9 @@ import Testing
         let index = (0..<min(got.count, want.count)).first { got[$0] != want[$0] } ?? min(got.count, want.count)
         let gotLine = index < got.count ? "\"\(got[index])\"" : "missing"
         let wantLine = index < want.count ? "\"\(want[index])\"" : "nothing"
-        Issue.record("deltas of \(deltas.map(\.utf8.count)) bytes: line \(index) is \(gotLine), expected \(wantLine)",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "deltas of \(deltas.map(\.utf8.count)) bytes: line \(index) is \(gotLine), expected \(wantLine)",
+            sourceLocation: sourceLocation)
     }
 
     @Test(arguments: widths) func everySplitIntoTwoDeltas(width: Int) {

@@ -1,10 +1,11 @@
 import CNCursesW
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The real terminal, through wide-character ncurses.
@@ -100,8 +101,14 @@ public final class NCursesBackend: TerminalBackend {
         wrefresh(win) // emits the alternate screen and clears it
         var enable = ""
         var reset = "\u{1B}[?25h"
-        if options.bracketedPaste { enable += "\u{1B}[?2004h"; reset += "\u{1B}[?2004l" }
-        if options.mouse { enable += "\u{1B}[?1000h\u{1B}[?1006h"; reset += "\u{1B}[?1006l\u{1B}[?1000l" }
+        if options.bracketedPaste {
+            enable += "\u{1B}[?2004h"
+            reset += "\u{1B}[?2004l"
+        }
+        if options.mouse {
+            enable += "\u{1B}[?1000h\u{1B}[?1006h"
+            reset += "\u{1B}[?1006l\u{1B}[?1000l"
+        }
         NCursesBackend.writeOut(enable)
         TerminalRestore.arm(reset: Array(reset.utf8))
         WakePipe.installWinchHandler(wake)
@@ -131,11 +138,15 @@ public final class NCursesBackend: TerminalBackend {
         var chars = [wchar_t](repeating: 0, count: 8)
         for run in runs {
             for (i, cell) in run.cells.enumerated() where !cell.isContinuation {
-                let x = Int32(run.x + i), y = Int32(run.y)
+                let x = Int32(run.x + i)
+                let y = Int32(run.y)
                 let (attrs, pair) = attributes(for: cell.style)
                 for (k, piece) in pieces(of: cell).enumerated() {
                     var n = 0
-                    for scalar in piece where n < 5 { chars[n] = wchar_t(bitPattern: scalar.value); n += 1 }
+                    for scalar in piece where n < 5 {
+                        chars[n] = wchar_t(bitPattern: scalar.value)
+                        n += 1
+                    }
                     chars[n] = 0
                     _ = cnc_put_cell_ext(win, y, x + Int32(k), chars, attrs, pair)
                 }
@@ -147,7 +158,10 @@ public final class NCursesBackend: TerminalBackend {
         guard isEntered else { return }
         if let position {
             _ = cnc_move(cnc_stdscr(), Int32(position.y), Int32(position.x))
-            if cursorShown != true { curs_set(1); cursorShown = true }
+            if cursorShown != true {
+                curs_set(1)
+                cursorShown = true
+            }
         } else if cursorShown != false {
             curs_set(0)
             cursorShown = false
@@ -186,7 +200,9 @@ public final class NCursesBackend: TerminalBackend {
             return [piece]
         }
         if width == 2, libcWidth == 1 {
-            if scalars.count == 2, (0x1F1E6...0x1F1FF).contains(first.value), (0x1F1E6...0x1F1FF).contains(scalars[1].value) {
+            if scalars.count == 2, (0x1F1E6...0x1F1FF).contains(first.value),
+                (0x1F1E6...0x1F1FF).contains(scalars[1].value)
+            {
                 return [[first], [scalars[1]]] // a flag: two regional indicators side by side
             }
             return [[first], [" "]]
@@ -358,7 +374,10 @@ final class WakePipe: Sendable {
     }
 
     func waitForInput(stdin: Int32, timeout: Duration?) -> PollResult {
-        var fds = [pollfd(fd: stdin, events: Int16(POLLIN), revents: 0), pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: stdin, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0),
+        ]
         var ms: Int32 = -1
         if let timeout {
             let (seconds, attoseconds) = timeout.components

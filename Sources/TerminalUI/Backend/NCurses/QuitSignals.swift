@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Termination signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT) as events for the loop, so an app
 /// can save its state and leave normally instead of dying in a signal handler.
@@ -46,7 +47,10 @@ public enum QuitSignals {
             var byte: UInt8 = 0
             while true {
                 let n = read(readEnd, &byte, 1)
-                if n == 1 { onSignal(Int32(byte)); continue }
+                if n == 1 {
+                    onSignal(Int32(byte))
+                    continue
+                }
                 if n < 0 && errno == EINTR { continue }
                 return
             }
@@ -58,17 +62,17 @@ public enum QuitSignals {
         for sig in signals where sig > 0 && sig < 64 {
             sigaddset(&unblock, sig)
             #if os(Linux)
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = quitHandler
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(SA_RESTART | SA_ONSTACK)
-            sigaction(sig, &action, nil)
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = quitHandler
+                sigemptyset(&action.sa_mask)
+                action.sa_flags = Int32(SA_RESTART | SA_ONSTACK)
+                sigaction(sig, &action, nil)
             #else
-            var action = sigaction()
-            action.__sigaction_u.__sa_handler = quitHandler
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = SA_RESTART | SA_ONSTACK
-            sigaction(sig, &action, nil)
+                var action = sigaction()
+                action.__sigaction_u.__sa_handler = quitHandler
+                sigemptyset(&action.sa_mask)
+                action.sa_flags = SA_RESTART | SA_ONSTACK
+                sigaction(sig, &action, nil)
             #endif
         }
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
@@ -87,9 +91,9 @@ public enum QuitSignals {
             raise(sig)
         }
         #if canImport(Glibc)
-        Glibc.exit(128 + sig)
+            Glibc.exit(128 + sig)
         #else
-        Darwin.exit(128 + sig)
+            Darwin.exit(128 + sig)
         #endif
     }
 }

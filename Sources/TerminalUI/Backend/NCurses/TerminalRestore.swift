@@ -1,10 +1,11 @@
 import CNCursesW
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Puts the terminal back (leaves curses, the alternate screen, raw mode, bracketed paste and
@@ -46,9 +47,9 @@ public enum TerminalRestore {
     nonisolated(unsafe) static var resetCount = 0
     nonisolated(unsafe) static var installed = false
     #if os(Linux)
-    nonisolated(unsafe) static let previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+        nonisolated(unsafe) static let previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
     #else
-    nonisolated(unsafe) static let previousHandlers = UnsafeMutablePointer<sig_t?>.allocate(capacity: 65)
+        nonisolated(unsafe) static let previousHandlers = UnsafeMutablePointer<sig_t?>.allocate(capacity: 65)
     #endif
 
     /// Restores the terminal if a backend has it; does nothing otherwise. Safe to call more
@@ -62,7 +63,9 @@ public enum TerminalRestore {
 
     /// Installs the handlers (once; later calls do nothing) and unblocks those signals on the
     /// calling thread. Call early (before starting threads) and before entering the terminal.
-    public static func installHandlers(signals: [Int32] = terminationSignals, crashSignals crashes: [Int32] = crashSignals, atExit: Bool = true) {
+    public static func installHandlers(
+        signals: [Int32] = terminationSignals, crashSignals crashes: [Int32] = crashSignals, atExit: Bool = true
+    ) {
         guard !installed else { return }
         installed = true
         if atExit { atexit { TerminalRestore.restore() } }
@@ -72,14 +75,14 @@ public enum TerminalRestore {
         for sig in signals + crashes where sig > 0 && sig < 65 {
             sigaddset(&unblock, sig)
             #if os(Linux)
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = restoringHandler
-            sigemptyset(&action.sa_mask)
-            // On the alternate stack: a stack overflow (SIGSEGV) leaves no room on the thread's own.
-            action.sa_flags = Int32(SA_ONSTACK)
-            sigaction(sig, &action, previousActions + Int(sig))
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = restoringHandler
+                sigemptyset(&action.sa_mask)
+                // On the alternate stack: a stack overflow (SIGSEGV) leaves no room on the thread's own.
+                action.sa_flags = Int32(SA_ONSTACK)
+                sigaction(sig, &action, previousActions + Int(sig))
             #else
-            previousHandlers[Int(sig)] = signal(sig, restoringHandler)
+                previousHandlers[Int(sig)] = signal(sig, restoringHandler)
             #endif
         }
         // A parent may have left these blocked; on this thread (and threads it starts later) they are not.
@@ -96,10 +99,13 @@ public enum TerminalRestore {
     public static func ensureAlternateStack() {
         var current = stack_t()
         guard sigaltstack(nil, &current) == 0 else { return }
-        if current.ss_sp != nil, current.ss_flags & Int32(SS_DISABLE) == 0, current.ss_size >= alternateStackSize { return }
+        if current.ss_sp != nil, current.ss_flags & Int32(SS_DISABLE) == 0, current.ss_size >= alternateStackSize {
+            return
+        }
         guard current.ss_flags & Int32(SS_ONSTACK) == 0 else { return } // running on it now
         guard let memory = mmap(nil, alternateStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              memory != MAP_FAILED else { return }
+            memory != MAP_FAILED
+        else { return }
         var stack = stack_t()
         stack.ss_sp = memory
         stack.ss_size = alternateStackSize
@@ -136,9 +142,9 @@ public enum TerminalRestore {
 private let restoringHandler: @convention(c) (Int32) -> Void = { sig in
     TerminalRestore.restore()
     #if os(Linux)
-    sigaction(sig, TerminalRestore.previousActions + Int(sig), nil)
+        sigaction(sig, TerminalRestore.previousActions + Int(sig), nil)
     #else
-    signal(sig, TerminalRestore.previousHandlers[Int(sig)] ?? SIG_DFL)
+        signal(sig, TerminalRestore.previousHandlers[Int(sig)] ?? SIG_DFL)
     #endif
     if !TerminalRestore.isFault(sig) { raise(sig) }
 }

@@ -8,7 +8,8 @@ extension SyntaxLanguage {
 
     public static let swift = SyntaxLanguage(
         name: "swift", aliases: [],
-        keywords: words("""
+        keywords: words(
+            """
             actor any as associatedtype async await break case catch class continue convenience default defer \
             deinit didSet do dynamic else enum extension fallthrough false fileprivate final for func get guard \
             if import in indirect infix init inout internal is isolated lazy let mutating nil nonisolated \
@@ -31,7 +32,8 @@ extension SyntaxLanguage {
 
     public static let python = SyntaxLanguage(
         name: "python", aliases: ["py", "python3", "py3", "pyi", "ipython", "sage"],
-        keywords: words("""
+        keywords: words(
+            """
             and as assert async await break class continue def del elif else except False finally for from \
             global if import in is lambda None nonlocal not or pass raise return True try while with yield \
             match case self cls
@@ -48,7 +50,8 @@ extension SyntaxLanguage {
         attributeKind: .function
     )
 
-    private static let javascriptKeywords = words("""
+    private static let javascriptKeywords = words(
+        """
         async await break case catch class const continue debugger default delete do else export extends \
         false finally for from function get if import in instanceof let new null of return set static super \
         switch this throw true try typeof undefined var void while with yield
@@ -69,10 +72,12 @@ extension SyntaxLanguage {
 
     public static let typescript = SyntaxLanguage(
         name: "typescript", aliases: ["ts", "tsx", "mts", "cts"],
-        keywords: javascriptKeywords.union(words("""
-            abstract as asserts declare enum implements infer interface is keyof namespace never private \
-            protected public readonly satisfies type unique unknown
-            """)),
+        keywords: javascriptKeywords.union(
+            words(
+                """
+                abstract as asserts declare enum implements infer interface is keyof namespace never private \
+                protected public readonly satisfies type unique unknown
+                """)),
         types: words("any boolean number string symbol bigint object"),
         lineComments: ["//"], blockComment: cStyleComments, strings: javascriptStrings,
         identifierExtras: Set("$".utf8), attributeKind: .function
@@ -80,7 +85,8 @@ extension SyntaxLanguage {
 
     public static let rust = SyntaxLanguage(
         name: "rust", aliases: ["rs"],
-        keywords: words("""
+        keywords: words(
+            """
             as async await break const continue crate dyn else enum extern false fn for if impl in let loop \
             match mod move mut pub ref return self Self static struct super trait true type union unsafe use \
             where while
@@ -101,11 +107,13 @@ extension SyntaxLanguage {
 
     public static let go = SyntaxLanguage(
         name: "go", aliases: ["golang"],
-        keywords: words("""
+        keywords: words(
+            """
             break case chan const continue default defer else fallthrough for func go goto if import interface \
             map package range return select struct switch type var true false nil iota
             """),
-        types: words("""
+        types: words(
+            """
             any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune \
             string uint uint8 uint16 uint32 uint64 uintptr
             """),
@@ -118,13 +126,15 @@ extension SyntaxLanguage {
         ]
     )
 
-    private static let cKeywords = words("""
+    private static let cKeywords = words(
+        """
         auto break case const continue default do else enum extern for goto if inline register restrict return \
         sizeof static struct switch typedef union volatile while _Alignas _Alignof _Atomic _Generic _Noreturn \
         _Static_assert _Thread_local NULL true false
         """)
 
-    private static let cTypes = words("""
+    private static let cTypes = words(
+        """
         void char short int long float double signed unsigned _Bool bool size_t ssize_t ptrdiff_t intptr_t \
         uintptr_t int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t wchar_t FILE
         """)
@@ -140,12 +150,14 @@ extension SyntaxLanguage {
 
     public static let cpp = SyntaxLanguage(
         name: "cpp", aliases: ["c++", "cxx", "cc", "hpp", "hh", "hxx", "h++", "cuda", "arduino", "ino"],
-        keywords: cKeywords.union(words("""
-            alignas alignof and asm catch class co_await co_return co_yield concept consteval constexpr \
-            constinit const_cast decltype delete dynamic_cast explicit export final friend mutable namespace \
-            new noexcept not nullptr operator or override private protected public reinterpret_cast requires \
-            static_assert static_cast template this throw try typeid typename using virtual
-            """)),
+        keywords: cKeywords.union(
+            words(
+                """
+                alignas alignof and asm catch class co_await co_return co_yield concept consteval constexpr \
+                constinit const_cast decltype delete dynamic_cast explicit export final friend mutable namespace \
+                new noexcept not nullptr operator or override private protected public reinterpret_cast requires \
+                static_assert static_cast template this throw try typeid typename using virtual
+                """)),
         types: cTypes.union(words("auto string vector map")),
         lineComments: ["//"], blockComment: cStyleComments, strings: cStrings,
         hashDirectives: true
@@ -153,9 +165,12 @@ extension SyntaxLanguage {
 
     public static let shell = SyntaxLanguage(
         name: "shell",
-        aliases: ["sh", "bash", "zsh", "ksh", "dash", "fish", "console", "shell-session", "shellsession",
-                  "sh-session", "terminal", "shellscript"],
-        keywords: words("""
+        aliases: [
+            "sh", "bash", "zsh", "ksh", "dash", "fish", "console", "shell-session", "shellsession",
+            "sh-session", "terminal", "shellscript",
+        ],
+        keywords: words(
+            """
             if then else elif fi for while until do done case esac in function select return exit break \
             continue local export readonly declare unset source alias set shift trap eval exec
             """),

@@ -49,20 +49,37 @@ struct SyntaxLexer {
 
     mutating func lexCode() {
         let b = bytes[position]
-        if b == 0x20 || b == 0x09 { emit(to: position + 1, nil); return }
-        if let end = lineCommentStart() { emit(to: end, .comment); return }
+        if b == 0x20 || b == 0x09 {
+            emit(to: position + 1, nil)
+            return
+        }
+        if let end = lineCommentStart() {
+            emit(to: end, .comment)
+            return
+        }
         if let block = language.blockComment, matches(block.open, at: position) {
             emit(to: position + block.open.utf8.count, .comment)
             state = .blockComment(depth: 1)
             return
         }
-        if language.lifetimes, b == UInt8(ascii: "'") { lexQuoteOrLifetime(); return }
-        if let rule = stringRule(at: position) { openString(rule: rule); return }
-        if isDigit(b) || (b == UInt8(ascii: ".") && isDigit(byte(at: position + 1)) && !isIdentifier(byte(at: position - 1))) {
+        if language.lifetimes, b == UInt8(ascii: "'") {
+            lexQuoteOrLifetime()
+            return
+        }
+        if let rule = stringRule(at: position) {
+            openString(rule: rule)
+            return
+        }
+        if isDigit(b)
+            || (b == UInt8(ascii: ".") && isDigit(byte(at: position + 1)) && !isIdentifier(byte(at: position - 1)))
+        {
             emit(to: numberEnd(), .number)
             return
         }
-        if isIdentifierStart(b) { lexWord(); return }
+        if isIdentifierStart(b) {
+            lexWord()
+            return
+        }
         if b == UInt8(ascii: "@"), let kind = language.attributeKind, isIdentifierStart(byte(at: position + 1)) {
             emit(to: identifierEnd(from: position + 1), kind)
             return
@@ -87,7 +104,9 @@ struct SyntaxLexer {
     /// The end of the line when a line comment starts here.
     func lineCommentStart() -> Int? {
         for marker in language.lineComments where matches(marker, at: position) {
-            if language.lineCommentsAtWordStart, position > 0, ![0x20, 0x09, UInt8(ascii: ";"), UInt8(ascii: "(")].contains(bytes[position - 1]) {
+            if language.lineCommentsAtWordStart, position > 0,
+                ![0x20, 0x09, UInt8(ascii: ";"), UInt8(ascii: "(")].contains(bytes[position - 1])
+            {
                 continue
             }
             return bytes.count
@@ -108,7 +127,9 @@ struct SyntaxLexer {
             kind = .keyword
         } else if language.types.contains(word) || (language.capitalizedTypes && isCapitalized(word)) {
             kind = .type
-        } else if next == UInt8(ascii: "(") || (language.bangMacros && next == UInt8(ascii: "!") && byte(at: end + 1) != UInt8(ascii: "=")) {
+        } else if next == UInt8(ascii: "(")
+            || (language.bangMacros && next == UInt8(ascii: "!") && byte(at: end + 1) != UInt8(ascii: "="))
+        {
             kind = .function
         } else {
             kind = nil
@@ -160,7 +181,10 @@ struct SyntaxLexer {
         let rule = language.strings[index]
         var i = position
         while i < bytes.count {
-            if rule.escapes, bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
+            if rule.escapes, bytes[i] == UInt8(ascii: "\\") {
+                i += 2
+                continue
+            }
             if matches(rule.close, at: i) {
                 emit(to: i + rule.close.utf8.count, .string)
                 state = .code
@@ -172,7 +196,10 @@ struct SyntaxLexer {
     }
 
     mutating func continueBlockComment(depth: Int) {
-        guard let block = language.blockComment else { state = .code; return }
+        guard let block = language.blockComment else {
+            state = .code
+            return
+        }
         var i = position
         var depth = depth
         while i < bytes.count {
@@ -198,8 +225,10 @@ struct SyntaxLexer {
     // MARK: Diff
 
     func diffKind() -> SyntaxTokenKind? {
-        let headers = ["+++", "---", "diff ", "index ", "new file", "deleted file", "similarity ", "rename ",
-                       "old mode", "new mode", "Binary files", "copy "]
+        let headers = [
+            "+++", "---", "diff ", "index ", "new file", "deleted file", "similarity ", "rename ",
+            "old mode", "new mode", "Binary files", "copy ",
+        ]
         if headers.contains(where: { matches($0, at: 0) }) { return .diffHeader }
         if matches("@@", at: 0) { return .diffHunk }
         switch bytes.first {
@@ -228,7 +257,8 @@ struct SyntaxLexer {
 
     /// Letters, `_`, the language's extras, and every byte of a non-ASCII character.
     func isIdentifierStart(_ b: UInt8) -> Bool {
-        (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == UInt8(ascii: "_") || b >= 0x80 || language.identifierExtras.contains(b)
+        (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == UInt8(ascii: "_") || b >= 0x80
+            || language.identifierExtras.contains(b)
     }
 
     func isIdentifier(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
@@ -251,9 +281,11 @@ struct SyntaxLexer {
             } else if b == UInt8(ascii: "."), !sawPoint, isDigit(byte(at: end + 1)) {
                 sawPoint = true
                 end += 1
-            } else if (b == UInt8(ascii: "+") || b == UInt8(ascii: "-")),
-                      [UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "p"), UInt8(ascii: "P")].contains(byte(at: end - 1)),
-                      isDigit(byte(at: end + 1)), !isHex(upTo: end) {
+            } else if b == UInt8(ascii: "+") || b == UInt8(ascii: "-"),
+                [UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "p"), UInt8(ascii: "P")].contains(
+                    byte(at: end - 1)),
+                isDigit(byte(at: end + 1)), !isHex(upTo: end)
+            {
                 end += 1
             } else {
                 break

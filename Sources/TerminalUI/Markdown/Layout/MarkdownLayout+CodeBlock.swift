@@ -11,13 +11,16 @@ extension MarkdownLayout {
         let blockStyle = style.patched(with: styles.codeBlock)
         var rows: [Line] = []
         if let language, !language.isEmpty {
-            let label = TextLayout.truncate(Line(language, style: blockStyle.patched(with: styles.codeBlockLabel)), width: width)
+            let label = TextLayout.truncate(
+                Line(language, style: blockStyle.patched(with: styles.codeBlockLabel)), width: width)
             rows.append(filled(label.spans, used: label.width, width: width, style: blockStyle))
         }
         let key = MarkdownCodeRowCache.Key(block: index, language: language, width: width, style: blockStyle)
         var entries = previousCodeRowCache[key]
         var highlighter = language.flatMap { SyntaxHighlighter(languageNamed: $0) }
-        for (number, text) in code.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+        for (number, text) in code.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .enumerated()
+        {
             let text = Substring(text)
             let state = highlighter?.state
             if number < entries.count, entries[number].matches(text, state: state) {
@@ -27,7 +30,8 @@ extension MarkdownLayout {
             }
             if number < entries.count { entries.removeSubrange(number...) }
             let lineRows = layOutCodeLine(text, highlighter: &highlighter, width: width, blockStyle: blockStyle)
-            entries.append(.init(text: String(text), stateBefore: state, stateAfter: highlighter?.state, rows: lineRows))
+            entries.append(
+                .init(text: String(text), stateBefore: state, stateAfter: highlighter?.state, rows: lineRows))
             rows += lineRows
         }
         codeRowCache[key] = entries
@@ -35,14 +39,18 @@ extension MarkdownLayout {
     }
 
     /// One line of code, sanitised, highlighted and cut into rows.
-    private func layOutCodeLine(_ text: Substring, highlighter: inout SyntaxHighlighter?, width: Int, blockStyle: Style) -> [Line] {
+    private func layOutCodeLine(_ text: Substring, highlighter: inout SyntaxHighlighter?, width: Int, blockStyle: Style)
+        -> [Line]
+    {
         // Line by line, so that the sanitiser's fast path for printable ASCII applies.
         let line = TextSanitizer.sanitize(String(text), tabWidth: 4, keepNewlines: false)
         let spans: [Span]
         if highlighter != nil {
-            spans = highlighter?.highlight(line: line).map { token in
-                Span(token.text, style: token.kind.map { blockStyle.patched(with: styles.syntax($0)) } ?? blockStyle)
-            } ?? []
+            spans =
+                highlighter?.highlight(line: line).map { token in
+                    Span(
+                        token.text, style: token.kind.map { blockStyle.patched(with: styles.syntax($0)) } ?? blockStyle)
+                } ?? []
         } else {
             spans = [Span(line, style: blockStyle)]
         }

@@ -28,7 +28,9 @@ extension MarkdownLayout {
         return stackedRows(header: header, body: body, width: width, style: style)
     }
 
-    private func alignedRows(header: [Line], body: [[Line]], widths: [Int], alignments: [MarkdownTable.Alignment], style: Style) -> [Row] {
+    private func alignedRows(
+        header: [Line], body: [[Line]], widths: [Int], alignments: [MarkdownTable.Alignment], style: Style
+    ) -> [Row] {
         let borderStyle = style.patched(with: styles.tableBorder)
         func row(_ cells: [Line]) -> Row {
             var spans: [Span] = []

@@ -41,7 +41,9 @@ struct MarkdownLayout {
     }
 
     /// The rows of `blocks` laid out `width` columns wide over `style`.
-    mutating func rows(for blocks: [MarkdownBlock], width: Int, style: Style, tight: Bool = false, listDepth: Int = 0) -> [Row] {
+    mutating func rows(for blocks: [MarkdownBlock], width: Int, style: Style, tight: Bool = false, listDepth: Int = 0)
+        -> [Row]
+    {
         if width < 2 { mayOverflow = true }
         var result: [Row] = []
         for block in blocks {
@@ -66,7 +68,8 @@ struct MarkdownLayout {
         case .blockQuote(let children):
             let inner = style.patched(with: styles.quote)
             let bar = Span(Self.quoteBar, style: inner.patched(with: styles.quoteBar))
-            let rows = self.rows(for: children, width: width - Self.quoteBar.displayWidth, style: inner, listDepth: listDepth)
+            let rows = self.rows(
+                for: children, width: width - Self.quoteBar.displayWidth, style: inner, listDepth: listDepth)
             return prefixed(rows, first: [bar], rest: [bar])
         case .list(let list):
             return listRows(list, width: width, style: style, listDepth: listDepth)
@@ -99,8 +102,9 @@ struct MarkdownLayout {
             let padding = String(repeating: " ", count: markerWidth - marker.displayWidth)
             let text = list.kind == .bullet ? marker + padding : padding + marker
             let first = [Span(text, style: markerStyle), Span(" ", style: style)]
-            var rows = self.rows(for: item.blocks, width: width - markerWidth - 1, style: style,
-                                 tight: list.tight, listDepth: listDepth + 1)
+            var rows = self.rows(
+                for: item.blocks, width: width - markerWidth - 1, style: style,
+                tight: list.tight, listDepth: listDepth + 1)
             if rows.isEmpty { rows = [Row(line: Line())] }
             result += prefixed(rows, first: first, rest: [indent])
         }

@@ -12,7 +12,7 @@ extension CMarkParser {
     /// dropping the markers past the limit draws the same without the depth. Returns `nil`
     /// when no line has that many (the usual case).
     static func limitingNesting(_ source: ContiguousArray<UInt8>) -> ContiguousArray<UInt8>? {
-        var drops: [Range<Int>] = []  // runs of markers to leave out
+        var drops: [Range<Int>] = [] // runs of markers to leave out
         let n = source.count
         var lineStart = 0
         source.withUnsafeBufferPointer { s in
@@ -25,14 +25,18 @@ extension CMarkParser {
                     guard i < n else { break }
                     let b = s[i]
                     var markerEnd = i
-                    if b == 0x3E {  // >
+                    if b == 0x3E { // >
                         markerEnd = i + 1
-                    } else if (b == 0x2A || b == 0x2D || b == 0x2B), i + 1 == n || s[i + 1] == 0x20 || s[i + 1] == 0x09 || s[i + 1] == 0x0A {
+                    } else if b == 0x2A || b == 0x2D || b == 0x2B,
+                        i + 1 == n || s[i + 1] == 0x20 || s[i + 1] == 0x09 || s[i + 1] == 0x0A
+                    {
                         markerEnd = i + 1
                     } else if (0x30...0x39).contains(b) {
                         var j = i
                         while j < n, j - i < 9, (0x30...0x39).contains(s[j]) { j += 1 }
-                        guard j < n, s[j] == 0x2E || s[j] == 0x29, j + 1 == n || s[j + 1] == 0x20 || s[j + 1] == 0x09 || s[j + 1] == 0x0A else { break scan }
+                        guard j < n, s[j] == 0x2E || s[j] == 0x29,
+                            j + 1 == n || s[j + 1] == 0x20 || s[j + 1] == 0x09 || s[j + 1] == 0x0A
+                        else { break scan }
                         markerEnd = j + 1
                     } else {
                         break scan

@@ -95,7 +95,8 @@ enum CMarkParser {
             kind = .bullet
         }
         let items = children(of: node).map { item in
-            let task: Bool? = typeString(item) == "tasklist" ? cmark_gfm_extensions_get_tasklist_item_checked(item) : nil
+            let task: Bool? =
+                typeString(item) == "tasklist" ? cmark_gfm_extensions_get_tasklist_item_checked(item) : nil
             return MarkdownList.Item(task: task, blocks: blocks(childrenOf: item, depth: depth + 2))
         }
         return MarkdownList(kind: kind, tight: cmark_node_get_list_tight(node) != 0, items: items)
@@ -146,11 +147,13 @@ enum CMarkParser {
         case CMARK_NODE_STRONG:
             return .strong(inlines(childrenOf: node, depth: depth + 1))
         case CMARK_NODE_LINK:
-            return .link(url: sanitized(string(cmark_node_get_url(node)), keepNewlines: false),
-                         inlines(childrenOf: node, depth: depth + 1))
+            return .link(
+                url: sanitized(string(cmark_node_get_url(node)), keepNewlines: false),
+                inlines(childrenOf: node, depth: depth + 1))
         case CMARK_NODE_IMAGE:
-            return .image(url: sanitized(string(cmark_node_get_url(node)), keepNewlines: false),
-                          inlines(childrenOf: node, depth: depth + 1))
+            return .image(
+                url: sanitized(string(cmark_node_get_url(node)), keepNewlines: false),
+                inlines(childrenOf: node, depth: depth + 1))
         default:
             if typeString(node) == "strikethrough" {
                 return .strikethrough(inlines(childrenOf: node, depth: depth + 1))

@@ -25,7 +25,8 @@ struct MarkdownChunkContext: Hashable, Sendable {
     /// `blocks` with a leading ordered list renumbered to continue the previous chunk's list.
     func continuing(_ blocks: [MarkdownBlock]) -> [MarkdownBlock] {
         guard let continuation = orderedList, case .list(var list)? = blocks.first,
-              case .ordered(_, continuation.delimiter) = list.kind else { return blocks }
+            case .ordered(_, continuation.delimiter) = list.kind
+        else { return blocks }
         list.kind = .ordered(start: continuation.next, delimiter: continuation.delimiter)
         return [.list(list)] + blocks.dropFirst()
     }

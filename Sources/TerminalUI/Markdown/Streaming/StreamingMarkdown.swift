@@ -54,17 +54,20 @@ public struct StreamingMarkdown: Sendable {
             let context = index == 0 ? MarkdownChunkContext() : contexts[index - 1]
             let chunk = chunks[index]
             var codeRowCache = MarkdownCodeRowCache()
-            let (rendering, blocks) = renderer.render(chunk: source[chunk.range], context: context, width: width,
-                                                      separated: rendered.lineCount > 0, codeRowCache: &codeRowCache)
+            let (rendering, blocks) = renderer.render(
+                chunk: source[chunk.range], context: context, width: width,
+                separated: rendered.lineCount > 0, codeRowCache: &codeRowCache)
             if contexts.count == index {
-                contexts.append(context.next(after: blocks, definitionLines: chunk.definitionCandidates.map { source[$0] }))
+                contexts.append(
+                    context.next(after: blocks, definitionLines: chunk.definitionCandidates.map { source[$0] }))
             }
             rendered.append(rendering)
         }
         let key = OpenKey(width: width, sourceLength: source.count)
         if openRendering?.key != key {
-            let (rendering, _) = renderer.render(chunk: source[chunker.openChunkStart...], context: contexts.last ?? MarkdownChunkContext(),
-                                                 width: width, separated: rendered.lineCount > 0, codeRowCache: &openCodeRowCache)
+            let (rendering, _) = renderer.render(
+                chunk: source[chunker.openChunkStart...], context: contexts.last ?? MarkdownChunkContext(),
+                width: width, separated: rendered.lineCount > 0, codeRowCache: &openCodeRowCache)
             openRendering = (key, rendering)
         }
         return MarkdownRendering(completed: rendered, open: openRendering?.chunk ?? MarkdownRenderedChunk())
