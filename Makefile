@@ -34,12 +34,13 @@ run: release
 demo: release
 	.build-release/release/palaver --demo $(ARGS)
 
-## Build and run the whole test suite, in three groups: the tests that time a server's stalls
-## and trickles, and the real binary in tmux, each run apart from the CPU-heavy rest (fuzz runs,
-## dozens of palaver processes), so a loaded 2-core machine does not make them miss a deadline.
+## Check the style and the imports (lint), then build and run the whole test suite in three
+## groups: the tests that time a server's stalls and trickles, and the real binary in tmux, each
+## run apart from the CPU-heavy rest (fuzz runs, dozens of palaver processes), so a loaded 2-core
+## machine does not make them miss a deadline.
 TIMED_SUITES := AnthropicAPITests|FakeAnthropicTests
 TMUX_SUITES := ChatTmuxTests|ChatSignalTmuxTests|TmuxSmokeTests
-test: deps
+test: deps lint
 	swift build --build-tests
 	swift test --skip-build --filter '$(TIMED_SUITES)'
 	swift test --skip-build --filter '$(TMUX_SUITES)'

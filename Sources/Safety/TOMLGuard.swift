@@ -124,8 +124,10 @@ private struct Scanner {
         let maxDepth = limits.maxDepth
         var line = 1
         var i = 0
-        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 } // a byte order mark, which toml++ skips
-        var open: [(bracket: UInt8, dots: Int)] = [] // the [ and { not closed yet, and the dots of the key each belongs to
+        // A byte order mark, which toml++ skips.
+        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        // The [ and { not closed yet, and the dots of the key each belongs to.
+        var open: [(bracket: UInt8, dots: Int)] = []
         var headerParts = 0 // the parts of the last [header]: keys under it nest that much deeper
         var dots = 0 // dots in the key being read (since the last = , [ { ] } or line end)
         var start: (line: Int, offset: Int, isHeader: Bool)?

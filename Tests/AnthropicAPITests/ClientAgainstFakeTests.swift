@@ -282,7 +282,7 @@ import Testing
     }
 
     @Test func pathPrefixIsKept() async throws {
-        try await FakeServerHarness.with(configure: { $0.pathPrefix = "/anthropic" }) { fake in
+        try await FakeServerHarness.with(pathPrefix: "/anthropic") { fake in
             let prefixed = client(fake, base: fake.baseURL + "/anthropic/")
             #expect(await run(prefixed).error == nil)
             #expect(fake.server.state.requests().first?.path == "/anthropic/v1/messages")

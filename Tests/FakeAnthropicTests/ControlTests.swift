@@ -119,7 +119,7 @@ struct ControlTests {
     @Test func withHelperAlwaysStops() async throws {
         struct Boom: Error {}
         var used: FakeServerHarness?
-        let answer = try await FakeServerHarness.with(configure: { $0.pathPrefix = "/p" }) { fake in
+        let answer = try await FakeServerHarness.with(pathPrefix: "/p") { fake in
             used = fake
             #expect(fake.apiBaseURL == "http://127.0.0.1:\(fake.port)/p")
             let r = try await RawHTTPClient.api(

@@ -71,7 +71,8 @@ struct HostileFaultTests {
         try await FakeServerHarness.with { fake in
             try await queue(fake, #"{"kind":"trickle","interval_ms":30}"#)
             let text = try curl(fake, json: messagesJSON(), maxTime: 1.5)
-            #expect(text.utf8.count > 1 && text.utf8.count <= 60, "\(text.utf8.count) bytes") // at most 1.5 s / 30 ms + 1
+            // At most 1.5 s / 30 ms + 1.
+            #expect(text.utf8.count > 1 && text.utf8.count <= 60, "\(text.utf8.count) bytes")
             #expect(text.hasPrefix("{"))
         }
     }

@@ -193,7 +193,8 @@ import Testing
             #expect(mode == 0o600)
             let printed = try await palaver.run(["sessions", "export", "1", "--format", "json"])
             #expect(try String(contentsOf: file, encoding: .utf8) == printed.stdout)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["talk.json"]) // no temporary left
+            // No temporary file left.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["talk.json"])
 
             let fresh = folder.appendingPathComponent("new.md")
             #expect(try await palaver.run(["sessions", "export", "1", "-o", fresh.path]).status == 0)

@@ -168,7 +168,8 @@ struct CheckpointerTests {
         #expect(done.text.utf8.count == 1_000_000)
         #expect(checkpointer.statistics.checkpointWrites <= checkpointer.statistics.checkpointsTriggered)
         #expect(checkpointer.statistics.checkpointsTriggered <= 489) // ≤ one per 2,048 bytes
-        #expect(elapsed < .seconds(10), "appending took \(elapsed)") // a gross-regression guard; speed lives in the benchmark
+        // A gross-regression guard; speed lives in the benchmark.
+        #expect(elapsed < .seconds(10), "appending took \(elapsed)")
     }
 
     // MARK: Chunks

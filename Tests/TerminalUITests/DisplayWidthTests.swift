@@ -8,7 +8,8 @@ import Testing
             ("a", 1), ("Z", 1), (" ", 1), ("~", 1),
             ("é", 1), ("e\u{301}", 1), ("a\u{300}\u{316}", 1), ("ñ", 1),
             ("中", 2), ("語", 2), ("あ", 2), ("カ", 2), ("한", 2), ("\u{1100}\u{1161}\u{11A8}", 2),
-            ("Ａ", 2), ("！", 2), ("\u{3000}", 2), ("ｶ", 1), // fullwidth A, fullwidth !, ideographic space, halfwidth katakana
+            // Fullwidth A, fullwidth !, ideographic space, halfwidth katakana.
+            ("Ａ", 2), ("！", 2), ("\u{3000}", 2), ("ｶ", 1),
             ("😀", 2), ("🚀", 2), ("🫨", 2), // emoji presentation, including a recent one (Unicode 15)
             ("👍🏽", 2), ("👨\u{200D}👩\u{200D}👧\u{200D}👦", 2), ("🏳️\u{200D}🌈", 2), ("🧑🏾\u{200D}💻", 2),
             ("🇩🇪", 2), ("🇯🇵", 2), ("🇺", 2),

@@ -78,7 +78,8 @@ import Testing
             ("[styles]\na = { modifiers = [\"bold\", \"blinking\"] }", 2, "unknown modifier"),
             ("[styles]\na = 1.5", 2, "unsupported value 1.5"),
             ("[[styles]]", 1, "not supported"),
-            ("[styles]\na = \"\"\"x\"\"\"", 2, "unknown colour \"x\""), // a multi-line string is read (TOMLKit), then is no colour
+            // A multi-line string is read (TOMLKit), then is no colour.
+            ("[styles]\na = \"\"\"x\"\"\"", 2, "unknown colour \"x\""),
             (
                 "[styles]\nstatus = { fg = \"black\" }\nstatus.rejected = \"red\"", 3,
                 "styles.status is already set on line 2"

@@ -75,7 +75,7 @@ public final class FakeServerHarness: Sendable {
     /// afterwards, also when `body` throws.
     ///
     /// ```swift
-    /// try await FakeServerHarness.with(configure: { $0.pathPrefix = "/anthropic" }) { fake in … }
+    /// try await FakeServerHarness.with(pathPrefix: "/anthropic") { fake in … }
     /// ```
     public static func with<T>(
         keys: [String] = [FakeServerHarness.defaultKey],

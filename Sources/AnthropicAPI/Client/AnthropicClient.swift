@@ -90,7 +90,7 @@ public final class AnthropicClient: Sendable {
     public func countTokens(_ request: MessageRequest) async throws(APIError) -> Int {
         let url = try configuration.url(for: "/v1/messages/count_tokens")
         let body = Array(request.countTokensBody.serialized().utf8)
-        return try await withRetries(onRetry: { _ in }) { () async throws(AttemptFailure) in
+        return try await withRetries { () async throws(AttemptFailure) in
             let json = try await self.attemptJSON(
                 HTTPRequest(method: "POST", url: url, headers: self.configuration.headers(json: true), body: body),
                 limit: self.configuration.limits.maxBodyBytes)
@@ -115,7 +115,7 @@ public final class AnthropicClient: Sendable {
     }
 
     private func withRetries<T>(
-        onRetry: @Sendable (RetryNotice) -> Void,
+        onRetry: @Sendable (RetryNotice) -> Void = { _ in },
         _ attempt: () async throws(AttemptFailure) -> T
     ) async throws(APIError) -> T {
         try configuration.checkTransportSecurity()

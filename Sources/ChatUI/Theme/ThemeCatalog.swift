@@ -214,7 +214,8 @@ public struct ThemeCatalog: Hashable, Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw Problem(message: "\(path): this is a directory, not a theme file")
         }
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path // a linked theme is fine; what it names counts
+        // A linked theme is fine: what it names counts.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         if let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType,
             type != .typeRegular
         {

@@ -95,9 +95,9 @@ public struct ThemeError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `themes/dark.toml:7: unknown colour "blurple"`.
     public var description: String {
-        var where_ = path ?? "theme"
-        if let line { where_ += ":\(line)" }
-        return "\(where_): \(message)"
+        var location = path ?? "theme"
+        if let line { location += ":\(line)" }
+        return "\(location): \(message)"
     }
 }
 
