@@ -1,4 +1,5 @@
 import Foundation
+import Safety
 
 /// A JSON value as the store reads and writes its own formats: the content column (an array of
 /// blocks) and the export document. Parsing is Foundation's `JSONDecoder`; writing is compact
@@ -98,7 +99,7 @@ extension StoredJSON {
             } else {
                 out += "null"
             }
-        case .string(let s): writeString(s, into: &out)
+        case .string(let s): JSONStringLiteral.append(s, to: &out)
         case .array(let items):
             out += "["
             for (i, item) in items.enumerated() {
@@ -110,57 +111,11 @@ extension StoredJSON {
             out += "{"
             for (i, key) in members.keys.sorted().enumerated() {
                 if i > 0 { out += "," }
-                writeString(key, into: &out)
+                JSONStringLiteral.append(key, to: &out)
                 out += ":"
                 write(members[key]!, into: &out)
             }
             out += "}"
         }
-    }
-
-    /// A JSON string literal: `"` and `\` escaped, control characters and DEL as `\n`, `\r`,
-    /// `\t` or `\u00XX`, U+2028 and U+2029 as `\u2028`/`\u2029`; everything else as UTF-8.
-    private static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        let utf8 = s.utf8
-        var runStart = utf8.startIndex
-        var index = runStart
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            var escape: String?
-            var length = 1
-            switch byte {
-            case 0x22: escape = "\\\""
-            case 0x5C: escape = "\\\\"
-            case 0x0A: escape = "\\n"
-            case 0x0D: escape = "\\r"
-            case 0x09: escape = "\\t"
-            case 0x00..<0x20, 0x7F:
-                let hex = String(byte, radix: 16)
-                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            case 0xE2:
-                // U+2028 and U+2029 (E2 80 A8/A9).
-                let next = utf8.index(after: index)
-                if next != utf8.endIndex, utf8[next] == 0x80 {
-                    let third = utf8.index(after: next)
-                    if third != utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 {
-                        escape = utf8[third] == 0xA8 ? "\\u2028" : "\\u2029"
-                        length = 3
-                    }
-                }
-            default:
-                break
-            }
-            if let escape {
-                out += s[runStart..<index]
-                out += escape
-                index = utf8.index(index, offsetBy: length)
-                runStart = index
-            } else {
-                index = utf8.index(after: index)
-            }
-        }
-        out += s[runStart..<utf8.endIndex]
-        out += "\""
     }
 }
