@@ -101,14 +101,33 @@ public struct TOMLGuard: Sendable {
 
 // MARK: - Scanning
 
+/// The scan of one file: a cursor over its bytes, the line it is on and the brackets open there.
+/// ``scan()`` reads the bytes in order; each step below reads one kind of thing and moves `i` past it.
 private struct Scanner {
     let bytes: [UInt8]
     let limits: TOMLGuard
     var statements: [TOMLGuard.Statement] = []
 
+    private let n: Int
+    /// The line being read (from 1).
+    private var line = 1
+    /// The next byte to read.
+    private var i = 0
+    /// The [ and { not closed yet, and the dots of the key each belongs to.
+    private var open: [(bracket: UInt8, dots: Int)] = []
+    /// The parts of the last [header]: keys under it nest that much deeper.
+    private var headerParts = 0
+    /// Dots in the key being read (since the last = , [ { ] } or line end).
+    private var dots = 0
+    /// Where the statement being read starts; nil between statements.
+    private var start: (line: Int, offset: Int, isHeader: Bool)?
+    /// Just after the last byte of the statement that is not blank or a comment.
+    private var end = 0
+
     init(bytes: [UInt8], limits: TOMLGuard) {
         self.bytes = bytes
         self.limits = limits
+        self.n = bytes.count
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
@@ -118,136 +137,179 @@ private struct Scanner {
             || b == 0x27
     }
 
+    /// How deep a key or bracket read now nests.
+    private var depth: Int { headerParts + open.count + open.reduce(0) { $0 + $1.dots } + dots + 1 }
+
     mutating func scan() throws(TOMLGuard.Refusal) {
-        let n = bytes.count
         guard n <= limits.maxSize else { throw limits.tooLarge() }
-        let maxDepth = limits.maxDepth
-        var line = 1
-        var i = 0
         // A byte order mark, which toml++ skips.
         if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        // The [ and { not closed yet, and the dots of the key each belongs to.
-        var open: [(bracket: UInt8, dots: Int)] = []
-        var headerParts = 0 // the parts of the last [header]: keys under it nest that much deeper
-        var dots = 0 // dots in the key being read (since the last = , [ { ] } or line end)
-        var start: (line: Int, offset: Int, isHeader: Bool)?
-        var end = 0 // just after the last byte of the statement that is not blank or a comment
-
-        func depth() -> Int { headerParts + open.count + open.reduce(0) { $0 + $1.dots } + dots + 1 }
-
         while i < n {
-            let b = bytes[i]
-            if b == 0x0A {
-                if open.isEmpty, let s = start {
-                    statements.append(.init(line: s.line, range: s.offset..<end, isHeader: s.isHeader))
-                    start = nil
-                }
-                line += 1
-                dots = 0
-                i += 1
-                continue
-            }
-            if b == 0x20 || b == 0x09 || b == 0x0D {
-                i += 1
-                continue
-            }
-            if b == 0x23 { // a comment (a NUL in it would still cut the text short)
-                while i < n, bytes[i] != 0x0A {
-                    if bytes[i] == 0 { throw limits.nulByte(line: line) }
-                    i += 1
-                }
-                continue
-            }
-            if b == 0 { throw limits.nulByte(line: line) }
-            let atStatementStart = start == nil
-            if atStatementStart { start = (line, i, b == 0x5B) }
-            switch b {
-            case 0x22, 0x27: // a string: skip it (multi-line ones count their lines)
-                let triple = i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b
-                i += triple ? 3 : 1
-                while i < n {
-                    if bytes[i] == 0 { throw limits.nulByte(line: line) }
-                    if bytes[i] == 0x5C, b == 0x22, i + 1 < n {
-                        if bytes[i + 1] == 0 { throw limits.nulByte(line: line) }
-                        // \u0000 would put a NUL in a key, which TOMLKit cuts short and then cannot find (a trap).
-                        let width = bytes[i + 1] == 0x75 ? 4 : bytes[i + 1] == 0x55 ? 8 : 0
-                        if width > 0, i + 2 + width <= n, bytes[(i + 2)..<(i + 2 + width)].allSatisfy({ $0 == 0x30 }) {
-                            throw limits.nulEscape(line: line)
-                        }
-                        if bytes[i + 1] == 0x0A { line += 1 }
-                        i += 2
-                        continue
-                    }
-                    if bytes[i] == b, !triple || (i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b) {
-                        i += triple ? 3 : 1
-                        break
-                    }
-                    if bytes[i] == 0x0A {
-                        if !triple { break }
-                        line += 1
-                    }
-                    i += 1
-                }
-                end = i
-                continue
-            case 0x5B where atStatementStart: // a table header: [name] or [[name]], on one line
-                var j = i + 1
-                if j < n, bytes[j] == 0x5B { j += 1 }
-                while j < n, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
-                guard j < n, Self.isKeyStart(bytes[j]) else {
-                    throw TOMLGuard.Refusal(line: line, message: "a table header must start with a name, as in [name]")
-                }
-                var parts = 1
-                while i < n, bytes[i] != 0x0A, bytes[i] != 0x23 {
-                    if bytes[i] == 0 { throw limits.nulByte(line: line) }
-                    if bytes[i] == 0x2E { parts += 1 } // may count a dot in a quoted part: too many is safe
-                    guard parts <= maxDepth else { throw limits.tooDeep(line: line, inKey: true) }
-                    if bytes[i] != 0x20, bytes[i] != 0x09, bytes[i] != 0x0D { end = i + 1 }
-                    i += 1
-                }
-                headerParts = parts
-                continue
-            case 0x2E: // a dotted key: toml++ recurses per part
-                dots += 1
-                guard depth() <= maxDepth else { throw limits.tooDeep(line: line, inKey: true) }
-            case 0x3D:
-                break // the key's dots go on counting for the { } or [ ] after =
-            case 0x2C:
-                dots = 0
-            case 0x5B, 0x7B:
-                open.append((b, dots))
-                dots = 0
-                guard depth() <= maxDepth else { throw limits.tooDeep(line: line, inKey: false) }
-            case 0x5D, 0x7D: // toml++ asserts on a stray or mismatched closing bracket
-                dots = 0
-                let opener = open.popLast()?.bracket
-                guard opener == b - 2 else {
-                    let what =
-                        opener.map { "does not match the open \(Character(Unicode.Scalar($0)))" } ?? "closes nothing"
-                    throw TOMLGuard.Refusal(line: line, message: "\(Character(Unicode.Scalar(b))) \(what)")
-                }
-            case 0x30...0x39
-            where i + 11 < n && bytes[i + 4] == 0x2D && bytes[i + 7] == 0x2D
-                && (bytes[i + 10] == 0x54 || bytes[i + 10] == 0x74
-                    || (bytes[i + 10] == 0x20 && Self.isDigit(bytes[i + 11]))):
-                // A date with a time (toml++ asserts when the time does not start with HH:).
-                let t = i + 11
-                if bytes[i..<t].contains(0) { throw limits.nulByte(line: line) }
-                guard t + 2 < n, Self.isDigit(bytes[t]), Self.isDigit(bytes[t + 1]), bytes[t + 2] == 0x3A else {
-                    throw TOMLGuard.Refusal(
-                        line: line, message: "a date's time must be written HH:MM:SS, as in 1979-05-27T07:32:00Z")
-                }
-                i = t
-                end = i
-                continue
-            default:
-                break
-            }
-            i += 1
-            end = i
+            if try skipBlank() { continue }
+            try readToken()
         }
         if let s = start {
             statements.append(.init(line: s.line, range: s.offset..<max(end, s.offset), isHeader: s.isHeader))
         }
+    }
+
+    /// Skips a line end, a space, tab or CR, or a comment; false when the byte at `i` is none of these.
+    private mutating func skipBlank() throws(TOMLGuard.Refusal) -> Bool {
+        switch bytes[i] {
+        case 0x0A:
+            endLine()
+        case 0x20, 0x09, 0x0D:
+            i += 1
+        case 0x23:
+            try skipComment()
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Moves past a line end, which ends the statement unless a bracket is still open.
+    private mutating func endLine() {
+        if open.isEmpty, let s = start {
+            statements.append(.init(line: s.line, range: s.offset..<end, isHeader: s.isHeader))
+            start = nil
+        }
+        line += 1
+        dots = 0
+        i += 1
+    }
+
+    /// Skips a comment up to its line end (a NUL in it would still cut the text short).
+    private mutating func skipComment() throws(TOMLGuard.Refusal) {
+        while i < n, bytes[i] != 0x0A {
+            if bytes[i] == 0 { throw limits.nulByte(line: line) }
+            i += 1
+        }
+    }
+
+    /// Reads the byte at `i`, which is not blank, and what starts with it; it may start a statement.
+    private mutating func readToken() throws(TOMLGuard.Refusal) {
+        let b = bytes[i]
+        if b == 0 { throw limits.nulByte(line: line) }
+        let atStatementStart = start == nil
+        if atStatementStart { start = (line, i, b == 0x5B) }
+        switch b {
+        case 0x22, 0x27:
+            try skipString(quote: b)
+            return
+        case 0x5B where atStatementStart:
+            try readHeader()
+            return
+        case 0x2E: // a dotted key: toml++ recurses per part
+            dots += 1
+            guard depth <= limits.maxDepth else { throw limits.tooDeep(line: line, inKey: true) }
+        case 0x3D:
+            break // the key's dots go on counting for the { } or [ ] after =
+        case 0x2C:
+            dots = 0
+        case 0x5B, 0x7B:
+            try openBracket(b)
+        case 0x5D, 0x7D:
+            try closeBracket(b)
+        case 0x30...0x39 where startsDateWithTime():
+            try skipDate()
+            return
+        default:
+            break
+        }
+        i += 1
+        end = i
+    }
+
+    /// Skips a string from its opening quote (one or three of `quote`) to just after its closing one, or to the
+    /// line end for a one-line string left open; a multi-line string counts its lines.
+    private mutating func skipString(quote b: UInt8) throws(TOMLGuard.Refusal) {
+        let triple = i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b
+        i += triple ? 3 : 1
+        while i < n {
+            if bytes[i] == 0 { throw limits.nulByte(line: line) }
+            if bytes[i] == 0x5C, b == 0x22, i + 1 < n {
+                try skipEscape()
+                continue
+            }
+            if bytes[i] == b, !triple || (i + 2 < n && bytes[i + 1] == b && bytes[i + 2] == b) {
+                i += triple ? 3 : 1
+                break
+            }
+            if bytes[i] == 0x0A {
+                if !triple { break }
+                line += 1
+            }
+            i += 1
+        }
+        end = i
+    }
+
+    /// Skips a backslash in a basic string and the byte after it, refusing a NUL and a `\u0000` escape.
+    private mutating func skipEscape() throws(TOMLGuard.Refusal) {
+        if bytes[i + 1] == 0 { throw limits.nulByte(line: line) }
+        // \u0000 would put a NUL in a key, which TOMLKit cuts short and then cannot find (a trap).
+        let width = bytes[i + 1] == 0x75 ? 4 : bytes[i + 1] == 0x55 ? 8 : 0
+        if width > 0, i + 2 + width <= n, bytes[(i + 2)..<(i + 2 + width)].allSatisfy({ $0 == 0x30 }) {
+            throw limits.nulEscape(line: line)
+        }
+        if bytes[i + 1] == 0x0A { line += 1 }
+        i += 2
+    }
+
+    /// Reads a table header, `[name]` or `[[name]]`, to its line end or comment; its parts are how deep the
+    /// keys under it start.
+    private mutating func readHeader() throws(TOMLGuard.Refusal) {
+        var j = i + 1
+        if j < n, bytes[j] == 0x5B { j += 1 }
+        while j < n, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+        guard j < n, Self.isKeyStart(bytes[j]) else {
+            throw TOMLGuard.Refusal(line: line, message: "a table header must start with a name, as in [name]")
+        }
+        var parts = 1
+        while i < n, bytes[i] != 0x0A, bytes[i] != 0x23 {
+            if bytes[i] == 0 { throw limits.nulByte(line: line) }
+            if bytes[i] == 0x2E { parts += 1 } // may count a dot in a quoted part: too many is safe
+            guard parts <= limits.maxDepth else { throw limits.tooDeep(line: line, inKey: true) }
+            if bytes[i] != 0x20, bytes[i] != 0x09, bytes[i] != 0x0D { end = i + 1 }
+            i += 1
+        }
+        headerParts = parts
+    }
+
+    /// Opens an array `[` or an inline table `{` (not a header): one level deeper, plus its key's dots.
+    private mutating func openBracket(_ b: UInt8) throws(TOMLGuard.Refusal) {
+        open.append((b, dots))
+        dots = 0
+        guard depth <= limits.maxDepth else { throw limits.tooDeep(line: line, inKey: false) }
+    }
+
+    /// Closes the last open bracket with `]` or `}` (toml++ asserts on a stray or mismatched one).
+    private mutating func closeBracket(_ b: UInt8) throws(TOMLGuard.Refusal) {
+        dots = 0
+        let opener = open.popLast()?.bracket
+        guard opener == b - 2 else {
+            let what = opener.map { "does not match the open \(Character(Unicode.Scalar($0)))" } ?? "closes nothing"
+            throw TOMLGuard.Refusal(line: line, message: "\(Character(Unicode.Scalar(b))) \(what)")
+        }
+    }
+
+    /// Whether the digit at `i` starts a date with a time: `YYYY-MM-DD`, then `T`, `t` or a space and a digit.
+    private func startsDateWithTime() -> Bool {
+        i + 11 < n && bytes[i + 4] == 0x2D && bytes[i + 7] == 0x2D
+            && (bytes[i + 10] == 0x54 || bytes[i + 10] == 0x74
+                || (bytes[i + 10] == 0x20 && Self.isDigit(bytes[i + 11])))
+    }
+
+    /// Skips a date with a time up to its time, which must start with `HH:` (toml++ asserts otherwise).
+    private mutating func skipDate() throws(TOMLGuard.Refusal) {
+        let t = i + 11
+        if bytes[i..<t].contains(0) { throw limits.nulByte(line: line) }
+        guard t + 2 < n, Self.isDigit(bytes[t]), Self.isDigit(bytes[t + 1]), bytes[t + 2] == 0x3A else {
+            throw TOMLGuard.Refusal(
+                line: line, message: "a date's time must be written HH:MM:SS, as in 1979-05-27T07:32:00Z")
+        }
+        i = t
+        end = i
     }
 }
