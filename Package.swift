@@ -53,8 +53,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PlainJSON",
+            dependencies: ["Safety"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "AnthropicAPI",
-            dependencies: ["CCurl", "Safety"],
+            dependencies: ["CCurl", "Safety", "PlainJSON"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -77,7 +82,7 @@ let package = Package(
         ),
         .target(
             name: "SessionStore",
-            dependencies: ["Safety", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Safety", "PlainJSON", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -176,7 +181,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionStoreTests",
-            dependencies: ["SessionStore", "Safety", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SessionStore", "Safety", "PlainJSON", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

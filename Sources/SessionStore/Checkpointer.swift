@@ -1,4 +1,5 @@
 import Dispatch
+import PlainJSON
 import Synchronization
 
 extension SessionStore {

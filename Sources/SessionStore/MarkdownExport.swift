@@ -1,3 +1,5 @@
+import PlainJSON
+
 /// Renders an export document (the JSON form) as Markdown for people to read.
 ///
 /// It reads the export's own fields and, in the content, the members a block of each known

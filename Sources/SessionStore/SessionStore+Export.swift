@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PlainJSON
 
 /// The export format's identity; `importConversation` refuses anything else.
 enum ExportDocument {

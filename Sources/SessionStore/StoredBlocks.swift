@@ -1,3 +1,4 @@
+import PlainJSON
 import Safety
 
 /// What the store reads in its own content format, and nothing more.

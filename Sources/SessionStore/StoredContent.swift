@@ -1,3 +1,5 @@
+import PlainJSON
+
 /// A message's content as the store keeps it: the JSON text of an array of block objects.
 ///
 /// The store does not interpret the blocks. It reads only the text blocks

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PlainJSON
 import TestSupport
 import Testing
 

@@ -1,5 +1,7 @@
-/// A JSON document as a value: what the API sends where the shape is open (tool input,
-/// unknown content blocks, error details), and the intermediate form of the fast decoder.
+/// A JSON document as a plain value: what the API sends where the shape is open (tool input,
+/// unknown content blocks, error details), the intermediate form of the API's fast decoder, and
+/// the form the store reads and writes its own content and exports in. Parsing lives with its
+/// users (AnthropicAPI's fast parser, the store's Foundation decoder); writing is here.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -85,34 +87,10 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses a complete JSON document from UTF-8 bytes.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        let parse = { (buffer: UnsafeRawBufferPointer) in
-            Result { () throws(JSONParseError) in try JSONParser.parseDocument(buffer) }
-        }
-        if let result = bytes.withContiguousStorageIfAvailable({ parse(UnsafeRawBufferPointer($0)) }) {
-            return try result.get()
-        }
-        return try Array(bytes).withUnsafeBytes(parse).get()
-    }
-
-    /// Parses a complete JSON document from a string.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        try parse(text.utf8)
-    }
-
     /// Serialises the value as compact JSON with keys sorted, so output is stable.
     public func serialized() -> String {
         var out = ""
         JSONWriter.write(self, into: &out)
         return out
     }
-}
-
-/// Why a JSON document could not be parsed, with the byte offset where it went wrong.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var offset: Int
-    public var reason: String
-
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
