@@ -22,8 +22,9 @@ public struct ChatApp {
     public var themes: ThemeCatalog?
     /// The name of the theme shown.
     public var themeName = ThemeCatalog.defaultName
-    /// Where F9 writes exports (the directory palaver was started in).
-    public var exportDirectory = FileManager.default.currentDirectoryPath
+    /// Where F9 writes exports: the directory palaver was started in, which the launcher sets
+    /// (the app itself reads nothing from the system; "." until then).
+    public var exportDirectory = "."
 
     public init(chat: ChatState, size: Size, theme: Theme, timeZone: TimeZone = .current) {
         self.chat = chat

@@ -91,6 +91,7 @@ public struct ChatScreen {
         let loaded = themes.load(name: name)
         notices += loaded.warnings
         var app = ChatApp(chat: chat, size: backend.size, theme: loaded.theme)
+        app.exportDirectory = FileManager.default.currentDirectoryPath
         app.themes = themes
         app.themeName = loaded.name
         if !notices.isEmpty { _ = app.chat.update(.notify(notices.joined(separator: " "), error: true, seconds: 15)) }
