@@ -15,6 +15,7 @@ struct ControlAPI {
         "/_control/faults": [.get, .post, .delete],
         "/_control/reply": [.get, .post],
         "/_control/models": [.get, .post],
+        "/_control/ratelimits": [.get, .post, .delete],
         "/_control/requests": [.get, .delete],
         "/_control/reset": [.post],
     ]
@@ -120,6 +121,15 @@ struct ControlAPI {
             return .object([("models", .array(state.models().map { HTTPHelpers.encodeToJSON($0) }))])
         case (.post, "/_control/models"):
             return try setModels(body)
+
+        // rate-limit headers
+        case (.get, "/_control/ratelimits"):
+            return HTTPHelpers.encodeToJSON(state.rateLimits())
+        case (.post, "/_control/ratelimits"):
+            return try setRateLimits(body)
+        case (.delete, "/_control/ratelimits"):
+            state.setRateLimits(FakeRateLimits())
+            return .object([Self.ok])
 
         // request log
         case (.get, "/_control/requests"):
@@ -241,6 +251,21 @@ struct ControlAPI {
         }
         state.setModels(models)
         return .object([Self.ok, ("count", .int(models.count))])
+    }
+
+    /// POST /_control/ratelimits: the rate-limit headers sent from now on (a POST replaces them all).
+    private func setRateLimits(_ body: [UInt8]) throws -> JSONValue {
+        let json = try parseBody(body)
+        try requireObject(json, "ratelimits", allowed: FakeRateLimits.CodingKeys.allCases.map(\.rawValue))
+        for kind in FakeRateLimits.CodingKeys.allCases {
+            guard let entry = json[kind.rawValue], !entry.isNull else { continue }
+            let what = "ratelimits.\(kind.rawValue)"
+            try requireObject(entry, what, allowed: FakeRateLimits.Entry.CodingKeys.allCases.map(\.rawValue))
+        }
+        let limits = try decode(FakeRateLimits.self, from: json, "ratelimits")
+        if let problem = limits.problem { throw BadRequest("ratelimits.\(problem)") }
+        state.setRateLimits(limits)
+        return .object([Self.ok, ("ratelimits", HTTPHelpers.encodeToJSON(limits))])
     }
 
     static func requestJSON(_ r: LoggedRequest) -> JSONValue {

@@ -23,6 +23,8 @@ public struct FakeConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Server log level; default `.warning`.
     public var logLevel: FakeLogLevel
+    /// Rate-limit headers at start (and after reset); default none.
+    public var rateLimits: FakeRateLimits
 
     public init(
         host: String = "127.0.0.1",
@@ -32,7 +34,8 @@ public struct FakeConfiguration: Sendable {
         models: [ModelInfo] = ModelInfo.defaults,
         pathPrefix: String = "",
         maxBodyBytes: Int = 32 * 1024 * 1024,
-        logLevel: FakeLogLevel = .warning
+        logLevel: FakeLogLevel = .warning,
+        rateLimits: FakeRateLimits = FakeRateLimits()
     ) {
         self.host = host
         self.port = port
@@ -42,6 +45,7 @@ public struct FakeConfiguration: Sendable {
         self.pathPrefix = pathPrefix
         self.maxBodyBytes = maxBodyBytes
         self.logLevel = logLevel
+        self.rateLimits = rateLimits
     }
 
     var normalizedPrefix: String {

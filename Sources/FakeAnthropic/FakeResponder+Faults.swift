@@ -73,10 +73,14 @@ extension FakeResponder {
     {
         let requestID = outcome.requestID
         let text = json.serialized
+        let rateLimits = state.rateLimits().headers
         guard let fault else {
-            return outcome.finish(HTTPHelpers.jsonText(status: 200, text, requestID: requestID), fault: nil)
+            return outcome.finish(
+                HTTPHelpers.jsonText(status: 200, text, requestID: requestID, extraHeaders: rateLimits), fault: nil)
         }
-        let response = HTTPHelpers.jsonText(status: 200, text, requestID: requestID, extraHeaders: fault.headers)
+        let response = HTTPHelpers.jsonText(
+            status: 200, text, requestID: requestID,
+            extraHeaders: rateLimits.merging(fault.headers) { _, fromFault in fromFault })
         switch fault.kind {
         case .status, .redirect, .hugeBody, .hugeLine, .wrongShape:
             return outcome.finish(statusFaultResponse(fault, requestID: requestID), fault: .status)

@@ -10,7 +10,8 @@ extension FakeResponder {
     ) async throws -> Response {
         let requestID = outcome.requestID
         let channel = context.channel
-        var extra = ["cache-control": "no-cache"]
+        var extra = state.rateLimits().headers
+        extra["cache-control"] = "no-cache"
         for (k, v) in fault?.headers ?? [:] { extra[k] = v }
         let headers = HTTPHelpers.baseHeaders(
             requestID: requestID, contentType: "text/event-stream; charset=utf-8", extra: extra

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// The fake's mutable state: keys, queued faults, reply config, models and the request log.
+/// The fake's mutable state: keys, queued faults, reply config, models, rate-limit headers and the
+/// request log.
 ///
 /// Every method is synchronous and thread-safe (the values live in a `Mutex`); call it from any
 /// thread or task, before or while the server runs. Changes apply to the next request that
@@ -12,6 +13,7 @@ public final class FakeState: Sendable {
         var faultQueue: [Fault] = []
         var replyConfig: ReplyConfig
         var modelList: [ModelInfo]
+        var rateLimits: FakeRateLimits
         var log: [LoggedRequest] = []
         var active = 0
         var stopping = false
@@ -25,7 +27,7 @@ public final class FakeState: Sendable {
         self.storage = Mutex(
             Storage(
                 keyTable: configuration.keys, replyConfig: configuration.reply,
-                modelList: configuration.models))
+                modelList: configuration.models, rateLimits: configuration.rateLimits))
     }
 
     private func locked<T>(_ body: (inout Storage) throws -> T) rethrows -> T {
@@ -120,6 +122,15 @@ public final class FakeState: Sendable {
         locked { s in s.modelList }
     }
 
+    /// Sets the rate-limit headers sent on successful answers from now on.
+    public func setRateLimits(_ limits: FakeRateLimits) {
+        locked { s in s.rateLimits = limits }
+    }
+
+    public func rateLimits() -> FakeRateLimits {
+        locked { s in s.rateLimits }
+    }
+
     // MARK: Request log
 
     /// Logged /v1 requests, oldest first.
@@ -160,7 +171,7 @@ public final class FakeState: Sendable {
 
     // MARK: Reset
 
-    /// Keys back to the initial ones, faults cleared, reply and models back to the
+    /// Keys back to the initial ones, faults cleared, reply, models and rate limits back to the
     /// configuration's, request log cleared.
     public func reset() {
         locked { s in
@@ -168,6 +179,7 @@ public final class FakeState: Sendable {
             s.faultQueue.removeAll()
             s.replyConfig = initial.reply
             s.modelList = initial.models
+            s.rateLimits = initial.rateLimits
             s.log.removeAll()
         }
     }

@@ -17,7 +17,8 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
         discussion: """
             Prints one line to stdout once listening: "fake-anthropic listening on http://HOST:PORT".
             Keys come from --key (repeatable) and FAKE_ANTHROPIC_KEYS (comma-separated).
-            Control it over HTTP under /_control (keys, faults, reply, models, requests, reset, health).
+            Control it over HTTP under /_control (keys, faults, reply, models, ratelimits, requests,
+            reset, health).
             Stops on SIGINT or SIGTERM.
 
             Faults (POST /_control/faults, or --fault / FAKE_ANTHROPIC_FAULTS at start; JSON, one
@@ -77,6 +78,13 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
     )
     var faults: [String] = []
 
+    @Option(
+        name: .customLong("rate-limits"),
+        help:
+            "The anthropic-ratelimit-* headers sent on every answer (JSON as POST /_control/ratelimits takes, e.g. {\"tokens\":{\"limit\":1000,\"remaining\":40,\"reset\":\"2026-12-08T14:32:00Z\"}})."
+    )
+    var rateLimits: String?
+
     /// Reads fault JSON as `POST /_control/faults` takes it: one object or an array.
     static func decodeFaults(_ text: String) throws -> [Fault] {
         let data = Data(text.utf8)
@@ -101,6 +109,13 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
         guard FakeLogLevel(rawValue: logLevel) != nil else {
             throw ValidationError(
                 "--log-level must be one of \(FakeLogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let rateLimits {
+            do {
+                _ = try FakeRateLimits.decode(json: rateLimits)
+            } catch {
+                throw ValidationError("--rate-limits: \(error.message)")
+            }
         }
         if !Self.isLoopback(host) && !allowRemote {
             throw ValidationError("refusing to bind non-loopback host '\(host)' without --allow-remote")
@@ -181,7 +196,8 @@ struct FakeAnthropicCommand: AsyncParsableCommand {
             keys: keyTable,
             reply: ReplyConfig(text: replyText, chunkChars: chunkChars, delayMs: delayMs),
             pathPrefix: prefix,
-            logLevel: FakeLogLevel(rawValue: logLevel) ?? .warning
+            logLevel: FakeLogLevel(rawValue: logLevel) ?? .warning,
+            rateLimits: rateLimits.flatMap { try? FakeRateLimits.decode(json: $0) } ?? FakeRateLimits()
         )
     }
 
