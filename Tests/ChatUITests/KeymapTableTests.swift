@@ -144,6 +144,9 @@ import Testing
         case .help:
             #expect(app.top(HelpLayer.self) != nil, note)
             #expect(app.screen().text.contains("Keys"), note)
+        case .palette:
+            #expect(app.top(CommandPaletteLayer.self) != nil, note)
+            #expect(app.ui.composer == before.ui.composer, note)
         case .themePicker:
             #expect(output.ui == [.listThemes], note)
         case .keyDialog:

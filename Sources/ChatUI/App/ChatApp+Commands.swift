@@ -83,6 +83,8 @@ extension ChatApp {
             push(SystemPromptLayer(text: chat.systemPrompt ?? ""))
         case .help:
             push(HelpLayer())
+        case .palette:
+            push(CommandPaletteLayer())
         case .themePicker:
             return Output(ui: [.listThemes])
         case .keyDialog:
@@ -120,6 +122,8 @@ extension ChatApp {
             updateSearch()
         case .stepSearch(let step):
             stepSearch(step)
+        case .run(let command, let key):
+            return run(command, key: key)
         }
         return Output()
     }

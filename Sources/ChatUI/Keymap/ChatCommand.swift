@@ -42,6 +42,8 @@ public enum ChatCommand: Hashable, Sendable, CaseIterable {
     case systemPrompt
     // Everywhere
     case help
+    /// Every command by name (Ctrl+P).
+    case palette
     case themePicker
     case keyDialog
     case redraw
@@ -49,4 +51,21 @@ public enum ChatCommand: Hashable, Sendable, CaseIterable {
     case interrupt
     /// Quit, asking first while a reply streams.
     case quit
+}
+
+extension ChatCommand {
+    /// Whether the command palette offers this command: the ones that make sense run by name.
+    /// Not the composer's editing keys, nor moves that are pressed again and again (scrolling,
+    /// choosing in the sidebar), nor the sidebar's own variants of commands (the palette runs the
+    /// open conversation's), nor the palette itself.
+    var isNamed: Bool {
+        switch self {
+        case .send, .newline, .edit, .pageUp, .pageDown, .lineUp, .lineDown, .scrollToTop, .scrollToBottom,
+            .openSelected, .selectPrevious, .selectNext, .selectFirst, .selectLast, .renameSelected,
+            .deleteSelected, .palette:
+            false
+        default:
+            true
+        }
+    }
 }

@@ -119,6 +119,9 @@ public enum Keymap {
             section: .everywhere, keys: "F1  ? (empty composer)", help: "this help",
             bindings: [B(.f(1), .help), B(.char("?"), .help, in: .emptyComposer)]),
         E(
+            section: .everywhere, keys: "Ctrl+P", help: "command palette: run any command by name",
+            bindings: [B(.ctrl("p"), .palette)]),
+        E(
             section: .everywhere, keys: "F6", help: "choose the colour theme",
             bindings: [B(.f(6), .themePicker)]),
         E(
@@ -158,4 +161,29 @@ public enum Keymap {
         }
         return nil
     }
+}
+
+/// One command of the command palette: the keymap entry it comes from (its help is the name,
+/// its keys are shown beside it) and the command it runs.
+struct PaletteItem: Hashable, Sendable {
+    var entry: KeymapEntry
+    var command: ChatCommand
+    /// The key that runs the command (passed to ``ChatApp/run(_:key:)`` as if pressed).
+    var key: KeyEvent
+}
+
+extension Keymap {
+    /// The palette's commands, in keymap order: each entry's first binding whose command
+    /// ``ChatCommand/isNamed``, a command listed once (its first entry).
+    static let paletteItems: [PaletteItem] = {
+        var seen: Set<ChatCommand> = []
+        var items: [PaletteItem] = []
+        for entry in entries {
+            guard let binding = entry.bindings.first(where: { $0.command.isNamed }),
+                seen.insert(binding.command).inserted
+            else { continue }
+            items.append(PaletteItem(entry: entry, command: binding.command, key: binding.chord.event))
+        }
+        return items
+    }()
 }

@@ -53,6 +53,8 @@ enum ScreenRequest: Equatable {
     case searchEdited
     /// Show the next (+1, newer) or previous (-1, older) match.
     case stepSearch(Int)
+    /// Run a keymap command as if `key` had been pressed (the command palette).
+    case run(ChatCommand, key: KeyEvent)
 }
 
 /// What a layer needs to draw itself.
