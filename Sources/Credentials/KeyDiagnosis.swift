@@ -85,7 +85,7 @@ public enum KeyDiagnosis {
                 KeyProblem(
                     code: .surroundingWhitespace, severity: .fixed,
                     message: "\(phrase) had whitespace or a line break around it; palaver removed it.",
-                    fix: "Remove the extra characters from \(source.description) to silence this notice."))
+                    fix: "Remove the extra characters \(Self.whereToTrim(source)) to silence this notice."))
             key = trimmed
         }
         if let found = quotesOrBearer(key, phrase) { return refuse(found) }
@@ -296,5 +296,24 @@ extension String {
         }
         while let l = scalars.last, strip(l) { scalars.removeLast() }
         return (String(String.UnicodeScalarView(scalars)), leading)
+    }
+}
+
+extension KeyDiagnosis {
+    /// Where the user removes stray characters around a key from `source`, as words.
+    static func whereToTrim(_ source: KeySource) -> String {
+        switch source {
+        case .session: return "from what you paste"
+        case .environment(let name): return "from \(name)"
+        case .helper: return "from what api_key_helper prints"
+        case .credentialsFile: return "from the credentials file"
+        }
+    }
+
+    /// `text` less one trailing line break, the one `echo` or a here-string adds when a key is
+    /// piped in or printed by a helper: that one is expected and never warned about.
+    public static func droppingEchoedLineBreak(_ text: String) -> String {
+        guard text.unicodeScalars.last == "\n" else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.dropLast()))
     }
 }

@@ -80,10 +80,7 @@ public final class KeyHelper: Sendable {
                         "api_key_helper exited with status \(outcome.status)\(detail.isEmpty ? "" : ": \(Secrets.redactLongTokens(Secrets.redact(detail)))")"
                 ))
         }
-        var output = String(decoding: outcome.stdout, as: UTF8.self)
-        if output.unicodeScalars.last == "\n" {
-            output = String(String.UnicodeScalarView(output.unicodeScalars.dropLast()))
-        }
+        let output = KeyDiagnosis.droppingEchoedLineBreak(String(decoding: outcome.stdout, as: UTF8.self))
         if output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return .failure(Failure(message: "api_key_helper printed nothing"))
         }

@@ -8,7 +8,7 @@ public struct ResolvedKey: Sendable, Equatable {
     public var inspection: KeyInspection
 
     /// `sk-ant-…abcd from ANTHROPIC_API_KEY`.
-    public var description: String { "\(credential.masked) from \(source)" }
+    public var description: String { "\(credential.masked) \(source.origin)" }
 }
 
 /// What one key source held, for `palaver doctor`.

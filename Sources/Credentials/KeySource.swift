@@ -18,6 +18,17 @@ public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Where the key came from, as a sentence says it after the key: "sk-ant-…wxyz from
+    /// ANTHROPIC_API_KEY", "sk-ant-…wxyz entered in this session" (never "from entered …").
+    public var origin: String {
+        switch self {
+        case .session: return "entered in this session"
+        case .environment(let name): return "from \(name)"
+        case .helper: return "from api_key_helper"
+        case .credentialsFile: return "from the credentials file"
+        }
+    }
+
     /// How messages name the key from this source: "the key in ANTHROPIC_API_KEY".
     public var keyPhrase: String {
         switch self {

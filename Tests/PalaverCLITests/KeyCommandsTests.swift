@@ -82,6 +82,18 @@ import Testing
         }
     }
 
+    @Test func aPipedKeysLineBreakIsExpectedButOtherWhitespaceIsNamed() async throws {
+        try await withPalaver(key: nil) { _, palaver in
+            let echoed = try await palaver.run(["key", "set", "--no-verify"], stdin: Self.key + "\n")
+            #expect(echoed.status == 0, "\(echoed.stderr)")
+            #expect(echoed.stderr.isEmpty, "\(echoed.stderr)")
+            let padded = try await palaver.run(["key", "set", "--no-verify"], stdin: "  \(Self.key)\n")
+            #expect(padded.status == 0)
+            #expect(padded.stderr.contains("Remove the extra characters from what you paste"), "\(padded.stderr)")
+            #expect(!padded.stderr.contains("from entered"))
+        }
+    }
+
     @Test func keySetStatusVerifyForget() async throws {
         try await withPalaver(key: nil) { fake, palaver in
             let set = try await palaver.run(["key", "set"], stdin: "  \(Self.key)\n")

@@ -73,7 +73,7 @@ extension ChatState {
     private mutating func keyApplied(masked: String, source: KeySource, at: Date, reloaded: Bool) -> [ChatEffect] {
         keys.applied(masked: masked, source: source, at: at)
         if reloaded {
-            show("Using \(masked) from \(source): it changed while palaver was running.", error: false, seconds: 10)
+            show("Using \(masked) \(source.origin): it changed while palaver was running.", error: false, seconds: 10)
         }
         var effects: [ChatEffect] = models.isEmpty ? [.loadModels] : []
         let draftWaits = draftWaitsForKey

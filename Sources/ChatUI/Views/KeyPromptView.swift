@@ -43,7 +43,7 @@ struct KeyPromptView {
                 ),
             ]
             if let masked = prompt.rejectedMasked, let source = prompt.rejectedSource {
-                lines.insert(("The key \(masked) from \(source) cannot be used as it is.", "modal.warning"), at: 0)
+                lines.insert(("The key \(masked) \(source.origin) cannot be used as it is.", "modal.warning"), at: 0)
             }
             if prompt.messageWaits {
                 lines.append(("Your message stays in the composer and is sent once the key works.", "modal.hint"))

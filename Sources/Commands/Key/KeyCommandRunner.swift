@@ -16,9 +16,10 @@ public struct KeyCommandRunner: Sendable {
     private var paths: Paths { context.paths }
 
     /// Checks `secret`, verifies it unless `verify` is false, and saves it to the credentials file.
+    /// One trailing line break (what `echo … | palaver key set` adds) is expected, not warned about.
     public func set(secret: String, verify: Bool) async -> PalaverExitCode {
         guard case .success(let config) = context.config(notices: false) else { return .usage }
-        let inspection = KeyDiagnosis.inspect(secret, source: .session)
+        let inspection = KeyDiagnosis.inspect(KeyDiagnosis.droppingEchoedLineBreak(secret), source: .session)
         inspection.secrets.forEach { Redactor.shared.register($0) }
         guard let key = inspection.key else {
             let problem = inspection.fatal!
