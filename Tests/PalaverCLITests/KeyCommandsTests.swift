@@ -49,6 +49,22 @@ import Testing
         }
     }
 
+    @Test func doctorNeverTicksAKeyTheAPIRejected() async throws {
+        try await withPalaver(key: Self.key) { fake, palaver in
+            let before = try await palaver.run(["doctor"])
+            let row = { (out: String) in
+                out.split(separator: "\n").first { $0.contains("ANTHROPIC_API_KEY ") }.map(String.init) ?? ""
+            }
+            #expect(row(before.stdout).contains("✓"), "\(before.stdout)")
+            fake.state.revokeKey(Self.key)
+            let after = try await palaver.run(["doctor"])
+            #expect(after.status == 4)
+            #expect(!row(after.stdout).contains("✓"), "\(after.stdout)")
+            #expect(
+                row(after.stdout).contains("✗") && row(after.stdout).contains("rejected by the API"), "\(after.stdout)")
+        }
+    }
+
     @Test func doctorJSONForARevokedKey() async throws {
         try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.revokeKey(Self.key)

@@ -14,10 +14,15 @@ extension DoctorRunner {
                 mark = "·"
                 text = why
             case .present(let inspection, let masked):
+                // Well-formed is not accepted: the key the API has just refused never gets a ✓.
+                let refused =
+                    source.source == report.effective?.source && report.verification?.error?.kind == .authentication
                 mark =
-                    inspection.isUsable ? (inspection.problems.contains { $0.severity == .warning } ? "!" : "✓") : "✗"
+                    refused || !inspection.isUsable
+                    ? "✗" : (inspection.problems.contains { $0.severity == .warning } ? "!" : "✓")
                 text =
                     "\(masked) (\(lengthPhrase(inspection))\(inspection.isUsable && inspection.scheme == .bearer ? ", sent as Bearer" : ""))"
+                    + (refused ? " — rejected by the API" : "")
             case .failed(let reason, _):
                 mark = "✗"
                 text = reason
