@@ -52,7 +52,8 @@ enum HTTPDate {
         months.firstIndex(of: s.lowercased()).map { $0 + 1 }
     }
 
-    private static func daysIn(_ month: Int, _ year: Int) -> Int {
+    /// Days in `month` of `year` (Gregorian); RateLimits reads RFC 3339 resets with it too.
+    static func daysIn(_ month: Int, _ year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -61,7 +62,7 @@ enum HTTPDate {
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -122,7 +122,7 @@ public struct RateLimits: Sendable, Equatable {
             bytes[13] == 0x3A, bytes[16] == 0x3A,
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            year >= 1970, (1...12).contains(month), day >= 1, day <= daysIn(month, year),
+            year >= 1970, (1...12).contains(month), day >= 1, day <= HTTPDate.daysIn(month, year),
             hour <= 23, minute <= 59, second <= 60
         else { return nil }
         var i = 19
@@ -146,26 +146,8 @@ public struct RateLimits: Sendable, Equatable {
         } else {
             return nil
         }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = HTTPDate.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
-    }
-
-    private static func daysIn(_ month: Int, _ year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a Gregorian date (Howard Hinnant's days_from_civil), for years 1970...9999.
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = y / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
