@@ -36,6 +36,40 @@ struct ExecutableTests {
         }
     }
 
+    /// A `fake-anthropic` process that has printed the port it listens on.
+    struct Running {
+        let process: Process
+        let port: Int
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts the binary with `arguments` (and `environment` over this process's) and waits up to
+    /// 10 s for its "listening on" line; the process is stopped again if that line does not come.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> Running {
+        let process = Process()
+        process.executableURL = try #require(binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let line = await readLine(out.fileHandleForReading, timeout: 10)
+        guard let line, let port = Int(line.split(separator: ":").last ?? "") else {
+            Running(process: process, port: 0).stop()
+            throw NoPort(line: line)
+        }
+        return Running(process: process, port: port)
+    }
+
+    struct NoPort: Error {
+        let line: String?
+    }
+
     @Test(.enabled(if: binary != nil, "fake-anthropic binary not built"))
     func runsPrintsPortAndStopsOnSIGTERM() async throws {
         let key = FakeServerHarness.randomKey()

@@ -136,25 +136,14 @@ struct HostileFaultTests {
 
     @Test(.enabled(if: ExecutableTests.binary != nil, "fake-anthropic binary not built"))
     func faultsQueuedAtStart() async throws {
-        let process = Process()
-        process.executableURL = try #require(ExecutableTests.binary)
-        process.arguments = [
-            "--port", "0", "--key", FakeServerHarness.defaultKey, "--fault",
-            #"{"kind":"status","status":429,"headers":{"retry-after":"inf"}}"#,
-        ]
-        var env = ProcessInfo.processInfo.environment
-        env["FAKE_ANTHROPIC_FAULTS"] = #"[{"kind":"redirect","path":"/v1/models"}]"#
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let line = try #require(await ExecutableTests.readLine(out.fileHandleForReading, timeout: 10))
-        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        let fake = try await ExecutableTests.start(
+            [
+                "--port", "0", "--key", FakeServerHarness.defaultKey, "--fault",
+                #"{"kind":"status","status":429,"headers":{"retry-after":"inf"}}"#,
+            ],
+            environment: ["FAKE_ANTHROPIC_FAULTS": #"[{"kind":"redirect","path":"/v1/models"}]"#])
+        defer { fake.stop() }
+        let port = fake.port
         let limited = try await RawHTTPClient.api(
             port: port, path: "/v1/messages", key: FakeServerHarness.defaultKey, json: messagesJSON())
         #expect(limited.status == 429)

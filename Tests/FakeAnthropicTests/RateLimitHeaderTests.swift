@@ -107,21 +107,11 @@ struct RateLimitHeaderTests {
     @Test(.enabled(if: ExecutableTests.binary != nil, "fake-anthropic binary not built"))
     func theExecutableTakesRateLimitsAtStart() async throws {
         let key = FakeServerHarness.randomKey()
-        let process = Process()
-        process.executableURL = try #require(ExecutableTests.binary)
-        process.arguments = [
+        let fake = try await ExecutableTests.start([
             "--port", "0", "--key", key, "--rate-limits", "{\"tokens\":{\"limit\":1000,\"remaining\":40}}",
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let line = try #require(await ExecutableTests.readLine(out.fileHandleForReading, timeout: 10))
-        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        ])
+        defer { fake.stop() }
+        let port = fake.port
         let r = try await RawHTTPClient.api(port: port, method: "GET", path: "/v1/models", key: key)
         #expect(r.status == 200)
         #expect(
