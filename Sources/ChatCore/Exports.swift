@@ -3,6 +3,7 @@
 // Only value types are here (identifiers, a conversation's row, a search hit, token counts, where
 // the key came from); everything that does I/O stays behind ChatCore's actions and effects.
 
+@_exported import struct AnthropicAPI.RateLimits
 @_exported import struct AnthropicAPI.Usage
 @_exported import enum Credentials.KeyHealth
 @_exported import enum Credentials.KeySource

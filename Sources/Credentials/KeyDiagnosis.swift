@@ -307,6 +307,7 @@ extension KeyDiagnosis {
         case .environment(let name): return "from \(name)"
         case .helper: return "from what api_key_helper prints"
         case .credentialsFile: return "from the credentials file"
+        case .profile(let name): return "from profile \(name) in the credentials file"
         }
     }
 

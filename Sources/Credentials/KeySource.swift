@@ -6,8 +6,11 @@ public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
     case environment(String)
     /// The stdout of the `api_key_helper` command from config.toml.
     case helper
-    /// The credentials file written by `palaver key set` or a dialog.
+    /// The credentials file written by `palaver key set` or a dialog (its default key).
     case credentialsFile(String)
+    /// A named key profile in the credentials file (`palaver key set --name NAME`), chosen by
+    /// `--key-profile NAME`, `palaver key use NAME`, or as another profile's fallback.
+    case profile(String)
 
     public var description: String {
         switch self {
@@ -15,6 +18,7 @@ public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .environment(let name): return name
         case .helper: return "api_key_helper"
         case .credentialsFile: return "credentials file"
+        case .profile(let name): return "profile \(name)"
         }
     }
 
@@ -26,6 +30,7 @@ public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .environment(let name): return "from \(name)"
         case .helper: return "from api_key_helper"
         case .credentialsFile: return "from the credentials file"
+        case .profile(let name): return "from profile \(name)"
         }
     }
 
@@ -36,6 +41,7 @@ public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .environment(let name): return "the key in \(name)"
         case .helper: return "the key printed by api_key_helper"
         case .credentialsFile: return "the key in the credentials file"
+        case .profile(let name): return "the key of profile \(name)"
         }
     }
 }

@@ -22,12 +22,15 @@ public struct KeyVerifier: Sendable {
         public var error: APIError?
         public var requestID: String?
         public var at: Date
+        /// The account's rate-limit headroom the check's response reported (an error's too), when readable.
+        public var rateLimits: RateLimits?
         public var event: KeyHealthMachine.Event { error.map { .failed($0, at: at) } ?? .succeeded(at: at) }
 
-        public init(error: APIError?, requestID: String?, at: Date) {
+        public init(error: APIError?, requestID: String?, at: Date, rateLimits: RateLimits? = nil) {
             self.error = error
             self.requestID = requestID
             self.at = at
+            self.rateLimits = rateLimits
         }
     }
 
@@ -38,10 +41,11 @@ public struct KeyVerifier: Sendable {
         config.retryPolicy.maxRetries = 0
         let client = AnthropicClient(configuration: config, transport: transport)
         do {
-            _ = try await client.listModels(limit: 1)
-            return Outcome(error: nil, requestID: nil, at: now())
+            let page = try await client.listModels(limit: 1)
+            return Outcome(
+                error: nil, requestID: nil, at: now(), rateLimits: page.rateLimits.isEmpty ? nil : page.rateLimits)
         } catch {
-            return Outcome(error: error, requestID: error.requestID, at: now())
+            return Outcome(error: error, requestID: error.requestID, at: now(), rateLimits: error.rateLimits)
         }
     }
 }

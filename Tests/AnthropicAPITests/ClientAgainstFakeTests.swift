@@ -44,6 +44,35 @@ import Testing
         }
     }
 
+    @Test func reportsTheRateLimitHeadersOfRepliesAndModelLists() async throws {
+        try await FakeServerHarness.with { fake in
+            fake.server.state.setRateLimits(
+                FakeRateLimits(
+                    requests: .init(limit: 50, remaining: 49), tokens: .init(limit: 80_000, remaining: 3_200),
+                    outputTokens: .init(remaining: 0)))
+            for stream in [true, false] {
+                var seen: [RateLimits] = []
+                for try await event in client(fake).send(request, stream: stream) {
+                    if case .rateLimits(let limits) = event { seen.append(limits) }
+                }
+                #expect(seen.count == 1, "stream: \(stream)")
+                #expect(seen.first?[.tokens] == RateLimits.Limit(limit: 80_000, remaining: 3_200), "stream: \(stream)")
+                #expect(seen.first?.lowestHeadroom?.kind == .tokens, "stream: \(stream)")
+            }
+            let page = try await client(fake).listModels(limit: 1)
+            #expect(page.rateLimits[.requests] == RateLimits.Limit(limit: 50, remaining: 49))
+        }
+    }
+
+    @Test func reportsNoRateLimitsWhenTheServerSendsNone() async throws {
+        try await FakeServerHarness.with { fake in
+            for try await event in client(fake).send(request) {
+                if case .rateLimits = event { Issue.record("no rate-limit headers were sent") }
+            }
+            #expect(try await client(fake).listModels(limit: 1).rateLimits.isEmpty)
+        }
+    }
+
     @Test func streamsTheReplyInPieces() async throws {
         try await FakeServerHarness.with { fake in
             fake.server.state.setReply(ReplyConfig(text: "Héllo 你好 🙂 world, streamed.", chunkChars: 3))

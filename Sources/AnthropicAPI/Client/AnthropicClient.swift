@@ -4,6 +4,9 @@ public enum MessageStreamEvent: Sendable {
     case retrying(RetryNotice)
     /// The server accepted the request (HTTP 2xx); content follows.
     case responseStarted(requestID: String?)
+    /// The account's rate-limit headroom as the response's headers reported it (only when they
+    /// said something readable; for errors too, before the failure is thrown).
+    case rateLimits(RateLimits)
     /// One decoded stream event, after it was applied to the message.
     case event(StreamEvent)
     /// The complete message (always the last event of a successful request).
@@ -73,10 +76,14 @@ public final class AnthropicClient: Sendable {
         if let afterID { query.append(("after_id", afterID)) }
         let url = try configuration.url(for: "/v1/models", query: query)
         return try await withRetries(onRetry: onRetry) { () async throws(AttemptFailure) in
-            let json = try await self.attemptJSON(
+            let (json, head) = try await self.attemptJSONWithHead(
                 HTTPRequest(method: "GET", url: url, headers: self.configuration.headers(json: false)),
                 limit: self.configuration.limits.maxModelsBodyBytes)
-            do throws(APIError) { return try ModelPage(json: json) } catch { throw AttemptFailure(error: error) }
+            do throws(APIError) {
+                var page = try ModelPage(json: json)
+                page.rateLimits = RateLimits(headers: head.headers)
+                return page
+            } catch { throw AttemptFailure(error: error) }
         }
     }
 
@@ -247,6 +254,8 @@ public final class AnthropicClient: Sendable {
         let http = try messageHTTPRequest(request, stream: stream)
         guard stream else {
             let (json, head) = try await attemptJSONWithHead(http, limit: configuration.limits.maxBodyBytes)
+            let limits = RateLimits(headers: head.headers)
+            if !limits.isEmpty { report(.rateLimits(limits)) }
             return try Self.message(from: json, head: head)
         }
         var reply = StreamedReply(decoder: MessageStreamDecoder(maxLineBytes: configuration.limits.maxStreamLineBytes))
@@ -308,6 +317,8 @@ public final class AnthropicClient: Sendable {
                 reply.isEventStream =
                     h.status < 400 && (h.headers["content-type"]?.lowercased().contains("text/event-stream") ?? false)
                 if h.status < 400 { report(.responseStarted(requestID: h.headers["request-id"])) }
+                let limits = RateLimits(headers: h.headers)
+                if !limits.isEmpty { report(.rateLimits(limits)) }
             case .body(let bytes):
                 reply.received += bytes.count
                 guard reply.isEventStream else {

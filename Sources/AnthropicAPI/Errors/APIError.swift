@@ -21,6 +21,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var partial: Message?
     /// How many attempts were made before giving up (1 = no retry).
     public var attempts = 1
+    /// The rate-limit headers of the error response (a 429 says which limit ran out), when readable.
+    public var rateLimits: RateLimits?
 
     public init(
         kind: Kind, httpStatus: Int? = nil, errorType: String? = nil, message: String,
@@ -272,6 +274,8 @@ extension APIError {
             errorType: type, message: String(message.prefix(APIError.maxMessageCharacters)),
             requestID: requestID.map { String($0.prefix(200)) },
             retryAfter: RetryPolicy.retryAfter(from: headers, now: now))
+        let limits = RateLimits(headers: headers)
+        rateLimits = limits.isEmpty ? nil : limits
         switch headers["x-should-retry"]?.lowercased() {
         case "true": shouldRetryHeader = true
         case "false": shouldRetryHeader = false

@@ -17,6 +17,8 @@ public struct ModelPage: Sendable, Equatable {
     public var models: [ModelInfo]
     public var hasMore: Bool
     public var lastID: String?
+    /// The rate-limit headers of the response that carried the page.
+    public var rateLimits = RateLimits()
 
     init(json: JSONValue) throws(APIError) {
         guard let data = json["data"]?.arrayValue else {

@@ -81,6 +81,8 @@ public enum TurnEvent: Sendable, Equatable {
     case started(requestID: String?)
     case text(String)
     case usage(Usage)
+    /// The response reported the account's rate-limit headroom.
+    case rateLimits(RateLimits)
     case completed(Message)
     case failed(APIError)
 }

@@ -409,6 +409,8 @@ public final class ChatRuntime: Sendable {
                     emit(.turn(turn, .text(text)))
                 case .event(.messageDelta(_, _, let usage)):
                     emit(.turn(turn, .usage(usage)))
+                case .rateLimits(let limits):
+                    emit(.turn(turn, .rateLimits(limits)))
                 case .event:
                     break
                 case .completed(let reply):

@@ -61,6 +61,7 @@ extension ChatState {
 
     /// A key check finished: the next is scheduled; a pass resends what waited for the network.
     private mutating func keyChecked(_ outcome: KeyVerifier.Outcome) -> [ChatEffect] {
+        saw(outcome.rateLimits)
         let effects = keys.checked(outcome, now: now)
         if outcome.error == nil, let waiting = awaitingNetworkTurn {
             awaitingNetworkTurn = nil

@@ -107,6 +107,8 @@ extension ChatState {
             if let reply = active.replyEntry, let i = index(of: reply) { transcript[i].text += text }
         case .usage(let usage):
             active.outputTokens = usage.outputTokens ?? active.outputTokens
+        case .rateLimits(let limits):
+            saw(limits)
         case .completed(let message):
             complete(active, with: message)
             return []

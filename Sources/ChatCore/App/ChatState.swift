@@ -48,6 +48,12 @@ public struct ChatState: Sendable, Equatable {
         public var until: Date
     }
 
+    /// Rate limits a response reported, and when.
+    public struct SeenRateLimits: Sendable, Equatable {
+        public var limits: RateLimits
+        public var at: Date
+    }
+
     /// The request in flight.
     public struct ActiveTurn: Sendable, Equatable {
         /// A retry being waited for, and when it will be made.
@@ -89,6 +95,9 @@ public struct ChatState: Sendable, Equatable {
     /// The model chosen for new conversations.
     public internal(set) var newConversationModel: String?
     public internal(set) var lastUsage: Usage?
+    /// The account's rate-limit headroom as the last response (a reply or a key check) reported
+    /// it, and when; nil until a response carried the headers.
+    public internal(set) var rateLimits: SeenRateLimits?
     public internal(set) var notice: Notice?
     /// Set once the store failed: the chat goes on, unsaved.
     public internal(set) var storeProblem: String?
@@ -191,6 +200,12 @@ public struct ChatState: Sendable, Equatable {
 
     mutating func show(_ text: String, error: Bool, seconds: Double = 5) {
         notice = Notice(text: text, isError: error, until: now.addingTimeInterval(seconds))
+    }
+
+    /// Keeps the rate limits a response reported (a response without the headers changes nothing).
+    mutating func saw(_ limits: RateLimits?) {
+        guard let limits, !limits.isEmpty else { return }
+        rateLimits = SeenRateLimits(limits: limits, at: now)
     }
 
     mutating func refuseWhileStreaming() -> [ChatEffect] {

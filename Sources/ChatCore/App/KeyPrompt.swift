@@ -47,6 +47,9 @@ public struct KeyPrompt: Sendable, Equatable {
                 + " \(name) still holds it: after you enter a new key here, update or unset \(name) in your shell profile too."
         case .credentialsFile?:
             return base + " It came from the credentials file; a new key you save here replaces it."
+        case .profile(let name)?:
+            return base
+                + " It is profile \(name)'s key in the credentials file; save a new one with `palaver key set --name \(name)`."
         case .helper?:
             return base + " It was printed by api_key_helper: fix what the command prints, or enter a key here for now."
         case .session?, nil:

@@ -29,6 +29,7 @@ public struct ErrorReport: Sendable {
         case .environment(let name)?: return "set \(name) to it (the variable still holds the rejected key)"
         case .helper?: return "make api_key_helper print it"
         case .credentialsFile?: return "save it with `palaver key set`"
+        case .profile(let name)?: return "save it with `palaver key set --name \(name)`"
         case .session?, nil: return "save it with `palaver key set` or set ANTHROPIC_API_KEY to it"
         }
     }

@@ -41,6 +41,9 @@ struct StatusBar {
         switch source {
         case .environment(let name): return compact ? "env" : name
         case .credentialsFile: return compact ? "file" : "credentials file"
+        case .profile(let name):
+            let shown = TextSanitizer.sanitize(name, keepNewlines: false)
+            return compact ? shown : "profile \(shown)"
         case .helper: return "helper"
         case .session: return compact ? "entered" : "entered this session"
         }
