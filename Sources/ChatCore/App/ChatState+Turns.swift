@@ -97,6 +97,8 @@ extension ChatState {
         case .retrying(let notice):
             active.retry = ActiveTurn.Retry(notice: notice, at: now.addingTimeInterval(notice.delay.inSeconds))
             keys.requestFailed(notice.reason, at: now)
+            // The status bar counts the retry down; the log keeps it whole.
+            log(NoticeLog.retryText(notice), error: true)
         case .started:
             active.retry = nil
             if let p = index(of: id) { transcript[p].state = .complete }

@@ -25,11 +25,14 @@ public struct ChatState: Sendable, Equatable {
         public var keyCheckInterval: TimeInterval
         /// Whether copying to the clipboard (OSC 52) is on (`clipboard`).
         public var clipboard: Bool
+        /// The status bar warns when the lowest rate-limit headroom is at or below this fraction
+        /// (`rate_limit_warning` percent / 100; 0 turns the warning off).
+        public var rateLimitWarning: Double
 
         public init(
             baseURL: String, fallbackModel: String, modelIsExplicit: Bool = false, maxTokens: Int = 4096,
             demo: Bool = false,
-            keyCheckInterval: TimeInterval = 600, clipboard: Bool = true
+            keyCheckInterval: TimeInterval = 600, clipboard: Bool = true, rateLimitWarning: Double = 0.10
         ) {
             self.baseURL = baseURL
             self.fallbackModel = fallbackModel
@@ -38,6 +41,7 @@ public struct ChatState: Sendable, Equatable {
             self.demo = demo
             self.keyCheckInterval = keyCheckInterval
             self.clipboard = clipboard
+            self.rateLimitWarning = rateLimitWarning
         }
     }
 
@@ -99,6 +103,10 @@ public struct ChatState: Sendable, Equatable {
     /// it, and when; nil until a response carried the headers.
     public internal(set) var rateLimits: SeenRateLimits?
     public internal(set) var notice: Notice?
+    /// Every notice shown (and every retry), with its time and full text.
+    public internal(set) var noticeLog = NoticeLog()
+    /// The low-headroom notice was given and the headroom has not recovered above the threshold since.
+    var warnedAboutHeadroom = false
     /// Set once the store failed: the chat goes on, unsaved.
     public internal(set) var storeProblem: String?
     /// A prompt waiting for a valid key (sent again once one is in use).
@@ -146,6 +154,16 @@ public struct ChatState: Sendable, Equatable {
     public var systemPrompt: String? { conversation != nil ? conversation?.systemPrompt : newSystemPrompt }
     public var title: String { conversation.map { $0.title.isEmpty ? "untitled" : $0.title } ?? "new conversation" }
     public var isStreaming: Bool { turn != nil }
+
+    /// The lowest rate-limit headroom when it is at or below the warning threshold (nil when the
+    /// warning is off, nothing was reported, or the reported reset time has passed).
+    public var lowHeadroom: RateLimits.Headroom? {
+        guard settings.rateLimitWarning > 0, let seen = rateLimits, let headroom = seen.limits.lowestHeadroom,
+            headroom.fraction <= settings.rateLimitWarning
+        else { return nil }
+        if let reset = headroom.reset, reset <= now { return nil }
+        return headroom
+    }
 
     /// Output tokens a second of the reply streaming now (estimated at four characters a token
     /// until the server reports usage).
@@ -198,14 +216,30 @@ public struct ChatState: Sendable, Equatable {
 
     // MARK: Helpers
 
+    /// Shows a notice in the status bar and keeps it in the notice log.
     mutating func show(_ text: String, error: Bool, seconds: Double = 5) {
         notice = Notice(text: text, isError: error, until: now.addingTimeInterval(seconds))
+        noticeLog.record(text, error: error, at: now)
     }
 
-    /// Keeps the rate limits a response reported (a response without the headers changes nothing).
+    /// Keeps a line in the notice log without showing it (the status bar shows it another way).
+    mutating func log(_ text: String, error: Bool) {
+        noticeLog.record(text, error: error, at: now)
+    }
+
+    /// Keeps the rate limits a response reported (a response without the headers changes nothing),
+    /// and says so once when the headroom drops to the warning threshold (again only after it
+    /// recovered above it).
     mutating func saw(_ limits: RateLimits?) {
         guard let limits, !limits.isEmpty else { return }
         rateLimits = SeenRateLimits(limits: limits, at: now)
+        guard settings.rateLimitWarning > 0, let headroom = limits.lowestHeadroom else { return }
+        if headroom.fraction > settings.rateLimitWarning {
+            warnedAboutHeadroom = false
+        } else if !warnedAboutHeadroom, lowHeadroom != nil {
+            warnedAboutHeadroom = true
+            show(NoticeLog.headroomText(headroom, now: now), error: true, seconds: 10)
+        }
     }
 
     mutating func refuseWhileStreaming() -> [ChatEffect] {
