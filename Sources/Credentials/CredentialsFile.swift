@@ -16,7 +16,7 @@ public struct CredentialsFile: Sendable {
         path = directory + "/credentials.toml"
     }
 
-    /// What reading the file found.
+    /// What reading the file found (its default key only; ``load()`` gives the profiles too).
     public enum Contents: Sendable, Equatable {
         case missing
         case key(String, savedAt: String?)
@@ -24,7 +24,35 @@ public struct CredentialsFile: Sendable {
         case unusable(reason: String, fix: String)
     }
 
+    /// What reading the whole file found: the default key, the profiles and the active choice.
+    public enum Loaded: Sendable, Equatable {
+        case missing
+        case saved(Saved)
+        /// The file exists but cannot be used; `reason` says why and `fix` what to do.
+        case unusable(reason: String, fix: String)
+    }
+
+    /// The default key (the top-level `api_key`), as ``read()`` has always reported it. A file
+    /// that holds only profiles reads as `.missing` here.
     public func read() -> Contents {
+        switch load() {
+        case .missing: return .missing
+        case .unusable(let reason, let fix): return .unusable(reason: reason, fix: fix)
+        case .saved(let saved):
+            guard let key = saved.key else { return .missing }
+            return .key(key, savedAt: saved.savedAt)
+        }
+    }
+
+    /// The whole file, checked (a regular file of this user, mode 0600 or stricter, at most
+    /// ``sizeLimit`` bytes) and parsed strictly.
+    public func load() -> Loaded {
+        load(checkingMode: true)
+    }
+
+    /// `checkingMode: false` is for a rewrite only: a file others could read is still parsed, so
+    /// its profiles are kept when the rewrite replaces it with a private one.
+    func load(checkingMode: Bool) -> Loaded {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             return errno == ENOENT
@@ -39,7 +67,7 @@ public struct CredentialsFile: Sendable {
             )
         }
         let mode = info.st_mode & 0o777
-        if mode & 0o077 != 0 {
+        if checkingMode, mode & 0o077 != 0 {
             return .unusable(
                 reason: "its permissions \(String(mode, radix: 8)) let other users read it",
                 fix: "Run `chmod 600 \(path)` (and consider replacing the key, since others could read it).")
@@ -56,32 +84,14 @@ public struct CredentialsFile: Sendable {
         guard let data = readBounded() else {
             return .unusable(reason: "it cannot be read", fix: "Check the permissions of \(path).")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        var key: String?
-        var savedAt: String?
-        for line in text.split(whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            guard let eq = trimmed.firstIndex(of: "=") else {
-                return .unusable(
-                    reason: "it is not in the expected format (api_key = \"…\")",
-                    fix: "Save the key again with `palaver key set`.")
-            }
-            let name = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
-            let value = unquote(trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces))
-            switch name {
-            case "api_key": key = value
-            case "saved_at": savedAt = Self.plausibleTimestamp(value)
-            default: break
-            }
+        switch Self.parse(data) {
+        case .success(let saved): return .saved(saved)
+        case .failure(let failure):
+            return .unusable(reason: failure.reason, fix: "Save the key again with `palaver key set`.")
         }
-        guard let key else {
-            return .unusable(reason: "it holds no api_key", fix: "Save the key again with `palaver key set`.")
-        }
-        return .key(key, savedAt: savedAt)
     }
 
-    /// The most palaver reads of the file: it holds one key and a date.
+    /// The most palaver reads of the file: a few keys and dates.
     static let sizeLimit = 64 * 1024
 
     /// The file's bytes, at most `sizeLimit` (it may have grown since `lstat`), or `nil`.
@@ -116,25 +126,132 @@ public struct CredentialsFile: Sendable {
         return value
     }
 
-    /// Saves `key` atomically with mode 0600, creating the folder with mode 0700.
-    public func write(_ key: String, now: Date = Date()) throws {
+    /// Saves `key` atomically with mode 0600, creating the folder with mode 0700: as the default
+    /// key, or as the profile `profile`. Everything else in the file (the other profiles, the
+    /// active choice) is kept. `fallback` (a profile name, or "default") replaces the fallback of
+    /// what is saved; `nil` keeps the one it had.
+    public func write(_ key: String, profile: String? = nil, fallback: String? = nil, now: Date = Date()) throws {
+        var saved = try savedForRewrite()
+        let stamp = ISO8601DateFormatter().string(from: now)
+        if let profile {
+            try Self.requireValidName(profile)
+            if let fallback { try saved.requireTarget(fallback, of: profile) }
+            var entry = saved.profile(named: profile) ?? Profile(name: profile)
+            entry.key = key
+            entry.savedAt = stamp
+            if let fallback { entry.fallback = fallback }
+            saved.upsert(entry)
+        } else {
+            if let fallback { try saved.requireTarget(fallback, of: nil) }
+            saved.key = key
+            saved.savedAt = stamp
+            if let fallback { saved.fallback = fallback }
+        }
+        try save(saved)
+    }
+
+    /// Removes the saved default key (the profiles stay); `false` when there was none. The file
+    /// goes when nothing is left in it.
+    @discardableResult
+    public func remove() throws -> Bool {
+        guard case .saved(var saved) = load(checkingMode: false), !saved.profiles.isEmpty else {
+            if unlink(path) == 0 { return true }
+            if errno == ENOENT { return false }
+            throw CredentialsFileError(message: "cannot remove \(path): \(String(cString: strerror(errno)))")
+        }
+        guard saved.key != nil else { return false }
+        saved.key = nil
+        saved.savedAt = nil
+        saved.fallback = nil
+        try save(saved)
+        return true
+    }
+
+    /// Removes the profile `name`; `false` when there is none. When it was the active profile,
+    /// the default key is active again.
+    @discardableResult
+    public func remove(profile name: String) throws -> Bool {
+        guard case .saved(var saved) = load(checkingMode: false), saved.profile(named: name) != nil else {
+            return false
+        }
+        saved.profiles.removeAll { $0.name == name }
+        if saved.active == name { saved.active = nil }
+        if saved.key == nil && saved.profiles.isEmpty {
+            if unlink(path) == 0 || errno == ENOENT { return true }
+            throw CredentialsFileError(message: "cannot remove \(path): \(String(cString: strerror(errno)))")
+        }
+        try save(saved)
+        return true
+    }
+
+    /// Makes the profile `name` the one the credentials file yields; `nil` or "default" means the
+    /// top-level key. An unknown name is refused with the names that exist.
+    public func setActive(_ name: String?) throws {
+        var saved = try savedForRewrite()
+        if let name, name != Self.defaultName {
+            guard let profile = saved.profile(named: name) else {
+                throw CredentialsFileError(message: saved.unknownProfileMessage(name))
+            }
+            guard profile.key != nil else {
+                throw CredentialsFileError(
+                    message: "profile \(name) holds no key; save one with `palaver key set --name \(name)`.")
+            }
+            saved.active = name
+        } else {
+            guard saved.key != nil else {
+                throw CredentialsFileError(message: "no default key is saved; save one with `palaver key set`.")
+            }
+            saved.active = nil
+        }
+        try save(saved)
+    }
+
+    /// Sets the fallback of the profile `name` (`nil` or "default": of the default key) to the
+    /// profile `target` ("default": the default key), or removes it when `target` is `nil`.
+    public func setFallback(of name: String?, to target: String?) throws {
+        var saved = try savedForRewrite()
+        let owner = name == Self.defaultName ? nil : name
+        if let target { try saved.requireTarget(target, of: owner) }
+        if let owner {
+            guard var profile = saved.profile(named: owner) else {
+                throw CredentialsFileError(message: saved.unknownProfileMessage(owner))
+            }
+            profile.fallback = target
+            saved.upsert(profile)
+        } else {
+            guard saved.key != nil else {
+                throw CredentialsFileError(message: "no default key is saved; save one with `palaver key set`.")
+            }
+            saved.fallback = target
+        }
+        try save(saved)
+    }
+
+    /// The names of the saved profiles, in file order (none when the file cannot be used).
+    public func profileNames() -> [String] {
+        guard case .saved(let saved) = load() else { return [] }
+        return saved.profiles.map(\.name)
+    }
+
+    /// The file as it is, to change and write back: empty when missing; a file others could read
+    /// is still parsed (the rewrite makes it private). One that cannot be used at all is replaced,
+    /// as `palaver key set` always did.
+    private func savedForRewrite() throws -> Saved {
+        switch load(checkingMode: false) {
+        case .missing: return Saved()
+        case .saved(let saved): return saved
+        case .unusable: return Saved()
+        }
+    }
+
+    /// Writes `saved` atomically, mode 0600 in a 0700 folder.
+    private func save(_ saved: Saved) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
         chmod(directory, 0o700)
-        let stamp = ISO8601DateFormatter().string(from: now)
-        let text =
-            "# palaver credentials: keep this file private (mode 0600).\napi_key = \"\(key)\"\nsaved_at = \"\(stamp)\"\n"
-        try atomicWrite(Array(text.utf8))
-    }
-
-    /// Removes the saved key; `false` when there was none.
-    @discardableResult
-    public func remove() throws -> Bool {
-        if unlink(path) == 0 { return true }
-        if errno == ENOENT { return false }
-        throw CredentialsFileError(message: "cannot remove \(path): \(String(cString: strerror(errno)))")
+        try atomicWrite(Array(saved.serialized().utf8))
     }
 
     /// The write itself, split out so a test can stop between the write and the rename.
@@ -168,12 +285,6 @@ public struct CredentialsFile: Sendable {
         }
     }
 
-    private func unquote(_ s: String) -> String {
-        if s.count >= 2, let f = s.first, let l = s.last, (f == "\"" && l == "\"") || (f == "'" && l == "'") {
-            return String(s.dropFirst().dropLast())
-        }
-        return s
-    }
 }
 
 public struct CredentialsFileError: Error, Sendable, CustomStringConvertible {

@@ -8,10 +8,15 @@ import Foundation
 /// Remembers keys the API rejected, as salted fingerprints (HMAC-SHA256 with a random per-user
 /// salt), never the keys: enough to notice at the next start that `ANTHROPIC_API_KEY` still holds
 /// a key that was rejected, without storing anything that could be used or reversed.
+///
+/// Beside the rejections it keeps, per fingerprint, when a key was last verified and the last rate
+/// limits seen with it (`verified-keys`, see RejectedKeyMemory+Checks.swift): a rejection clears
+/// "verified", a verification clears the rejection.
 public struct RejectedKeyMemory: Sendable {
     public let directory: String
     private var saltPath: String { directory + "/fingerprint-salt" }
     private var listPath: String { directory + "/rejected-keys" }
+    var checksPath: String { directory + "/verified-keys" }
     /// At most this many fingerprints are kept (oldest dropped).
     static let capacity = 32
 
@@ -33,6 +38,7 @@ public struct RejectedKeyMemory: Sendable {
         var list = entries().filter { $0.fingerprint != print }
         list.append(Entry(fingerprint: print, date: date))
         save(Array(list.suffix(Self.capacity)))
+        updateCheck(print) { $0.verified = nil }
     }
 
     /// Forgets `key` (it was accepted after all).
@@ -54,12 +60,12 @@ public struct RejectedKeyMemory: Sendable {
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 
-    private func readSalt() -> Data? {
+    func readSalt() -> Data? {
         guard let data = Self.readBounded(saltPath, limit: 64), data.count == 32 else { return nil }
         return data
     }
 
-    private func createSalt() -> Data? {
+    func createSalt() -> Data? {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &generator) }
@@ -99,7 +105,7 @@ public struct RejectedKeyMemory: Sendable {
     }
 
     /// At most `limit` bytes of the file at `path`, or `nil` when it cannot be read.
-    private static func readBounded(_ path: String, limit: Int) -> Data? {
+    static func readBounded(_ path: String, limit: Int) -> Data? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         return try? handle.read(upToCount: limit) ?? Data()
@@ -107,10 +113,15 @@ public struct RejectedKeyMemory: Sendable {
 
     private func save(_ list: [Entry]) {
         let text = list.map { "\($0.fingerprint) \(Self.wholeSeconds($0.date))" }.joined(separator: "\n") + "\n"
-        let temporary = listPath + ".\(getpid()).tmp"
+        Self.replace(listPath, with: text)
+    }
+
+    /// Replaces the file at `path` with `text` (mode 0600), through a temporary file and a rename.
+    static func replace(_ path: String, with text: String) {
+        let temporary = path + ".\(getpid()).tmp"
         if FileManager.default.createFile(
             atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
-            rename(temporary, listPath) != 0
+            rename(temporary, path) != 0
         {
             unlink(temporary)
         }

@@ -20,6 +20,7 @@ public struct KeySetup: Sendable {
 
     /// Why no key can be used, worded for the user, from a resolution without a usable key.
     public static func problem(in resolution: KeyResolver.Resolution) -> String {
+        if let problem = resolution.profileProblem { return problem }
         if let blocked = resolution.blocked, let fatal = blocked.inspection.fatal {
             var text = "\(fatal.message) \(fatal.fix)"
             let others = resolution.sources.filter {
@@ -34,6 +35,14 @@ public struct KeySetup: Sendable {
             return text
         }
         var text = "no API key: ANTHROPIC_API_KEY is not set (or is empty), and no key is saved."
+        let profiles = resolution.sources.compactMap { report -> String? in
+            if case .profile(let name) = report.source, case .present = report.state { return name }
+            return nil
+        }
+        if !profiles.isEmpty {
+            text =
+                "no API key: ANTHROPIC_API_KEY is not set (or is empty), and the credentials file holds only the profiles \(profiles.joined(separator: ", ")), none of them active. Run `palaver key use NAME` or pass --key-profile NAME."
+        }
         for report in resolution.sources {
             if case .failed(let reason, let fix) = report.state { text += " \(report.source): \(reason); \(fix)" }
         }
