@@ -151,6 +151,9 @@ import Testing
             #expect(output.ui == [.listThemes], note)
         case .keyDialog:
             #expect(app.chat.keyPrompt != nil && app.top(KeyDialogLayer.self) != nil, note)
+        case .noticeLog:
+            #expect(app.top(NoticeLogLayer.self) != nil, note)
+            #expect(app.ui.composer == before.ui.composer, note)
         case .redraw:
             #expect(output.ui == [.redraw], note)
         case .quit:

@@ -89,6 +89,8 @@ extension ChatApp {
             return Output(ui: [.listThemes])
         case .keyDialog:
             return Output(chat: send(.openKeyPrompt))
+        case .noticeLog:
+            push(NoticeLogLayer(timeZone: layout.timeZone))
         case .redraw:
             return Output(ui: [.redraw])
         case .interrupt:

@@ -46,6 +46,8 @@ public enum ChatCommand: Hashable, Sendable, CaseIterable {
     case palette
     case themePicker
     case keyDialog
+    /// Every notice the status bar showed, in full (Alt+N).
+    case noticeLog
     case redraw
     /// Stop a streaming reply, else quit.
     case interrupt

@@ -129,6 +129,9 @@ public enum Keymap {
             help: "enter a new API key (the status bar says when one is needed)",
             bindings: [B(.f(10), .keyDialog), B(.alt("k"), .keyDialog)]),
         E(
+            section: .everywhere, keys: "Alt+N", help: "notice history: every message the status bar showed, in full",
+            bindings: [B(.alt("n"), .noticeLog)]),
+        E(
             section: .everywhere, keys: "Ctrl+L", help: "redraw the screen",
             bindings: [B(.ctrl("l"), .redraw)]),
         E(

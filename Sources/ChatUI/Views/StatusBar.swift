@@ -7,6 +7,15 @@ import TerminalUI
 struct StatusBar {
     var chat: ChatState
     var theme: Theme
+    /// Reset times of a rate limit are shown in this zone.
+    var timeZone: TimeZone = .current
+
+    /// What a cut notice ends with: where to read it whole.
+    static let noticeLogHint = " Alt+N "
+    /// Where an account without credit is fixed, and shorter for narrow screens.
+    static let creditHints = [
+        " add credit: console.anthropic.com/settings/billing ", " add credit: console.anthropic.com ", " add credit ",
+    ]
 
     /// The theme key for a health state: `status.key.no-credit`.
     static func styleKey(for health: KeyHealth) -> String {
@@ -60,7 +69,8 @@ struct StatusBar {
                     " ● " + Self.healthText(health, now: chat.now) + " ", style: theme.style(Self.styleKey(for: health))
                 )
             ]
-            + keyHint()
+        let hints = keyHints()
+        let warnings = headroomSpans()
         let keyLong = keySpan(compact: false)
         let keyShort = keySpan(compact: true)
         let model = Span(
@@ -70,16 +80,20 @@ struct StatusBar {
         let usage = usageSpan()
         let activity = activitySpan()
 
-        // From the richest to the barest; the first that fits wins.
-        let candidates: [([Span], [Span])] = [
-            (fixed + [keyLong, model, title], [activity, usage]),
-            (fixed + [keyLong, model, title], [activity]),
-            (fixed + [keyShort, model, title], [activity]),
-            (fixed + [keyShort, model], [activity]),
-            (fixed + [keyShort], [activity]),
-            (fixed + [keyShort], []),
-            (fixed, []),
-        ].map { ($0.0.filter { !$0.text.isEmpty }, $0.1.filter { !$0.text.isEmpty }) }
+        // From the richest to the barest; the first that fits wins. The key hint and the headroom
+        // warning come right after the health word and are shortened only once everything else went.
+        let layouts: [([Span], [Span])] = [
+            ([keyLong, model, title], [activity, usage]),
+            ([keyLong, model, title], [activity]),
+            ([keyShort, model, title], [activity]),
+            ([keyShort, model], [activity]),
+            ([keyShort], [activity]),
+            ([keyShort], []),
+            ([], []),
+        ]
+        let candidates: [([Span], [Span])] = zip(hints, warnings).flatMap { hint, warning in
+            layouts.map { (fixed + hint + warning + $0.0, $0.1) }
+        }.map { ($0.0.filter { !$0.text.isEmpty }, $0.1.filter { !$0.text.isEmpty }) }
         // The right side may be shortened to half the width; the left side must fit whole.
         let (left, right) =
             candidates.first { l, r in width(l) + min(width(r), max(20, area.width / 2)) <= area.width }
@@ -89,19 +103,54 @@ struct StatusBar {
         guard !right.isEmpty else { return }
         let room = area.maxX - x - 1
         guard room > 3 else { return }
-        let line = TextLayout.truncate(Line(right), width: room)
+        var line = TextLayout.truncate(Line(right), width: room)
+        if chat.turn == nil, chat.notice != nil, let notice = right.first, notice == activity,
+            width(right) > room, room > Self.noticeLogHint.count + 8
+        {
+            // The notice is cut: say where it can be read whole.
+            line = TextLayout.truncate(Line(right), width: room - Self.noticeLogHint.count)
+            line.spans.append(Span(Self.noticeLogHint, style: notice.style.bold))
+        }
         _ = buffer.setLine(line, x: area.maxX - line.width, y: area.y, clip: area)
     }
 
     private func width(_ spans: [Span]) -> Int { spans.reduce(0) { $0 + $1.width } }
 
     /// When the key cannot be used (none, malformed, rejected) and no dialog is open: the key
-    /// that opens the key dialog. Nothing opens it on its own while the user types.
-    private func keyHint() -> [Span] {
-        guard chat.keyPrompt == nil, !chat.settings.demo, chat.needsKey else { return [] }
-        return [
-            Span(" \(ChatState.keyDialogKeys): new key ", style: theme.style(Self.styleKey(for: chat.key.health)).bold)
-        ]
+    /// that opens the key dialog. Nothing opens it on its own while the user types. When the
+    /// account has no credit: where to add it. Richest first, as many as ``headroomSpans()``.
+    private func keyHints() -> [[Span]] {
+        guard chat.keyPrompt == nil, !chat.settings.demo else { return [[], [], []] }
+        let style = theme.style(Self.styleKey(for: chat.key.health)).bold
+        if case .noCredit = chat.key.health {
+            return Self.creditHints.map { [Span($0, style: style)] }
+        }
+        guard chat.needsKey else { return [[], [], []] }
+        return Array(repeating: [Span(" \(ChatState.keyDialogKeys): new key ", style: style)], count: 3)
+    }
+
+    /// When the account's rate-limit headroom is low: which limit, how much is left and when it
+    /// resets (`⚠ tokens 7% left · resets 14:32`), then shorter. Richest first, three of them.
+    private func headroomSpans() -> [[Span]] {
+        guard let headroom = chat.lowHeadroom else { return [[], [], []] }
+        let percent = Int((headroom.fraction * 100).rounded(.down))
+        var reset = ""
+        if let at = headroom.reset {
+            let seconds = at.timeIntervalSince(chat.now)
+            if seconds < 60 {
+                reset = "in \(Self.short(seconds))"
+            } else {
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = timeZone
+                formatter.dateFormat = "HH:mm"
+                reset = formatter.string(from: at)
+            }
+        }
+        let style = theme.style("status.key.rate-limited").bold
+        let long = " ⚠ \(headroom.kind.label) \(percent)% left" + (reset.isEmpty ? "" : " · resets \(reset)") + " "
+        let short = " ⚠ \(headroom.kind.label) \(percent)%" + (reset.isEmpty ? "" : " · \(reset)") + " "
+        return [[Span(long, style: style)], [Span(short, style: style)], [Span(" ⚠ \(percent)% ", style: style)]]
     }
 
     private func keySpan(compact: Bool) -> Span {
