@@ -82,7 +82,8 @@ public struct ChatLauncher {
         let settings = ChatState.Settings(
             baseURL: baseURL, fallbackModel: fallback, modelIsExplicit: explicitModel != nil,
             maxTokens: config.maxTokens ?? 4096, demo: demo != nil,
-            keyCheckInterval: config.keyCheckInterval ?? 600, clipboard: config.clipboard ?? true)
+            keyCheckInterval: config.keyCheckInterval ?? 600, clipboard: config.clipboard ?? true,
+            rateLimitWarning: Double(config.rateLimitWarning ?? 10) / 100)
 
         var resume = options.session
         if resume == nil, !options.startNew, let store { resume = (try? store.latestConversation())?.id }

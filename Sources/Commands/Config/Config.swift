@@ -29,6 +29,8 @@ public struct Config: Sendable, Equatable {
     public var keyCheckInterval: Double?
     /// The colour theme of the full-screen chat (a file stem in the themes folders).
     public var theme: String?
+    /// The chat warns when a rate limit's headroom is at or below this percentage (default 10; 0: never).
+    public var rateLimitWarning: Int?
 
     /// Settings in the file that palaver does not know (typos, or from a newer version); ignored.
     public var unknownKeys: [String] = []
@@ -39,7 +41,7 @@ public struct Config: Sendable, Equatable {
     static let knownKeys = [
         "base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
         "max_retries", "idle_timeout", "connect_timeout", "reply_timeout", "api_key_helper", "api_key_helper_ttl",
-        "api_key_helper_timeout", "theme", "key_check_interval", "clipboard",
+        "api_key_helper_timeout", "theme", "key_check_interval", "clipboard", "rate_limit_warning",
     ]
 
     /// Reads `path`; a missing file is an empty config, anything unreadable is a `ConfigError`.
@@ -95,6 +97,7 @@ public struct Config: Sendable, Equatable {
         config.anthropicVersion = try string("anthropic_version")
         config.maxTokens = try int("max_tokens", range: 1...1_000_000)
         config.maxRetries = try int("max_retries", range: 0...20)
+        config.rateLimitWarning = try int("rate_limit_warning", range: 0...99)
         config.idleTimeout = try seconds("idle_timeout")
         config.connectTimeout = try seconds("connect_timeout")
         config.replyTimeout = try seconds("reply_timeout")
