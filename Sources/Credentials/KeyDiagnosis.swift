@@ -121,14 +121,11 @@ public enum KeyDiagnosis {
                 quoteScalars.contains(first) ? "\(first) at the start" : nil,
                 quoteScalars.contains(last) ? "\(last) at the end" : nil,
             ]
-            var inside = key.unicodeScalars[...]
-            while let f = inside.first, quoteScalars.contains(f) { inside.removeFirst() }
-            while let l = inside.last, quoteScalars.contains(l) { inside.removeLast() }
             return Unusable(
                 code: .surroundingQuotes,
                 message:
                     "\(phrase) is wrapped in quote characters (\(ends.compactMap { $0 }.joined(separator: ", "))), likely from a copy.",
-                fix: "Remove the quotes so only the key remains.", secrets: [String(String.UnicodeScalarView(inside))])
+                fix: "Remove the quotes so only the key remains.", secrets: [unquoted(key)])
         }
         if key.lowercased().hasPrefix("bearer ") || key.lowercased().hasPrefix("bearer\t") {
             return Unusable(
@@ -264,7 +261,15 @@ public enum KeyDiagnosis {
         knownVariableNames.contains(String(text)) ? String(text) : nil
     }
 
-    private static let quoteScalars: Set<Unicode.Scalar> = [
+    /// `text` without the quote characters at either end.
+    static func unquoted(_ text: String) -> String {
+        var inside = text.unicodeScalars[...]
+        while let f = inside.first, quoteScalars.contains(f) { inside.removeFirst() }
+        while let l = inside.last, quoteScalars.contains(l) { inside.removeLast() }
+        return String(String.UnicodeScalarView(inside))
+    }
+
+    static let quoteScalars: Set<Unicode.Scalar> = [
         "\"", "'", "`", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}",
     ]
 

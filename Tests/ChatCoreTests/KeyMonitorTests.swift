@@ -190,11 +190,15 @@ import Testing
         var m = monitor()
         m.openPrompt(messageWaits: false)
         #expect(m.submit("   ").isEmpty)
+        // Refused locally; the dialog lists why (once) from the typed text.
+        #expect(m.prompt?.phase == .refusedLocally, "a blank key was not refused")
+        #expect(KeyPrompt.problems(inTyped: "   ").map(\.text).joined().contains("only whitespace"))
+        #expect(m.submit("").isEmpty)
         guard case .failed(let said)? = m.prompt?.phase else {
-            Issue.record("a blank key was not refused")
+            Issue.record("an empty field was not refused")
             return
         }
-        #expect(said.contains("only whitespace"))
+        #expect(said.contains("Paste a key first"))
         m.editAgain()
         #expect(m.prompt?.phase == .editing)
         #expect(m.submit(Self.typed) == [.verifyCandidate(Self.typed)])

@@ -37,10 +37,7 @@ import Testing
         _ = app.handle(.paste("\"sk-ant-api03-abc\""))
         #expect(app.screen().text.contains("quote"))
         #expect(app.press(KeyEvent(.enter)).isEmpty)
-        guard case .failed? = app.chat.keyPrompt?.phase else {
-            Issue.record("not refused")
-            return
-        }
+        #expect(app.chat.keyPrompt?.phase == .refusedLocally, "not refused")
 
         // A good key: verified with a spinner, then saved.
         app.press(.ctrl("u"))

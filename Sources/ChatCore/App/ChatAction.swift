@@ -56,6 +56,9 @@ public enum ChatAction: Sendable, Equatable {
     case keyChecked(KeyVerifier.Outcome)
     /// The result of checking the key typed into the dialog.
     case candidateChecked(KeyVerifier.Outcome)
+    /// The key typed into the dialog is one the API rejected at this time (known by its
+    /// fingerprint): it was not sent.
+    case candidateKnownRejected(at: Date)
     /// A new key is in use (typed and kept, or found by a reload), verified at `at`.
     case keyApplied(masked: String, source: KeySource, at: Date, reloaded: Bool)
     /// Looking again where keys come from found no other valid key.

@@ -152,7 +152,12 @@ public final class ChatRuntime: Sendable {
         case .verifyCandidate(let secret):
             Redactor.shared.register(secret)
             let configuration = clientConfiguration
-            Task.detached { [transport, emit, now] in
+            Task.detached { [transport, emit, now, keys] in
+                // A key the API rejected before is known by its fingerprint: it is not sent again.
+                if let rejected = keys?.memory.rejectedAt(secret) {
+                    emit(.candidateKnownRejected(at: rejected))
+                    return
+                }
                 let credential = Self.credential(for: secret)
                 emit(
                     .candidateChecked(

@@ -35,6 +35,9 @@ extension ChatState {
         case .candidateChecked(let outcome):
             keys.candidateChecked(outcome, baseURL: settings.baseURL)
             return []
+        case .candidateKnownRejected(let date):
+            keys.candidateKnownRejected(at: date, now: now)
+            return []
         case .keyApplied(let masked, let source, let at, let reloaded):
             return keyApplied(masked: masked, source: source, at: at, reloaded: reloaded)
         case .keyReloadFailed:

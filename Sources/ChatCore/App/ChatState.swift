@@ -194,6 +194,7 @@ public struct ChatState: Sendable, Equatable {
         case .send, .cancel, .retryLast, .promptStored, .turn:
             return updateTurn(action)
         case .submitKey, .keepKey, .openKeyPrompt, .closeKeyPrompt, .editKeyAgain, .keyChecked, .candidateChecked,
+            .candidateKnownRejected,
             .keyApplied, .keyReloadFailed, .keySaveFailed, .modelsFailed:
             return updateKey(action)
         case .newConversation, .open, .rename, .delete, .setModel, .setSystemPrompt, .loadEarlier, .conversationsLoaded,

@@ -162,20 +162,48 @@ public struct KeyMonitor: Sendable, Equatable {
 
     /// The user edits the key field again after a failed check.
     mutating func editAgain() {
-        if case .failed? = prompt?.phase { prompt?.phase = .editing }
+        switch prompt?.phase {
+        case .failed?, .refusedLocally?: prompt?.phase = .editing
+        default: break
+        }
+    }
+
+    /// The typed key is one the API rejected before (its fingerprint is remembered): it was not
+    /// sent again.
+    mutating func candidateKnownRejected(at date: Date, now: Date) {
+        guard var prompt, prompt.phase == .verifying else { return }
+        prompt.candidate = nil
+        prompt.phase = .failed(
+            "This is the key the API rejected \(Self.when(date, now: now)); palaver recognised it and did not send it again. Copy a new key from the Console."
+        )
+        self.prompt = prompt
+    }
+
+    /// "a moment ago", "12 minutes ago", "on 2026-12-08 14:02 UTC".
+    static func when(_ date: Date, now: Date) -> String {
+        let age = now.timeIntervalSince(date)
+        if age >= 0 && age < 90 { return "a moment ago" }
+        if age >= 0 && age < 3600 { return "\(Int(age / 60)) minutes ago" }
+        if age >= 0 && age < 86400 { return "\(Int(age / 3600)) hours ago" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return "on \(formatter.string(from: date)) UTC"
     }
 
     /// Checks a typed key locally, then (effect) with the API.
     mutating func submit(_ text: String) -> [ChatEffect] {
         guard var prompt, prompt.phase != .verifying else { return [] }
         defer { self.prompt = prompt }
-        let inspection = KeyDiagnosis.inspect(text, source: .session)
-        if let fatal = inspection.fatal {
-            prompt.phase = .failed("\(fatal.message) \(fatal.fix)")
+        guard !text.isEmpty else {
+            prompt.phase = .failed("Paste a key first: it starts with sk-ant-.")
             return []
         }
-        guard let candidate = inspection.key, !candidate.isEmpty else {
-            prompt.phase = .failed("Paste a key first: it starts with sk-ant-.")
+        // The problems are listed under the field as the user types; they are not repeated here.
+        let inspection = KeyDiagnosis.inspect(text, source: .session)
+        guard inspection.fatal == nil, let candidate = inspection.key, !candidate.isEmpty else {
+            prompt.phase = .refusedLocally
             return []
         }
         prompt.candidate = candidate

@@ -20,6 +20,9 @@ public struct KeyPrompt: Sendable, Equatable {
         /// The API accepted the key: save it or use it for this session only?
         case verified
         case failed(String)
+        /// Enter was pressed on a value that cannot be a key as it is: nothing was sent; the
+        /// dialog lists why (each problem once) and offers the one-key fix when there is one.
+        case refusedLocally
     }
 
     public var reason: Reason
@@ -63,16 +66,28 @@ extension KeyPrompt {
     public struct TypedProblem: Sendable, Equatable {
         /// What is wrong and how to fix it, in one sentence or two.
         public var text: String
+        /// What is wrong, without the advice (for a small screen).
+        public var message: String
         /// Whether the key cannot work at all (otherwise it is a warning).
         public var isFatal: Bool
     }
 
-    /// What is wrong with `typed` so far (nothing for an empty field): the same local checks the
-    /// submit makes, so the dialog can say it before the user presses Enter.
+    /// Everything wrong with `typed` so far (nothing for an empty field), each problem once,
+    /// all at once: the same local checks the submit makes, so the dialog can say it before the
+    /// user presses Enter.
     public static func problems(inTyped typed: String) -> [TypedProblem] {
         guard !typed.isEmpty else { return [] }
-        return KeyDiagnosis.inspect(typed, source: .session).problems.map {
-            TypedProblem(text: "\($0.message) \($0.fix)", isFatal: $0.severity == .fatal)
+        return KeyRepair(typed).problems.map {
+            TypedProblem(text: "\($0.message) \($0.fix)", message: $0.message, isFatal: $0.severity == .fatal)
         }
+    }
+
+    /// The one-key fix for `typed`: the key with the wrapping of a copy removed, and what that
+    /// removes ("the quotes and \"Bearer \""); nil when there is nothing to fix or the fix would
+    /// still not leave a usable key.
+    public static func fix(forTyped typed: String) -> (key: String, removes: String)? {
+        let repair = KeyRepair(typed)
+        guard let key = repair.repaired, let removes = repair.removes else { return nil }
+        return (key, removes)
     }
 }

@@ -7,6 +7,8 @@ import TerminalUI
 struct KeyPromptView {
     var prompt: KeyPrompt
     var field: TextEditor
+    /// `f` fixes the typed value (see ``KeyDialogLayer/offersFix``).
+    var offersFix = false
     var now: Date
     var theme: Theme
 
@@ -25,6 +27,27 @@ struct KeyPromptView {
         case .firstRun: return "An API key is needed"
         case .rejected: return "Your API key was rejected"
         case .replace: return "Enter a new API key"
+        }
+    }
+
+    /// Where keys are made, as the short dialog says it (no scheme: it must fit 40 columns).
+    static let consoleHost = "console.anthropic.com/settings/keys"
+
+    /// The explanation above the field, shortened for a small screen (40×12): the instruction
+    /// and the Console's address stay; the background goes.
+    func paragraphs(compact: Bool) -> [(String, String)] {
+        guard compact else { return paragraphs }
+        switch prompt.reason {
+        case .firstRun:
+            return [("Paste an API key from \(Self.consoleHost)", "modal.text")]
+        case .replace:
+            return [("A key entered here replaces the one in use once the API accepts it.", "modal.text")]
+        case .rejected:
+            var lines = [
+                ("The API refused the key in use (401). Paste a new key from \(Self.consoleHost)", "modal.error")
+            ]
+            if prompt.messageWaits { lines.append(("Your message is kept.", "modal.hint")) }
+            return lines
         }
     }
 
@@ -72,33 +95,64 @@ struct KeyPromptView {
         }
     }
 
-    func render(in area: Rect, buffer: inout Buffer) -> Position? {
-        let width = min(area.width - 2, 76)
-        let inner = max(8, width - 4)
+    /// The lines of the dialog's body and the row of the key field among them.
+    /// The lines of the dialog's body and the row of the key field among them. On a small
+    /// screen (`compact`) the order is what matters most first: the instruction with the
+    /// Console's address, the field, the fix on offer and the check's outcome, then the problems
+    /// (their sentences without the advice) until the box is full.
+    private func body(width inner: Int, compact: Bool) -> (lines: [Line], fieldRow: Int) {
         var body: [Line] = []
-        for (text, key) in paragraphs {
+        for (text, key) in paragraphs(compact: compact) {
             body += TextLayout.wrap(text, style: theme.style(key), width: inner)
-            body.append(Line())
+            if !compact { body.append(Line()) }
         }
         let fieldRow = body.count
-        body.append(Line())
+        body.append(Line()) // the field's own row
+        var problems: [Line] = []
         for problem in KeyPrompt.problems(inTyped: field.text) {
             let style = theme.style(problem.isFatal ? "modal.error" : "modal.warning")
-            body += TextLayout.wrap("• " + problem.text, style: style, width: inner)
+            problems += TextLayout.wrap("• " + (compact ? problem.message : problem.text), style: style, width: inner)
         }
+        var outcome: [Line] = []
+        if offersFix, let fix = KeyPrompt.fix(forTyped: field.text) {
+            outcome += TextLayout.wrap(
+                "Press f to remove \(fix.removes) and check the key.", style: theme.style("modal.ok"), width: inner)
+        }
+        outcome += phaseLines(width: inner)
+        body += compact ? outcome + problems : problems + outcome
+        return (body, fieldRow)
+    }
+
+    /// What the check says: the spinner, the verdict, or why nothing was sent.
+    private func phaseLines(width inner: Int) -> [Line] {
         switch prompt.phase {
         case .editing:
-            break
+            return []
         case .verifying:
             let frame = Self.spinner[Int(now.timeIntervalSince1970 * 8) % Self.spinner.count]
-            body.append(Line("\(frame) Checking the key with the API…", style: theme.style("modal.text")))
+            return [Line("\(frame) Checking the key with the API…", style: theme.style("modal.text"))]
         case .verified:
-            body += TextLayout.wrap(
+            return TextLayout.wrap(
                 "✓ The API accepted the key. s (or Enter): save it to the credentials file (mode 0600) · o: use it for this session only",
                 style: theme.style("modal.ok"), width: inner)
         case .failed(let reason):
-            body += TextLayout.wrap(
+            return TextLayout.wrap(
                 "✗ " + TextSanitizer.sanitize(reason), style: theme.style("modal.error"), width: inner)
+        case .refusedLocally:
+            return TextLayout.wrap(
+                "✗ Nothing was sent: the key cannot be used as it is (see the list).",
+                style: theme.style("modal.error"), width: inner)
+        }
+    }
+
+    func render(in area: Rect, buffer: inout Buffer) -> Position? {
+        var width = min(area.width - 2, 76)
+        var (body, fieldRow) = self.body(width: max(8, width - 4), compact: false)
+        let compact = body.count + 4 > area.height
+        if compact {
+            // A small screen: the short text, and every column for it (the address must fit whole).
+            width = min(area.width, 76)
+            (body, fieldRow) = self.body(width: max(8, width - 4), compact: true)
         }
         let hint =
             prompt.phase == .verified
@@ -119,8 +173,9 @@ struct KeyPromptView {
         .render(in: area, buffer: &buffer)
         guard !frame.isEmpty else { return nil }
         let content = Rect(x: frame.x + 1, y: frame.y + 1, width: frame.width - 2, height: max(0, frame.height - 2))
-        // When the screen is short, the lines above the field give way first.
-        let skip = max(0, body.count - content.height)
+        // A short screen in full mode: the lines above the field give way first; compact mode
+        // put the least important lines last, so they are the ones cut.
+        let skip = compact ? 0 : max(0, body.count - content.height)
         let shownFieldRow = fieldRow - min(skip, fieldRow)
         for (i, line) in body.dropFirst(min(skip, fieldRow)).prefix(content.height).enumerated() {
             _ = buffer.setLine(line, x: content.x, y: content.y + i, clip: content)
