@@ -34,8 +34,8 @@ struct Doctor: AsyncParsableCommand {
 /// `palaver key …`: manage the saved key.
 struct Key: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Save, check or remove the API key.",
-        subcommands: [Set.self, Status.self, Verify.self, Forget.self])
+        abstract: "Save, check or remove the API key, and manage named key profiles.",
+        subcommands: [Set.self, Status.self, Verify.self, Forget.self, List.self, Use.self])
 
     struct Options: ParsableArguments {
         @OptionGroup var connection: ConnectionOptions
@@ -54,7 +54,29 @@ struct Key: AsyncParsableCommand {
         @Flag(name: .long, help: "Save without checking the key with the API first.")
         var noVerify = false
 
+        @Option(
+            name: .long,
+            help: "Save it as this named profile (1-32 letters, digits, - or _) instead of the default key.")
+        var name: String?
+
+        @Option(
+            name: .long,
+            help: "The profile to try when this key is rejected or out of credit (\"default\": the default key).")
+        var fallback: String?
+
         @OptionGroup var options: Options
+
+        func validate() throws {
+            if let name, let problem = ClientSetup.keyProfileProblem(name) {
+                throw ValidationError("--name: \(problem)")
+            }
+            if let fallback, fallback != "default", let problem = ClientSetup.keyProfileProblem(fallback) {
+                throw ValidationError("--fallback: \(problem)")
+            }
+            if fallback == "default" && name == nil {
+                throw ValidationError("--fallback default needs --name: the default key cannot be its own fallback.")
+            }
+        }
 
         func run() async throws {
             let secret: String
@@ -68,7 +90,9 @@ struct Key: AsyncParsableCommand {
             }
             Redactor.shared.register(secret) // from here on, no output path can show it
             let runner = options.runner()
-            let status = await runCancellableOnInterrupt { await runner.set(secret: secret, verify: !noVerify) }
+            let status = await runCancellableOnInterrupt {
+                await runner.set(secret: secret, verify: !noVerify, profile: name, fallback: fallback)
+            }
             throw ExitCode(status.rawValue)
         }
     }
@@ -92,10 +116,31 @@ struct Key: AsyncParsableCommand {
     }
 
     struct Forget: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the saved key.")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove the saved default key (the profiles stay), or the profile --name.")
+        @Option(name: .long, help: "Remove this profile instead of the default key.")
+        var name: String?
         func run() throws {
             let runner = KeyCommandRunner(context: commandContext())
-            throw ExitCode(runner.forget().rawValue)
+            throw ExitCode(runner.forget(profile: name).rawValue)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the saved keys: the default key and every profile (masked), the active one, fallbacks.")
+        func run() throws {
+            throw ExitCode(KeyCommandRunner(context: commandContext()).list().rawValue)
+        }
+    }
+
+    struct Use: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a saved profile the key palaver uses (\"default\": the default key).")
+        @Argument(help: "A profile name from `palaver key list`, or \"default\".")
+        var name: String
+        func run() throws {
+            throw ExitCode(KeyCommandRunner(context: commandContext()).use(name).rawValue)
         }
     }
 }

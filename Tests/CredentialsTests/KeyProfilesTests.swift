@@ -368,3 +368,25 @@ import Testing
         #expect(checks.count == 3) // the good line, "5 5 tokens=1,2" (verified, no limits), the odd one
     }
 }
+
+@Suite struct RateLimitsWordingTests {
+    @Test func onlyTheKindsAndPartsTheServerSent() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000) // 2027-01-15 08:00 UTC
+        let limits = RateLimits([
+            .tokens: .init(limit: 80_000, remaining: 3_200, reset: Date(timeIntervalSince1970: 1_800_023_520)),
+            .outputTokens: .init(limit: nil, remaining: 1_234_567, reset: Date(timeIntervalSince1970: 1_800_100_000)),
+            .requests: .init(limit: 50),
+        ])
+        #expect(
+            RateLimitsWording.lines(limits, now: now) == [
+                "requests limit 50", "tokens 3,200 of 80,000 left, resets 14:32 UTC",
+                "output tokens 1,234,567 left, resets 2027-01-16 11:46 UTC",
+            ])
+        #expect(RateLimitsWording.lines(RateLimits(), now: now).isEmpty)
+        #expect(RateLimitsWording.ago(now.addingTimeInterval(-20), now: now) == "just now")
+        #expect(RateLimitsWording.ago(now.addingTimeInterval(-200), now: now) == "3 min ago")
+        #expect(RateLimitsWording.ago(now.addingTimeInterval(-7300), now: now) == "2 h ago")
+        #expect(RateLimitsWording.ago(now.addingTimeInterval(-90_000), now: now) == "on 2027-01-14 07:00 UTC")
+        #expect(RateLimitsWording.grouped(0) == "0" && RateLimitsWording.grouped(999) == "999")
+    }
+}

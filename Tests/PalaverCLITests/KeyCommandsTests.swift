@@ -125,7 +125,7 @@ import Testing
             let status = try await palaver.run(["key", "status"])
             #expect(status.status == 0)
             #expect(status.stdout.contains("source: credentials file"))
-            #expect(status.stdout.contains("health: unverified"))
+            #expect(status.stdout.contains("health: valid (verified just now)"), "\(status.stdout)")
 
             let verify = try await palaver.run(["key", "verify"])
             #expect(verify.status == 0)

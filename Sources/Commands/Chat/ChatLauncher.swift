@@ -59,8 +59,9 @@ public struct ChatLauncher {
             if let data = started?.data { try? FileManager.default.removeItem(atPath: data) }
         }
 
-        let keys = KeySetup(
+        var keys = KeySetup(
             config: config, paths: paths, environment: demo == nil ? environment : [:], sessionKey: demo?.key)
+        if demo == nil { keys.resolver.profile = context.overrides.keyProfile }
         let resolution = keys.resolver.resolve()
         if demo == nil { notices += resolution.notices }
         var overrides = context.overrides

@@ -23,6 +23,8 @@ public struct ClientSetup: Sendable {
         public var idleTimeout: Double?
         /// Seconds a whole reply may take (`ask --reply-timeout`).
         public var replyTimeout: Double?
+        /// The key profile asked for by name (`--key-profile NAME`): it ranks above the variables.
+        public var keyProfile: String?
         public init() {}
     }
 
@@ -41,7 +43,8 @@ public struct ClientSetup: Sendable {
         case .success(let loaded): config = loaded
         case .failure(let failure): return .failure(failure)
         }
-        let keys = KeySetup(config: config, paths: paths, environment: environment)
+        var keys = KeySetup(config: config, paths: paths, environment: environment)
+        keys.resolver.profile = overrides.keyProfile
         let resolution = keys.resolver.resolve()
         resolution.notices.forEach(notice)
         guard let key = resolution.key else {
@@ -56,6 +59,11 @@ public struct ClientSetup: Sendable {
             ClientSetup(
                 config: config, key: key, keys: keys, baseURL: $0.baseURL, clientConfiguration: $0.configuration)
         }
+    }
+
+    /// Why `name` cannot name a key profile (`--key-profile`, `key set --name`), or `nil`.
+    public static func keyProfileProblem(_ name: String) -> String? {
+        CredentialsFile.problem(withProfileName: name)
     }
 
     /// Reads config.toml; unknown settings are reported to `notice`. A file that cannot be used

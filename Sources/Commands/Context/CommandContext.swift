@@ -47,9 +47,11 @@ public struct CommandContext: Sendable {
         reported(ClientSetup.loadConfig(paths: paths, notice: { if notices { say($0) } }))
     }
 
-    /// The credential machinery for `config` and this environment.
+    /// The credential machinery for `config` and this environment, with the profile chosen by `--key-profile`.
     public func keys(_ config: Config) -> KeySetup {
-        KeySetup(config: config, paths: paths, environment: environment)
+        var keys = KeySetup(config: config, paths: paths, environment: environment)
+        keys.resolver.profile = overrides.keyProfile
+        return keys
     }
 
     /// Client settings for `credential` and the base URL they use, or the failure after

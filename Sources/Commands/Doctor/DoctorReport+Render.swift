@@ -47,6 +47,7 @@ extension DoctorRunner {
             } else {
                 out += "Verification: GET /v1/models → 200 OK\n"
             }
+            out += KeyCommandRunner.rateLimitsText(v.rateLimits, heading: "Rate limits", now: v.at)
         }
         out += "Health: \(report.health.word)\n"
         let notable = report.findings.filter { $0.level != .ok }
@@ -113,6 +114,16 @@ extension DoctorRunner {
                 "error_type": string(v.error?.errorType),
                 "message": string(v.error?.message),
                 "request_id": string(v.requestID),
+                "rate_limits": .array(
+                    RateLimits.Kind.allCases.compactMap { kind in
+                        guard let limit = v.rateLimits?[kind] else { return nil }
+                        return .object([
+                            "kind": .string(kind.rawValue),
+                            "limit": limit.limit.map(JSONValue.int) ?? .null,
+                            "remaining": limit.remaining.map(JSONValue.int) ?? .null,
+                            "reset": limit.reset.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null,
+                        ])
+                    }),
             ])
         }
         let object: JSONValue = .object([

@@ -51,9 +51,9 @@ public struct DoctorRunner: Sendable {
     public func diagnose() async -> Report {
         var report = Report()
         let config = checkConfig(&report)
-        let keys = KeySetup(config: config, paths: paths, environment: environment)
+        let keys = context.keys(config)
         let resolution = keys.resolver.resolve()
-        checkKeys(resolution, &report)
+        checkKeys(resolution, chosenProfile: keys.resolver.chosenProfile, &report)
         let (configuration, baseUsable) = checkBaseURL(config: config, credential: resolution.key?.credential, &report)
         if verify, baseUsable, let key = resolution.key {
             await checkLive(key, configuration: configuration, keys: keys, &report)
@@ -95,7 +95,7 @@ public struct DoctorRunner: Sendable {
     }
 
     /// Every key source, the problems each has, and which key is effective and why.
-    private func checkKeys(_ resolution: KeyResolver.Resolution, _ report: inout Report) {
+    private func checkKeys(_ resolution: KeyResolver.Resolution, chosenProfile: String?, _ report: inout Report) {
         report.sources = resolution.sources
         // Fix notices repeat a source's own problem (listed below); the stale-variable notice does not.
         if let notice = resolution.staleVariableNotice {
@@ -135,10 +135,18 @@ public struct DoctorRunner: Sendable {
         if resolution.staleVariableNotice != nil {
             report.effectiveReason =
                 "the variable holds a key the API rejected before, so the saved key is used instead"
+        } else if case .profile(let name) = key.source, name == chosenProfile {
+            report.effectiveReason =
+                "profile \(name) was chosen by name (--key-profile or PALAVER_KEY_PROFILE), which takes precedence over the environment variables"
+        } else if case .profile(let name) = key.source {
+            report.effectiveReason =
+                "profile \(name) is the credentials file's active profile (`palaver key use`), and no higher-precedence source holds a key"
         } else {
             report.effectiveReason = "\(key.source) is the highest-precedence source that holds a key"
         }
+        // Profiles that are neither active nor chosen are listed, not competing: no precedence note for them.
         let shadowed = resolution.sources.filter {
+            if case .profile = $0.source, !$0.details.contains("active (palaver key use)") { return false }
             if case .present(let i, _) = $0.state, i.isUsable, $0.source != key.source, let k = i.key,
                 k != key.credential.secret
             {
@@ -192,7 +200,7 @@ public struct DoctorRunner: Sendable {
     }
 
     /// The live check of `key` (`GET /v1/models?limit=1`): the health it leaves, and what to do
-    /// when it fails. A rejected key is remembered; an accepted one forgotten from that memory.
+    /// when it fails. A rejected key is remembered as rejected; an accepted one as verified, with its rate limits.
     private func checkLive(
         _ key: ResolvedKey, configuration: ClientConfiguration, keys: KeySetup, _ report: inout Report
     ) async {
@@ -204,7 +212,7 @@ public struct DoctorRunner: Sendable {
         report.verification = outcome
         report.health = machine.health
         guard let error = outcome.error else {
-            keys.memory.forget(key.credential.secret)
+            keys.memory.rememberVerified(key.credential.secret, at: outcome.at, rateLimits: outcome.rateLimits)
             report.findings.append(
                 Finding(
                     topic: "verification", level: .ok,
@@ -221,7 +229,11 @@ public struct DoctorRunner: Sendable {
                 " The key came from \(name): if you replaced the key elsewhere, this variable still holds the old one."
         }
         report.findings.append(Finding(topic: "verification", level: .problem, detail: text, fix: nil))
-        if error.kind == .authentication { keys.memory.rememberRejected(key.credential.secret) }
+        if error.kind == .authentication {
+            keys.memory.rememberRejected(key.credential.secret)
+        } else if let limits = outcome.rateLimits {
+            keys.memory.rememberRateLimits(key.credential.secret, limits, at: outcome.at)
+        }
         report.exitCode = PalaverExitCode(for: error)
     }
 }
