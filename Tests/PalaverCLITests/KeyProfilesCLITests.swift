@@ -68,7 +68,12 @@ import Testing
             #expect(fake.state.requests().last?.key?.hasSuffix(String(personal.suffix(4))) == true)
             var chosen = palaver
             chosen.environment["PALAVER_KEY_PROFILE"] = "personal"
-            #expect(try await chosen.run(["key", "status"]).stdout.contains("source: profile personal"))
+            let chosenStatus = try await chosen.run(["key", "status"])
+            #expect(chosenStatus.stdout.contains("source: profile personal"))
+            #expect(chosenStatus.stdout.contains("fallback: sk-ant-…"), "\(chosenStatus.stdout)")
+            #expect(chosenStatus.stdout.contains("from profile work"))
+            let failover = try await palaver.run(["doctor", "--no-verify", "--key-profile", "personal"])
+            #expect(failover.stdout.contains("  fallback: sk-ant-…"), "\(failover.stdout)")
 
             let doctor = try await palaver.run(["doctor", "--key-profile", "work"])
             #expect(doctor.status == 0, "\(doctor.stdout)")

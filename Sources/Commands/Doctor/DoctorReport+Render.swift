@@ -32,6 +32,7 @@ extension DoctorRunner {
         }
         if let key = report.effective {
             out += "\nEffective key: \(key.description)\n  why: \(report.effectiveReason ?? "")\n"
+            for fallback in report.fallbacks { out += "  fallback: \(fallback.description)\n" }
         } else {
             out += "\nEffective key: none\n"
         }
@@ -132,6 +133,12 @@ extension DoctorRunner {
                 .object([
                     "masked_key": .string($0.credential.masked), "source": .string($0.source.description),
                     "reason": string(report.effectiveReason),
+                    "fallbacks": .array(
+                        report.fallbacks.map {
+                            .object([
+                                "masked_key": .string($0.credential.masked), "source": .string($0.source.description),
+                            ])
+                        }),
                 ])
             } ?? .null,
             "base_url": .string(report.baseURL),

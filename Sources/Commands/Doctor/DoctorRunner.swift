@@ -34,6 +34,8 @@ public struct DoctorRunner: Sendable {
         public var sources: [SourceReport] = []
         public var effective: ResolvedKey?
         public var effectiveReason: String?
+        /// The effective key's fallback chain (profiles of the credentials file), in the order a failover tries them.
+        public var fallbacks: [ResolvedKey] = []
         public var baseURL = ""
         public var baseURLSource = ""
         public var health: KeyHealth = .missing
@@ -125,6 +127,7 @@ public struct DoctorRunner: Sendable {
                     fix: "Set it to your key, or `unset ANTHROPIC_API_KEY`."))
         }
         report.effective = resolution.key
+        report.fallbacks = resolution.fallbacks
         report.health = resolution.health
         guard let key = resolution.key else {
             report.findings.append(
