@@ -217,6 +217,16 @@ import Testing
             _ = try await noEnv.run(["key", "set"], stdin: Self.key)
             _ = try await palaver.run(["key", "verify"])
             _ = try await palaver.run(["key", "status"])
+            var profileOutputs: [PalaverProcess.Result] = []
+            profileOutputs.append(try await noEnv.run(["key", "set", "--name", "leak"], stdin: Self.key))
+            profileOutputs.append(try await palaver.run(["key", "list"]))
+            profileOutputs.append(try await palaver.run(["key", "use", "leak"]))
+            profileOutputs.append(try await palaver.run(["ask", "--key-profile", "leak", "--model", Self.model, "hi"]))
+            profileOutputs.append(try await palaver.run(["doctor", "--key-profile", "leak"]))
+            for output in profileOutputs {
+                #expect(output.status == 0, "\(output.stderr)")
+                #expect(!output.stdout.contains(Self.key) && !output.stderr.contains(Self.key))
+            }
             fake.state.enqueueFault(.status(500, message: "upstream echoed \(Self.key)"))
             _ = try await palaver.run(["ask", "--max-retries", "0", "--model", Self.model, "fail"])
             fake.state.revokeKey(Self.key)
