@@ -64,7 +64,7 @@ public enum KeyDiagnosis {
     /// wrapping a copy adds (quotes, `Bearer `, `export NAME=`, `NAME=`), then stray characters,
     /// then keys of the wrong kind; a usable key may still carry a note about its kind or length.
     public static func inspect(_ raw: String, source: KeySource, bearer: Bool = false) -> KeyInspection {
-        let phrase = source.keyPhrase.prefix(1).uppercased() + source.keyPhrase.dropFirst()
+        let phrase = source.keyPhraseCapitalized
         let inputLength = raw.unicodeScalars.count
         var problems: [KeyProblem] = []
         var key = raw

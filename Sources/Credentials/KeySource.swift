@@ -34,6 +34,9 @@ public enum KeySource: Sendable, Equatable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// ``keyPhrase`` to start a sentence with: "The key in ANTHROPIC_API_KEY".
+    public var keyPhraseCapitalized: String { keyPhrase.prefix(1).uppercased() + keyPhrase.dropFirst() }
+
     /// How messages name the key from this source: "the key in ANTHROPIC_API_KEY".
     public var keyPhrase: String {
         switch self {

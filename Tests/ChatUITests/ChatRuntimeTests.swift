@@ -22,7 +22,13 @@ import Testing
         let directory: String
         let keys: KeySetup
 
-        init(fake: FakeServerHarness, now: @escaping @Sendable () -> Date = Date.init) throws {
+        /// A chat over `fake` whose requests start with `key`; the key sources see `keyEnvironment`
+        /// (by default ANTHROPIC_API_KEY holding the fake's key) and an empty credentials file.
+        init(
+            fake: FakeServerHarness, now: @escaping @Sendable () -> Date = Date.init,
+            key: String = FakeServerHarness.defaultKey, source: KeySource = .environment("ANTHROPIC_API_KEY"),
+            keyEnvironment: [String: String] = ["ANTHROPIC_API_KEY": FakeServerHarness.defaultKey]
+        ) throws {
             directory = NSTemporaryDirectory() + "palaver-chat-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             store = try SessionStore(path: directory + "/palaver.sqlite")
@@ -30,15 +36,15 @@ import Testing
             environment["XDG_STATE_HOME"] = directory + "/state"
             let paths = Paths(environment: environment)
             let configuration = ClientConfiguration(
-                baseURL: fake.baseURL, credential: Credential(secret: FakeServerHarness.defaultKey))
+                baseURL: fake.baseURL, credential: Credential(secret: key))
             let chat = ChatState(
                 settings: .init(
                     baseURL: fake.baseURL, fallbackModel: "claude-sonnet-4-5-20250929", modelIsExplicit: true),
-                key: KeyStatus(health: .unverified, masked: "sk-ant-…test", source: .environment("ANTHROPIC_API_KEY")),
+                key: KeyStatus(health: .unverified, masked: Secrets.mask(key), source: source),
                 now: Date())
             app = makeApp(chat: chat)
             // Keys as the app sees them: the variable holds the fake's key; the credentials file is empty.
-            keys = KeySetup(paths: paths, environment: ["ANTHROPIC_API_KEY": FakeServerHarness.defaultKey])
+            keys = KeySetup(paths: paths, environment: keyEnvironment)
             (actions, emit) = AsyncStream.makeStream(of: ChatAction.self)
             runtime = ChatRuntime(
                 store: store, paths: paths, configuration: configuration, keys: keys, now: now,

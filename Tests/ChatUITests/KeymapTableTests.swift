@@ -151,6 +151,10 @@ import Testing
             #expect(output.ui == [.listThemes], note)
         case .keyDialog:
             #expect(app.chat.keyPrompt != nil && app.top(KeyDialogLayer.self) != nil, note)
+        case .keyManager:
+            #expect(app.chat.keyManager != nil && app.top(KeyManagerLayer.self) != nil, note)
+            #expect(output.chat == [.listKeySources], note)
+            #expect(app.ui.composer == before.ui.composer, note)
         case .noticeLog:
             #expect(app.top(NoticeLogLayer.self) != nil, note)
             #expect(app.ui.composer == before.ui.composer, note)

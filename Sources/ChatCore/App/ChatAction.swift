@@ -34,6 +34,17 @@ public enum ChatAction: Sendable, Equatable {
     case closeKeyPrompt
     /// The user edits the key field again after a failed check: the dialog goes back to editing.
     case editKeyAgain
+    /// Open the key manager: every key source, its health, and what can be done with each.
+    case openKeyManager
+    case closeKeyManager
+    /// Check the key `source` holds with the API now.
+    case verifyKeySource(KeySource)
+    /// Use the key `source` holds from now on, for this session (after the API accepts it).
+    case useKeySource(KeySource)
+    /// Forget what `source` holds: a key entered in this session, the saved key or a profile.
+    case forgetKeySource(KeySource)
+    /// Save the key entered in this session to the credentials file, for later runs.
+    case saveSessionKey
     /// The composer's text changed (the UI owns the editor; the state keeps a copy for drafts).
     case draftEdited(String)
     /// Show a short message in the status bar for `seconds`.
@@ -63,6 +74,19 @@ public enum ChatAction: Sendable, Equatable {
     case keyApplied(masked: String, source: KeySource, at: Date, reloaded: Bool)
     /// Looking again where keys come from found no other valid key.
     case keyReloadFailed
+    /// The key sources as they are now, for the key manager.
+    case keySourcesListed([KeySourceRow])
+    /// The API's answer about the key a source holds (checked from the key manager).
+    case keySourceVerified(KeySource, KeyVerifier.Outcome)
+    /// The runtime switched to another key: one the user chose in the key manager, or a profile's
+    /// fallback after the key in use was rejected or ran out of credit.
+    case keySwitched(KeySwitch)
+    /// A switch the user asked for did not happen (the text says why).
+    case keySwitchFailed(String)
+    /// What forgetting a source did (`error` when it could not).
+    case keyForgotten(KeySource, message: String, error: Bool)
+    /// The key ran out of credit and no fallback key works: the message stays failed.
+    case failoverFailed
     /// Saving a key to the credentials file failed (it is used for this session anyway).
     case keySaveFailed(String)
     /// Hits of a search over every conversation.
@@ -113,8 +137,18 @@ public enum ChatEffect: Sendable, Equatable {
     /// Write a conversation to a new file in `directory` (the same formats as `palaver sessions export`).
     case export(ConversationID, ExportFormat, directory: String)
     /// The key was rejected: remember that, look again where keys come from (the helper, the
-    /// credentials file) and use a different valid key found there.
+    /// credentials file) and use a different valid key found there (a profile's fallback first).
     case reloadKey
+    /// The key ran out of credit: use the first of its profile's fallbacks the API accepts.
+    case failover
+    /// Read every key source for the key manager.
+    case listKeySources
+    case verifyKeySource(KeySource)
+    /// Verify the key `source` holds, then use it for this session.
+    case switchKey(to: KeySource)
+    case forgetKey(KeySource)
+    /// Write the session's key to the credentials file.
+    case saveSessionKey
 }
 
 /// A draft to store: for a conversation, or (`nil`) for the new one not yet created.
@@ -142,4 +176,30 @@ public struct TurnRequest: Sendable, Equatable {
     public var maxTokens: Int
     /// The exchanges before this prompt, used when the store cannot provide them.
     public var history: [InputMessage]
+}
+
+/// The runtime moved to another key on its own (a fallback) or as the user asked (a switch).
+public struct KeySwitch: Sendable, Equatable {
+    public enum Reason: Sendable, Equatable {
+        /// The user chose it in the key manager.
+        case chosen
+        /// The key entered in this session was saved to the credentials file and is read from there.
+        case saved
+        /// The key in use was rejected (401) or ran out of credit (`outOfCredit`); this is its
+        /// profile's fallback.
+        case fallback(outOfCredit: Bool)
+    }
+
+    public var masked: String
+    public var source: KeySource
+    /// When the API accepted it.
+    public var at: Date
+    public var reason: Reason
+
+    public init(masked: String, source: KeySource, at: Date, reason: Reason) {
+        self.masked = masked
+        self.source = source
+        self.at = at
+        self.reason = reason
+    }
 }

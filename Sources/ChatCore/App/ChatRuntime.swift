@@ -15,8 +15,10 @@ import Synchronization
 /// settings and the running turns) sits behind one `Mutex`.
 public final class ChatRuntime: Sendable {
     /// What the loop thread and the tasks share.
-    private struct Shared: Sendable {
+    struct Shared: Sendable {
         var configuration: ClientConfiguration
+        /// A key entered in this session and kept for it only (the key manager lists it).
+        var sessionKey: String?
         /// The running request of each turn, with the generation that registered it (a turn
         /// sent again gets a new task; the old one must not remove it when it ends).
         var tasks: [Int: (generation: Int, task: Task<Void, Never>)] = [:]
@@ -25,17 +27,17 @@ public final class ChatRuntime: Sendable {
 
     public let store: SessionStore?
     public let paths: Paths
-    private let transport: any HTTPTransport
-    private let emit: @Sendable (ChatAction) -> Void
-    private let storeQueue = DispatchQueue(label: "palaver.store")
-    private let shared: Mutex<Shared>
+    let transport: any HTTPTransport
+    let emit: @Sendable (ChatAction) -> Void
+    let storeQueue = DispatchQueue(label: "palaver.store")
+    let shared: Mutex<Shared>
     /// Entered when a turn's task starts, left when it ends: ``waitUntilIdle(timeout:)`` waits on it.
     private let turnsRunning = DispatchGroup()
     /// Where keys come from (nil in demo mode: no reloading, nothing saved).
-    private let keys: KeySetup?
+    let keys: KeySetup?
     /// The time a key came into use is read here (tests pass a fixed clock).
-    private let now: @Sendable () -> Date
-    private let log = Logger(label: "palaver.chat")
+    let now: @Sendable () -> Date
+    let log = Logger(label: "palaver.chat")
 
     /// How many messages of a conversation are loaded at a time.
     public static let pageSize = 300
@@ -75,6 +77,8 @@ public final class ChatRuntime: Sendable {
             shared.withLock { $0.tasks[turn]?.task }?.cancel()
         case .loadModels, .verifyKey, .verifyCandidate, .useKey, .reloadKey:
             performKey(effect)
+        case .failover, .listKeySources, .verifyKeySource, .switchKey, .forgetKey, .saveSessionKey:
+            performKeyManager(effect)
         }
     }
 
@@ -143,11 +147,9 @@ public final class ChatRuntime: Sendable {
         case .verifyKey:
             let configuration = clientConfiguration
             guard let credential = configuration.credential else { return }
-            Task.detached { [transport, emit, now] in
-                emit(
-                    .keyChecked(
-                        await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(
-                            credential)))
+            Task.detached { [self] in
+                // Remembered by fingerprint, so `palaver key status` and the key manager know it too.
+                emit(.keyChecked(await verify(credential, with: configuration)))
             }
         case .verifyCandidate(let secret):
             Redactor.shared.register(secret)
@@ -180,7 +182,10 @@ public final class ChatRuntime: Sendable {
     private func use(_ secret: String, save: Bool) {
         Redactor.shared.register(secret) // typed into the chat: masked by value from now on
         let credential = Self.credential(for: secret)
-        shared.withLock { $0.configuration.credential = credential }
+        shared.withLock {
+            $0.configuration.credential = credential
+            $0.sessionKey = save ? nil : secret
+        }
         let at = now()
         storeQueue.async { [keys, emit, log] in
             var source = KeySource.session
@@ -192,7 +197,7 @@ public final class ChatRuntime: Sendable {
                     emit(.keySaveFailed(Secrets.redact("\(error)")))
                 }
             }
-            keys?.memory.forget(secret)
+            keys?.memory.rememberVerified(secret, at: at) // checked in the dialog before it was kept
             log.info("key changed", metadata: ["key": "\(credential.masked)", "source": "\(source)"])
             emit(.keyApplied(masked: credential.masked, source: source, at: at, reloaded: false))
         }
@@ -257,36 +262,6 @@ public final class ChatRuntime: Sendable {
     /// A credential for a typed key (an OAuth token goes as Bearer).
     static func credential(for secret: String) -> Credential {
         Credential(secret: secret, scheme: KeyDiagnosis.inspect(secret, source: .session).scheme)
-    }
-
-    /// After a 401: remembers the rejected key, looks again (helper re-run, credentials file
-    /// re-read), and switches to a different key found there if the API accepts it.
-    private func reload(after configuration: ClientConfiguration) async {
-        guard let keys, let rejected = configuration.credential else {
-            emit(.keyReloadFailed)
-            return
-        }
-        keys.memory.rememberRejected(rejected.secret)
-        keys.resolver.helper?.invalidate()
-        var resolver = keys.resolver
-        resolver.sessionKey = nil
-        let resolution = resolver.resolve()
-        guard let found = resolution.key, found.credential.secret != rejected.secret,
-            keys.memory.rejectedAt(found.credential.secret) == nil
-        else {
-            emit(.keyReloadFailed)
-            return
-        }
-        let outcome = await KeyVerifier(configuration: configuration, transport: transport, now: now).verify(
-            found.credential)
-        guard outcome.error == nil else {
-            if outcome.error?.kind == .authentication { keys.memory.rememberRejected(found.credential.secret) }
-            emit(.keyReloadFailed)
-            return
-        }
-        shared.withLock { $0.configuration.credential = found.credential }
-        log.info("key reloaded", metadata: ["key": "\(found.credential.masked)", "source": "\(found.source)"])
-        emit(.keyApplied(masked: found.credential.masked, source: found.source, at: outcome.at, reloaded: true))
     }
 
     /// How many messages come before `page` (positions count from 1).

@@ -39,7 +39,9 @@ extension ChatState {
             keys.candidateKnownRejected(at: date, now: now)
             return []
         case .keyApplied(let masked, let source, let at, let reloaded):
-            return keyApplied(masked: masked, source: source, at: at, reloaded: reloaded)
+            return keyApplied(
+                masked: masked, source: source, at: at,
+                notice: reloaded ? "Using \(masked) \(source.origin): it changed while palaver was running." : nil)
         case .keyReloadFailed:
             keyReloadFailed()
             return []
@@ -63,7 +65,7 @@ extension ChatState {
     }
 
     /// A key check finished: the next is scheduled; a pass resends what waited for the network.
-    private mutating func keyChecked(_ outcome: KeyVerifier.Outcome) -> [ChatEffect] {
+    mutating func keyChecked(_ outcome: KeyVerifier.Outcome) -> [ChatEffect] {
         saw(outcome.rateLimits)
         let effects = keys.checked(outcome, now: now)
         if outcome.error == nil, let waiting = awaitingNetworkTurn {
@@ -74,12 +76,12 @@ extension ChatState {
     }
 
     /// A new key is in use: load the models if none are listed, then send what waited for it.
-    private mutating func keyApplied(masked: String, source: KeySource, at: Date, reloaded: Bool) -> [ChatEffect] {
+    /// `notice` says why the key changed when the user did not type it.
+    mutating func keyApplied(masked: String, source: KeySource, at: Date, notice: String?) -> [ChatEffect] {
         keys.applied(masked: masked, source: source, at: at)
-        if reloaded {
-            show("Using \(masked) \(source.origin): it changed while palaver was running.", error: false, seconds: 10)
-        }
+        if let notice { show(notice, error: false, seconds: 10) }
         var effects: [ChatEffect] = models.isEmpty ? [.loadModels] : []
+        if keyManager != nil { effects.append(.listKeySources) }
         let draftWaits = draftWaitsForKey
         draftWaitsForKey = false
         if let waiting = awaitingKeyTurn {

@@ -162,6 +162,12 @@ extension ChatState {
             awaitingKeyTurn = active.id
             return keys.rejected()
         }
+        if error.kind == .billing || error.kind == .noCredit, let failover = keys.outOfCredit() {
+            // The message stays failed with its advice unless a fallback key takes over; then
+            // it is sent again in place.
+            awaitingKeyTurn = active.id
+            return failover
+        }
         if error.kind == .network || error.kind == .timeout {
             transcript[p].state = .pending("offline: sent again when the network is back (Ctrl+R tries now)")
             awaitingNetworkTurn = active.id

@@ -109,6 +109,8 @@ public struct ChatState: Sendable, Equatable {
     var warnedAboutHeadroom = false
     /// Set once the store failed: the chat goes on, unsaved.
     public internal(set) var storeProblem: String?
+    /// The key manager, while open.
+    public internal(set) var keyManager: KeyManager?
     /// A prompt waiting for a valid key (sent again once one is in use).
     public internal(set) var awaitingKeyTurn: Int?
     /// A prompt waiting for the network (sent again once a key check gets through).
@@ -197,6 +199,9 @@ public struct ChatState: Sendable, Equatable {
             .candidateKnownRejected,
             .keyApplied, .keyReloadFailed, .keySaveFailed, .modelsFailed:
             return updateKey(action)
+        case .openKeyManager, .closeKeyManager, .verifyKeySource, .useKeySource, .forgetKeySource, .saveSessionKey,
+            .keySourcesListed, .keySourceVerified, .keySwitched, .keySwitchFailed, .keyForgotten, .failoverFailed:
+            return updateKeyManager(action)
         case .newConversation, .open, .rename, .delete, .setModel, .setSystemPrompt, .loadEarlier, .conversationsLoaded,
             .conversationOpened, .earlierLoaded, .conversationCreated, .modelsLoaded, .searchResults, .exported,
             .exportFailed, .storeFailed:

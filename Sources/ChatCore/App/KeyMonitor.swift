@@ -114,6 +114,14 @@ public struct KeyMonitor: Sendable, Equatable {
         return [.reloadKey]
     }
 
+    /// The key ran out of credit: try its profile's fallbacks (once at a time); nil when that
+    /// cannot happen now (a reload is under way, the dialog is open, demo mode).
+    mutating func outOfCredit() -> [ChatEffect]? {
+        guard !reloading, prompt == nil, canReload else { return nil }
+        reloading = true
+        return [.failover]
+    }
+
     /// A new key is in use (typed and kept, or found by a reload), verified at `at`. A key found
     /// by the reload closes the dialog, unless the user is choosing where a verified one goes.
     mutating func applied(masked: String, source: KeySource, at: Date) {

@@ -89,6 +89,8 @@ extension ChatApp {
             return Output(ui: [.listThemes])
         case .keyDialog:
             return Output(chat: send(.openKeyPrompt))
+        case .keyManager:
+            return Output(chat: send(.openKeyManager))
         case .noticeLog:
             push(NoticeLogLayer(timeZone: layout.timeZone))
         case .redraw:

@@ -31,7 +31,7 @@ extension ChatApp {
         composer.style = theme.style("composer")
         composer.placeholderStyle = theme.style("composer.placeholder")
         let caret = composer.render(in: l.composer, buffer: &frame.buffer)
-        StatusBar(chat: chat, theme: theme).render(in: l.status, buffer: &frame.buffer)
+        StatusBar(chat: chat, theme: theme, timeZone: layout.timeZone).render(in: l.status, buffer: &frame.buffer)
         frame.cursor = ui.focus == .composer ? caret : nil
         let context = RenderContext(chat: chat, theme: theme, layout: l)
         for layer in ui.layers {

@@ -161,10 +161,15 @@ public struct ChatApp {
     /// transcript and the width, lists and the composer scroll to keep their selection and caret
     /// in view.
     mutating func settle() {
+        if chat.keyManager == nil {
+            ui.layers.removeAll { $0 is KeyManagerLayer }
+        } else if !ui.layers.contains(where: { $0 is KeyManagerLayer }) {
+            ui.layers.append(KeyManagerLayer())
+        }
         if chat.keyPrompt == nil {
             ui.layers.removeAll { $0 is KeyDialogLayer }
         } else if !ui.layers.contains(where: { $0 is KeyDialogLayer }) {
-            ui.layers.append(KeyDialogLayer())
+            ui.layers.append(KeyDialogLayer()) // over the key manager when that is open
         }
         refreshSearchIfNeeded()
         guard !ScreenLayout.isTooSmall(ui.size) else { return }

@@ -46,6 +46,8 @@ public enum ChatCommand: Hashable, Sendable, CaseIterable {
     case palette
     case themePicker
     case keyDialog
+    /// Every key source with its health: check, switch, save or forget one (Alt+K).
+    case keyManager
     /// Every notice the status bar showed, in full (Alt+N).
     case noticeLog
     case redraw

@@ -125,9 +125,13 @@ public enum Keymap {
             section: .everywhere, keys: "F6", help: "choose the colour theme",
             bindings: [B(.f(6), .themePicker)]),
         E(
-            section: .everywhere, keys: "F10  Alt+K",
+            section: .everywhere, keys: "Alt+K  F12",
+            help: "API key…: key sources and health; check, switch, forget",
+            bindings: [B(.alt("k"), .keyManager), B(.f(12), .keyManager)]),
+        E(
+            section: .everywhere, keys: "F10",
             help: "enter a new API key (the status bar says when one is needed)",
-            bindings: [B(.f(10), .keyDialog), B(.alt("k"), .keyDialog)]),
+            bindings: [B(.f(10), .keyDialog)]),
         E(
             section: .everywhere, keys: "Alt+N", help: "notice history: every message the status bar showed, in full",
             bindings: [B(.alt("n"), .noticeLog)]),
