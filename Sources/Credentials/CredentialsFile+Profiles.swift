@@ -90,7 +90,7 @@ extension CredentialsFile {
         }
 
         /// The file's text, as `write` saves it.
-        func serialized() -> String {
+        public func serialized() -> String {
             var text = "# palaver credentials: keep this file private (mode 0600).\n"
             if let key { text += "api_key = \"\(key)\"\n" }
             if let savedAt { text += "saved_at = \"\(savedAt)\"\n" }
@@ -136,15 +136,15 @@ extension CredentialsFile {
         if let problem = problem(withProfileName: name) { throw CredentialsFileError(message: problem) }
     }
 
-    struct ParseFailure: Error, Equatable {
-        var reason: String
+    public struct ParseFailure: Error, Equatable {
+        public var reason: String
     }
 
     /// Parses the file's bytes: top-level `api_key`, `saved_at`, `fallback`, `active`, then
     /// `[profiles.NAME]` sections with `api_key`, `saved_at`, `fallback`. Everything is untrusted:
     /// a NUL byte, a line that is not `name = value`, another kind of section, a bad or repeated
     /// profile name, or too many profiles refuses the file; unknown settings are ignored (as always).
-    static func parse(_ data: Data) -> Result<Saved, ParseFailure> {
+    public static func parse(_ data: Data) -> Result<Saved, ParseFailure> {
         let format = "it is not in the expected format (api_key = \"…\")"
         guard !data.contains(0) else { return .failure(ParseFailure(reason: format + "; it holds a NUL byte")) }
         var saved = Saved()

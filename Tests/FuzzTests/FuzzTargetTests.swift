@@ -10,7 +10,7 @@ struct FuzzTargetTests {
     /// Markdown renderer is the slow one). `make fuzz` runs 1,000,000 per target.
     static let shortRun: [String: Int] = [
         "sse": 800, "json": 3_000, "headers": 2_000, "keydiagnosis": 3_000, "theme": 1_500, "config": 3_000,
-        "input": 1_000, "markdown": 250, "import": 1_500,
+        "input": 1_000, "markdown": 250, "import": 1_500, "credentials": 3_000,
     ]
 
     @Test("every parser of untrusted input has a target, each listed once")

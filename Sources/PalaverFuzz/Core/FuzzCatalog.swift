@@ -21,6 +21,7 @@ public enum FuzzCatalog {
         Entry(JSONFuzzTarget.name, JSONFuzzTarget.summary) { JSONFuzzTarget() },
         Entry(HeaderFuzzTarget.name, HeaderFuzzTarget.summary) { HeaderFuzzTarget() },
         Entry(KeyDiagnosisFuzzTarget.name, KeyDiagnosisFuzzTarget.summary) { KeyDiagnosisFuzzTarget() },
+        Entry(CredentialsFuzzTarget.name, CredentialsFuzzTarget.summary) { CredentialsFuzzTarget() },
         Entry(ThemeFuzzTarget.name, ThemeFuzzTarget.summary) { try ThemeFuzzTarget() },
         Entry(ConfigFuzzTarget.name, ConfigFuzzTarget.summary) { ConfigFuzzTarget() },
         Entry(InputFuzzTarget.name, InputFuzzTarget.summary) { InputFuzzTarget() },

@@ -2,11 +2,13 @@ import Credentials
 import Foundation
 
 /// Key diagnosis: whatever a key source holds, the inspection never traps, a usable key is
-/// one clean token, and no message echoes the token or a control character.
+/// one clean token, and no message echoes the token or a control character. The key dialog's
+/// repair (every problem at once, the one-key fix) too: each problem is listed once, and a fix
+/// it offers leaves a key the inspection takes without a fatal problem.
 struct KeyDiagnosisFuzzTarget: FuzzTarget {
     static let name = "keydiagnosis"
     static let summary =
-        "key diagnosis (Credentials KeyDiagnosis.inspect): usable keys are clean, messages echo no token"
+        "key diagnosis (Credentials KeyDiagnosis.inspect, KeyRepair): usable keys are clean, fixes work, messages echo no token"
 
     var seeds: [[UInt8]] {
         let key = "sk-ant-api03-" + String(repeating: "AbCd1234_-", count: 9) + "xyzAA"
@@ -45,8 +47,16 @@ struct KeyDiagnosisFuzzTarget: FuzzTarget {
         } else {
             try require(inspection.fatal != nil, "no key and no fatal problem")
         }
+        let repair = KeyRepair(raw, source: source)
+        try require(
+            Set(repair.problems.map(\.code)).count == repair.problems.count, "the repair lists a problem twice")
+        if let fixed = repair.repaired {
+            let again = KeyDiagnosis.inspect(fixed, source: source)
+            try require(again.isUsable && again.fatal == nil, "the repair offers a fix that is not a usable key")
+            try require(repair.removes?.isEmpty == false, "the repair offers a fix without saying what it removes")
+        }
         let token = raw.unicodeScalars.filter { !$0.properties.isWhitespace }
-        for problem in inspection.problems {
+        for problem in inspection.problems + repair.problems {
             let text = problem.message + " " + problem.fix
             try require(
                 !text.unicodeScalars.contains { $0.value == 0x1B || ($0.value >= 0x80 && $0.value <= 0x9F) },
