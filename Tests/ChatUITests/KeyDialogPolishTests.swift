@@ -103,4 +103,18 @@ import Testing
         #expect(pasted.contains("Key:"), "\(pasted)")
         assertSnapshot(app.screen().textWithCursor, named: "key-first-run-40x12")
     }
+
+    @Test func sourcesReadAsWordsInReportsAndTheDialog() {
+        let status = KeyStatus(health: .unverified, masked: "sk-ant-…wxyz", source: .session)
+        #expect(status.description == "sk-ant-…wxyz entered in this session")
+        var app = makeApp(
+            chat: makeChat(
+                key: KeyStatus(
+                    health: .rejected(message: "invalid x-api-key", requestID: nil), masked: "sk-ant-…wxyz",
+                    source: .session)))
+        app.press(KeyEvent(.function(10)))
+        let screen = app.screen().text
+        #expect(screen.contains("sk-ant-…wxyz entered in this session"), "\(screen)")
+        #expect(!screen.contains("from entered"))
+    }
 }

@@ -32,6 +32,6 @@ public struct KeyStatus: Sendable, Equatable {
     /// `sk-ant-…abcd from ANTHROPIC_API_KEY`, for error reports.
     public var description: String? {
         guard let masked else { return nil }
-        return source.map { "\(masked) from \($0)" } ?? masked
+        return source.map { "\(masked) \($0.origin)" } ?? masked
     }
 }

@@ -73,7 +73,7 @@ struct KeyPromptView {
             }
             return lines
         case .replace:
-            let current = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(
+            let current = [prompt.rejectedMasked, prompt.rejectedSource.map(\.origin)].compactMap { $0 }.joined(
                 separator: " ")
             return [
                 (
@@ -82,7 +82,7 @@ struct KeyPromptView {
                 )
             ]
         case .rejected(let message, let requestID):
-            let key = [prompt.rejectedMasked, prompt.rejectedSource.map { "from \($0)" }].compactMap { $0 }.joined(
+            let key = [prompt.rejectedMasked, prompt.rejectedSource.map(\.origin)].compactMap { $0 }.joined(
                 separator: " ")
             var facts = "The API answered 401 for the key \(key.isEmpty ? "in use" : key)"
             facts += ": \"\(TextSanitizer.sanitize(message, keepNewlines: false))\""
