@@ -286,6 +286,15 @@ def faults():
         f.append(F(f"{sig.name} while a reply streams", ask, {130, 128 + sig.value, sig.name},
                    reply={"text": "word " * 400, "chunk_chars": 5, "delay_ms": 20}, signal=(sig, 6, "word word word"), check_interrupted=True))
     f.append(F("ask -c while the database is locked", ["ask", "-c", "again"], {1, 2, 8, 9, 10}, lock_db=True))
+    # credentials.toml with profiles (issue 13): hostile text in a profile's key never reaches the terminal
+    evil_profiles = (f'api_key = "{KEY}"\nfallback = "evil"\n[profiles.evil]\napi_key = "x{ESC_STORM}"\n'
+                     f'fallback = "default"\n[profiles.spare]\napi_key = "{KEY[:40]}\u202e\u200b"\n')
+    f.append(F("credentials.toml: escapes in profile keys (key list)", ["key", "list"], {0}, env_key="",
+               credentials=evil_profiles))
+    f.append(F("credentials.toml: escapes in profile keys (key use, doctor)", ["key", "use", "evil"], {0, 3}, env_key="",
+               credentials=evil_profiles, then=["doctor", "--no-verify"]))
+    f.append(F("credentials.toml: 64 KiB of [profiles.x] sections", ["key", "list"], {0, 1, 3}, env_key="",
+               credentials="".join(f"[profiles.p{i}]\napi_key = \"{KEY}\"\n" for i in range(2000))))
     # deep nesting
     f.append(F("config.toml nested 100,000 arrays deep", ask, {2}, config_extra="x = " + "[" * 100000 + "]" * 100000 + "\n"))
     return f
@@ -323,6 +332,11 @@ def one(bindir, fault):
             skip.add(helper)
             config += f'api_key_helper = "{helper}"\napi_key_helper_timeout = {fault.get("helper_timeout", 5)}\n'
         config += fault.get("config_extra", "")
+        if "credentials" in fault:
+            os.makedirs(f"{home}/.config/palaver", mode=0o700, exist_ok=True)
+            path = f"{home}/.config/palaver/credentials.toml"
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as c:
+                c.write(fault["credentials"])
         if config:
             os.makedirs(f"{home}/.config/palaver", exist_ok=True)
             with open(f"{home}/.config/palaver/config.toml", "w") as c:

@@ -178,6 +178,7 @@ public struct AskRunner: Sendable {
         var client = context.client(setup.clientConfiguration)
         var lookedUpAgain = false
         var helperRetried = false
+        var triedFallbacks: Set<String> = []
         let log = Logger(label: "palaver.ask")
         while true {
             log.info(
@@ -202,6 +203,13 @@ public struct AskRunner: Sendable {
                     }
                     setup.keys.memory.rememberRejected(setup.key.credential.secret)
                 }
+                // A profile's fallback takes over when its key is rejected or out of credit.
+                if [.authentication, .billing, .noCredit].contains(error.kind), error.partial == nil,
+                    takeFallbackKey(&setup, after: error, tried: &triedFallbacks)
+                {
+                    client = context.client(setup.clientConfiguration)
+                    continue
+                }
                 // The remembered model was retired: list again and retry once with the newest.
                 if error.kind == .notFound, explicitModel == nil, !lookedUpAgain, error.partial == nil {
                     lookedUpAgain = true
@@ -219,6 +227,24 @@ public struct AskRunner: Sendable {
                     keySource: setup.key.source)
             }
         }
+    }
+
+    /// Switches `setup` to the next fallback of the key's profile not tried yet (saying so on
+    /// stderr); false when there is none.
+    private func takeFallbackKey(_ setup: inout ClientSetup, after error: APIError, tried: inout Set<String>) -> Bool {
+        tried.insert(setup.key.credential.secret)
+        guard
+            let next = setup.keys.resolver.resolve().fallbacks.first(where: {
+                !tried.contains($0.credential.secret)
+            })
+        else { return false }
+        let what = error.kind == .authentication ? "was rejected (401)" : "is out of credit"
+        context.say(
+            "\(setup.key.source.keyPhraseCapitalized) \(what); trying its fallback, \(next.credential.masked) \(next.source.origin)."
+        )
+        setup.key = next
+        setup.clientConfiguration.credential = next.credential
+        return true
     }
 
     /// Runs api_key_helper again; true (with `setup` switched to it) when it printed a new key.
