@@ -88,6 +88,14 @@ import Testing
             app.type(text)
             runtime.perform(app.press(KeyEvent(.enter)))
         }
+
+        /// The fake's key is revoked and `text` sent: returns once the reload found no other key
+        /// and the message waits for one.
+        func sendWithTheKeyRevoked(_ text: String, fake: FakeServerHarness) async throws {
+            fake.state.revokeKey(FakeServerHarness.defaultKey)
+            send(text)
+            try await pump { !$0.chat.reloadingKey && $0.chat.awaitingKeyTurn != nil && $0.chat.notice != nil }
+        }
     }
 
     @Test func aMessageStreamsInAndIsStored() async throws {
@@ -223,9 +231,7 @@ extension ChatRuntimeTests {
     @Test func withNoOtherKeyTheMessageWaitsAndEnterOpensTheRejectedDialog() async throws {
         try await FakeServerHarness.with { fake in
             let rig = try Rig(fake: fake)
-            fake.state.revokeKey(FakeServerHarness.defaultKey)
-            rig.send("Hello?")
-            try await rig.pump { !$0.chat.reloadingKey && $0.chat.awaitingKeyTurn != nil && $0.chat.notice != nil }
+            try await rig.sendWithTheKeyRevoked("Hello?", fake: fake)
             // The reload found nothing: no dialog takes the keyboard by itself.
             #expect(rig.app.chat.keyPrompt == nil)
             #expect(rig.app.chat.transcript[0].state == .pending("waiting for a valid key: F10 enters one"))

@@ -13,9 +13,7 @@ extension ChatRuntimeTests {
     @Test func theKeyJustRejectedIsCaughtByItsFingerprintAndNotSentAgain() async throws {
         try await FakeServerHarness.with { fake in
             let rig = try Rig(fake: fake)
-            fake.state.revokeKey(FakeServerHarness.defaultKey)
-            rig.send("Hello?")
-            try await rig.pump { !$0.chat.reloadingKey && $0.chat.awaitingKeyTurn != nil && $0.chat.notice != nil }
+            try await rig.sendWithTheKeyRevoked("Hello?", fake: fake)
             rig.runtime.perform(rig.app.press(KeyEvent(.enter)))
             #expect(rig.app.chat.keyPrompt != nil)
             let requestsBefore = fake.state.requests().count
