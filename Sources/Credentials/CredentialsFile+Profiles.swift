@@ -227,9 +227,13 @@ extension CredentialsFile {
         return value
     }
 
+    /// `s` without one pair of matching quotes around it. Scalars, not characters: a combining
+    /// mark after a quote would make `"́` one character and the value read back differently
+    /// after a save (found by the credentials fuzz target).
     private static func unquote(_ s: String) -> String {
-        if s.count >= 2, let f = s.first, let l = s.last, (f == "\"" && l == "\"") || (f == "'" && l == "'") {
-            return String(s.dropFirst().dropLast())
+        let scalars = s.unicodeScalars
+        if scalars.count >= 2, let f = scalars.first, let l = scalars.last, f == l, f == "\"" || f == "'" {
+            return String(String.UnicodeScalarView(scalars.dropFirst().dropLast()))
         }
         return s
     }

@@ -90,6 +90,8 @@ public enum KeyDiagnosis {
         }
         if let found = quotesOrBearer(key, phrase) { return refuse(found) }
         if let found = shellAssignment(&key, offsetInInput: &offsetInInput, phrase) { return refuse(found) }
+        // `export "sk-…"`: the quotes stand after the shell's word (found by the keydiagnosis fuzz target).
+        if let found = quotesOrBearer(key, phrase) { return refuse(found) }
         if let found = strayCharacter(in: key, offsetInInput: offsetInInput, phrase) { return refuse(found) }
         if let found = wrongKind(key, phrase) { return refuse(found) }
         let (scheme, note) = kindNote(key, phrase, bearer: bearer)

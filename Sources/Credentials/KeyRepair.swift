@@ -41,7 +41,15 @@ public struct KeyRepair: Sendable, Equatable {
         if problems.contains(where: { $0.code == .surroundingWhitespace }) {
             removed.insert("the spaces or line breaks around it", at: 0)
         }
-        if let key = inspection.key { value = key }
+        if let key = inspection.key {
+            // A bare `export ` is dropped by the inspection without a problem of its own.
+            if key != value.trimmingWhitespaceAndInvisibles(),
+                value.trimmingWhitespaceAndInvisibles().hasPrefix("export ")
+            {
+                removed.append("\"export \"")
+            }
+            value = key
+        }
         self.problems = problems
         let fixed = inspection.isUsable && !removed.isEmpty
         repaired = fixed ? value : nil
@@ -57,7 +65,11 @@ public struct KeyRepair: Sendable, Equatable {
         let trimmed = value.trimmingWhitespaceAndInvisibles()
         switch code {
         case .surroundingQuotes:
-            return (KeyDiagnosis.unquoted(trimmed), "the quotes")
+            // The quotes may stand after `export ` (`export "sk-…"`): the shell's word stays for its own layer.
+            let shell = trimmed.hasPrefix("export ") ? "export " : ""
+            let unquoted =
+                shell + KeyDiagnosis.unquoted(String(trimmed.dropFirst(shell.count)).trimmingWhitespaceAndInvisibles())
+            return unquoted == trimmed ? nil : (unquoted, "the quotes")
         case .bearerPrefix:
             return (String(trimmed.dropFirst("bearer ".count)), "\"Bearer \"")
         case .variablePrefix:
