@@ -248,13 +248,17 @@ private struct Scanner {
     /// Skips a backslash in a basic string and the byte after it, refusing a NUL and a `\u0000` escape.
     private mutating func skipEscape() throws(TOMLGuard.Refusal) {
         if bytes[i + 1] == 0 { throw limits.nulByte(line: line) }
-        // \u0000 would put a NUL in a key, which TOMLKit cuts short and then cannot find (a trap).
-        let width = bytes[i + 1] == 0x75 ? 4 : bytes[i + 1] == 0x55 ? 8 : 0
-        if width > 0, i + 2 + width <= n, bytes[(i + 2)..<(i + 2 + width)].allSatisfy({ $0 == 0x30 }) {
-            throw limits.nulEscape(line: line)
-        }
+        if isNulEscape(at: i) { throw limits.nulEscape(line: line) }
         if bytes[i + 1] == 0x0A { line += 1 }
         i += 2
+    }
+
+    /// Whether the backslash at `j` starts `\u0000` or `\U00000000`: a NUL in a key, which
+    /// TOMLKit cuts short and then cannot find (a trap), in a value or in a table header's name.
+    private func isNulEscape(at j: Int) -> Bool {
+        guard j + 1 < n, bytes[j] == 0x5C else { return false }
+        let width = bytes[j + 1] == 0x75 ? 4 : bytes[j + 1] == 0x55 ? 8 : 0
+        return width > 0 && j + 2 + width <= n && bytes[(j + 2)..<(j + 2 + width)].allSatisfy { $0 == 0x30 }
     }
 
     /// Reads a table header, `[name]` or `[[name]]`, to its line end or comment; its parts are how deep the
@@ -269,6 +273,8 @@ private struct Scanner {
         var parts = 1
         while i < n, bytes[i] != 0x0A, bytes[i] != 0x23 {
             if bytes[i] == 0 { throw limits.nulByte(line: line) }
+            // A quoted part of the name may hold escapes too ([styles."\u0000x"] trapped TOMLKit's iterator).
+            if isNulEscape(at: i) { throw limits.nulEscape(line: line) }
             if bytes[i] == 0x2E { parts += 1 } // may count a dot in a quoted part: too many is safe
             guard parts <= limits.maxDepth else { throw limits.tooDeep(line: line, inKey: true) }
             if bytes[i] != 0x20, bytes[i] != 0x09, bytes[i] != 0x0D { end = i + 1 }

@@ -51,6 +51,8 @@ struct TOMLGuardTests {
             ("\"a\\u0000b\" = 1\n", 1, "a string holds \\u0000 (NUL), which a test file cannot use"),
             ("a = 1\nb = \"\\U00000000\"\n", 2, "\\u0000"),
             ("a = 1\nb = \"\\u00001\"\n", 2, "\\u0000"), // NUL, then the text 1
+            ("a = 1\n[styles.\"\\u0000quoted.key\"]\nfg = 1\n", 2, "\\u0000"), // in a table header (fuzz, theme)
+            ("[[a.\"x\\U00000000\"]]\n", 1, "\\u0000"),
             // shapes toml++ asserts on
             ("a = 1\n[\n", 2, "a table header must start with a name"),
             ("[[ !x]]\n", 1, "a table header must start with a name"),
