@@ -20,6 +20,13 @@ public struct TextPosition: Hashable, Comparable, Sendable, CustomStringConverti
 /// Up and Down move between wrapped rows; at the first row Up (and at the last row Down)
 /// reports ``EditResult/atTop`` / ``EditResult/atBottom`` instead, so the app can recall
 /// history. Home/End go to the start/end of the line (not the wrapped row).
+///
+/// Edits can be undone and redone (``undo()``, ``redo()``): typing is grouped a word at a time
+/// (a run of characters typed at the caret, with the spaces after them), a run of Backspace or
+/// Delete presses is one step, and every other edit (a paste, a line break, a word or line
+/// deletion, ``deleteAll()``, ``replaceText(_:)``) is a step of its own. Setting ``text`` starts
+/// a new history. The history keeps at most ``UndoHistory/maxSteps`` steps and
+/// ``UndoHistory/maxBytes`` bytes of text, dropping the oldest.
 public struct TextEditor: Hashable, Sendable {
     /// The text as lines of grapheme clusters.
     public private(set) var lines: [[Character]] = [[]]
@@ -35,6 +42,8 @@ public struct TextEditor: Hashable, Sendable {
     public private(set) var scrollRow = 0
     /// The display column Up/Down aim for, kept while moving vertically.
     private var goalColumn: Int?
+    /// What undo and redo go back and forth through.
+    private var history = UndoHistory()
 
     public init(
         text: String = "", placeholder: String = "", style: Style = .plain,
@@ -47,25 +56,42 @@ public struct TextEditor: Hashable, Sendable {
         self.text = text
     }
 
-    /// The whole text, lines joined by `\n`. Setting it puts the caret at the end.
+    /// The whole text, lines joined by `\n`. Setting it puts the caret at the end and starts a
+    /// new undo history (another text, such as another conversation's draft); to change the text
+    /// as an edit that can be undone, use ``replaceText(_:)``.
     public var text: String {
         get { lines.map { String($0) }.joined(separator: "\n") }
         set {
-            lines = TextEditor.split(TextEditor.clean(newValue))
-            cursor = TextPosition(line: lines.count - 1, column: lines[lines.count - 1].count)
-            goalColumn = nil
-            scrollRow = 0
+            setText(newValue)
+            history = UndoHistory()
         }
     }
 
     public var isEmpty: Bool { lines.count == 1 && lines[0].isEmpty }
+
+    /// Characters (grapheme clusters) in the text, line breaks included.
+    public var characterCount: Int { lines.reduce(lines.count - 1) { $0 + $1.count } }
+
+    private mutating func setText(_ newValue: String) {
+        lines = TextEditor.split(TextEditor.clean(newValue))
+        cursor = TextPosition(line: lines.count - 1, column: lines[lines.count - 1].count)
+        goalColumn = nil
+        scrollRow = 0
+    }
 
     // MARK: - Editing
 
     /// Inserts text at the caret (typing or a paste): CR LF and CR become line breaks, tabs
     /// stay, other control characters are dropped. Grapheme clusters merge across the caret
     /// (a combining mark joins the character before it).
+    ///
+    /// One undo step (a paste is undone at once); keys typed one by one (``handle(_:width:)``)
+    /// are grouped by word instead.
     public mutating func insert(_ text: String) {
+        recording(.other) { $0.insertRaw(text) }
+    }
+
+    private mutating func insertRaw(_ text: String) {
         let cleaned = TextEditor.clean(text)
         guard !cleaned.isEmpty else { return }
         let line = lines[cursor.line]
@@ -87,6 +113,12 @@ public struct TextEditor: Hashable, Sendable {
     /// Deletes the cluster before the caret (joining lines at a line start). False when at the start.
     @discardableResult
     public mutating func deleteBackward() -> Bool {
+        var done = false
+        recording(.deletingBackward) { done = $0.deleteBackwardRaw() }
+        return done
+    }
+
+    private mutating func deleteBackwardRaw() -> Bool {
         goalColumn = nil
         if cursor.column > 0 {
             lines[cursor.line].remove(at: cursor.column - 1)
@@ -104,6 +136,12 @@ public struct TextEditor: Hashable, Sendable {
     /// Deletes the cluster after the caret (joining lines at a line end). False when at the end.
     @discardableResult
     public mutating func deleteForward() -> Bool {
+        var done = false
+        recording(.deletingForward) { done = $0.deleteForwardRaw() }
+        return done
+    }
+
+    private mutating func deleteForwardRaw() -> Bool {
         goalColumn = nil
         if cursor.column < lines[cursor.line].count {
             lines[cursor.line].remove(at: cursor.column)
@@ -117,36 +155,110 @@ public struct TextEditor: Hashable, Sendable {
 
     /// Deletes back to the start of the word before the caret.
     public mutating func deleteWordBackward() {
-        let end = cursor
-        moveWordLeft()
-        delete(from: cursor, to: end)
+        recording(.other) { e in
+            let end = e.cursor
+            e.moveWordLeft()
+            e.delete(from: e.cursor, to: end)
+        }
     }
 
     /// Deletes forward to the end of the word after the caret.
     public mutating func deleteWordForward() {
-        let start = cursor
-        moveWordRight()
-        let end = cursor
-        cursor = start
-        delete(from: start, to: end)
+        recording(.other) { e in
+            let start = e.cursor
+            e.moveWordRight()
+            let end = e.cursor
+            e.cursor = start
+            e.delete(from: start, to: end)
+        }
     }
 
     /// Deletes from the start of the line to the caret.
     public mutating func deleteToLineStart() {
-        delete(from: TextPosition(line: cursor.line, column: 0), to: cursor)
+        recording(.other) { $0.delete(from: TextPosition(line: $0.cursor.line, column: 0), to: $0.cursor) }
     }
 
     /// Deletes from the caret to the end of the line (or the line break, at the end).
     public mutating func deleteToLineEnd() {
-        if cursor.column == lines[cursor.line].count {
-            deleteForward()
-            return
+        recording(.other) { e in
+            if e.cursor.column == e.lines[e.cursor.line].count {
+                _ = e.deleteForwardRaw()
+            } else {
+                e.delete(from: e.cursor, to: TextPosition(line: e.cursor.line, column: e.lines[e.cursor.line].count))
+            }
         }
-        delete(from: cursor, to: TextPosition(line: cursor.line, column: lines[cursor.line].count))
     }
 
-    /// Empties the editor.
+    /// Empties the editor and forgets its undo history.
     public mutating func clear() { text = "" }
+
+    /// Deletes the whole text, as one step that ``undo()`` brings back.
+    public mutating func deleteAll() {
+        recording(.other) { $0.setText("") }
+    }
+
+    /// Replaces the whole text (the caret goes to the end), as one step that ``undo()`` reverts.
+    public mutating func replaceText(_ newText: String) {
+        recording(.other) { $0.setText(newText) }
+    }
+
+    // MARK: - Undo
+
+    /// Undoes the last step; false when there is nothing to undo.
+    @discardableResult
+    public mutating func undo() -> Bool {
+        guard let step = history.popUndo() else { return false }
+        history.redo.append(snapshot)
+        restore(step)
+        return true
+    }
+
+    /// Redoes the last undone step; false when there is nothing to redo.
+    @discardableResult
+    public mutating func redo() -> Bool {
+        guard let step = history.redo.popLast() else { return false }
+        history.push(snapshot)
+        restore(step)
+        return true
+    }
+
+    public var canUndo: Bool { !history.undo.isEmpty }
+    public var canRedo: Bool { !history.redo.isEmpty }
+
+    /// Types one character at the caret: a run of typing is one undo step, split at the start
+    /// of each word.
+    private mutating func type(_ c: Character) {
+        let previous = cursor.column > 0 ? lines[cursor.line][cursor.column - 1] : nil
+        let startsWord = !c.isWhitespace && (previous?.isWhitespace ?? true)
+        recording(.typing, newStep: startsWord) { $0.insertRaw(String(c)) }
+    }
+
+    /// Runs an edit, recording the text before it as an undo step unless it continues the run
+    /// of edits of the same `kind` (typing, deleting) that ended where the caret is.
+    private mutating func recording(
+        _ kind: UndoHistory.Kind, newStep: Bool = false, _ change: (inout TextEditor) -> Void
+    ) {
+        let continues = !newStep && kind != .other && history.group == kind && history.groupEnd == cursor
+        let before = continues ? nil : snapshot
+        let oldLines = lines
+        change(&self)
+        guard lines != oldLines else { return }
+        if let before { history.push(before) }
+        history.redo = []
+        history.group = kind
+        history.groupEnd = cursor
+    }
+
+    private var snapshot: UndoHistory.Snapshot {
+        UndoHistory.Snapshot(text: text, cursor: cursor)
+    }
+
+    private mutating func restore(_ step: UndoHistory.Snapshot) {
+        setText(step.text)
+        setCursor(step.cursor)
+        history.group = nil
+        history.groupEnd = nil
+    }
 
     private mutating func delete(from start: TextPosition, to end: TextPosition) {
         guard start < end else { return }
@@ -279,14 +391,16 @@ public struct TextEditor: Hashable, Sendable {
     /// word); Left/Right move by cluster (with Ctrl or Alt, by word); Home/End go to the line
     /// start/end (with Ctrl, the text start/end); Up/Down move by row. Also Ctrl+A, Ctrl+E
     /// (line start/end), Ctrl+U, Ctrl+K (delete to line start/end), Ctrl+W (delete word back),
-    /// Alt+B, Alt+F (word left/right), Alt+D (delete word forward). Check the app's own
-    /// bindings first: anything else is ``EditResult/notHandled``.
+    /// Alt+B, Alt+F (word left/right), Alt+D (delete word forward), Ctrl+_ and Ctrl+Z (undo),
+    /// Alt+_ (redo). Check the app's own bindings first: anything else is ``EditResult/notHandled``.
     public mutating func handle(_ event: KeyEvent, width: Int) -> EditResult {
         let m = event.modifiers
         let word = m.contains(.control) || m.contains(.alt)
         switch event.key {
         case .character(let c) where m.isEmpty || m == .shift:
-            insert(String(c))
+            type(c)
+        case .character("_") where m == .control, .character("z") where m == .control: undo()
+        case .character("_") where m == .alt: redo()
         case .character("a") where m == .control: moveToLineStart()
         case .character("e") where m == .control: moveToLineEnd()
         case .character("u") where m == .control: deleteToLineStart()
@@ -441,5 +555,47 @@ public struct TextEditor: Hashable, Sendable {
             if c == "\n" { lines.append([]) } else { lines[lines.count - 1].append(c) }
         }
         return lines
+    }
+}
+
+/// A ``TextEditor``'s undo and redo steps: the text and caret before each step.
+public struct UndoHistory: Hashable, Sendable {
+    /// At most this many steps are kept.
+    public static let maxSteps = 200
+    /// At most this many bytes (UTF-8) of text are kept over all steps.
+    public static let maxBytes = 4 << 20
+
+    struct Snapshot: Hashable, Sendable {
+        var text: String
+        var cursor: TextPosition
+    }
+
+    /// What kind of edit the current group is: typing and deleting runs continue one step.
+    enum Kind: Hashable, Sendable {
+        case typing
+        case deletingBackward
+        case deletingForward
+        case other
+    }
+
+    var undo: [Snapshot] = []
+    var redo: [Snapshot] = []
+    var group: Kind?
+    /// Where the caret was after the group's last edit: an edit elsewhere starts a new step.
+    var groupEnd: TextPosition?
+    private var bytes = 0
+
+    mutating func push(_ step: Snapshot) {
+        undo.append(step)
+        bytes += step.text.utf8.count
+        while undo.count > Self.maxSteps || (bytes > Self.maxBytes && undo.count > 1) {
+            bytes -= undo.removeFirst().text.utf8.count
+        }
+    }
+
+    mutating func popUndo() -> Snapshot? {
+        guard let step = undo.popLast() else { return nil }
+        bytes -= step.text.utf8.count
+        return step
     }
 }
