@@ -1,12 +1,20 @@
 import PlainJSON
 
-/// Renders an export document (the JSON form) as Markdown for people to read.
+/// Renders an export document (the JSON form) as Markdown for people to read: its active path,
+/// numbered along the path, a message with other versions marked "version 2/3".
 ///
 /// It reads the export's own fields and, in the content, the members a block of each known
 /// `type` carries (`text`, `tool_use` name and input, `thinking`); any other block is named by
 /// its type. This is presentation of the stored format, not a model of the API.
 enum MarkdownExport {
-    static func render(_ document: StoredJSON) -> String {
+    /// A message of the active path: its index in the document's messages, and its place among
+    /// its siblings ("2/3") when it has any.
+    struct PathEntry {
+        var index: Int
+        var version: String?
+    }
+
+    static func render(_ document: StoredJSON, path: [PathEntry]) -> String {
         let c = document["conversation"] ?? .null
         var out = ""
         let title = c["title"]?.stringValue ?? ""
@@ -14,13 +22,14 @@ enum MarkdownExport {
         out += "- Model: `\(c["model"]?.stringValue ?? "")`\n"
         out += "- Created: \(c["created_at"]?.stringValue ?? "")\n"
         out += "- Updated: \(c["updated_at"]?.stringValue ?? "")\n"
-        let messages = document["messages"]?.arrayValue ?? []
-        out += "- Messages: \(messages.count)\n"
+        let all = document["messages"]?.arrayValue ?? []
+        out += "- Messages: \(path.count)\n"
         if let prompt = c["system_prompt"]?.stringValue, !prompt.isEmpty {
             out += "\n## System prompt\n\n" + quoted(prompt) + "\n"
         }
-        for m in messages {
-            out += "\n---\n\n" + heading(m) + "\n\n"
+        for (number, entry) in zip(1..., path) {
+            let m = all[entry.index]
+            out += "\n---\n\n" + heading(m, number: number, version: entry.version) + "\n\n"
             let body = blocks(m["content"]?.arrayValue ?? [])
             out += body.isEmpty ? "_(no content)_\n" : body
             if let note = statusNote(m) { out += "\n" + note + "\n" }
@@ -28,9 +37,10 @@ enum MarkdownExport {
         return out
     }
 
-    private static func heading(_ m: StoredJSON) -> String {
+    private static func heading(_ m: StoredJSON, number: Int, version: String?) -> String {
         let role = m["role"]?.stringValue == "assistant" ? "Assistant" : "User"
-        var parts = ["### \(m["position"]?.intValue ?? 0) · \(role)"]
+        var parts = ["### \(number) · \(role)"]
+        if let version { parts.append("version \(version)") }
         if let model = m["model"]?.stringValue, role == "Assistant" { parts.append("`\(model)`") }
         switch m["status"]?.stringValue {
         case "interrupted": parts.append("⚠ interrupted")

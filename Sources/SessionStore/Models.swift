@@ -74,7 +74,10 @@ public struct StreamOwner: Sendable, Equatable {
 public struct StoredMessage: Sendable, Equatable, Identifiable {
     public var id: MessageID
     public var conversationID: ConversationID
-    /// 1, 2, 3… in the order the messages were appended; unique and increasing per conversation.
+    /// 1, 2, 3… along the message's path: 1 for a first prompt, its parent's position + 1
+    /// otherwise. Along the conversation's active path positions are unique and increasing, so
+    /// they page the transcript (``SessionStore/messages(in:before:limit:)``); a message of
+    /// another branch shares its position with the messages at its depth on other branches.
     public var position: Int
     public var role: MessageRole
     /// The content blocks as stored JSON (the store reads only their text).
@@ -95,13 +98,21 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
     /// For a reply: the user message it answers, when recorded (`nil` in rows stored before
     /// palaver recorded it; such a reply answers the nearest user message before it).
     public var replyTo: MessageID?
+    /// The message this one follows in the conversation's tree; `nil` for a first prompt.
+    public var parentID: MessageID?
+    /// This message among its siblings (the children of its parent, first prompts for a first
+    /// prompt), 0-based, in the order they were created: an edited prompt or a regenerated
+    /// reply is a later sibling. Read with the message, so a transcript can show "‹ 2/3 ›".
+    public var siblingIndex: Int
+    /// How many siblings the message has, itself included (1 when it has no other version).
+    public var siblingCount: Int
 
     public init(
         id: MessageID, conversationID: ConversationID, position: Int, role: MessageRole, content: StoredContent,
         status: MessageStatus, model: String? = nil, requestID: String? = nil, usage: TokenCounts? = nil,
         stopReason: String? = nil, errorSummary: String? = nil, createdAt: Date, updatedAt: Date,
         owner: StreamOwner? = nil,
-        replyTo: MessageID? = nil
+        replyTo: MessageID? = nil, parentID: MessageID? = nil, siblingIndex: Int = 0, siblingCount: Int = 1
     ) {
         self.id = id
         self.conversationID = conversationID
@@ -118,10 +129,41 @@ public struct StoredMessage: Sendable, Equatable, Identifiable {
         self.updatedAt = updatedAt
         self.owner = owner
         self.replyTo = replyTo
+        self.parentID = parentID
+        self.siblingIndex = siblingIndex
+        self.siblingCount = siblingCount
     }
 
     /// The text of every text block, blocks separated by a blank line.
     public var text: String { content.text }
+}
+
+/// Where a new user message goes in the conversation's tree
+/// (``SessionStore/appendUserMessage(to:text:status:under:)``).
+public enum MessageParent: Sendable, Equatable {
+    /// After the last message of the active path: a new prompt in the conversation.
+    case activeLeaf
+    /// Under this message: a new branch from it when it already has children.
+    case message(MessageID)
+    /// Beside this message, under its parent: an edited prompt (a first prompt edited is a
+    /// new first prompt).
+    case siblingOf(MessageID)
+}
+
+/// A message among its siblings (see ``SessionStore/siblings(of:)``).
+public struct Siblings: Sendable, Equatable {
+    /// The children of the message's parent (first prompts, for a first prompt), in creation order.
+    public var ids: [MessageID]
+    /// The message's index in ``ids``.
+    public var index: Int
+
+    public init(ids: [MessageID], index: Int) {
+        self.ids = ids
+        self.index = index
+    }
+
+    /// "2/3": the message's 1-based place among its siblings.
+    public var label: String { "\(index + 1)/\(ids.count)" }
 }
 
 /// One search hit: where it is and a snippet of the matching text.

@@ -17,6 +17,20 @@ import GRDB
 ///   `NULL` in rows written before it (and imports without it): such a reply answers the nearest
 ///   user message before it. No foreign key: ids are never reused and a conversation's messages
 ///   are deleted together, and a key would make every delete scan for children.
+/// - `palaver-v5-branches`: messages form a tree. `parent_id` is the message a message follows
+///   (`NULL` for a first prompt); `depth` is its position along its own path (1 for a first
+///   prompt, the parent's `depth` + 1 otherwise); `position` keeps its meaning of creation order
+///   (unique per conversation, never reused). The conversation's *active path* (what the chat
+///   shows, `ask -c` continues and the API is sent) is stored as a flag, `on_path = 1`, on each
+///   of its messages: one per depth from 1 to the active leaf, each the parent of the next. A
+///   flag rather than only an active-leaf id, so the path is read as a range of the partial
+///   index `messages_active_path (conversation_id, depth)` exactly as positions were read
+///   before, at the same cost whatever the conversation's length; moving the path rewrites
+///   only the flags below the branch point. `messages_by_parent` lists a message's children
+///   (siblings, in creation order). The migration turns every conversation into one path:
+///   each message's parent is the message before it in position order, except a reply that
+///   records its prompt (`reply_to`), whose parent is that prompt; the active leaf is the last
+///   message. No foreign key on `parent_id`, as for `reply_to`.
 enum Schema {
     static let migrationPrefix = "palaver-"
 
@@ -27,6 +41,7 @@ enum Schema {
         migrator.registerMigration("palaver-v2-drafts", migrate: v2Drafts)
         migrator.registerMigration("palaver-v3-search", migrate: v3Search)
         migrator.registerMigration("palaver-v4-replies", migrate: v4Replies)
+        migrator.registerMigration("palaver-v5-branches", migrate: v5Branches)
         for (identifier, migrate) in extra {
             migrator.registerMigration(identifier, migrate: migrate)
         }
@@ -34,7 +49,7 @@ enum Schema {
     }
 
     static let firstVersion = "palaver-v1-core"
-    static let latestVersion = "palaver-v4-replies"
+    static let latestVersion = "palaver-v5-branches"
 
     @Sendable static func v1Core(_ db: Database) throws {
         // Timestamps are integer milliseconds since 1970 UTC. AUTOINCREMENT keeps ids from being
@@ -103,6 +118,53 @@ enum Schema {
 
     @Sendable static func v4Replies(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE messages ADD COLUMN reply_to INTEGER")
+    }
+
+    @Sendable static func v5Branches(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE messages ADD COLUMN parent_id INTEGER;
+                ALTER TABLE messages ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE messages ADD COLUMN on_path INTEGER NOT NULL DEFAULT 0;
+                """)
+        // One pass in position order per conversation: the parent is the reply's recorded
+        // prompt, else the message before it; the last message is the active leaf.
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, conversation_id, reply_to FROM messages ORDER BY conversation_id, position")
+        let update = try db.makeStatement(sql: "UPDATE messages SET parent_id = ?, depth = ? WHERE id = ?")
+        let mark = try db.makeStatement(sql: "UPDATE messages SET on_path = 1 WHERE id = ?")
+        var conversation: Int64?
+        var previous: Int64?
+        var nodes: [Int64: (parent: Int64?, depth: Int)] = [:]
+        func markPath() throws {
+            var next = previous
+            while let id = next, let node = nodes[id] {
+                try mark.execute(arguments: [id])
+                next = node.parent
+            }
+        }
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            let owner: Int64 = row[1]
+            if owner != conversation {
+                try markPath()
+                conversation = owner
+                previous = nil
+                nodes = [:]
+            }
+            let replyTo: Int64? = row[2]
+            let parent = replyTo.flatMap { nodes[$0] == nil ? nil : $0 } ?? previous
+            let depth = (parent.flatMap { nodes[$0]?.depth } ?? 0) + 1
+            nodes[id] = (parent, depth)
+            try update.execute(arguments: [parent, depth, id])
+            previous = id
+        }
+        try markPath()
+        try db.execute(
+            sql: """
+                CREATE UNIQUE INDEX messages_active_path ON messages (conversation_id, depth) WHERE on_path = 1;
+                CREATE INDEX messages_by_parent ON messages (conversation_id, parent_id, position);
+                """)
     }
 
     @Sendable static func v3Search(_ db: Database) throws {

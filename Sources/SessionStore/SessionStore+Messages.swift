@@ -2,22 +2,29 @@ import Foundation
 import GRDB
 
 extension SessionStore {
+    /// The columns ``message(from:)`` decodes, from `FROM messages` (not aliased: the sibling
+    /// counts refer to it). A message's position is its `depth`; its place among its siblings
+    /// is counted through `messages_by_parent`.
     static let messageColumns = """
-        id, conversation_id, position, role, content, status, model, request_id, input_tokens, \
+        id, conversation_id, depth, role, content, status, model, request_id, input_tokens, \
         output_tokens, cache_creation_input_tokens, cache_read_input_tokens, stop_reason, error_summary, \
-        created_at, updated_at, owner_pid, owner_start, heartbeat_at, reply_to
+        created_at, updated_at, owner_pid, owner_start, heartbeat_at, reply_to, parent_id, \
+        (SELECT count(*) FROM messages s WHERE s.conversation_id = messages.conversation_id \
+            AND s.parent_id IS messages.parent_id AND s.position < messages.position), \
+        (SELECT count(*) FROM messages s WHERE s.conversation_id = messages.conversation_id \
+            AND s.parent_id IS messages.parent_id)
         """
 
-    /// A window of messages ending before a position (the transcript's last screen when the
-    /// position is `Int.max`): a range scan of the `(conversation_id, position)` index.
+    /// A window of the active path ending before a position (the transcript's last screen when
+    /// the position is `Int.max`): a range scan of the partial index `messages_active_path`.
     static let windowBeforeSQL = """
         SELECT \(messageColumns) FROM messages
-        WHERE conversation_id = ? AND position < ? ORDER BY position DESC LIMIT ?
+        WHERE conversation_id = ? AND on_path = 1 AND depth < ? ORDER BY depth DESC LIMIT ?
         """
 
     static let windowAfterSQL = """
         SELECT \(messageColumns) FROM messages
-        WHERE conversation_id = ? AND position > ? ORDER BY position ASC LIMIT ?
+        WHERE conversation_id = ? AND on_path = 1 AND depth > ? ORDER BY depth ASC LIMIT ?
         """
 
     /// Reads messages, adding the streamed chunks of any `streaming` row to its content.
@@ -78,18 +85,27 @@ extension SessionStore {
             owner: ownerPID.map {
                 StreamOwner(pid: $0, startToken: row[17], heartbeatAt: heartbeat.map(Timestamp.date))
             },
-            replyTo: (row[19] as Int64?).map(MessageID.init))
+            replyTo: (row[19] as Int64?).map(MessageID.init), parentID: (row[20] as Int64?).map(MessageID.init),
+            siblingIndex: row[21], siblingCount: row[22])
     }
 
     // MARK: Writing
 
     /// Stores the user's turn. Call this *before* sending the request, then set `complete` or
     /// `failed` with ``setStatus(of:to:errorSummary:)``. Key-shaped text is masked.
+    ///
+    /// `parent` places it in the tree: after the active path's last message (a new prompt, the
+    /// default), under a given message, or beside one (`.siblingOf(prompt)`: an edited prompt).
+    /// The new message becomes the active leaf, so the active path runs through it. Throws
+    /// `.invalidArgument` for a message that is not in this conversation.
     @discardableResult
-    public func appendUserMessage(to conversation: ConversationID, text: String, status: MessageStatus = .pending)
+    public func appendUserMessage(
+        to conversation: ConversationID, text: String, status: MessageStatus = .pending,
+        under parent: MessageParent = .activeLeaf
+    )
         throws(SessionStoreError) -> StoredMessage
     {
-        try appendUserMessage(to: conversation, content: StoredContent(text: text), status: status)
+        try appendUserMessage(to: conversation, content: StoredContent(text: text), status: status, under: parent)
     }
 
     /// Stores the user's turn given as stored content (e.g. tool results). Throws
@@ -97,7 +113,7 @@ extension SessionStore {
     @discardableResult
     public func appendUserMessage(
         to conversation: ConversationID, content: StoredContent,
-        status: MessageStatus = .pending
+        status: MessageStatus = .pending, under parent: MessageParent = .activeLeaf
     ) throws(SessionStoreError) -> StoredMessage {
         guard status == .pending || status == .complete || status == .failed else {
             throw SessionStoreError(
@@ -107,14 +123,17 @@ extension SessionStore {
         let content = try Self.prepared(content)
         return try insertMessage(
             conversation, role: .user, json: content.json, text: content.text, status: status,
-            model: nil, owner: nil)
+            model: nil, owner: nil, parent: parent)
     }
 
     /// Creates the assistant's reply as an empty `streaming` row owned by this process, at
     /// stream start. Feed it through ``checkpointer(for:policy:clock:)``. `prompt` is the user
     /// message it answers (recorded, so that two prompts sent at once are each paired with their
-    /// own reply); it must be a user message of the same conversation. Without it the reply is
-    /// taken to answer the nearest user message before it.
+    /// own reply); it must be a user message of the same conversation. The reply is the
+    /// prompt's child: when the prompt already has a reply (a regenerate, or a retry of an
+    /// interrupted one) it is a new sibling of it. Without `prompt` the reply follows the
+    /// active leaf and is taken to answer the nearest user message before it. Either way the
+    /// reply becomes the active leaf.
     @discardableResult
     public func beginAssistantMessage(
         in conversation: ConversationID, model: String, answering prompt: MessageID? = nil
@@ -123,17 +142,19 @@ extension SessionStore {
     {
         try insertMessage(
             conversation, role: .assistant, json: "[]", text: "", status: .streaming, model: model,
-            owner: identity, replyTo: prompt)
+            owner: identity, replyTo: prompt, parent: prompt.map(MessageParent.message) ?? .activeLeaf)
     }
 
     private func insertMessage(
         _ conversation: ConversationID, role: MessageRole, json: String, text: String,
-        status: MessageStatus, model: String?, owner: ProcessIdentity?, replyTo: MessageID? = nil
+        status: MessageStatus, model: String?, owner: ProcessIdentity?, replyTo: MessageID? = nil,
+        parent: MessageParent
     )
         throws(SessionStoreError) -> StoredMessage
     {
         let now = nowMilliseconds
         var badPrompt = false
+        var badParent: MessageID?
         let row = try write { db -> Row? in
             guard
                 try Bool.fetchOne(
@@ -150,6 +171,26 @@ extension SessionStore {
                 badPrompt = true
                 return nil
             }
+            let parentRow: (id: Int64, depth: Int)?
+            switch parent {
+            case .activeLeaf:
+                parentRow = try Self.activeLeafRow(conversation.rawValue, db)
+            case .message(let id), .siblingOf(let id):
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT parent_id, depth FROM messages WHERE id = ? AND conversation_id = ?",
+                        arguments: [id.rawValue, conversation.rawValue])
+                else {
+                    badParent = id
+                    return nil
+                }
+                if case .message = parent {
+                    parentRow = (id.rawValue, row[1])
+                } else {
+                    parentRow = (row[0] as Int64?).map { ($0, row[1] - 1) }
+                }
+            }
+            try Self.activatePath(to: parentRow?.id, in: conversation.rawValue, db)
             // The write transaction is IMMEDIATE, so no other writer can take the same position.
             let position =
                 try Int.fetchOne(
@@ -158,19 +199,25 @@ extension SessionStore {
             try db.execute(
                 sql: """
                     INSERT INTO messages (conversation_id, position, role, content, text, status, model,
-                                          created_at, updated_at, owner_pid, owner_start, heartbeat_at, reply_to)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          created_at, updated_at, owner_pid, owner_start, heartbeat_at, reply_to,
+                                          parent_id, depth, on_path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                     """,
                 arguments: [
                     conversation.rawValue, position + 1, role.rawValue, json, StoredText.searchable(text),
                     status.rawValue, StoredText.bind(model),
                     now, now, owner?.pid, owner?.startToken, owner == nil ? nil : now, replyTo?.rawValue,
+                    parentRow?.id, (parentRow?.depth ?? 0) + 1,
                 ])
             let id = db.lastInsertedRowID
             try db.execute(
                 sql: "UPDATE conversations SET updated_at = ? WHERE id = ?", arguments: [now, conversation.rawValue])
             return try Row.fetchOne(
                 db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?", arguments: [id])
+        }
+        if let badParent {
+            throw SessionStoreError(
+                .invalidArgument, path: nil, reason: "message \(badParent) is not in conversation \(conversation)")
         }
         if badPrompt, let replyTo {
             throw SessionStoreError(
@@ -355,18 +402,19 @@ extension SessionStore {
         }
     }
 
-    /// How many messages a conversation has.
+    /// How many messages the conversation's active path has (the position of its active leaf).
     public func messageCount(in conversation: ConversationID) throws(SessionStoreError) -> Int {
         try read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM messages WHERE conversation_id = ?",
+                db, sql: "SELECT max(depth) FROM messages WHERE conversation_id = ? AND on_path = 1",
                 arguments: [conversation.rawValue]) ?? 0
         }
     }
 
     /// The user message a reply answered: the one it records (``StoredMessage/replyTo``), else
-    /// the nearest user message before it in its conversation. A retry of an interrupted or
-    /// failed reply re-sends this message. `nil` if the id is unknown or no user message precedes it.
+    /// the nearest user message above it in the tree (its parent, for a reply stored after
+    /// branching). A retry of an interrupted or failed reply re-sends this message. `nil` if
+    /// the id is unknown or no user message precedes it.
     public func userMessage(answeredBy reply: MessageID) throws(SessionStoreError) -> StoredMessage? {
         try read { db in
             if let prompt = try Int64.fetchOne(
@@ -380,11 +428,14 @@ extension SessionStore {
             return try Self.fetchMessages(
                 db,
                 sql: """
+                    WITH RECURSIVE up(id, parent, role, step) AS (
+                        SELECT id, parent_id, role, 0 FROM messages WHERE id = ?
+                        UNION ALL
+                        SELECT m.id, m.parent_id, m.role, up.step + 1 FROM messages m JOIN up ON m.id = up.parent
+                        WHERE up.step = 0 OR up.role <> 'user'
+                    )
                     SELECT \(Self.messageColumns) FROM messages
-                    WHERE conversation_id = (SELECT conversation_id FROM messages WHERE id = ?1)
-                      AND position < (SELECT position FROM messages WHERE id = ?1)
-                      AND role = 'user'
-                    ORDER BY position DESC LIMIT 1
+                    WHERE id = (SELECT id FROM up WHERE step > 0 AND role = 'user' ORDER BY step LIMIT 1)
                     """, arguments: [reply.rawValue]
             ).first
         }

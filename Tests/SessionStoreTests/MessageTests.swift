@@ -110,14 +110,20 @@ struct MessageTests {
         let conversation = try store.createConversation(model: "m")
         let other = try store.createConversation(model: "m")
         try store.pool.write { db in
-            // 1,000 rows quickly, straight into the table (the API appends one transaction each).
+            // 1,000 rows quickly, straight into the table (the API appends one transaction each):
+            // one path, each message the parent of the next.
+            var parent: Int64?
             for i in 1...1000 {
                 try db.execute(
                     sql: """
-                        INSERT INTO messages (conversation_id, position, role, content, text, status, created_at, updated_at)
-                        VALUES (?, ?, 'user', ?, ?, 'complete', 0, 0)
+                        INSERT INTO messages (conversation_id, position, role, content, text, status, created_at, updated_at,
+                                              parent_id, depth, on_path)
+                        VALUES (?, ?, 'user', ?, ?, 'complete', 0, 0, ?, ?, 1)
                         """,
-                    arguments: [conversation.id.rawValue, i, "[{\"text\":\"m\(i)\",\"type\":\"text\"}]", "m\(i)"])
+                    arguments: [
+                        conversation.id.rawValue, i, "[{\"text\":\"m\(i)\",\"type\":\"text\"}]", "m\(i)", parent, i,
+                    ])
+                parent = db.lastInsertedRowID
             }
         }
         try store.appendUserMessage(to: other.id, text: "elsewhere")
@@ -133,7 +139,7 @@ struct MessageTests {
         #expect(try store.appendUserMessage(to: conversation.id, text: "next").position == 1001)
     }
 
-    @Test func windowQueriesUseThePositionIndexAndNoSort() throws {
+    @Test func windowQueriesUseTheActivePathIndexAndNoSort() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         for sql in [SessionStore.windowBeforeSQL, SessionStore.windowAfterSQL] {
@@ -142,11 +148,17 @@ struct MessageTests {
                     $0["detail"] as String
                 }
             }
+            // The path is a range of the partial index, as positions were of the unique one.
             #expect(
                 plan.contains {
-                    $0.contains("USING INDEX sqlite_autoindex_messages_1 (conversation_id=? AND position")
+                    $0.contains("USING INDEX messages_active_path (conversation_id=? AND depth")
                 }, "\(plan)")
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+            // Each row's place among its siblings is counted in the parent index, never a scan.
+            #expect(
+                plan.filter { $0.contains("messages_by_parent (conversation_id=? AND parent_id=?") }.count == 2,
+                "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
         }
         let listPlan = try store.pool.read { db in
             try Row.fetchAll(

@@ -39,7 +39,11 @@ struct MigrationTests {
         let store = try SessionStore(path: dir.database)
         try withRawDatabase(dir.database) { db in
             let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-            #expect(applied == ["palaver-v1-core", "palaver-v2-drafts", "palaver-v3-search", "palaver-v4-replies"])
+            #expect(
+                applied == [
+                    "palaver-v1-core", "palaver-v2-drafts", "palaver-v3-search", "palaver-v4-replies",
+                    "palaver-v5-branches",
+                ])
         }
         let conversation = try #require(try store.conversation(ConversationID(7)))
         #expect(conversation.title == "Old talk")
@@ -61,6 +65,65 @@ struct MigrationTests {
         #expect(try store.draft(for: conversation.id) == "draft after migration")
         let next = try store.appendUserMessage(to: conversation.id, text: "Merci")
         #expect(next.position == 4)
+    }
+
+    @Test func repliesSchemaMigratesToOnePathPerConversation() throws {
+        let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
+        var options = SessionStore.Options()
+        options.migrationTarget = "palaver-v4-replies"
+        try SessionStore(path: dir.database, options: options).close()
+        // Written by the v4 schema: no tree columns. Conversation 1: a prompt, an interrupted
+        // reply and its retry (both recording the prompt), a prompt, a reply recording none
+        // (stored before v4). Conversation 2: two prompts sent at once, each reply recording its
+        // own. Conversation 3: empty.
+        try withRawDatabase(dir.database) { db in
+            #expect(try db.columns(in: "messages").contains { $0.name == "parent_id" } == false)
+            func text(_ s: String) -> String { #"[{"text":"\#(s)","type":"text"}]"# }
+            try db.execute(
+                sql: """
+                    INSERT INTO conversations (id, title, model, created_at, updated_at) VALUES
+                        (1, 'retried', 'm', 1, 1), (2, 'interleaved', 'm', 1, 1), (3, 'empty', 'm', 1, 1);
+                    INSERT INTO messages (id, conversation_id, position, role, content, text, status, reply_to,
+                                          created_at, updated_at) VALUES
+                        (10, 1, 1, 'user', ?, 'q1', 'complete', NULL, 1, 1),
+                        (11, 1, 2, 'assistant', ?, 'cut', 'interrupted', 10, 1, 1),
+                        (12, 1, 3, 'assistant', ?, 'a1', 'complete', 10, 1, 1),
+                        (13, 1, 4, 'user', ?, 'q2', 'complete', NULL, 1, 1),
+                        (14, 1, 5, 'assistant', ?, 'a2', 'complete', NULL, 1, 1),
+                        (20, 2, 1, 'user', ?, 'A', 'complete', NULL, 1, 1),
+                        (21, 2, 2, 'user', ?, 'B', 'complete', NULL, 1, 1),
+                        (22, 2, 3, 'assistant', ?, 'to A', 'complete', 20, 1, 1),
+                        (23, 2, 4, 'assistant', ?, 'to B', 'complete', 21, 1, 1);
+                    """,
+                arguments: [
+                    text("q1"), text("cut"), text("a1"), text("q2"), text("a2"), text("A"), text("B"), text("to A"),
+                    text("to B"),
+                ])
+        }
+        let store = try SessionStore(path: dir.database)
+        let retried = try store.allMessages(in: ConversationID(1))
+        // Each message follows the one before it, a reply recording its prompt follows that.
+        #expect(retried.map { $0.parentID?.rawValue } == [nil, 10, 10, 12, 13])
+        #expect(retried.map(\.position) == [1, 2, 2, 3, 4])
+        #expect(try store.lastMessages(in: ConversationID(1), limit: 10).map(\.text) == ["q1", "a1", "q2", "a2"])
+        #expect(try store.messageCount(in: ConversationID(1)) == 4)
+        #expect(try store.siblings(of: MessageID(12)) == Siblings(ids: [MessageID(11), MessageID(12)], index: 1))
+        #expect(try store.userMessage(answeredBy: MessageID(14))?.id == MessageID(13))
+        let interleaved = try store.allMessages(in: ConversationID(2))
+        #expect(interleaved.map { $0.parentID?.rawValue } == [nil, 20, 20, 21])
+        #expect(try store.lastMessages(in: ConversationID(2), limit: 10).map(\.text) == ["A", "B", "to B"])
+        #expect(try store.siblings(of: MessageID(22))?.label == "2/2")
+        #expect(try store.lastMessages(in: ConversationID(3), limit: 10).isEmpty)
+        #expect(try store.messageCount(in: ConversationID(3)) == 0)
+        // The migrated conversation of one path exports as before (version 1, no tree fields).
+        let exported = try store.export(ConversationID(1), format: .json)
+        #expect(exported.contains(#""version":1"#) && !exported.contains("parent"))
+        // And it goes on from its active leaf.
+        let next = try store.appendUserMessage(to: ConversationID(1), text: "q3")
+        #expect(next.parentID == MessageID(14) && next.position == 5)
+        #expect(try store.lastMessages(in: ConversationID(3), limit: 10).isEmpty)
+        let first = try store.appendUserMessage(to: ConversationID(3), text: "hello")
+        #expect(first.parentID == nil && first.position == 1)
     }
 
     @Test func migrationThatFailsMidwayLeavesTheOldSchemaUsable() throws {

@@ -320,3 +320,15 @@ enum ChildRole {
         }
     }
 }
+
+extension SessionStore {
+    /// Every message of a conversation, every branch, in creation order (the stored `position`
+    /// column); a test's view of the whole tree.
+    func allMessages(in conversation: ConversationID) throws -> [StoredMessage] {
+        try read { db in
+            try Self.fetchMessages(
+                db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE conversation_id = ? ORDER BY position",
+                arguments: [conversation.rawValue])
+        }
+    }
+}

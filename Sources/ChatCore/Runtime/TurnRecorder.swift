@@ -42,13 +42,19 @@ public final class TurnRecorder: Sendable {
     /// The store error that stopped recording, if any.
     public var failure: SessionStoreError? { state.withLock { $0.failure } }
 
-    /// Stores the prompt (status pending) before anything is sent.
-    public func recordPrompt(_ text: String) {
-        attempt { state in state.userMessage = try store.appendUserMessage(to: conversation.id, text: text).id }
+    /// Stores the prompt (status pending) before anything is sent: after the active path's last
+    /// message by default, or elsewhere in the conversation's tree (`.siblingOf(prompt)` for an
+    /// edited prompt, whose reply then follows it on a new branch). It becomes the active leaf.
+    public func recordPrompt(_ text: String, under parent: MessageParent = .activeLeaf) {
+        attempt { state in
+            state.userMessage = try store.appendUserMessage(to: conversation.id, text: text, under: parent).id
+        }
     }
 
-    /// Sends a stored prompt again (`--retry`): its row is reused, not duplicated, and marked
-    /// pending again (which also proves the store can be written before anything is sent).
+    /// Sends a stored prompt again (`--retry`, or a regenerate): its row is reused, not
+    /// duplicated, and marked pending again (which also proves the store can be written before
+    /// anything is sent). The new reply is the prompt's child, a sibling of any reply it
+    /// already has, and becomes the active leaf.
     public func reuse(prompt: MessageID) {
         attempt { state in
             try store.setStatus(of: prompt, to: .pending)
