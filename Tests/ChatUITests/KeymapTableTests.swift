@@ -44,6 +44,11 @@ import Testing
             _ = app.apply(.turn(request.turn, .failed(APIError(kind: .apiError, httpStatus: 500, message: "boom"))))
         case .pageDown, .lineDown, .scrollToBottom:
             app.ui.scroll = ScrollState(offset: 0, followsBottom: false)
+        case .undo:
+            app.type("more ")
+        case .redo:
+            app.type("more ")
+            app.ui.composer.undo()
         default:
             break
         }
@@ -81,6 +86,24 @@ import Testing
         case .edit:
             #expect(app.ui.composer != before.ui.composer, note)
             #expect(output == ChatApp.Output(), note)
+        case .undo:
+            #expect(app.ui.composer.text == "first line\nsecond line here\nthird line", note)
+            #expect(app.chat.draft == app.ui.composer.text, note)
+        case .redo:
+            #expect(app.ui.composer.text == "first line\nsecondmore  line here\nthird line", note)
+        case .clearDraft:
+            #expect(app.ui.composer.isEmpty && app.ui.composer.canUndo, note)
+            #expect(app.chat.draft.isEmpty, note)
+        case .prefixCtrlX:
+            #expect(app.top(PrefixLayer.self) != nil, note)
+            #expect(app.ui.composer == before.ui.composer, note)
+        case .editInEditor:
+            #expect(output.ui == [.editDraft], note)
+            guard case .saveDraft(let save)? = output.chat.first else {
+                Issue.record("the draft is not saved before the editor runs: \(output)")
+                return
+            }
+            #expect(save.text == before.ui.composer.text, note)
         case .pageUp, .lineUp:
             #expect(!app.ui.scroll.followsBottom, note)
         case .pageDown, .lineDown:

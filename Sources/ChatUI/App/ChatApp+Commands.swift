@@ -16,6 +16,8 @@ extension ChatApp {
             composerChanged()
         case .edit:
             edit(key)
+        case .undo, .redo, .clearDraft, .prefixCtrlX, .editInEditor:
+            return runComposerCommand(command)
         case .pageUp, .pageDown, .lineUp, .lineDown, .scrollToTop, .scrollToBottom:
             return Output(chat: scroll(command))
         case .escape:

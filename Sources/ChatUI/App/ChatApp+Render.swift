@@ -43,12 +43,42 @@ extension ChatApp {
         let focused = ui.focus == .composer && !ui.hasDialog
         let style = theme.style(focused ? "composer.border.focused" : "composer.border")
         buffer.fill(area, with: Cell("─", style: style))
+        let counted = drawDraftCount(area, buffer: &buffer)
         var hints: [String] = []
         if chat.isStreaming { hints.append("Esc stops") }
         hints += ["Enter sends", "Alt+Enter newline", "F1 help"]
         let line = TextLayout.truncate(
             Line(" " + hints.joined(separator: " · ") + " ", style: theme.style("composer.hint")),
-            width: max(0, area.width - 2))
+            width: max(0, area.width - 2 - counted))
         _ = buffer.setLine(line, x: area.maxX - line.width - 1, y: area.y, clip: area)
+    }
+
+    /// A long draft's size at the left of the composer's border ("1,234 chars · 42 lines");
+    /// returns the columns it took (0 when the draft is short).
+    private func drawDraftCount(_ area: Rect, buffer: inout Buffer) -> Int {
+        let lines = ui.composer.lines.count
+        let characters = ui.composer.characterCount
+        guard lines > Self.countLinesFrom - 1 || characters >= Self.countCharactersFrom else { return 0 }
+        let text =
+            " \(Self.grouped(characters)) \(characters == 1 ? "char" : "chars") · "
+            + "\(Self.grouped(lines)) \(lines == 1 ? "line" : "lines") "
+        guard text.count + 2 <= area.width else { return 0 }
+        let used = buffer.setLine(Line(text, style: theme.style("composer.hint")), x: area.x + 1, y: area.y, clip: area)
+        return used + 1 // and a line between it and the hints
+    }
+
+    /// The draft's size shows from this many lines or characters on.
+    static let countLinesFrom = 4
+    static let countCharactersFrom = 500
+
+    /// 1234567 as "1,234,567".
+    static func grouped(_ n: Int) -> String {
+        var digits = String(n)
+        var out = ""
+        while digits.count > 3 {
+            out = "," + digits.suffix(3) + out
+            digits.removeLast(3)
+        }
+        return digits + out
     }
 }

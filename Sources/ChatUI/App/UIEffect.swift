@@ -10,4 +10,7 @@ public enum UIEffect: Equatable, Sendable {
     case listThemes
     /// Load a theme by name and switch to it (``ChatApp/useTheme(_:)``).
     case loadTheme(String)
+    /// Hand the terminal to `$VISUAL` / `$EDITOR` on the composer's text, then take it back and
+    /// report what the editor saved (``ChatApp/editorFinished(_:)``).
+    case editDraft
 }

@@ -7,6 +7,15 @@ public enum ChatCommand: Hashable, Sendable, CaseIterable {
     case newline
     /// The key goes to the composer's text field (caret moves, deletions, earlier prompts).
     case edit
+    /// Undo / redo the composer's last edit (a typed word, a run of deletions, a paste).
+    case undo
+    case redo
+    /// Empty the composer (undo brings the text back).
+    case clearDraft
+    /// Ctrl+X: the next key completes a two-key command (Ctrl+X Ctrl+E).
+    case prefixCtrlX
+    /// Edit the draft in `$VISUAL` / `$EDITOR` (the loop hands the terminal over).
+    case editInEditor
     // Transcript
     case pageUp
     case pageDown
@@ -64,9 +73,9 @@ extension ChatCommand {
     /// open conversation's), nor the palette itself.
     var isNamed: Bool {
         switch self {
-        case .send, .newline, .edit, .pageUp, .pageDown, .lineUp, .lineDown, .scrollToTop, .scrollToBottom,
-            .openSelected, .selectPrevious, .selectNext, .selectFirst, .selectLast, .renameSelected,
-            .deleteSelected, .palette:
+        case .send, .newline, .edit, .undo, .redo, .prefixCtrlX, .pageUp, .pageDown, .lineUp, .lineDown,
+            .scrollToTop, .scrollToBottom, .openSelected, .selectPrevious, .selectNext, .selectFirst, .selectLast,
+            .renameSelected, .deleteSelected, .palette:
             false
         default:
             true

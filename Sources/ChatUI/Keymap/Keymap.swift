@@ -39,6 +39,13 @@ public enum Keymap {
                 B(.ctrl("w"), .edit, in: .composer), B(.alt("d"), .edit, in: .composer),
                 B(.ctrl("u"), .edit, in: .composer), B(.ctrl("k"), .edit, in: .composer),
             ]),
+        E(
+            section: .composer, keys: "Ctrl+_  Ctrl+Z / Alt+_",
+            help: "undo / redo (a typed word, a run of deletions, a paste at a time)",
+            bindings: [
+                B(.ctrl("_"), .undo, in: .composer), B(.ctrl("z"), .undo, in: .composer),
+                B(.alt("_"), .redo, in: .composer),
+            ]),
         E(section: .composer, keys: "paste", help: "arrives as one edit; very large pastes ask first", bindings: []),
         // Transcript
         E(
@@ -144,6 +151,13 @@ public enum Keymap {
         E(
             section: .everywhere, keys: "Ctrl+Q", help: "quit (asks while a reply streams)",
             bindings: [B(.ctrl("q"), .quit)]),
+        // Composer commands the palette lists after the others (the help shows them under Composer).
+        E(
+            section: .composer, keys: "Alt+C", help: "clear the draft (undo brings it back)",
+            bindings: [B(.alt("c"), .clearDraft, in: .composer)]),
+        E(
+            section: .composer, keys: "Ctrl+X Ctrl+E  Alt+E", help: "edit the draft in $VISUAL / $EDITOR",
+            bindings: [B(.ctrl("x"), .prefixCtrlX, in: .composer), B(.alt("e"), .editInEditor, in: .composer)]),
     ]
 
     /// The entries by section, in the help's order.

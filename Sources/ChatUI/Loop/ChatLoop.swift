@@ -12,6 +12,8 @@ public struct ChatLoop {
     public var draftDelay: Duration = .milliseconds(1500)
     /// The wall-clock time ticks carry (tests pass a fixed clock).
     public var now: @Sendable () -> Date = Date.init
+    /// Where `$VISUAL` / `$EDITOR` (and `PATH`) are read for editing the draft in an editor.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init(backend: any TerminalBackend, runtime: ChatRuntime, inbox: Inbox) {
         self.backend = backend
@@ -38,7 +40,10 @@ public struct ChatLoop {
         var nextTick = clock.now
         var lastEdit = clock.now
 
-        let effects = UIEffectRunner(backend: backend, terminal: terminal)
+        let effects = UIEffectRunner(
+            backend: backend, terminal: terminal,
+            editor: ExternalEditor(environment: environment, directory: runtime.paths.stateDirectory + "/tmp"),
+            handover: backend as? any TerminalHandover)
         var quitSignal: Int32?
         var quitRequested = false
         while !quitRequested {

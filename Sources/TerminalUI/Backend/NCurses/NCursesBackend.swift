@@ -27,7 +27,7 @@ import CNCursesW
 ///   the environment's locale is not UTF-8.
 ///
 /// Use one backend at a time, from one thread. See ``TerminalRestore`` for exit paths.
-public final class NCursesBackend: TerminalBackend {
+public final class NCursesBackend: TerminalBackend, TerminalHandover {
     public private(set) var colorDepth: ColorDepth = .monochrome
     public private(set) var isEntered = false
 
@@ -44,6 +44,9 @@ public final class NCursesBackend: TerminalBackend {
     private var defaultColors = true
     private var cursorShown: Bool?
     private let wake = WakePipe()
+    /// The sequences that turn on the input modes of ``TerminalOptions`` (sent again on resume).
+    private var enableModes = ""
+    private var isSuspended = false
 
     public init() {}
 
@@ -110,6 +113,8 @@ public final class NCursesBackend: TerminalBackend {
             reset += "\u{1B}[?1006l\u{1B}[?1000l"
         }
         NCursesBackend.writeOut(enable)
+        enableModes = enable
+        isSuspended = false
         TerminalRestore.arm(reset: Array(reset.utf8))
         WakePipe.installWinchHandler(wake)
         isEntered = true
@@ -123,6 +128,39 @@ public final class NCursesBackend: TerminalBackend {
         TerminalRestore.disarm()
         if let screen { delscreen(screen) }
         screen = nil
+    }
+
+    // MARK: - Lending the terminal
+
+    /// Leaves curses for a while (`def_prog_mode` + `endwin`): the shell's tty settings, the
+    /// main screen, the cursor shown, bracketed paste and mouse reporting off.
+    public func suspend() {
+        guard isEntered, !isSuspended else { return }
+        isSuspended = true
+        def_prog_mode()
+        endwin()
+        TerminalRestore.writeReset()
+    }
+
+    /// Takes the terminal back (`reset_prog_mode`, the alternate screen, the input modes again).
+    /// The screen is cleared; the caller draws it all again. A size that changed meanwhile is
+    /// passed to curses and queued as a resize event.
+    public func resume() {
+        guard isEntered, isSuspended else { return }
+        isSuspended = false
+        reset_prog_mode()
+        let win = cnc_stdscr()
+        wclear(win)
+        wrefresh(win) // back on the alternate screen
+        NCursesBackend.writeOut(enableModes)
+        cursorShown = nil
+        decoder = InputDecoder()
+        var ws = winsize()
+        let known = withUnsafeMutablePointer(to: &ws) { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) } == 0
+        if known, ws.ws_row > 0, ws.ws_col > 0, Int32(ws.ws_row) != cnc_lines() || Int32(ws.ws_col) != cnc_cols() {
+            resizeterm(Int32(ws.ws_row), Int32(ws.ws_col))
+            queue.append(.resize(size))
+        }
     }
 
     // MARK: - Output
