@@ -80,14 +80,15 @@ import Testing
         #expect(state.transcript.isEmpty)
     }
 
-    @Test func sendingWhileAReplyStreamsIsRefusedAndTheTextStays() throws {
+    @Test func aSecondMessageWhileOneIsQueuedIsRefusedAndTheTextStays() throws {
         var state = makeState()
         _ = try #require(request(state.update(.send("one"))))
+        #expect(state.update(.send("queued")).isEmpty) // queued while the reply streams (issue 14)
         _ = state.update(.draftEdited("two"))
         #expect(state.update(.send("two")).isEmpty)
         #expect(state.draft == "two")
         #expect(state.notice?.isError == true)
-        #expect(state.transcript.count == 1)
+        #expect(state.transcript.count == 2)
     }
 
     @Test func aFailureBeforeAnyReplyKeepsThePromptMarkedFailedWithTheDiagnosis() throws {

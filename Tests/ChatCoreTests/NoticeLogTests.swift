@@ -50,8 +50,9 @@ import Testing
     @Test func updateFunctionNoticesAreLoggedToo() throws {
         var state = makeState()
         _ = try sendTurn(&state)
-        _ = state.update(.send("again")) // refused while streaming
-        #expect(state.noticeLog.entries.last?.text.hasPrefix("A reply is still arriving") == true)
+        _ = state.update(.send("again")) // queued while streaming
+        _ = state.update(.send("and again")) // refused: one is queued already
+        #expect(state.noticeLog.entries.last?.text.hasPrefix("One message is already queued") == true)
         #expect(state.noticeLog.entries.last?.isError == true)
     }
 

@@ -13,6 +13,9 @@ public enum ChatAction: Sendable, Equatable {
     case cancel
     /// Send the last prompt again: in place when it failed or was interrupted.
     case retryLast
+    /// Take back the queued message: its text goes back into the composer, before what is there
+    /// (Esc while one is queued, and on the way out so it is saved with the draft).
+    case unqueue
     /// Start a new, empty conversation (created in the store on first send).
     case newConversation
     case open(ConversationID)
@@ -96,6 +99,9 @@ public enum ChatAction: Sendable, Equatable {
     case exportFailed(String)
     /// The store failed; the text says what and that the chat goes on unsaved.
     case storeFailed(String)
+    /// The model suggested `title` for a new conversation (`auto_title`); it is used only while
+    /// the conversation is still titled `replacing` (the user did not rename it meanwhile).
+    case titleSuggested(ConversationID, title: String, replacing: String)
     /// Time passed: countdowns, rates and notices move on.
     case tick(Date)
 }
@@ -149,6 +155,26 @@ public enum ChatEffect: Sendable, Equatable {
     case forgetKey(KeySource)
     /// Write the session's key to the credentials file.
     case saveSessionKey
+    /// Ask the model for a short title of a new conversation, without streaming (`auto_title`);
+    /// the answer comes back as ``ChatAction/titleSuggested(_:title:replacing:)``.
+    case suggestTitle(TitleRequest)
+}
+
+/// A title to ask for: the conversation and its title now, the model to ask, its first exchange.
+public struct TitleRequest: Sendable, Equatable {
+    public var conversation: ConversationID
+    public var currentTitle: String
+    public var model: String
+    public var prompt: String
+    public var reply: String
+
+    public init(conversation: ConversationID, currentTitle: String, model: String, prompt: String, reply: String) {
+        self.conversation = conversation
+        self.currentTitle = currentTitle
+        self.model = model
+        self.prompt = prompt
+        self.reply = reply
+    }
 }
 
 /// A draft to store: for a conversation, or (`nil`) for the new one not yet created.

@@ -79,6 +79,8 @@ public final class ChatRuntime: Sendable {
             performKey(effect)
         case .failover, .listKeySources, .verifyKeySource, .switchKey, .forgetKey, .saveSessionKey:
             performKeyManager(effect)
+        case .suggestTitle(let request):
+            suggestTitle(request)
         }
     }
 

@@ -12,6 +12,7 @@ extension ChatState {
         case .open(let id):
             guard id != conversation?.id else { return [] }
             guard turn == nil else { return refuseWhileStreaming() }
+            unqueue() // a queued message stays with its conversation, as its draft
             return [.openConversation(id, saveDraftOf: DraftSave(conversation: conversation?.id, text: draft))]
         case .rename(let id, let title):
             return rename(id, to: title)
@@ -74,6 +75,8 @@ extension ChatState {
         case .storeFailed(let text):
             if storeProblem == nil { show(text, error: true, seconds: 10) }
             storeProblem = text
+        case .titleSuggested(let id, let suggested, let replacing):
+            return titleSuggested(suggested, for: id, replacing: replacing)
         default:
             break
         }
@@ -83,6 +86,7 @@ extension ChatState {
     private mutating func newConversation() -> [ChatEffect] {
         guard conversation != nil || !transcript.isEmpty else { return [] }
         guard turn == nil else { return refuseWhileStreaming() }
+        unqueue()
         let save = DraftSave(conversation: conversation?.id, text: draft)
         conversation = nil
         newSystemPrompt = nil
@@ -109,9 +113,35 @@ extension ChatState {
             conversation = nil
             transcript = []
             earlierCount = 0
+            queuedTurn = nil
+            lastUsage = nil // the status bar no longer shows the deleted conversation's tokens
             replaceDraft("")
         }
         return [.delete(id)]
+    }
+
+    /// A title the model suggested: used only while the conversation keeps the title it had when
+    /// it was asked for (a title the user set is never replaced); an unusable answer keeps the
+    /// first line.
+    private mutating func titleSuggested(_ suggested: String, for id: ConversationID, replacing: String)
+        -> [ChatEffect]
+    {
+        guard let title = Self.cleanTitle(suggested) else { return [] }
+        let current = conversation?.id == id ? conversation?.title : conversations.first { $0.id == id }?.title
+        guard current == replacing, title != replacing else { return [] }
+        return rename(id, to: title)
+    }
+
+    /// A model's title answer as a title: its first line, without quotes, a trailing full stop or
+    /// a "Title:" label, at most 60 characters; nil when nothing usable is left.
+    public static func cleanTitle(_ answer: String) -> String? {
+        var line = answer.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        line = line.trimmingCharacters(in: .whitespaces)
+        if line.lowercased().hasPrefix("title:") { line = String(line.dropFirst(6)) }
+        line = line.trimmingCharacters(in: CharacterSet(charactersIn: " \"'`*#.“”‘’"))
+        line = String(line.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
+        guard !line.isEmpty else { return nil }
+        return line.count > 60 ? String(line.prefix(59)) + "…" : line
     }
 
     private mutating func setModel(_ model: String) -> [ChatEffect] {

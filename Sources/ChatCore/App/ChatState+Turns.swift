@@ -15,6 +15,9 @@ extension ChatState {
             return [.cancelTurn(turn.id)]
         case .retryLast:
             return retryLast()
+        case .unqueue:
+            unqueue()
+            return []
         case .promptStored(let turnID, let messageID):
             if let i = index(of: turnID) { transcript[i].storedID = messageID }
             return []
@@ -29,12 +32,15 @@ extension ChatState {
 
     mutating func send(_ raw: String) -> [ChatEffect] {
         guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            // Enter on an empty composer with a message still queued (its reply failed or was stopped): send it.
+            if turn == nil, queuedTurn != nil { return sendQueued() }
             // Enter on an empty composer while a message waits for a key: ask for the key.
             if awaitingKeyTurn != nil, keyPrompt == nil { openKeyPrompt(draftWaits: false) }
             return []
         }
-        guard turn == nil else {
-            show("A reply is still arriving: Esc stops it; your text stays in the composer.", error: true)
+        guard turn == nil else { return queue(raw) }
+        if queuedTurn != nil {
+            show("A message is queued: Enter on an empty composer sends it, Esc takes it back.", error: true)
             return []
         }
         guard !needsKey else {
@@ -50,9 +56,71 @@ extension ChatState {
         return [begin(turn: id, prompt: raw, resend: nil, history: history)]
     }
 
+    // MARK: Queue
+
+    /// What the queued message's marker says while the reply streams.
+    public static let queuedReason = "queued: sent when the reply ends · Esc takes it back"
+    /// What it says once the reply failed or was stopped (it is not sent into the same failure).
+    public static let queuedHeldReason = "queued: the reply did not finish · Enter sends it · Esc takes it back"
+
+    /// Enter while a reply streams: the message waits in the transcript and goes out when the
+    /// reply completes. One message can wait; a second Enter says so and keeps the text.
+    private mutating func queue(_ raw: String) -> [ChatEffect] {
+        guard queuedTurn == nil else {
+            show("One message is already queued (Esc takes it back); yours stays in the composer.", error: true)
+            return []
+        }
+        let id = takeID()
+        transcript.append(
+            TranscriptEntry(id: id, role: .user, text: raw, state: .pending(Self.queuedReason), createdAt: now))
+        queuedTurn = id
+        replaceDraft("")
+        return []
+    }
+
+    /// Sends the queued message now (the reply before it ended).
+    private mutating func sendQueued() -> [ChatEffect] {
+        guard turn == nil, let id = queuedTurn, let i = index(of: id) else {
+            queuedTurn = nil
+            return []
+        }
+        guard !needsKey else {
+            transcript[i].state = .pending(Self.queuedHeldReason)
+            openKeyPrompt(draftWaits: false)
+            return []
+        }
+        queuedTurn = nil
+        // It goes after everything before it, as if sent now.
+        var entry = transcript.remove(at: i)
+        entry.state = .pending(nil)
+        entry.createdAt = now
+        let history = Self.history(in: transcript[...])
+        transcript.append(entry)
+        return [begin(turn: id, prompt: entry.text, resend: nil, history: history)]
+    }
+
+    /// Takes the queued message back: its text goes into the composer, before what is there.
+    mutating func unqueue() {
+        guard let id = queuedTurn else { return }
+        queuedTurn = nil
+        guard let i = index(of: id) else { return }
+        let text = transcript.remove(at: i).text
+        replaceDraft(draft.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? text : text + "\n\n" + draft)
+    }
+
+    /// The reply ended: a completed one sends the queued message; after a failure or a stop it
+    /// waits, so it is not sent into the same failure (or against the user's stop).
+    private mutating func replyEnded(completed: Bool) -> [ChatEffect] {
+        guard let id = queuedTurn, let i = index(of: id) else { return [] }
+        if completed { return sendQueued() }
+        transcript[i].state = .pending(Self.queuedHeldReason)
+        log("Your queued message waits: Enter sends it, Esc takes it back.", error: false)
+        return []
+    }
+
     private mutating func retryLast() -> [ChatEffect] {
         guard turn == nil else { return refuseWhileStreaming() }
-        guard let i = transcript.lastIndex(where: { $0.role == .user }) else {
+        guard let i = transcript.lastIndex(where: { $0.role == .user && $0.id != queuedTurn }) else {
             show("There is no message to send again yet.", error: false)
             return []
         }
@@ -112,10 +180,11 @@ extension ChatState {
         case .rateLimits(let limits):
             saw(limits)
         case .completed(let message):
-            complete(active, with: message)
-            return []
+            let title = complete(active, with: message)
+            return title + replyEnded(completed: true)
         case .failed(let error):
-            return fail(active, with: error)
+            let effects = fail(active, with: error)
+            return effects + replyEnded(completed: false)
         }
         turn = active
         return []
@@ -133,7 +202,8 @@ extension ChatState {
         return reply
     }
 
-    private mutating func complete(_ active: ActiveTurn, with message: Message) {
+    /// Marks the reply complete; returns the request for a title when `auto_title` asks for one.
+    private mutating func complete(_ active: ActiveTurn, with message: Message) -> [ChatEffect] {
         if let i = index(of: active.id) { transcript[i].state = .complete }
         if let reply = active.replyEntry, let i = index(of: reply) {
             transcript[i].text = message.text
@@ -141,15 +211,34 @@ extension ChatState {
             transcript[i].usage = message.usage
             transcript[i].model = message.model.isEmpty ? model : message.model
         } else {
-            transcript.append(
+            // Before a queued message, which comes after the reply.
+            let at = queuedTurn.flatMap { index(of: $0) } ?? transcript.count
+            transcript.insert(
                 TranscriptEntry(
                     id: takeID(), role: .assistant, text: message.text, model: message.model,
-                    usage: message.usage, createdAt: now))
+                    usage: message.usage, createdAt: now),
+                at: at)
         }
         lastUsage = message.usage
         keys.requestSucceeded(at: now)
         turn = nil
         touchConversation()
+        return titleRequest(after: active)
+    }
+
+    /// After the first reply of a new conversation, with `auto_title` on: ask for a title.
+    private func titleRequest(after active: ActiveTurn) -> [ChatEffect] {
+        guard settings.autoTitle, let conversation, earlierCount == 0,
+            let prompt = transcript.first(where: { $0.role == .user }), prompt.id == active.id,
+            conversation.title == Self.title(for: prompt.text),
+            let reply = transcript.first(where: { $0.role == .assistant && $0.state == .complete })
+        else { return [] }
+        return [
+            .suggestTitle(
+                TitleRequest(
+                    conversation: conversation.id, currentTitle: conversation.title,
+                    model: settings.titleModel ?? model, prompt: prompt.text, reply: reply.text))
+        ]
     }
 
     private mutating func fail(_ active: ActiveTurn, with error: APIError) -> [ChatEffect] {
@@ -181,10 +270,11 @@ extension ChatState {
     private mutating func markFailed(_ active: ActiveTurn, with error: APIError) {
         let stopped = error.kind == .cancelled
         if !stopped { keys.requestFailed(error, at: now) }
-        let report = ErrorReport(
+        var reportBuilder = ErrorReport(
             error: error, keyDescription: key.description, baseURL: settings.baseURL, model: model,
-            keySource: key.source
-        ).text
+            keySource: key.source)
+        reportBuilder.inChat = true
+        let report = reportBuilder.text
         if let reply = active.replyEntry, let i = index(of: reply) {
             if let partial = error.partial?.text, partial.count >= transcript[i].text.count {
                 transcript[i].text = partial

@@ -28,11 +28,16 @@ public struct ChatState: Sendable, Equatable {
         /// The status bar warns when the lowest rate-limit headroom is at or below this fraction
         /// (`rate_limit_warning` percent / 100; 0 turns the warning off).
         public var rateLimitWarning: Double
+        /// After the first reply of a new conversation, ask the model for a short title (`auto_title`).
+        public var autoTitle: Bool
+        /// The model asked for titles (`title_model`); nil: the conversation's own.
+        public var titleModel: String?
 
         public init(
             baseURL: String, fallbackModel: String, modelIsExplicit: Bool = false, maxTokens: Int = 4096,
             demo: Bool = false,
-            keyCheckInterval: TimeInterval = 600, clipboard: Bool = true, rateLimitWarning: Double = 0.10
+            keyCheckInterval: TimeInterval = 600, clipboard: Bool = true, rateLimitWarning: Double = 0.10,
+            autoTitle: Bool = false, titleModel: String? = nil
         ) {
             self.baseURL = baseURL
             self.fallbackModel = fallbackModel
@@ -42,6 +47,8 @@ public struct ChatState: Sendable, Equatable {
             self.keyCheckInterval = keyCheckInterval
             self.clipboard = clipboard
             self.rateLimitWarning = rateLimitWarning
+            self.autoTitle = autoTitle
+            self.titleModel = titleModel
         }
     }
 
@@ -117,6 +124,9 @@ public struct ChatState: Sendable, Equatable {
     public internal(set) var awaitingNetworkTurn: Int?
     /// The composer's text is sent as soon as a key is in use (the user sent it without a usable key).
     public internal(set) var draftWaitsForKey = false
+    /// The local id of the message queued while a reply streams (at most one; its entry is in
+    /// the transcript, marked queued).
+    public internal(set) var queuedTurn: Int?
 
     /// The composer's text; the UI reports edits with ``ChatAction/draftEdited(_:)``.
     /// ``draftRevision`` changes when the update function replaces it (a conversation opened,
@@ -193,7 +203,7 @@ public struct ChatState: Sendable, Equatable {
             if let resume { effects.append(.openConversation(resume, saveDraftOf: nil)) }
             if key.health.canSend { effects.append(.loadModels) }
             return effects + keys.start()
-        case .send, .cancel, .retryLast, .promptStored, .turn:
+        case .send, .cancel, .retryLast, .promptStored, .turn, .unqueue:
             return updateTurn(action)
         case .submitKey, .keepKey, .openKeyPrompt, .closeKeyPrompt, .editKeyAgain, .keyChecked, .candidateChecked,
             .candidateKnownRejected,
@@ -204,7 +214,7 @@ public struct ChatState: Sendable, Equatable {
             return updateKeyManager(action)
         case .newConversation, .open, .rename, .delete, .setModel, .setSystemPrompt, .loadEarlier, .conversationsLoaded,
             .conversationOpened, .earlierLoaded, .conversationCreated, .modelsLoaded, .searchResults, .exported,
-            .exportFailed, .storeFailed:
+            .exportFailed, .storeFailed, .titleSuggested:
             return updateConversations(action)
         case .draftEdited(let text):
             draft = text

@@ -12,6 +12,10 @@ public struct ErrorReport: Sendable {
     public var model: String?
     /// Where the key came from, so the advice names the right place to fix it.
     public var keySource: KeySource?
+    /// The report is read inside the chat: advice names the chat's keys (F3 for the model),
+    /// not command-line options, and an interrupted reply's sentence leaves out "The reply was
+    /// interrupted" (the transcript's marker says it already).
+    public var inChat = false
 
     public init(
         error: APIError, keyDescription: String?, baseURL: String, model: String? = nil, keySource: KeySource? = nil
@@ -44,6 +48,11 @@ public struct ErrorReport: Sendable {
         if let id = error.requestID { facts.append("request \(id)") }
         if error.attempts > 1 { facts.append("after \(error.attempts) attempts") }
         var sentence = error.kindSentence
+        if inChat, error.isInterrupted {
+            sentence =
+                String(error.description.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
+                .lowercasedFirst
+        }
         if !facts.isEmpty { sentence += " (" + facts.joined(separator: ", ") + ")" }
         sentence += "."
         return Secrets.redact(sentence + " " + advice)
@@ -57,7 +66,8 @@ public struct ErrorReport: Sendable {
                 "The key is invalid, revoked or expired, or was mistyped: create or copy a current key at https://console.anthropic.com/settings/keys and \(newKeyStep)."
         case .permission:
             return
-                "The key works but may not use this resource: check the key's workspace and model access in the Anthropic Console, or choose another model with --model."
+                "The key works but may not use this resource: check the key's workspace and model access in the Anthropic Console, or choose another model with "
+                + (inChat ? "the model picker (F3)." : "--model.")
         case .billing, .noCredit:
             return
                 "The key itself is fine: add credit or fix billing at https://console.anthropic.com/settings/billing, then try again."
@@ -86,6 +96,9 @@ public struct ErrorReport: Sendable {
         case .truncated:
             return "The connection ended early; try again (anything printed above is all that arrived)."
         case .notFound:
+            if let model, inChat {
+                return "Check the model name \"\(model)\": choose another with the model picker (F3)."
+            }
             if let model {
                 return
                     "Check the model name \"\(model)\" (--model or model in config.toml), or leave it unset to use the newest model the API lists."
