@@ -28,8 +28,8 @@ import GRDB
 ///   before, at the same cost whatever the conversation's length; moving the path rewrites
 ///   only the flags below the branch point. `messages_by_parent` lists a message's children
 ///   (siblings, in creation order). The migration turns every conversation into one path:
-///   each message's parent is the message before it in position order, except a reply that
-///   records its prompt (`reply_to`), whose parent is that prompt; the active leaf is the last
+///   each message's parent is the message before it in position order (a reply keeps the
+///   prompt it records in `reply_to`, which may be further up), and the active leaf is the last
 ///   message. No foreign key on `parent_id`, as for `reply_to`.
 enum Schema {
     static let migrationPrefix = "palaver-"
@@ -127,10 +127,10 @@ enum Schema {
                 ALTER TABLE messages ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE messages ADD COLUMN on_path INTEGER NOT NULL DEFAULT 0;
                 """)
-        // One pass in position order per conversation: the parent is the reply's recorded
-        // prompt, else the message before it; the last message is the active leaf.
+        // One pass in position order per conversation: the parent is the message before it; the
+        // last message is the active leaf.
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT id, conversation_id, reply_to FROM messages ORDER BY conversation_id, position")
+            db, sql: "SELECT id, conversation_id FROM messages ORDER BY conversation_id, position")
         let update = try db.makeStatement(sql: "UPDATE messages SET parent_id = ?, depth = ? WHERE id = ?")
         let mark = try db.makeStatement(sql: "UPDATE messages SET on_path = 1 WHERE id = ?")
         var conversation: Int64?
@@ -152,8 +152,7 @@ enum Schema {
                 previous = nil
                 nodes = [:]
             }
-            let replyTo: Int64? = row[2]
-            let parent = replyTo.flatMap { nodes[$0] == nil ? nil : $0 } ?? previous
+            let parent = previous
             let depth = (parent.flatMap { nodes[$0]?.depth } ?? 0) + 1
             nodes[id] = (parent, depth)
             try update.execute(arguments: [parent, depth, id])

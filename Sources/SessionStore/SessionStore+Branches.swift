@@ -7,7 +7,9 @@ import GRDB
 /// (``lastMessages(in:limit:)``, ``messages(in:before:limit:)``, ``messages(in:after:limit:)``,
 /// ``messageCount(in:)``) read it, positions being positions along it. Appending a message
 /// makes it the active leaf. Siblings (children of the same parent) are versions of one
-/// message: an edited prompt or a regenerated reply.
+/// message: an edited prompt (``appendUserMessage(to:text:status:under:)`` with
+/// `.siblingOf(prompt)`) or a regenerated reply
+/// (``beginAssistantMessage(in:model:answering:under:)`` with `.message(prompt)`).
 extension SessionStore {
     /// The active path's last message, or `nil` for an empty (or unknown) conversation.
     public func activeLeaf(in conversation: ConversationID) throws(SessionStoreError) -> StoredMessage? {

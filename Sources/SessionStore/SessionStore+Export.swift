@@ -5,8 +5,8 @@ import PlainJSON
 /// The export format's identity; `importConversation` refuses anything else.
 enum ExportDocument {
     static let format = "palaver.conversation"
-    /// 1: no tree fields, every message follows the prompt it answers (`in_reply_to`) else the
-    /// message before it, and the last message is the active leaf (all exports before
+    /// 1: no tree fields, every message follows the message before it, and the last message is
+    /// the active leaf (all exports before
     /// branching, and every conversation of that shape since, byte for byte as before).
     static let version = 1
     /// 2: a tree of any shape (`parent` on every message, `active_leaf`); palavers that read
@@ -25,12 +25,11 @@ extension SessionStore {
     /// position (creation order, 1, 2, 3…: a message's name in the document), role, status,
     /// content blocks in the API's JSON shape (exactly as stored), model, request id, usage,
     /// stop reason, error summary and, for a reply, the position of the prompt it answers
-    /// (`in_reply_to`, `null` when not recorded). A conversation that has branched otherwise
-    /// than by retried replies is `"version":2` and adds the tree: per message its parent's
-    /// position (`parent`, `null` for a first prompt) and the active leaf's position
-    /// (`conversation.active_leaf`); without them (version 1) a message follows the prompt it
-    /// answers, else the message before it, and the last message is the active leaf, which is
-    /// how every conversation stored before branching reads. Every string is kept exactly,
+    /// (`in_reply_to`, `null` when not recorded). A conversation that has branched is
+    /// `"version":2` and adds the tree: per message its parent's position (`parent`, `null` for
+    /// a first prompt) and the active leaf's position (`conversation.active_leaf`); without them
+    /// (version 1) each message follows the one before it and the last is the active leaf: one
+    /// path, as every conversation stored before branching reads. Every string is kept exactly,
     /// NULs included. ``importConversation(json:)`` reads it back, and exporting the imported
     /// copy gives the same bytes.
     ///
@@ -81,10 +80,10 @@ extension SessionStore {
             var path: [Int] = []
             var activeLeaf: Int?
             var parents: [Int?] = []
-            var singlePath = true // every parent is the version 1 default
+            var singlePath = true // every parent is the version 1 default: the message before
             while let row = try rows.next() {
                 let parent = row[16] as Int?
-                if parent != (row[15] as Int?) ?? (messages.last?["position"]?.intValue) { singlePath = false }
+                if parent != messages.last?["position"]?.intValue { singlePath = false }
                 parents.append(parent)
                 if row[17] as Int == 1 {
                     path.append(messages.count)
@@ -157,9 +156,9 @@ extension SessionStore {
     /// Creates a new conversation from a JSON export (see ``export(_:format:)``), keeping its
     /// tree, active leaf, timestamps, positions, statuses, usage and content exactly. A message
     /// without a `parent` field (all of them in a version 1 export, made before branching)
-    /// follows the prompt it answers (`in_reply_to`), else the message before it, and a
-    /// document without `active_leaf` ends its active path at its last message: a
-    /// pre-branching export imports as one path, as the schema migration turns stored ones. A message exported while it
+    /// follows the message before it, and a document without `active_leaf` ends its active path
+    /// at its last message: a pre-branching export imports as one path, as the schema
+    /// migration turns stored conversations into one. A message exported while it
     /// was still `streaming` is imported as `interrupted` (no process is writing it here).
     /// Key-shaped text is masked, as for everything stored. Throws `.invalidImport` naming
     /// what is wrong, and stores nothing in that case.
@@ -318,8 +317,8 @@ private struct ImportPlan {
                 }
                 replyTo = prompt
             }
-            // Absent (a version 1 export): the prompt it answers, else the message before it.
-            var parent = replyTo ?? messages.last?.position
+            // Absent (a version 1 export): the message before it.
+            var parent = messages.last?.position
             if let value = m["parent"] {
                 if value.isNull {
                     parent = nil

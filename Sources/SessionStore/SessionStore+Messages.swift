@@ -129,20 +129,23 @@ extension SessionStore {
     /// Creates the assistant's reply as an empty `streaming` row owned by this process, at
     /// stream start. Feed it through ``checkpointer(for:policy:clock:)``. `prompt` is the user
     /// message it answers (recorded, so that two prompts sent at once are each paired with their
-    /// own reply); it must be a user message of the same conversation. The reply is the
-    /// prompt's child: when the prompt already has a reply (a regenerate, or a retry of an
-    /// interrupted one) it is a new sibling of it. Without `prompt` the reply follows the
-    /// active leaf and is taken to answer the nearest user message before it. Either way the
-    /// reply becomes the active leaf.
+    /// own reply); it must be a user message of the same conversation. Without it the reply is
+    /// taken to answer the nearest user message above it.
+    ///
+    /// `parent` places it in the tree: by default after the active path's last message (the
+    /// prompt just sent, or, for a retry, the interrupted or failed reply it follows in place,
+    /// as before branching); `.message(prompt)` for a regenerate, a new sibling of the prompt's
+    /// replies. The reply becomes the active leaf.
     @discardableResult
     public func beginAssistantMessage(
-        in conversation: ConversationID, model: String, answering prompt: MessageID? = nil
+        in conversation: ConversationID, model: String, answering prompt: MessageID? = nil,
+        under parent: MessageParent = .activeLeaf
     )
         throws(SessionStoreError) -> StoredMessage
     {
         try insertMessage(
             conversation, role: .assistant, json: "[]", text: "", status: .streaming, model: model,
-            owner: identity, replyTo: prompt, parent: prompt.map(MessageParent.message) ?? .activeLeaf)
+            owner: identity, replyTo: prompt, parent: parent)
     }
 
     private func insertMessage(

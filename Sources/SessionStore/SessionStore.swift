@@ -33,7 +33,7 @@ import GRDB
 /// 1. ``appendUserMessage(to:text:status:)`` / ``appendUserMessage(to:content:status:)`` stores
 ///    the user's turn (default `pending`) *before* the request is sent; the caller then sets
 ///    `complete` or `failed` with ``setStatus(of:to:errorSummary:)``.
-/// 2. ``beginAssistantMessage(in:model:answering:)`` creates the reply as a `streaming` row owned by this
+/// 2. ``beginAssistantMessage(in:model:answering:under:)`` creates the reply as a `streaming` row owned by this
 ///    process (pid, start token, heartbeat).
 /// 3. ``checkpointer(for:policy:clock:)`` returns a ``Checkpointer`` that takes the streamed
 ///    text or content and writes it on a background queue every 250 ms or 2 KB of new content
@@ -51,8 +51,20 @@ import GRDB
 /// `Secrets.redact` (module Safety) before they are written: an API key never reaches the file. Every string is
 /// stored exactly, NULs included (see `StoredText`).
 ///
-/// A reply records the user message it answers (``beginAssistantMessage(in:model:answering:)``),
+/// A reply records the user message it answers (``beginAssistantMessage(in:model:answering:under:)``),
 /// so prompts sent at once from two processes are each paired with their own reply.
+///
+/// ## Branches
+/// Messages form a tree (``StoredMessage/parentID``); a conversation has an *active path*, from
+/// a first prompt to its active leaf, which every reading method below reads (positions are
+/// positions along it) and which is what the chat shows and the API is sent. A new message goes
+/// after the active leaf unless told otherwise (``MessageParent``: `.siblingOf(prompt)` for an
+/// edited prompt, `.message(prompt)` for a regenerated reply) and becomes the active leaf.
+/// ``siblings(of:)`` lists a message's versions (each ``StoredMessage`` also carries
+/// ``StoredMessage/siblingIndex`` and ``StoredMessage/siblingCount``, for "‹ 2/3 ›");
+/// ``selectSibling(of:offset:)`` and ``setActive(message:)`` move the active path, down to the
+/// newest leaf under the chosen message; ``activeLeaf(in:)``. See `Schema.swift` for how the
+/// path is stored.
 ///
 /// ## Recovery
 /// On open (and on demand with ``recoverAbandonedStreams()``) every `streaming` row whose owner
@@ -63,17 +75,17 @@ import GRDB
 ///
 /// ## Reading
 /// ``message(_:)``, ``lastMessages(in:limit:)``, ``messages(in:before:limit:)`` and
-/// ``messages(in:after:limit:)`` read a window through the `(conversation_id, position)` index;
-/// nothing loads a whole conversation unless the caller pages through it.
-/// ``messageCount(in:)`` counts.
+/// ``messages(in:after:limit:)`` read a window of the active path through the partial index
+/// `messages_active_path (conversation_id, depth)`; nothing loads a whole conversation unless
+/// the caller pages through it. ``messageCount(in:)`` counts the active path.
 ///
 /// ## Search, export, import
-/// ``search(_:limit:highlight:)`` (FTS5, newest first; any user text is safe: each word
+/// ``search(_:limit:highlight:)`` (FTS5 over every branch, newest first; any user text is safe: each word
 /// becomes a quoted phrase; the index is checked before the first write or search and rebuilt
 /// when damaged, see ``searchIndexRebuilt``), ``export(_:format:)`` (Markdown or JSON) and
 /// ``importConversation(json:)``: JSON export → import → export gives identical bytes (ids are
-/// not part of the export; timestamps, usage, statuses and content are kept exactly; a
-/// `streaming` row imports as `interrupted`).
+/// not part of the export; the tree, active leaf, timestamps, usage, statuses and content are
+/// kept exactly; a `streaming` row imports as `interrupted`). Markdown export is the active path.
 ///
 /// ## Durability and threads
 /// WAL with `synchronous = NORMAL` (GRDB's default for WAL): every committed write survives a

@@ -141,6 +141,87 @@ import Testing
             #expect(try await ask(palaver, ["--continue", "x"]).status == 9) // the store is needed: nothing sent
         }
     }
+
+    /// A conversation whose second prompt was edited: "Name a fruit" (answered "Apple") and its
+    /// newer version "Name a vegetable" (answered "Carrot", the active path).
+    static let branchedExport: String = {
+        func message(_ position: Int, _ role: String, _ text: String, parent: Int?) -> String {
+            """
+            {"content":[{"text":"\(text)","type":"text"}],"created_at":"2026-01-01T00:00:0\(position).000Z",\
+            "error_summary":null,"in_reply_to":\(role == "user" ? "null" : String(parent ?? 0)),"model":null,\
+            "parent":\(parent.map(String.init) ?? "null"),"position":\(position),"request_id":null,"role":"\(role)",\
+            "status":"complete","stop_reason":null,"updated_at":"2026-01-01T00:00:0\(position).000Z","usage":null}
+            """
+        }
+        let messages = [
+            message(1, "user", "Name a colour", parent: nil), message(2, "assistant", "Red", parent: 1),
+            message(3, "user", "Name a fruit", parent: 2), message(4, "assistant", "Apple", parent: 3),
+            message(5, "user", "Name a vegetable", parent: 2), message(6, "assistant", "Carrot", parent: 5),
+        ]
+        return """
+            {"conversation":{"active_leaf":6,"created_at":"2026-01-01T00:00:00.000Z","model":"\(model)",\
+            "system_prompt":null,"title":"Branched","updated_at":"2026-01-01T00:00:06.000Z"},\
+            "format":"palaver.conversation","messages":[\(messages.joined(separator: ","))],"version":2}
+
+            """
+    }()
+
+    @Test func aBranchedConversationShowsItsActivePathAndContinuesIt() async throws {
+        try await withPalaver(key: Self.key) { fake, palaver in
+            let file = palaver.home.appendingPathComponent("branched.json")
+            try Self.branchedExport.write(to: file, atomically: true, encoding: .utf8)
+            let imported = try await palaver.run(["sessions", "import", file.path])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(
+                try await palaver.run(["sessions", "export", "1", "--format", "json"]).stdout == Self.branchedExport)
+
+            let show = try await palaver.run(["sessions", "show", "1"])
+            #expect(show.status == 0)
+            #expect(
+                show.stdout.hasSuffix(
+                    """
+
+                    ## You
+                    Name a colour
+
+                    ## Claude
+                    Red
+
+                    ## You ‹ 2/2 ›
+                    Name a vegetable
+                    (1 other version of this message: 1/2 "Name a fruit")
+
+                    ## Claude
+                    Carrot
+
+                    """), "\(show.stdout)")
+            #expect(!show.stdout.contains("Apple"))
+            let last = try await palaver.run(["sessions", "show", "1", "--last", "2"])
+            #expect(last.stdout.contains("## You ‹ 2/2 ›\nName a vegetable\n(1 other version"))
+            #expect(!last.stdout.contains("Red"))
+            #expect(try await palaver.run(["sessions", "list"]).stdout.contains("    4 msgs"))
+            let markdown = try await palaver.run(["sessions", "export", "1", "--format", "md"])
+            #expect(markdown.stdout.contains("### 3 · User · version 2/2 · "))
+            #expect(!markdown.stdout.contains("Apple"))
+
+            // `ask -c` sends the active path and continues it.
+            #expect(try await ask(palaver, ["-c", "And a nut?"]).status == 0)
+            let sent = try #require(fake.state.requests().last?.jsonBody as? [String: Any])
+            let messages = try #require(sent["messages"] as? [[String: Any]])
+            #expect(
+                messages.map { $0["content"] as? String } == [
+                    "Name a colour", "Red", "Name a vegetable", "Carrot", "And a nut?",
+                ])
+            let after = try await palaver.run(["sessions", "show", "1", "--last", "2"])
+            #expect(
+                after.stdout.hasSuffix(
+                    "\n## You\nAnd a nut?\n\n## Claude\nHello from fake-anthropic. You said: And a nut?\n"),
+                "\(after.stdout)")
+            let json = try await palaver.run(["sessions", "export", "1", "--format", "json"])
+            #expect(json.stdout.contains(#""active_leaf":8"#))
+            #expect(json.stdout.contains(#""parent":6,"position":7"#))
+        }
+    }
 }
 
 /// `palaver ask --retry`: a failed or interrupted prompt is sent again, in place.

@@ -15,10 +15,17 @@ struct BranchTests {
         var q1, a1, q2, a2, q2b, a2b: StoredMessage
     }
 
-    private func reply(_ store: SessionStore, _ conversation: Conversation, to prompt: StoredMessage, _ text: String)
+    /// A complete reply to `prompt`: after the active leaf, or a new version beside the prompt's
+    /// replies when `regenerate`.
+    private func reply(
+        _ store: SessionStore, _ conversation: Conversation, to prompt: StoredMessage, _ text: String,
+        regenerate: Bool = false
+    )
         throws -> StoredMessage
     {
-        let begun = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: prompt.id)
+        let begun = try store.beginAssistantMessage(
+            in: conversation.id, model: "m", answering: prompt.id, under: regenerate ? .message(prompt.id) : .activeLeaf
+        )
         return try store.finishAssistantMessage(begun.id, content: StoredContent([.text(text)]))
     }
 
@@ -100,7 +107,7 @@ struct BranchTests {
         #expect(q2c.siblingIndex == 2 && q2c.siblingCount == 3)
         // A regenerated reply is a later sibling of the first.
         try store.selectSibling(of: q2c.id, offset: -1)
-        let regenerated = try reply(store, t.conversation, to: t.q2b, "edited answer, regenerated")
+        let regenerated = try reply(store, t.conversation, to: t.q2b, "edited answer, regenerated", regenerate: true)
         #expect(regenerated.parentID == t.q2b.id)
         #expect(try store.siblings(of: regenerated.id) == Siblings(ids: [t.a2b.id, regenerated.id], index: 1))
         #expect(try path(store, t.conversation).last == "edited answer, regenerated")
@@ -186,24 +193,36 @@ struct BranchTests {
         #expect(paged == (1...30).map { "m\($0)" })
     }
 
-    @Test func repliesAnswerTheirPromptThroughTheTree() throws {
+    @Test func aRetryFollowsTheBrokenReplyAndARegenerateIsASibling() throws {
         let dir = try TemporaryDirectory(prefix: "palaver-store-tests")
         let store = try SessionStore(path: dir.database)
         let conversation = try store.createConversation(model: "m")
         let q = try store.appendUserMessage(to: conversation.id, text: "q", status: .complete)
-        // A retry of an interrupted reply is a sibling of it, and the path shows the retry.
         let cut = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: q.id)
         try store.finishAssistantMessage(cut.id, content: StoredContent([.text("half")]), status: .interrupted)
+        // A retry follows the broken reply in place, as before branching.
         let retry = try store.beginAssistantMessage(in: conversation.id, model: "m", answering: q.id)
-        #expect(retry.parentID == q.id && retry.position == 2)
-        #expect(try store.lastMessages(in: conversation.id, limit: 10).map(\.id) == [q.id, retry.id])
+        #expect(retry.parentID == cut.id && retry.position == 3)
+        #expect(try store.lastMessages(in: conversation.id, limit: 10).map(\.id) == [q.id, cut.id, retry.id])
+        try store.finishAssistantMessage(retry.id, content: StoredContent([.text("whole")]))
+        #expect(try store.userMessage(answeredBy: retry.id)?.id == q.id)
+        // A regenerate is a new version of the reply, beside the first.
+        let again = try store.beginAssistantMessage(
+            in: conversation.id, model: "m", answering: q.id, under: .message(q.id))
+        #expect(again.parentID == q.id && again.position == 2)
+        #expect(again.siblingIndex == 1 && again.siblingCount == 2)
+        #expect(try store.siblings(of: again.id) == Siblings(ids: [cut.id, again.id], index: 1))
+        #expect(try store.lastMessages(in: conversation.id, limit: 10).map(\.id) == [q.id, again.id])
+        try store.finishAssistantMessage(again.id, content: StoredContent([.text("again")]))
         // A reply begun without naming its prompt follows the active leaf and answers the
         // nearest user message above it in the tree.
         let loose = try store.beginAssistantMessage(in: conversation.id, model: "m")
-        #expect(loose.parentID == retry.id)
+        #expect(loose.parentID == again.id)
         #expect(try store.userMessage(answeredBy: loose.id)?.id == q.id)
-        try store.finishAssistantMessage(retry.id, content: StoredContent([.text("whole")]))
         try store.finishAssistantMessage(loose.id, content: StoredContent([.text("more")]))
+        // The broken reply's branch is still there.
+        #expect(try store.selectSibling(of: again.id, offset: -1)?.id == cut.id)
+        #expect(try store.lastMessages(in: conversation.id, limit: 10).map(\.id) == [q.id, cut.id, retry.id])
     }
 
     @Test func searchFindsTextInEveryBranch() throws {
@@ -299,10 +318,13 @@ struct BranchTests {
 
             """
         let imported = try store.importConversation(json: document)
-        #expect(try path(store, imported) == ["q1", "a1", "q2", "a2"])
+        #expect(try path(store, imported) == ["q1", "cut", "a1", "q2", "a2"])
         let all = try store.allMessages(in: imported.id)
-        #expect(all.map(\.parentID) == [nil, all[0].id, all[0].id, all[2].id, all[3].id])
-        #expect(all[1].siblingCount == 2 && all[2].siblingIndex == 1)
+        #expect(all.map(\.parentID) == [nil, all[0].id, all[1].id, all[2].id, all[3].id])
+        #expect(all.map(\.position) == [1, 2, 3, 4, 5])
+        #expect(all.allSatisfy { $0.siblingCount == 1 })
+        #expect(all[2].replyTo == all[0].id)
+        #expect(try store.userMessage(answeredBy: all[4].id)?.id == all[3].id)
         // It is still that shape, so it exports as version 1, byte for byte.
         #expect(try store.export(imported.id, format: .json) == document)
     }

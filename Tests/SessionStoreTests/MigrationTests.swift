@@ -102,17 +102,22 @@ struct MigrationTests {
         }
         let store = try SessionStore(path: dir.database)
         let retried = try store.allMessages(in: ConversationID(1))
-        // Each message follows the one before it, a reply recording its prompt follows that.
-        #expect(retried.map { $0.parentID?.rawValue } == [nil, 10, 10, 12, 13])
-        #expect(retried.map(\.position) == [1, 2, 2, 3, 4])
-        #expect(try store.lastMessages(in: ConversationID(1), limit: 10).map(\.text) == ["q1", "a1", "q2", "a2"])
-        #expect(try store.messageCount(in: ConversationID(1)) == 4)
-        #expect(try store.siblings(of: MessageID(12)) == Siblings(ids: [MessageID(11), MessageID(12)], index: 1))
+        // One path: each message follows the one before it; replies keep their prompt.
+        #expect(retried.map { $0.parentID?.rawValue } == [nil, 10, 11, 12, 13])
+        #expect(retried.map(\.position) == [1, 2, 3, 4, 5])
+        #expect(retried.map(\.replyTo?.rawValue) == [nil, 10, 10, nil, nil])
+        #expect(retried.allSatisfy { $0.siblingCount == 1 })
+        #expect(
+            try store.lastMessages(in: ConversationID(1), limit: 10).map(\.text) == ["q1", "cut", "a1", "q2", "a2"])
+        #expect(try store.messages(in: ConversationID(1), before: 3, limit: 10).map(\.text) == ["q1", "cut"])
+        #expect(try store.messageCount(in: ConversationID(1)) == 5)
+        #expect(try store.siblings(of: MessageID(12)) == Siblings(ids: [MessageID(12)], index: 0))
+        #expect(try store.userMessage(answeredBy: MessageID(12))?.id == MessageID(10))
         #expect(try store.userMessage(answeredBy: MessageID(14))?.id == MessageID(13))
         let interleaved = try store.allMessages(in: ConversationID(2))
-        #expect(interleaved.map { $0.parentID?.rawValue } == [nil, 20, 20, 21])
-        #expect(try store.lastMessages(in: ConversationID(2), limit: 10).map(\.text) == ["A", "B", "to B"])
-        #expect(try store.siblings(of: MessageID(22))?.label == "2/2")
+        #expect(interleaved.map { $0.parentID?.rawValue } == [nil, 20, 21, 22])
+        #expect(try store.lastMessages(in: ConversationID(2), limit: 10).map(\.text) == ["A", "B", "to A", "to B"])
+        #expect(try store.userMessage(answeredBy: MessageID(22))?.id == MessageID(20))
         #expect(try store.lastMessages(in: ConversationID(3), limit: 10).isEmpty)
         #expect(try store.messageCount(in: ConversationID(3)) == 0)
         // The migrated conversation of one path exports as before (version 1, no tree fields).
@@ -120,7 +125,7 @@ struct MigrationTests {
         #expect(exported.contains(#""version":1"#) && !exported.contains("parent"))
         // And it goes on from its active leaf.
         let next = try store.appendUserMessage(to: ConversationID(1), text: "q3")
-        #expect(next.parentID == MessageID(14) && next.position == 5)
+        #expect(next.parentID == MessageID(14) && next.position == 6)
         #expect(try store.lastMessages(in: ConversationID(3), limit: 10).isEmpty)
         let first = try store.appendUserMessage(to: ConversationID(3), text: "hello")
         #expect(first.parentID == nil && first.position == 1)

@@ -19,6 +19,8 @@ public final class TurnRecorder: Sendable {
         var checkpointer: Checkpointer?
         var requestID: String?
         var failure: SessionStoreError?
+        /// Where the reply goes: after the active leaf, or beside the prompt's replies (regenerate).
+        var replyParent: MessageParent = .activeLeaf
     }
     private let state = Mutex(State())
 
@@ -51,14 +53,16 @@ public final class TurnRecorder: Sendable {
         }
     }
 
-    /// Sends a stored prompt again (`--retry`, or a regenerate): its row is reused, not
-    /// duplicated, and marked pending again (which also proves the store can be written before
-    /// anything is sent). The new reply is the prompt's child, a sibling of any reply it
-    /// already has, and becomes the active leaf.
-    public func reuse(prompt: MessageID) {
+    /// Sends a stored prompt again (`--retry`): its row is reused, not duplicated, and marked
+    /// pending again (which also proves the store can be written before anything is sent). The
+    /// new reply follows the active leaf (the broken reply, in place) or, with `regenerate`, is
+    /// the prompt's child beside the replies it already has (a new version, "‹ 2/2 ›"); either
+    /// way it becomes the active leaf.
+    public func reuse(prompt: MessageID, regenerate: Bool = false) {
         attempt { state in
             try store.setStatus(of: prompt, to: .pending)
             state.userMessage = prompt
+            state.replyParent = regenerate ? .message(prompt) : .activeLeaf
         }
     }
 
@@ -75,7 +79,8 @@ public final class TurnRecorder: Sendable {
     ) throws {
         state.requestID = requestID ?? state.requestID
         guard state.reply == nil else { return }
-        let row = try store.beginAssistantMessage(in: conversation.id, model: model, answering: state.userMessage)
+        let row = try store.beginAssistantMessage(
+            in: conversation.id, model: model, answering: state.userMessage, under: state.replyParent)
         state.reply = row.id
         state.checkpointer = try store.checkpointer(for: row.id)
     }

@@ -107,15 +107,18 @@ public struct SessionsRunner: Sendable {
         output.out(
             "# \(clean(c.title))\nconversation \(c.id) · \(c.model)\(c.systemPrompt.map { " · system: \(clean($0))" } ?? "")\n"
         )
+        // The active path; a message with other versions (an edited prompt, a regenerated
+        // reply) says so beside its heading and names the others after its text.
         if let last {
-            try store.lastMessages(in: c.id, limit: last).forEach(printMessage)
+            try store.lastMessages(in: c.id, limit: last).forEach { try printMessage($0, store) }
         } else {
-            try ConversationHistory.forEachMessage(store, in: c.id, printMessage)
+            try ConversationHistory.forEachMessage(store, in: c.id) { try printMessage($0, store) }
         }
     }
 
-    private func printMessage(_ m: StoredMessage) {
+    private func printMessage(_ m: StoredMessage, _ store: SessionStore) throws {
         var heading = "\n## \(m.role == .user ? "You" : "Claude")"
+        if m.siblingCount > 1 { heading += " ‹ \(m.siblingIndex + 1)/\(m.siblingCount) ›" }
         switch m.status {
         case .interrupted: heading += " (interrupted)"
         case .failed: heading += " (failed\(m.errorSummary.map { ": \($0)" } ?? ""))"
@@ -124,6 +127,20 @@ public struct SessionsRunner: Sendable {
         case .complete: break
         }
         output.out(clean(heading) + "\n" + clean(m.text) + "\n")
+        guard m.siblingCount > 1, let siblings = try store.siblings(of: m.id) else { return }
+        var others: [String] = []
+        for (index, id) in siblings.ids.enumerated() where id != m.id {
+            let text = try store.message(id)?.text ?? ""
+            others.append("\(index + 1)/\(siblings.ids.count) \"\(Self.excerpt(text))\"")
+        }
+        let count = others.count == 1 ? "1 other version" : "\(others.count) other versions"
+        output.out(clean("(\(count) of this message: \(others.joined(separator: ", ")))") + "\n")
+    }
+
+    /// The first line of a message, cut to 40 characters.
+    static func excerpt(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.count > 40 ? line.prefix(39) + "…" : line
     }
 
     private func search(_ store: SessionStore, _ text: String, limit: Int) throws {
