@@ -161,7 +161,7 @@ import Testing
         }
         app.press(KeyEvent(.escape))
         #expect(app.chat.conversations.count == 1)
-        app.press(.char("d"))
+        app.press(KeyEvent(.delete))
         guard case .delete(ConversationID(1))? = app.press(.char("y")).first else {
             Issue.record("not deleted")
             return

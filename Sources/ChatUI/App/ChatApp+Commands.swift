@@ -7,6 +7,7 @@ extension ChatApp {
     mutating func run(_ command: ChatCommand, key: KeyEvent) -> Output {
         switch command {
         case .send:
+            if let edited = sendEdit() { return edited }
             setDraft(ui.composer.text)
             let effects = send(.send(ui.composer.text))
             if !effects.isEmpty { ui.scroll.scrollToBottom() }
@@ -21,6 +22,9 @@ extension ChatApp {
         case .pageUp, .pageDown, .lineUp, .lineDown, .scrollToTop, .scrollToBottom:
             return Output(chat: scroll(command))
         case .escape:
+            if cancelEdit() { return notify("Edit cancelled: your draft is back.") }
+            // A queued message is taken back first (into the composer); the next Esc stops the reply.
+            if takeBackQueued() { return notify("The queued message is back in the composer.") }
             if chat.isStreaming { return Output(chat: send(.cancel)) }
             if ui.focus == .sidebar { ui.focus = .composer }
         case .retry:
@@ -93,6 +97,15 @@ extension ChatApp {
             return Output(chat: send(.openKeyPrompt))
         case .keyManager:
             return Output(chat: send(.openKeyManager))
+        case .selectMessage:
+            guard !chat.transcript.isEmpty else { return notify("There is no message to choose yet.") }
+            push(MessageSelectLayer())
+        case .regenerateLast:
+            guard let reply = chat.transcript.last(where: { $0.role == .assistant }) else {
+                return notify("There is no reply to regenerate yet.")
+            }
+            ui.scroll.scrollToBottom()
+            return Output(chat: send(.regenerate(entry: reply.id)))
         case .noticeLog:
             push(NoticeLogLayer(timeZone: layout.timeZone))
         case .redraw:
@@ -115,11 +128,15 @@ extension ChatApp {
         case .openHit(let hit, let query):
             ui.focus = .composer
             if hit.conversationID == chat.conversation?.id {
+                // Already open: find the query and show the chosen message's match, not the newest.
                 openSearch(query: query)
+                showSearchHit(hit.messageID)
                 return Output()
             }
             ui.pendingJump = (query, hit.messageID)
-            return Output(chat: open(hit.conversationID))
+            let effects = open(hit.conversationID)
+            if effects.isEmpty { ui.pendingJump = nil } // not opened (a reply is streaming)
+            return Output(chat: effects)
         case .copy(let text, let what):
             return copy(text, what: what)
         case .export(let format):
@@ -130,25 +147,55 @@ extension ChatApp {
             stepSearch(step)
         case .run(let command, let key):
             return run(command, key: key)
+        case .beginEdit(let entry, let text):
+            beginEdit(entry: entry, text: text)
         }
         return Output()
     }
 
+    /// Makes the first match in the stored message `message` the current one, when it is loaded.
+    private mutating func showSearchHit(_ message: MessageID) {
+        guard let entry = chat.transcript.firstIndex(where: { $0.storedID == message }),
+            let hit = ui.search?.matches.firstIndex(where: { $0.entry == entry })
+        else { return }
+        updateSearchLayer { $0.current = hit }
+        scrollToCurrentMatch()
+    }
+
     /// Opens the theme picker on the catalog's themes (the loop lists them: ``UIEffect/listThemes``).
     public mutating func showThemePicker(names: [String]) {
-        openPicker(ThemePickerLayer(names: names), selected: names.firstIndex(of: themeName) ?? 0)
+        openPicker(ThemePickerLayer(names: names, original: themeName), selected: names.firstIndex(of: themeName) ?? 0)
         settle()
     }
 
-    /// Switches to a loaded theme (a broken file fell back to the default: the notice says why).
-    public mutating func useTheme(_ loaded: ThemeLoad) {
+    /// Switches to a loaded theme (a broken file fell back to the default: the notice says why);
+    /// with `keep`, it is written to config.toml (``configFile``) as `theme = "…"`, and the
+    /// notice says so.
+    public mutating func useTheme(_ loaded: ThemeLoad, keep: Bool = false) {
         theme = loaded.theme
         themeName = loaded.name
-        if loaded.warnings.isEmpty {
-            _ = notify("Theme: \(loaded.name) (set theme = \"\(loaded.name)\" in config.toml to keep it).")
-        } else {
+        if !loaded.warnings.isEmpty {
             _ = notify(loaded.warnings.joined(separator: " "), error: true, seconds: 15)
+        } else if keep, let configFile {
+            do {
+                try ConfigFileEdit.set("theme", to: loaded.name, file: configFile)
+                _ = notify("Theme: \(loaded.name), kept in \(configFile).")
+            } catch {
+                _ = notify(
+                    "Theme: \(loaded.name) for this session; it could not be kept (\(error.description)).", error: true,
+                    seconds: 15)
+            }
+        } else {
+            _ = notify("Theme: \(loaded.name) (set theme = \"\(loaded.name)\" in config.toml to keep it).")
         }
+        settle()
+    }
+
+    /// Shows a theme while the picker moves over it (Esc in the picker goes back to the one before).
+    public mutating func previewTheme(_ loaded: ThemeLoad) {
+        guard loaded.warnings.isEmpty else { return }
+        theme = loaded.theme
+        themeName = loaded.name
         settle()
     }
 
@@ -198,12 +245,13 @@ extension ChatApp {
     }
 
     private var selectedConversation: Conversation? {
-        guard let i = ui.sidebarList.selected, chat.conversations.indices.contains(i) else { return nil }
-        return chat.conversations[i]
+        let listed = sidebarConversations
+        guard let i = ui.sidebarList.selected, listed.indices.contains(i) else { return nil }
+        return listed[i]
     }
 
     private mutating func select(_ command: ChatCommand) {
-        let count = chat.conversations.count
+        let count = sidebarConversations.count
         switch command {
         case .selectPrevious: ui.sidebarList.selectPrevious(count: count)
         case .selectNext: ui.sidebarList.selectNext(count: count)

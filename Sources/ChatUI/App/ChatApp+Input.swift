@@ -13,6 +13,7 @@ extension ChatApp {
         } else {
             output = dispatch(event)
         }
+        endSidebarFilterUnlessFocused()
         settle()
         return output
     }
@@ -105,7 +106,11 @@ extension ChatApp {
             if let binding = Keymap.binding(for: key, focus: ui.focus, composerEmpty: ui.composer.isEmpty) {
                 return run(binding.command, key: key)
             }
-            if ui.focus == .composer { edit(key) }
+            if ui.focus == .composer {
+                edit(key)
+            } else if !startSidebarFilter(with: key), case .character = key.key, key.modifiers.isEmpty {
+                return notify("Type a letter to filter the conversations; F1 lists the sidebar's keys.")
+            }
             return Output()
         }
     }
@@ -169,13 +174,13 @@ extension ChatApp {
         switch mouse.kind {
         case .scrollUp:
             if inSidebar {
-                ui.sidebarList.selectPrevious(count: chat.conversations.count)
+                ui.sidebarList.selectPrevious(count: sidebarConversations.count)
                 return []
             }
             return scrollTranscript(by: -3)
         case .scrollDown:
             if inSidebar {
-                ui.sidebarList.selectNext(count: chat.conversations.count)
+                ui.sidebarList.selectNext(count: sidebarConversations.count)
                 return []
             }
             return scrollTranscript(by: 3)
@@ -183,10 +188,11 @@ extension ChatApp {
             if let sidebar = l.sidebar, inSidebar {
                 let row = mouse.y - sidebar.y - SidebarView.headerHeight
                 let index = row + ui.sidebarList.offset
-                guard row >= 0, chat.conversations.indices.contains(index) else { return [] }
+                let listed = sidebarConversations
+                guard row >= 0, listed.indices.contains(index) else { return [] }
                 ui.sidebarList.selected = index
                 ui.focus = .composer
-                return open(chat.conversations[index].id)
+                return open(listed[index].id)
             }
             if l.composer.contains(point) || l.composerBorder.contains(point) { ui.focus = .composer }
             return []

@@ -20,8 +20,9 @@ extension ChatApp {
         if let sidebarArea = l.sidebar {
             var list = ui.sidebarList
             SidebarView(
-                conversations: chat.conversations, total: chat.conversationTotal, openID: chat.conversation?.id,
-                focused: ui.focus == .sidebar, theme: theme
+                conversations: sidebarConversations, total: chat.conversationTotal, openID: chat.conversation?.id,
+                focused: ui.focus == .sidebar, theme: theme, filter: sidebarFilter, now: chat.now,
+                timeZone: layout.timeZone
             )
             .render(in: sidebarArea, buffer: &frame.buffer, list: &list)
         }
@@ -45,8 +46,14 @@ extension ChatApp {
         buffer.fill(area, with: Cell("─", style: style))
         let counted = drawDraftCount(area, buffer: &buffer)
         var hints: [String] = []
-        if chat.isStreaming { hints.append("Esc stops") }
-        hints += ["Enter sends", "Alt+Enter newline", "F1 help"]
+        if ui.editing != nil {
+            hints.append("editing an earlier message: Enter sends it as a new version · Esc cancels")
+        } else if chat.queuedTurn != nil {
+            hints.append("Esc takes back the queued message")
+        } else if chat.isStreaming {
+            hints.append("Esc stops")
+        }
+        hints += [chat.isStreaming ? "Enter queues" : "Enter sends", "Alt+Enter newline", "F1 help"]
         let line = TextLayout.truncate(
             Line(" " + hints.joined(separator: " · ") + " ", style: theme.style("composer.hint")),
             width: max(0, area.width - 2 - counted))

@@ -22,6 +22,8 @@ public struct ChatApp {
     public var themes: ThemeCatalog?
     /// The name of the theme shown.
     public var themeName = ThemeCatalog.defaultName
+    /// config.toml, where a theme chosen with F6 is kept (nil: not kept, as in tests).
+    public var configFile: String?
     /// Where F9 writes exports: the directory palaver was started in, which the launcher sets
     /// (the app itself reads nothing from the system; "." until then).
     public var exportDirectory = "."

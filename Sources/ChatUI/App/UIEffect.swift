@@ -8,8 +8,10 @@ public enum UIEffect: Equatable, Sendable {
     case writeToTerminal([UInt8])
     /// List the theme catalog and open the theme picker on it (``ChatApp/showThemePicker(names:)``).
     case listThemes
-    /// Load a theme by name and switch to it (``ChatApp/useTheme(_:)``).
+    /// Load a theme by name and switch to it (``ChatApp/useTheme(_:)``), kept in config.toml.
     case loadTheme(String)
+    /// Show a theme while the picker moves over it, keeping nothing (``ChatApp/previewTheme(_:)``).
+    case previewTheme(String)
     /// Hand the terminal to `$VISUAL` / `$EDITOR` on the composer's text, then take it back and
     /// report what the editor saved (``ChatApp/editorFinished(_:)``).
     case editDraft

@@ -11,7 +11,7 @@ public enum Keymap {
     public static let entries: [KeymapEntry] = [
         // Composer
         E(
-            section: .composer, keys: "Enter", help: "send the message",
+            section: .composer, keys: "Enter", help: "send the message (while a reply streams: queue it)",
             bindings: [B(KeyChord(.enter), .send, in: .composer)]),
         E(
             section: .composer, keys: "Alt+Enter  Ctrl+J", help: "new line",
@@ -63,11 +63,18 @@ public enum Keymap {
                 B(KeyChord(.end), .scrollToBottom, in: .emptyComposer),
             ]),
         E(
-            section: .transcript, keys: "Esc", help: "stop the reply that is streaming (the text so far stays)",
+            section: .transcript, keys: "Esc", help: "take back a queued message, else stop the reply (text stays)",
             bindings: [B(KeyChord(.escape), .escape)]),
         E(
-            section: .transcript, keys: "Ctrl+R", help: "send the last message again",
+            section: .transcript, keys: "Ctrl+R", help: "send a failed or stopped message again, in place",
             bindings: [B(.ctrl("r"), .retry)]),
+        E(
+            section: .transcript, keys: "↑ (empty composer)",
+            help: "choose a message: e edit it, r regenerate, ←/→ its versions, Enter reuse",
+            bindings: [B(KeyChord(.up), .selectMessage, in: .emptyComposer)]),
+        E(
+            section: .transcript, keys: "Alt+R", help: "regenerate the last reply (a new version beside it)",
+            bindings: [B(.alt("r"), .regenerateLast)]),
         E(
             section: .transcript, keys: "/ (empty composer)  Ctrl+F",
             help: "find in this conversation (Enter/↑ older, ↓ newer)",
@@ -101,8 +108,8 @@ public enum Keymap {
                 B(KeyChord(.home, nil), .selectFirst, in: .sidebar), B(KeyChord(.end, nil), .selectLast, in: .sidebar),
             ]),
         E(
-            section: .conversations, keys: "n (sidebar)", help: "new conversation",
-            bindings: [B(.char("n"), .newConversation, in: .sidebar)]),
+            section: .conversations, keys: "type (sidebar)",
+            help: "filter the titles (Backspace edits, Esc clears; r renames unless a filter is on)", bindings: []),
         E(
             section: .conversations, keys: "F2  r (sidebar)", help: "rename",
             bindings: [B(.f(2), .renameOpen), B(.char("r"), .renameSelected, in: .sidebar)]),
@@ -110,7 +117,6 @@ public enum Keymap {
             section: .conversations, keys: "F8  Del (sidebar)", help: "delete (asks first)",
             bindings: [
                 B(.f(8), .deleteOpen), B(KeyChord(.delete, nil), .deleteSelected, in: .sidebar),
-                B(.char("d"), .deleteSelected, in: .sidebar),
             ]),
         E(
             section: .conversations, keys: "F5", help: "search every conversation",

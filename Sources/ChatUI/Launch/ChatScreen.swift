@@ -94,6 +94,7 @@ public struct ChatScreen {
         app.exportDirectory = FileManager.default.currentDirectoryPath
         app.themes = themes
         app.themeName = loaded.name
+        app.configFile = (options.configDirectory as NSString).appendingPathComponent("config.toml")
         if !notices.isEmpty { _ = app.chat.update(.notify(notices.joined(separator: " "), error: true, seconds: 15)) }
         willRun()
         do {

@@ -98,9 +98,10 @@ public struct ChatLoop {
         }
     }
 
-    /// Quitting: save the draft, stop requests (their text so far is stored, marked
-    /// interrupted; at most 3 s are given to them), and wait for the store.
+    /// Quitting: save the draft (a queued message not sent goes back into it), stop requests (their
+    /// text so far is stored, marked interrupted; at most 3 s are given to them), and wait for the store.
     private func finish(_ app: inout ChatApp) {
+        app.takeBackQueued() // a queued message not sent yet is kept as the draft
         if let save = app.takeDraftSave() { runtime.perform(save) }
         runtime.cancelAll()
         _ = runtime.waitUntilIdle(timeout: .seconds(3))

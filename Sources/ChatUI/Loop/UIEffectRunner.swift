@@ -25,7 +25,9 @@ struct UIEffectRunner {
             case .listThemes:
                 if let themes = app.themes { app.showThemePicker(names: themes.names()) }
             case .loadTheme(let name):
-                if let themes = app.themes { app.useTheme(themes.load(name: name)) }
+                if let themes = app.themes { app.useTheme(themes.load(name: name), keep: true) }
+            case .previewTheme(let name):
+                if let themes = app.themes { app.previewTheme(themes.load(name: name)) }
             case .editDraft:
                 guard let editor, let handover else {
                     app.editorFinished(.failed("No terminal to lend to an editor here."))
