@@ -84,7 +84,8 @@ public struct ChatLauncher {
             baseURL: baseURL, fallbackModel: fallback, modelIsExplicit: explicitModel != nil,
             maxTokens: config.maxTokens ?? 4096, demo: demo != nil,
             keyCheckInterval: config.keyCheckInterval ?? 600, clipboard: config.clipboard ?? true,
-            rateLimitWarning: Double(config.rateLimitWarning ?? 10) / 100)
+            rateLimitWarning: Double(config.rateLimitWarning ?? 10) / 100, autoTitle: config.autoTitle ?? false,
+            titleModel: config.titleModel)
 
         var resume = options.session
         if resume == nil, !options.startNew, let store { resume = (try? store.latestConversation())?.id }

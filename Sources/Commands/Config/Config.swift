@@ -31,6 +31,10 @@ public struct Config: Sendable, Equatable {
     public var theme: String?
     /// The chat warns when a rate limit's headroom is at or below this percentage (default 10; 0: never).
     public var rateLimitWarning: Int?
+    /// After the first reply of a new conversation, ask the model for a short title (default false).
+    public var autoTitle: Bool?
+    /// The model asked for those titles (default: the conversation's own).
+    public var titleModel: String?
 
     /// Settings in the file that palaver does not know (typos, or from a newer version); ignored.
     public var unknownKeys: [String] = []
@@ -42,6 +46,7 @@ public struct Config: Sendable, Equatable {
         "base_url", "model", "max_tokens", "anthropic_version", "allow_insecure_http",
         "max_retries", "idle_timeout", "connect_timeout", "reply_timeout", "api_key_helper", "api_key_helper_ttl",
         "api_key_helper_timeout", "theme", "key_check_interval", "clipboard", "rate_limit_warning",
+        "auto_title", "title_model",
     ]
 
     /// Reads `path`; a missing file is an empty config, anything unreadable is a `ConfigError`.
@@ -116,6 +121,10 @@ public struct Config: Sendable, Equatable {
         }
         config.allowInsecureHTTP = try bool("allow_insecure_http")
         config.clipboard = try bool("clipboard")
+        config.autoTitle = try bool("auto_title")
+        config.titleModel = try string("title_model").flatMap {
+            $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0
+        }
         config.unknownKeys = table.keys.filter { !knownKeys.contains($0) && $0 != "api_key" }.sorted()
         if table["api_key"] != nil {
             throw ConfigError(
