@@ -37,6 +37,20 @@ import Testing
         #expect(app.chat.notice?.text == "Nothing to undo in the composer.")
     }
 
+    @Test func recallingAnEarlierPromptCanBeUndone() throws {
+        var app = makeApp()
+        app.type("the first prompt")
+        let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
+        _ = app.apply(.conversationCreated(conversation(1, "First")))
+        app.stream(turn: request.turn, ["a reply"])
+        app.type("a new draft")
+        app.press(KeyEvent(.up))
+        #expect(app.ui.composer.text == "the first prompt")
+        app.press(.ctrl("z"))
+        #expect(app.ui.composer.text == "a new draft")
+        #expect(app.chat.draft == "a new draft")
+    }
+
     @Test func altCClearsTheDraftAndUndoBringsItBack() {
         var app = makeApp()
         app.type("a draft I regret")
@@ -113,9 +127,19 @@ import Testing
     /// A scripted editor in `dir`: a shell script with `body`.
     static func script(_ body: String, in dir: TemporaryDirectory, name: String = "editor.sh") throws -> String {
         let path = dir.path(name)
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
+        try writeExecutable("#!/bin/sh\n" + body + "\n", to: path)
         return path
+    }
+
+    /// Writes a script with a close-on-exec descriptor: a process spawned meanwhile by another
+    /// test must not keep it open for writing (running it would then fail with ETXTBSY).
+    static func writeExecutable(_ text: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw POSIXError(.EIO) }
     }
 
     static func editor(_ dir: TemporaryDirectory, _ variables: [String: String]) -> ExternalEditor {
@@ -181,6 +205,25 @@ import Testing
         #expect(ExternalEditor.shortName("emacs -nw --eval '(a/b)'") == "emacs -nw --eval '(a/b)'")
         #expect(ExternalEditor.shortName(String(repeating: "e", count: 50)) == String(repeating: "e", count: 39) + "…")
         #expect(ExternalEditor(environment: ["EDITOR": "  "], directory: "/tmp").command != "  ")
+    }
+
+    @Test func ctrlCInTheEditorIsTheEditorsOwn() throws {
+        let dir = try TemporaryDirectory(prefix: "palaver-editor")
+        func disposition() -> Int {
+            var current = sigaction()
+            sigaction(SIGINT, nil, &current)
+            return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
+        }
+        let before = disposition()
+        // The editor's shell sends its parent (this process) a SIGINT, as Ctrl+C in a terminal
+        // would send the whole foreground group: it is ignored while the editor runs.
+        let editor = Self.editor(dir, ["EDITOR": "kill -INT $PPID; printf 'survived\\n' >"])
+        guard case .edited(let text, _) = editor.edit("x", suspend: {}, resume: {}) else {
+            Issue.record("the editor did not finish")
+            return
+        }
+        #expect(text == "survived")
+        #expect(disposition() == before)
     }
 
     @Test func theLoopPutsWhatTheEditorSavedInTheComposerAsOneUndoStep() throws {

@@ -11,8 +11,14 @@
         /// Writes an executable shell script into the pane's HOME; returns its path.
         func editorScript(_ name: String, _ body: String, in pane: TmuxPane) throws -> String {
             let path = pane.directory.appendingPathComponent(name).path
-            try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            chmod(path, 0o755)
+            // A close-on-exec descriptor: a process spawned meanwhile by another test must not keep
+            // the script open for writing (running it would then fail with ETXTBSY).
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+            guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            defer { close(fd) }
+            let bytes = Array(("#!/bin/sh\n" + body + "\n").utf8)
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard written == bytes.count else { throw POSIXError(.EIO) }
             return path
         }
 
@@ -76,6 +82,29 @@
                 try await pane.waitFor("fail.sh exited with status 1. The draft is unchanged.")
                 #expect(pane.screen.contains("first line of the draft"))
                 #expect(!pane.screen.contains("junk"))
+                try await quit(pane)
+            }
+        }
+
+        @Test(.enabled(if: ChatTmuxTests.available), .timeLimit(.minutes(2)))
+        func aSIGTERMWhileTheEditorRunsQuitsAfterItWithTheDraftSaved() async throws {
+            try await FakeServerHarness.with(reply: ReplyConfig(text: "ok")) { fake in
+                let pane = try pane(fake)
+                try await pane.waitFor("$")
+                // The "editor" sends palaver (its shell's parent) a SIGTERM, then saves a line.
+                pane.type("export EDITOR='kill -TERM $PPID; sleep 1; printf \"from the editor\\n\" >>'")
+                pane.press("Enter")
+                try await launch(pane)
+                try await pane.waitFor("Type a message below")
+                pane.type("the draft before")
+                pane.press("C-x", "C-e")
+                try await pane.waitFor("exit=143", seconds: 15)
+                try await pane.expectTerminalRestored()
+                pane.type("clear")
+                pane.press("Enter")
+                try await launch(pane, "")
+                try await pane.waitFor("from the editor")
+                #expect(pane.screen.contains("the draft before"))
                 try await quit(pane)
             }
         }

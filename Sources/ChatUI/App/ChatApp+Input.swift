@@ -137,14 +137,14 @@ extension ChatApp {
         let next = current + step
         if next >= prompts.count {
             guard let stash = ui.recall?.stash else { return }
-            ui.composer.text = stash
+            ui.composer.replaceText(stash)
             ui.composer.moveToEnd()
             ui.recall = nil
             return
         }
         guard next >= 0 else { return }
         let stash = ui.recall?.stash ?? ui.composer.text
-        ui.composer.text = prompts[next]
+        ui.composer.replaceText(prompts[next]) // undoable: Ctrl+Z brings back what was there
         if step < 0 { ui.composer.moveToStart() } else { ui.composer.moveToEnd() }
         ui.recall = (next, stash)
     }
