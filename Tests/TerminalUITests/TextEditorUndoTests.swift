@@ -35,6 +35,25 @@ import Testing
         #expect(redo6 == false, "nothing to redo")
     }
 
+    @Test func aPauseEndsTheStep() {
+        var e = TextEditor()
+        Self.typed("abc", into: &e)
+        e.endUndoGroup()
+        Self.typed("def", into: &e)
+        for _ in 0..<2 { _ = e.handle(KeyEvent(.backspace), width: 80) }
+        e.endUndoGroup()
+        _ = e.handle(KeyEvent(.backspace), width: 80)
+        #expect(e.text == "abc")
+        e.undo()
+        #expect(e.text == "abcd")
+        e.undo()
+        #expect(e.text == "abcdef")
+        e.undo()
+        #expect(e.text == "abc")
+        e.undo()
+        #expect(e.text == "")
+    }
+
     @Test func movingTheCaretStartsANewStep() {
         var e = TextEditor()
         Self.typed("abc", into: &e)

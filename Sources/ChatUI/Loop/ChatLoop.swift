@@ -10,6 +10,8 @@ public struct ChatLoop {
     public var inbox: Inbox
     /// How long after the last edit the draft is saved.
     public var draftDelay: Duration = .milliseconds(1500)
+    /// A pause in input this long ends the composer's current undo step (as a new word does).
+    public var undoPause: Duration = .seconds(1)
     /// The wall-clock time ticks carry (tests pass a fixed clock).
     public var now: @Sendable () -> Date = Date.init
     /// Where `$VISUAL` / `$EDITOR` (and `PATH`) are read for editing the draft in an editor.
@@ -78,7 +80,12 @@ public struct ChatLoop {
             }
             guard let event = backend.readEvent(timeout: max(.zero, timeout)) else { continue }
             now = clock.now
-            if case .resize = event { terminal.invalidate() } else { lastEdit = now }
+            if case .resize = event {
+                terminal.invalidate()
+            } else {
+                if lastEdit.duration(to: now) >= undoPause { app.ui.composer.endUndoGroup() }
+                lastEdit = now
+            }
             let output = app.handle(event)
             runtime.perform(output.chat)
             quitRequested = effects.run(output.ui, on: &app)

@@ -22,7 +22,8 @@ public struct TextPosition: Hashable, Comparable, Sendable, CustomStringConverti
 /// history. Home/End go to the start/end of the line (not the wrapped row).
 ///
 /// Edits can be undone and redone (``undo()``, ``redo()``): typing is grouped a word at a time
-/// (a run of characters typed at the caret, with the spaces after them), a run of Backspace or
+/// (a run of characters typed at the caret, with the spaces after them, until a pause the app
+/// reports with ``endUndoGroup()``), a run of Backspace or
 /// Delete presses is one step, and every other edit (a paste, a line break, a word or line
 /// deletion, ``deleteAll()``, ``replaceText(_:)``) is a step of its own. Setting ``text`` starts
 /// a new history. The history keeps at most ``UndoHistory/maxSteps`` steps and
@@ -220,6 +221,13 @@ public struct TextEditor: Hashable, Sendable {
         history.push(snapshot)
         restore(step)
         return true
+    }
+
+    /// Ends the current run of typing or deleting: the next edit starts a new undo step (the
+    /// app calls this after a pause in typing).
+    public mutating func endUndoGroup() {
+        history.group = nil
+        history.groupEnd = nil
     }
 
     public var canUndo: Bool { !history.undo.isEmpty }
