@@ -243,6 +243,12 @@ public final class SessionStore: Sendable {
             do {
                 lastApplied = try pool.writeWithoutTransaction { try migrator.appliedIdentifiers($0) }
                 try migrator.migrate(pool, upTo: target)
+                if !lastApplied.contains(target) {
+                    // A migration that rewrote every message leaves a WAL as large as the table;
+                    // until a later write restarts it, each first open would read it all again
+                    // to rebuild the WAL index. Best effort: another process may be reading.
+                    _ = try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+                }
                 return
             } catch {
                 let applied = (try? pool.writeWithoutTransaction { try migrator.appliedIdentifiers($0) }) ?? lastApplied

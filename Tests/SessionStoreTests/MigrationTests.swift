@@ -101,6 +101,10 @@ struct MigrationTests {
                 ])
         }
         let store = try SessionStore(path: dir.database)
+        // The migration's writes were checkpointed into the database and the WAL truncated, so
+        // the next open does not read them all again.
+        let wal = try FileManager.default.attributesOfItem(atPath: dir.database + "-wal")
+        #expect((wal[.size] as? NSNumber)?.intValue == 0)
         let retried = try store.allMessages(in: ConversationID(1))
         // One path: each message follows the one before it; replies keep their prompt.
         #expect(retried.map { $0.parentID?.rawValue } == [nil, 10, 11, 12, 13])

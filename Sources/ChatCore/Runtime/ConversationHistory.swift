@@ -1,10 +1,12 @@
 import AnthropicAPI
 import SessionStore
 
-/// The conversation so far as API context: complete exchanges only, so roles alternate.
-/// Unanswered prompts and failed or interrupted replies are left out.
+/// The conversation so far as API context: its active path (the branch the user is on; other
+/// versions of edited prompts and regenerated replies are never sent), complete exchanges
+/// only, so roles alternate. Unanswered prompts and failed or interrupted replies are left out.
 public enum ConversationHistory {
-    /// Calls `body` with every message of the conversation in order, a window of 500 at a time.
+    /// Calls `body` with every message of the conversation's active path in order, a window of
+    /// 500 at a time.
     public static func forEachMessage(
         _ store: SessionStore, in conversation: ConversationID,
         _ body: (StoredMessage) throws -> Void
@@ -18,7 +20,9 @@ public enum ConversationHistory {
         }
     }
 
-    /// The exchanges before `position` (all of them by default). A reply is paired with the
+    /// The exchanges of the active path before `position` (all of them by default; for an
+    /// edited prompt or a regenerate, the position of the prompt it replaces or answers, which
+    /// must be on the active path). A reply is paired with the
     /// prompt it records (``StoredMessage/replyTo``), so two `ask -c` that ran at once, whose
     /// rows interleave, still give each prompt its own answer.
     public static func load(_ store: SessionStore, conversation: ConversationID, before position: Int = .max) throws
