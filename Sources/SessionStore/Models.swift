@@ -171,6 +171,8 @@ public struct SearchHit: Sendable, Equatable {
     public var conversationID: ConversationID
     public var conversationTitle: String
     public var messageID: MessageID
+    /// The message's position along its path (see ``StoredMessage/position``). The message may
+    /// be on a branch other than the active path: ``SessionStore/setActive(message:)`` shows it.
     public var position: Int
     public var role: MessageRole
     /// Text around the match, matched terms wrapped in the caller's markers, cut with `…`.
