@@ -7,8 +7,10 @@ import Testing
 @testable import ChatUI
 
 /// The composer's undo and redo, clearing the draft, the Ctrl+X prefix, the size of a long
-/// draft in its border, and editing the draft in `$VISUAL` / `$EDITOR`.
-@Suite struct ComposerEditingTests {
+/// draft in its border, and editing the draft in `$VISUAL` / `$EDITOR`. Serialized: running an
+/// editor changes the process's SIGINT and SIGQUIT dispositions for a while (the app runs one
+/// editor at a time).
+@Suite(.serialized) struct ComposerEditingTests {
     @Test func undoAndRedoKeysGoAWordAtATimeAndTheDraftFollows() {
         var app = makeApp()
         app.type("hello big world")
