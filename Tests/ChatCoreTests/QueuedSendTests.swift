@@ -275,5 +275,13 @@ import Testing
         #expect(!report.contains("--model"))
         let outside = ErrorReport(error: error, keyDescription: nil, baseURL: "http://x").text
         #expect(outside.contains("--model") && !outside.contains("F3"))
+        // A 400 and a 404 for the model too.
+        for kind in [APIError.Kind.invalidRequest, .notFound] {
+            var report = ErrorReport(
+                error: APIError(kind: kind, httpStatus: 400, message: "bad"), keyDescription: nil, baseURL: "http://x",
+                model: "claude-x")
+            report.inChat = true
+            #expect(report.text.contains("F3") && !report.text.contains("--model"), "\(report.text)")
+        }
     }
 }

@@ -107,6 +107,10 @@ public struct ErrorReport: Sendable {
         case .requestTooLarge:
             return "Send a shorter prompt or fewer attachments (the API accepts up to 32 MB)."
         case .invalidRequest:
+            if inChat {
+                return
+                    "The request was not accepted as sent: check max_tokens in config.toml, the model (F3 chooses another) and the prompt."
+            }
             return "The request was not accepted as sent: check --max-tokens, --model and the prompt."
         case .malformedResponse:
             return
