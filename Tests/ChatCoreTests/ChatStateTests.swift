@@ -173,13 +173,15 @@ import Testing
         #expect(state.transcript.last?.text == "full")
     }
 
-    @Test func retryAfterACompleteExchangeAsksTheSameAgain() throws {
+    /// Issue 14, item 2: Ctrl+R after a complete exchange does not send a duplicate; it says how to
+    /// regenerate instead.
+    @Test func retryAfterACompleteExchangeSendsNothingAndPointsToRegenerate() throws {
         var state = makeState()
         let r = try #require(request(state.update(.send("hi"))))
         complete(&state, turn: r.turn, text: "hello")
-        let again = try #require(request(state.update(.retryLast)))
-        #expect(again.turn != r.turn && again.prompt == "hi" && again.resendStored == nil)
-        #expect(again.history.count == 2)
+        #expect(state.update(.retryLast).isEmpty)
+        #expect(state.transcript.count == 2)
+        #expect(state.notice?.text.contains("regenerates it") == true)
     }
 
     @Test func retryingWaitsAreShownAndEndWhenTheReplyStarts() throws {

@@ -44,6 +44,10 @@ import Testing
             _ = app.apply(.turn(request.turn, .failed(APIError(kind: .apiError, httpStatus: 500, message: "boom"))))
         case .pageDown, .lineDown, .scrollToBottom:
             app.ui.scroll = ScrollState(offset: 0, followsBottom: false)
+        case .regenerateLast:
+            // The last prompt was stored (a regenerate asks again for a stored prompt).
+            let prompt = try #require(app.chat.transcript.last { $0.role == .user })
+            _ = app.apply(.promptStored(turn: prompt.id, MessageID(7)))
         case .undo:
             app.type("more ")
         case .redo:
@@ -120,6 +124,12 @@ import Testing
             #expect(app.chat.turn?.cancelling == true, note)
         case .retry:
             #expect(sentRequest(output.chat)?.prompt == "one more", note)
+        case .selectMessage:
+            #expect(app.top(MessageSelectLayer.self) != nil, note)
+            #expect(app.ui.composer == before.ui.composer, note)
+        case .regenerateLast:
+            let request = try #require(sentRequest(output.chat), note)
+            #expect(request.regenerate && request.resendStored == MessageID(7), note)
         case .find:
             #expect(app.ui.search != nil, note)
         case .copyLastReply:

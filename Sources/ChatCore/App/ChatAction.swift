@@ -16,6 +16,14 @@ public enum ChatAction: Sendable, Equatable {
     /// Take back the queued message: its text goes back into the composer, before what is there
     /// (Esc while one is queued, and on the way out so it is saved with the draft).
     case unqueue
+    /// Send `text` as a new version of the earlier prompt `entry` (a sibling in the store): the
+    /// transcript follows the new branch, the old one stays.
+    case editPrompt(entry: Int, text: String)
+    /// Ask again for the reply `entry` (a finished one too): a new version beside it.
+    case regenerate(entry: Int)
+    /// Show the previous (-1) or next (+1) version of the message `entry`; the transcript follows
+    /// that branch.
+    case switchVersion(entry: Int, offset: Int)
     /// Start a new, empty conversation (created in the store on first send).
     case newConversation
     case open(ConversationID)
@@ -132,6 +140,8 @@ public enum ChatEffect: Sendable, Equatable {
     case setModel(ConversationID, String)
     case setSystemPrompt(ConversationID, String?)
     case saveDraft(DraftSave)
+    /// Move the conversation's active path to another version of `message`, then reopen it.
+    case selectVersion(ConversationID, of: MessageID, offset: Int)
     case loadModels
     case verifyKey
     /// Check a candidate key with the API.
@@ -197,6 +207,10 @@ public struct TurnRequest: Sendable, Equatable {
     public var prompt: String
     /// A stored prompt to send again instead of storing a new one.
     public var resendStored: MessageID?
+    /// With `resendStored`: the reply is a new version beside the prompt's replies (regenerate).
+    public var regenerate = false
+    /// The prompt is a new version of this stored prompt (edited): stored beside it.
+    public var editOf: MessageID?
     public var model: String
     public var systemPrompt: String?
     public var maxTokens: Int

@@ -69,7 +69,7 @@ public final class ChatRuntime: Sendable {
     public func perform(_ effect: ChatEffect) {
         switch effect {
         case .loadConversations, .openConversation, .loadEarlier, .rename, .delete, .setModel, .setSystemPrompt,
-            .saveDraft, .searchAll, .export:
+            .saveDraft, .searchAll, .export, .selectVersion:
             performStore(effect)
         case .send(let request):
             start(request)
@@ -120,6 +120,11 @@ public final class ChatRuntime: Sendable {
             onStore { try $0.setModel(model, for: id) }
         case .setSystemPrompt(let id, let prompt):
             onStore { try $0.setSystemPrompt(prompt, for: id) }
+        case .selectVersion(let id, let message, let offset):
+            onStore { store in
+                try store.selectSibling(of: message, offset: offset)
+                self.perform(.openConversation(id, saveDraftOf: nil))
+            }
         case .saveDraft(let save):
             self.save(save)
         case .searchAll(let query):
@@ -358,8 +363,13 @@ public final class ChatRuntime: Sendable {
                 if let stored = request.resendStored, let message = try store.message(stored) {
                     history = try ConversationHistory.load(
                         store, conversation: conversation.id, before: message.position)
-                    rec.reuse(prompt: stored)
+                    rec.reuse(prompt: stored, regenerate: request.regenerate)
                     try store.setStatus(of: stored, to: .pending)
+                } else if let edited = request.editOf, let message = try store.message(edited) {
+                    // A new version of an earlier prompt: beside it in the tree, with its history.
+                    history = try ConversationHistory.load(
+                        store, conversation: conversation.id, before: message.position)
+                    rec.recordPrompt(request.prompt, under: .siblingOf(edited))
                 } else {
                     history = try ConversationHistory.load(store, conversation: conversation.id)
                     rec.recordPrompt(request.prompt)

@@ -127,8 +127,12 @@ extension ChatState {
         let prompt = transcript[i]
         let answered = transcript[(i + 1)...].contains { $0.role == .assistant && $0.state == .complete }
         if answered {
-            // A complete exchange: ask the same again, as a new message.
-            return send(prompt.text)
+            // A complete exchange: retrying would send it again as a duplicate (and cost tokens).
+            // Another answer is a regenerate: a new version beside this one.
+            show(
+                "The last reply is complete: Ctrl+R only retries a failed or stopped message. For another answer, \(Self.regenerateKeys) regenerates it.",
+                error: false, seconds: 8)
+            return []
         }
         awaitingKeyTurn = nil
         awaitingNetworkTurn = nil
@@ -146,8 +150,7 @@ extension ChatState {
         ]
     }
 
-    private mutating func begin(turn id: Int, prompt: String, resend: MessageID?, history: [InputMessage]) -> ChatEffect
-    {
+    mutating func begin(turn id: Int, prompt: String, resend: MessageID?, history: [InputMessage]) -> ChatEffect {
         turn = ActiveTurn(id: id, startedAt: now)
         lastUsage = nil
         return .send(
@@ -196,9 +199,11 @@ extension ChatState {
         let reply = takeID()
         var at = (index(of: id) ?? transcript.count - 1) + 1
         while at < transcript.count && transcript[at].role == .assistant { at += 1 }
-        transcript.insert(
-            TranscriptEntry(id: reply, role: .assistant, text: "", state: .streaming, model: model, createdAt: now),
-            at: min(at, transcript.count))
+        var entry = TranscriptEntry(
+            id: reply, role: .assistant, text: "", state: .streaming, model: model, createdAt: now)
+        if let version = pendingReplyVersion { entry.version = version } // a regenerated reply: "‹ 2/2 ›"
+        pendingReplyVersion = nil
+        transcript.insert(entry, at: min(at, transcript.count))
         return reply
     }
 

@@ -135,6 +135,8 @@ public struct ChatState: Sendable, Equatable {
     public internal(set) var draftRevision = 0
 
     var nextLocalID = 1
+    /// The version label of the reply a regenerate is waiting for.
+    var pendingReplyVersion: TranscriptEntry.Version?
 
     /// A chat at start: `draft` is a saved composer text to restore, `storeProblem` says the
     /// conversation store could not be opened.
@@ -203,6 +205,8 @@ public struct ChatState: Sendable, Equatable {
             if let resume { effects.append(.openConversation(resume, saveDraftOf: nil)) }
             if key.health.canSend { effects.append(.loadModels) }
             return effects + keys.start()
+        case .editPrompt, .regenerate, .switchVersion:
+            return updateBranches(action)
         case .send, .cancel, .retryLast, .promptStored, .turn, .unqueue:
             return updateTurn(action)
         case .submitKey, .keepKey, .openKeyPrompt, .closeKeyPrompt, .editKeyAgain, .keyChecked, .candidateChecked,

@@ -33,6 +33,23 @@ public struct TranscriptEntry: Sendable, Equatable, Identifiable {
     public var model: String?
     public var usage: Usage?
     public var createdAt: Date
+    /// Which version of the message this is among its siblings (an edited prompt, a regenerated
+    /// reply): "‹ 2/3 ›" when `count` > 1.
+    public var version = Version(index: 0, count: 1)
+
+    /// A message's place among its versions (0-based `index` of `count`).
+    public struct Version: Sendable, Equatable {
+        public var index: Int
+        public var count: Int
+
+        public init(index: Int, count: Int) {
+            self.index = index
+            self.count = count
+        }
+
+        /// "2/3".
+        public var label: String { "\(index + 1)/\(count)" }
+    }
 
     public init(
         id: Int, role: Role, text: String, state: State = .complete, storedID: MessageID? = nil,
@@ -66,5 +83,6 @@ public struct TranscriptEntry: Sendable, Equatable, Identifiable {
             id: id, role: message.role == .user ? .user : .assistant, text: message.text, state: state,
             storedID: message.id, model: message.model, usage: message.apiUsage, createdAt: message.createdAt)
         position = message.position
+        version = Version(index: message.siblingIndex, count: max(1, message.siblingCount))
     }
 }

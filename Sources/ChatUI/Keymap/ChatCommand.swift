@@ -26,6 +26,10 @@ public enum ChatCommand: Hashable, Sendable, CaseIterable {
     /// Stop a streaming reply, else leave the sidebar.
     case escape
     case retry
+    /// Choose a message of the transcript to edit, regenerate or switch versions of (↑ from an empty composer).
+    case selectMessage
+    /// A new version of the last reply.
+    case regenerateLast
     case find
     case copyLastReply
     case copyPicker

@@ -69,16 +69,16 @@ public enum Keymap {
             section: .transcript, keys: "Ctrl+R", help: "send a failed or stopped message again, in place",
             bindings: [B(.ctrl("r"), .retry)]),
         E(
+            section: .transcript, keys: "/ (empty composer)  Ctrl+F",
+            help: "find in this conversation (Enter/↑ older, ↓ newer)",
+            bindings: [B(.char("/"), .find, in: .emptyComposer), B(.ctrl("f"), .find)]),
+        E(
             section: .transcript, keys: "↑ (empty composer)",
-            help: "choose a message: e edit it, r regenerate, ←/→ its versions, Enter reuse",
+            help: "choose a message: edit, regenerate, versions",
             bindings: [B(KeyChord(.up), .selectMessage, in: .emptyComposer)]),
         E(
             section: .transcript, keys: "Alt+R", help: "regenerate the last reply (a new version beside it)",
             bindings: [B(.alt("r"), .regenerateLast)]),
-        E(
-            section: .transcript, keys: "/ (empty composer)  Ctrl+F",
-            help: "find in this conversation (Enter/↑ older, ↓ newer)",
-            bindings: [B(.char("/"), .find, in: .emptyComposer), B(.ctrl("f"), .find)]),
         E(
             section: .transcript, keys: "Ctrl+Y", help: "copy the last reply (OSC 52)",
             bindings: [B(.ctrl("y"), .copyLastReply)]),

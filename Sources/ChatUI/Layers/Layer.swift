@@ -53,6 +53,8 @@ enum ScreenRequest: Equatable {
     case searchEdited
     /// Show the next (+1, newer) or previous (-1, older) match.
     case stepSearch(Int)
+    /// Edit the earlier prompt `entry` in the composer (Enter sends it as a new version).
+    case beginEdit(entry: Int, text: String)
     /// Run a keymap command as if `key` had been pressed (the command palette).
     case run(ChatCommand, key: KeyEvent)
 }

@@ -13,6 +13,7 @@ public final class TranscriptLayout {
         var state: TranscriptEntry.State
         var model: String?
         var usage: Usage?
+        var version: TranscriptEntry.Version
         var lines: [Line]
     }
 
@@ -54,14 +55,14 @@ public final class TranscriptLayout {
     public func lines(for entry: TranscriptEntry, width: Int) -> [Line] {
         if let hit = cache[entry.id], hit.width == width, hit.textCount == entry.text.utf8.count,
             hit.state == entry.state,
-            hit.model == entry.model, hit.usage == entry.usage
+            hit.model == entry.model, hit.usage == entry.usage, hit.version == entry.version
         {
             return hit.lines
         }
         let lines = layOut(entry, width: width)
         cache[entry.id] = Cached(
             width: width, textCount: entry.text.utf8.count, state: entry.state, model: entry.model,
-            usage: entry.usage, lines: lines)
+            usage: entry.usage, version: entry.version, lines: lines)
         return lines
     }
 
@@ -80,6 +81,10 @@ public final class TranscriptLayout {
             meta.append("\(usage.inputTokens.map { "\($0) in · " } ?? "")\(out) out")
         }
         header.append(" · " + meta.joined(separator: " · "), style: theme.style("transcript.meta"))
+        if entry.version.count > 1 {
+            // One of several versions (an edited prompt, a regenerated reply): ↑ then ←/→ moves between them.
+            header.append("  ‹ \(entry.version.label) ›", style: theme.style("transcript.meta"))
+        }
         var lines = [TextLayout.truncate(header, width: width)]
 
         let indent = width > 8 ? 2 : 0
