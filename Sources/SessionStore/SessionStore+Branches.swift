@@ -52,6 +52,13 @@ extension SessionStore {
         return stored
     }
 
+    /// Whether `message` is on its conversation's active path (false for an unknown id).
+    public func isOnActivePath(_ message: MessageID) throws(SessionStoreError) -> Bool {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT on_path FROM messages WHERE id = ?", arguments: [message.rawValue]) == 1
+        }
+    }
+
     // MARK: Tree helpers (inside a transaction)
 
     static func siblings(of id: Int64, _ db: Database) throws -> Siblings? {

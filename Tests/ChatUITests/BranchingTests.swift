@@ -124,6 +124,15 @@ extension ChatRuntimeTests {
                     "Tell me about owls", "an answer", "And their eyes?", "an answer",
                 ])
             #expect(rig.app.chat.transcript.first?.version == .init(index: 0, count: 2))
+            // F5 (it works while choosing a message too) finds the cats prompt, now on a hidden
+            // branch: opening the hit shows its branch.
+            rig.runtime.perform(rig.app.press(KeyEvent(.function(5))))
+            rig.app.type("cats")
+            rig.runtime.perform(rig.app.press(KeyEvent(.enter)))
+            try await rig.pump { $0.top(SearchAllLayer.self)?.hits.isEmpty == false }
+            rig.runtime.perform(rig.app.press(KeyEvent(.enter)))
+            try await rig.pump { $0.chat.transcript.first?.text == "Tell me about cats" }
+            #expect(rig.app.chat.transcript.map(\.text) == ["Tell me about cats", "an answer"])
         }
     }
 }

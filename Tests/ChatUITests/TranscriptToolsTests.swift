@@ -121,8 +121,12 @@ import Testing
             role: .assistant, snippet: "a kiwi is brown")
         _ = app.apply(.searchResults(query: "kiwi", hits: [hit]))
         #expect(app.screen().text.contains("Fruit · a kiwi is brown"))
-        guard case .openConversation(ConversationID(7), _)? = app.press(KeyEvent(.enter)).first else {
-            Issue.record("not opened")
+        // The hit's branch is made active first (it may be on another version), then it is opened.
+        let opening = app.press(KeyEvent(.enter))
+        guard opening.first == .revealMessage(MessageID(70)),
+            case .openConversation(ConversationID(7), _)? = opening.last
+        else {
+            Issue.record("not opened: \(opening)")
             return
         }
         let stored = [

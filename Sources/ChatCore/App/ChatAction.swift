@@ -142,6 +142,9 @@ public enum ChatEffect: Sendable, Equatable {
     case saveDraft(DraftSave)
     /// Move the conversation's active path to another version of `message`, then reopen it.
     case selectVersion(ConversationID, of: MessageID, offset: Int)
+    /// Make the active path run through `message` when it is on another branch (a search hit),
+    /// before its conversation is opened.
+    case revealMessage(MessageID)
     case loadModels
     case verifyKey
     /// Check a candidate key with the API.

@@ -69,7 +69,7 @@ public final class ChatRuntime: Sendable {
     public func perform(_ effect: ChatEffect) {
         switch effect {
         case .loadConversations, .openConversation, .loadEarlier, .rename, .delete, .setModel, .setSystemPrompt,
-            .saveDraft, .searchAll, .export, .selectVersion:
+            .saveDraft, .searchAll, .export, .selectVersion, .revealMessage:
             performStore(effect)
         case .send(let request):
             start(request)
@@ -120,6 +120,10 @@ public final class ChatRuntime: Sendable {
             onStore { try $0.setModel(model, for: id) }
         case .setSystemPrompt(let id, let prompt):
             onStore { try $0.setSystemPrompt(prompt, for: id) }
+        case .revealMessage(let message):
+            onStore { store in
+                if try !store.isOnActivePath(message) { try store.setActive(message: message) }
+            }
         case .selectVersion(let id, let message, let offset):
             onStore { store in
                 try store.selectSibling(of: message, offset: offset)

@@ -92,6 +92,11 @@ extension ChatState {
         }
         guard let stored = transcript[i].storedID, let conversation else { return [] }
         guard (0..<version.count).contains(version.index + offset) else { return [] }
-        return [.selectVersion(conversation.id, of: stored, offset: offset)]
+        // The conversation is reopened along the other branch: the composer's text is saved first
+        // (store work runs in order), so the reopened draft is what the user has now.
+        return [
+            .saveDraft(DraftSave(conversation: conversation.id, text: draft)),
+            .selectVersion(conversation.id, of: stored, offset: offset),
+        ]
     }
 }

@@ -127,16 +127,27 @@ extension ChatApp {
             insertIntoComposer(text)
         case .openHit(let hit, let query):
             ui.focus = .composer
-            if hit.conversationID == chat.conversation?.id {
+            ui.layers.removeAll { $0 is MessageSelectLayer } // the chosen message may not be shown any more
+            if hit.conversationID == chat.conversation?.id,
+                chat.transcript.contains(where: { $0.storedID == hit.messageID })
+            {
                 // Already open: find the query and show the chosen message's match, not the newest.
                 openSearch(query: query)
                 showSearchHit(hit.messageID)
                 return Output()
             }
+            // A hit on another branch (or not loaded) reopens the conversation along its branch.
+            guard !chat.isStreaming else { return Output(chat: send(.open(hit.conversationID))) }
             ui.pendingJump = (query, hit.messageID)
+            if hit.conversationID == chat.conversation?.id {
+                let draft = DraftSave(conversation: hit.conversationID, text: ui.composer.text)
+                return Output(chat: [
+                    .revealMessage(hit.messageID), .openConversation(hit.conversationID, saveDraftOf: draft),
+                ])
+            }
             let effects = open(hit.conversationID)
             if effects.isEmpty { ui.pendingJump = nil } // not opened (a reply is streaming)
-            return Output(chat: effects)
+            return Output(chat: [.revealMessage(hit.messageID)] + effects)
         case .copy(let text, let what):
             return copy(text, what: what)
         case .export(let format):

@@ -51,10 +51,10 @@ struct MessageSelectLayer: Layer {
         case (.enter, []) where entry.role == .user:
             context.requests.append(.insert(entry.text))
             return .close
-        case (.character("q"), .control):
-            context.effects.append(.quit)
+        case (.character, []), (.character, .shift):
+            break // a plain letter means nothing here (and is not typed into the composer)
         default:
-            break
+            return .ignored // F-keys, Ctrl and Alt chords keep their meaning (F5, Ctrl+P, Ctrl+Q…)
         }
         return .consumed
     }
