@@ -74,6 +74,19 @@ import Testing
         #expect(app.screen().text.contains("‹ 2/2 ›"))
     }
 
+    @Test func aBranchedTranscriptSnapshot() throws {
+        var app = try twoExchanges()
+        app.press(KeyEvent(.up))
+        app.press(KeyEvent(.up))
+        app.press(.char("e"))
+        app.press(.ctrl("u"))
+        app.type("second question, sharper")
+        let request = try #require(sentRequest(app.press(KeyEvent(.enter))))
+        app.stream(turn: request.turn, ["a sharper answer"])
+        app.press(KeyEvent(.up))
+        assertSnapshot(app.screen().textWithCursor, named: "branched-transcript")
+    }
+
     @Test func altRRegeneratesTheLastReplyAndCtrlRNoLongerDuplicates() throws {
         var app = try twoExchanges()
         #expect(app.press(.ctrl("r")).isEmpty)
