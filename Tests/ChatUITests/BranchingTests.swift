@@ -74,6 +74,22 @@ import Testing
         #expect(app.screen().text.contains("‹ 2/2 ›"))
     }
 
+    /// A reply streamed in this session gets its stored id (replyStored), so ←/→ work on it at
+    /// once; the chooser stays on the same place after the transcript is reloaded.
+    @Test func aFreshReplyCanSwitchVersionsAndTheChooserKeepsItsPlace() throws {
+        var app = try twoExchanges()
+        app.press(KeyEvent(.up))
+        let request = try #require(sentRequest(app.press(.char("r"))))
+        _ = app.apply(.turn(request.turn, .started(requestID: nil)))
+        _ = app.apply(.replyStored(turn: request.turn, MessageID(9)))
+        app.stream(turn: request.turn, ["answer 2, again"])
+        app.press(KeyEvent(.up))
+        let effects = app.press(KeyEvent(.left))
+        #expect(effects.contains(.selectVersion(ConversationID(1), of: MessageID(9), offset: -1)), "\(effects)")
+        let chooser = try #require(app.top(MessageSelectLayer.self))
+        #expect(chooser.index(in: app.chat) == 3)
+    }
+
     @Test func aBranchedTranscriptSnapshot() throws {
         var app = try twoExchanges()
         app.press(KeyEvent(.up))

@@ -136,11 +136,8 @@
                     let shown = Self.transcript(pane)
                     return shown.contains("Tell me about owls") && shown.contains("‹ 1/2 ›") && !shown.contains("cats")
                 }
-                // The chooser should stay on the message whose version was switched, so → goes back;
-                // it counts from the end, and the longer branch puts it on "And their eyes?".
-                withKnownIssue("after ←/→ the chooser keeps its place from the end, not the message") {
-                    #expect(Self.chosen(pane)?.text == "Tell me about owls", "\(pane.screen)")
-                }
+                // The chooser stays on the message whose version was switched, so → would go back.
+                #expect(Self.chosen(pane)?.text == "Tell me about owls", "\(pane.screen)")
                 try await closeChooser(pane)
                 shown = Self.transcript(pane)
                 #expect(Self.header(above: "Tell me about owls", in: shown)?.contains("‹ 1/2 ›") == true, "\(shown)")
@@ -213,22 +210,20 @@
                     Self.header(above: "Third answer about owls", in: shown)?.contains("‹ 3/3 ›") == true, "\(shown)")
                 #expect(!shown.contains("Second answer"), "\(shown)")
 
-                // ← on the chosen reply should show the second version; a reply streamed in this
-                // session has no stored id in the transcript, so ←/→ on it does nothing.
+                // ← on the chosen reply shows the second version.
                 pane.press("Up")
                 try await pane.waitUntil("↑ did not choose the reply") { _ in
                     Self.chosen(pane)?.header.contains("‹ 3/3 ›") == true
                 }
-                await withKnownIssue("←/→ does nothing on a reply streamed in this session (no storedID)") {
-                    pane.press("Left")
-                    try await pane.waitUntil("← did not show the second version", seconds: 3) { _ in
-                        Self.chosen(pane)?.header.contains("‹ 2/3 ›") == true
-                    }
+                // (A reply streamed in this session has its stored id too: it arrives with the reply.)
+                pane.press("Left")
+                try await pane.waitUntil("← did not show the second version", seconds: 10) { _ in
+                    Self.chosen(pane)?.header.contains("‹ 2/3 ›") == true
                 }
                 try await closeChooser(pane)
                 try await quit(pane)
 
-                // Reopened from the store, the reply has its id: ← shows the second version.
+                // Reopened from the store: the second version is still the active one.
                 pane.tmux("send-keys", "-t", "pane", "clear", "Enter")
                 try await launch(pane)
                 try await pane.waitFor("● valid")

@@ -72,6 +72,9 @@ public enum ChatAction: Sendable, Equatable {
     case conversationCreated(Conversation)
     /// The prompt of a turn was stored (before the request was sent).
     case promptStored(turn: Int, MessageID)
+    /// The reply of a turn was stored (once the server accepted the request): its versions can be
+    /// switched between without reopening the conversation.
+    case replyStored(turn: Int, MessageID)
     case turn(Int, TurnEvent)
     case modelsLoaded([ModelInfo])
     case modelsFailed(APIError)

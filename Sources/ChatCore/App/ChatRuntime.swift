@@ -399,6 +399,7 @@ public final class ChatRuntime: Sendable {
                 case .responseStarted(let requestID):
                     recorder?.replyStarted(model: request.model, requestID: requestID)
                     emit(.turn(turn, .started(requestID: requestID)))
+                    if let reply = recorder?.replyMessage { emit(.replyStored(turn: turn, reply)) }
                 case .event(.contentBlockDelta(_, .text(let text))):
                     received += text
                     recorder?.text(text)

@@ -21,6 +21,11 @@ extension ChatState {
         case .promptStored(let turnID, let messageID):
             if let i = index(of: turnID) { transcript[i].storedID = messageID }
             return []
+        case .replyStored(let turnID, let messageID):
+            if turn?.id == turnID, let reply = turn?.replyEntry, let i = index(of: reply) {
+                transcript[i].storedID = messageID
+            }
+            return []
         case .turn(let turnID, let event):
             return handle(event, turn: turnID)
         default:

@@ -207,7 +207,7 @@ public struct ChatState: Sendable, Equatable {
             return effects + keys.start()
         case .editPrompt, .regenerate, .switchVersion:
             return updateBranches(action)
-        case .send, .cancel, .retryLast, .promptStored, .turn, .unqueue:
+        case .send, .cancel, .retryLast, .promptStored, .replyStored, .turn, .unqueue:
             return updateTurn(action)
         case .submitKey, .keepKey, .openKeyPrompt, .closeKeyPrompt, .editKeyAgain, .keyChecked, .candidateChecked,
             .candidateKnownRejected,

@@ -41,6 +41,9 @@ public final class TurnRecorder: Sendable {
     /// The stored prompt, once recorded (or reused).
     public var userMessage: MessageID? { state.withLock { $0.userMessage } }
 
+    /// The stored reply, once the server accepted the request.
+    public var replyMessage: MessageID? { state.withLock { $0.reply } }
+
     /// The store error that stopped recording, if any.
     public var failure: SessionStoreError? { state.withLock { $0.failure } }
 

@@ -8,9 +8,10 @@ import TerminalUI
 /// composer to send again as a new message, Esc goes back. A panel above the composer shows the
 /// chosen message; the transcript is not changed by choosing.
 struct MessageSelectLayer: Layer {
-    /// The chosen message, counted from the end of the transcript (0: the newest), so it stays on
-    /// the same place when the transcript is reloaded along another branch.
-    var fromEnd = 0
+    /// The chosen message's index in the transcript; nil: the newest. Kept by index from the
+    /// start, so after ←/→ reloads the transcript along another branch the same place (the
+    /// switched message's new version) stays chosen.
+    var chosen: Int?
 
     static let hint = "↑↓ choose · e edit · r regenerate · ←/→ versions · Enter reuse · Esc"
 
@@ -18,7 +19,7 @@ struct MessageSelectLayer: Layer {
     func index(in chat: ChatState) -> Int? {
         let count = chat.transcript.count
         guard count > 0 else { return nil }
-        return count - 1 - min(fromEnd, count - 1)
+        return min(chosen ?? count - 1, count - 1)
     }
 
     mutating func handle(_ event: InputEvent, context: inout LayerContext) -> LayerResult {
@@ -32,14 +33,14 @@ struct MessageSelectLayer: Layer {
         case (.escape, _):
             return .close
         case (.up, _):
-            fromEnd = min(context.chat.transcript.count - 1, fromEnd + 1)
+            chosen = max(0, i - 1)
         case (.down, _):
-            guard fromEnd > 0 else { return .close } // past the newest: back to the composer
-            fromEnd -= 1
+            guard i + 1 < context.chat.transcript.count else { return .close } // past the newest: back to the composer
+            chosen = i + 1
         case (.home, _):
-            fromEnd = context.chat.transcript.count - 1
+            chosen = 0
         case (.end, _):
-            fromEnd = 0
+            chosen = nil
         case (.left, _), (.right, _):
             context.actions.append(.switchVersion(entry: entry.id, offset: key.key == .left ? -1 : 1))
         case (.character("e"), []) where entry.role == .user:
