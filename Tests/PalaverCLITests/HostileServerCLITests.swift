@@ -59,7 +59,7 @@ import Testing
         try await withPalaver(key: Self.key) { fake, palaver in
             fake.state.enqueueFault(.pings(intervalMs: 100, afterEvents: 1))
             // Generous so a loaded machine still delivers the first delta before the deadline.
-            let result = try await ask(palaver, ["--reply-timeout", "3"])
+            let result = try await ask(palaver, ["--reply-timeout", "8"])
             #expect(result.status == 7, "\(result.stderr)")
             #expect(result.stdout.hasPrefix("Hello fr"), "\(result.stdout)")
             #expect(result.stderr.contains("limit for a whole reply"), "\(result.stderr)")
