@@ -104,6 +104,23 @@ import Testing
         #expect(app.ui.composer.text == "half a sentence")
     }
 
+    /// Checking the key in use from the manager is the monitor's check too: a 401 starts the
+    /// look for another key (its effect is not dropped, so later rejections still reload).
+    @Test func verifyingTheKeyInUseFeedsTheMonitor() {
+        var app = opened()
+        app.press(KeyEvent(.down)) // ANTHROPIC_API_KEY, in use
+        #expect(app.press(.char("v")) == [.verifyKeySource(.environment("ANTHROPIC_API_KEY"))])
+        let rejected = APIError(
+            kind: .authentication, httpStatus: 401, errorType: "authentication_error", message: "invalid x-api-key")
+        let effects = app.apply(
+            .keySourceVerified(
+                .environment("ANTHROPIC_API_KEY"),
+                KeyVerifier.Outcome(error: rejected, requestID: nil, at: t0)))
+        #expect(effects == [.reloadKey, .listKeySources])
+        #expect(app.chat.reloadingKey)
+        #expect(app.screen().text.contains("the API rejected it (invalid x-api-key)"))
+    }
+
     @Test func aFailedSwitchSaysWhyAndKeepsTheKey() {
         var app = opened()
         for _ in 0..<4 { app.press(KeyEvent(.down)) }

@@ -57,16 +57,19 @@ extension ChatState {
     }
 
     private mutating func sourceVerified(_ source: KeySource, _ outcome: KeyVerifier.Outcome) -> [ChatEffect] {
+        // A check of the key in use is the monitor's check too, with its effects: a 401 looks for
+        // another key, a pass sends what waited for the network (and keeps the rate limits seen).
+        // Another source's rate limits may be another account's: they are not the chat's headroom.
         let isInUse = keyManager?.rows.first { $0.source == source }?.isEffective ?? false
-        if isInUse { _ = keyChecked(outcome) }
+        var effects = isInUse ? keyChecked(outcome) : []
         if let error = outcome.error {
             let said = error.kind == .authentication ? "the API rejected it (\(error.message))" : error.kindSentence
             keyManager?.say("✗ \(source.keyPhraseCapitalized): \(said).", error: true)
         } else {
-            saw(outcome.rateLimits)
             keyManager?.say("✓ The API accepts \(source.keyPhrase).", error: false)
         }
-        return keyManager == nil ? [] : [.listKeySources]
+        if keyManager != nil { effects.append(.listKeySources) }
+        return effects
     }
 
     /// Another key is in use: what waited for a key is sent again, and the user is told why.
