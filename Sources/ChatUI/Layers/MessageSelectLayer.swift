@@ -68,10 +68,11 @@ struct MessageSelectLayer: Layer {
         let width = max(10, composer.width)
         let who = entry.role == .user ? "You" : "Claude"
         let version = entry.version.count > 1 ? "  ‹ \(entry.version.label) ›" : ""
-        let preview = TextSanitizer.sanitize(entry.text, keepNewlines: false)
+        // One row of preview: only what can show is sanitised (a long reply is not, every frame).
+        let preview = TextSanitizer.sanitize(String(entry.text.prefix(4 * width)), keepNewlines: false)
         let actions =
             entry.role == .user ? "e edit · Enter reuse" : "r regenerate"
-        var lines = [
+        let lines = [
             Line(
                 [
                     Span(" ▶ \(who)", style: theme.style("modal.title")),
@@ -80,11 +81,9 @@ struct MessageSelectLayer: Layer {
                         "  " + actions + (entry.version.count > 1 ? " · ←/→ versions" : ""),
                         style: theme.style("modal.hint")),
                 ]),
-            TextLayout.truncate(
-                Line(" " + (preview.isEmpty ? "(empty)" : preview), style: theme.style("modal.text")), width: width),
-            TextLayout.truncate(Line(" " + Self.hint, style: theme.style("modal.hint")), width: width),
-        ]
-        lines = lines.map { TextLayout.truncate($0, width: width) }
+            Line(" " + (preview.isEmpty ? "(empty)" : preview), style: theme.style("modal.text")),
+            Line(" " + Self.hint, style: theme.style("modal.hint")),
+        ].map { TextLayout.truncate($0, width: width) }
         let top = max(area.y, composer.y - lines.count)
         let box = Rect(x: composer.x, y: top, width: width, height: min(lines.count, composer.y - area.y))
         buffer.fill(box, with: Cell(" ", style: theme.style("modal")))
