@@ -50,6 +50,18 @@ import Testing
         #expect(app.ui.composer.isEmpty && app.ui.editing == nil)
     }
 
+    /// The chooser can be opened with a draft (from the palette): editing then refuses and the
+    /// draft stays, so no typed text is ever set aside where a quit could lose it.
+    @Test func editingNeverSetsADraftAside() throws {
+        var app = try twoExchanges()
+        app.type("half a thought")
+        app.push(MessageSelectLayer())
+        app.press(KeyEvent(.up)) // the second prompt
+        app.press(.char("e"))
+        #expect(app.ui.editing == nil && app.ui.composer.text == "half a thought")
+        #expect(app.chat.notice?.text.contains("Your draft stays in the composer") == true)
+    }
+
     @Test func escCancelsAnEditAndPutsTheDraftBack() throws {
         var app = try twoExchanges()
         app.press(KeyEvent(.up))

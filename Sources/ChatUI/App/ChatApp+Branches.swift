@@ -1,16 +1,24 @@
 import ChatCore
 import TerminalUI
 
-/// Editing an earlier prompt in the composer: the prompt's text replaces the draft (kept aside),
-/// Enter sends it as a new version of that prompt, Esc puts the draft back.
+/// Editing an earlier prompt in the composer (which must be empty): the prompt's text goes in,
+/// Enter sends it as a new version of that prompt, Esc empties the composer again.
 extension ChatApp {
     mutating func beginEdit(entry: Int, text: String) {
         guard !chat.isStreaming else {
             _ = send(.notify("A reply is still arriving: Esc stops it first.", error: true))
             return
         }
-        let draft = ui.editing?.draft ?? ui.composer.text
-        ui.editing = (entry, draft)
+        // Editing starts from an empty composer (↑ opens the chooser only there; the palette can
+        // open it with a draft), so no draft is set aside where a quit or a signal could lose it.
+        guard ui.composer.isEmpty else {
+            _ = send(
+                .notify(
+                    "Your draft stays in the composer: send it or clear it (Alt+C, undoable) to edit an earlier message.",
+                    error: true))
+            return
+        }
+        ui.editing = entry
         ui.focus = .composer
         ui.composer.text = text
         ui.composer.moveToEnd()
@@ -19,23 +27,21 @@ extension ChatApp {
 
     /// Sends the edited prompt as a new version; nil when no edit is under way.
     mutating func sendEdit() -> Output? {
-        guard let editing = ui.editing else { return nil }
-        let effects = send(.editPrompt(entry: editing.entry, text: ui.composer.text))
+        guard let entry = ui.editing else { return nil }
+        let effects = send(.editPrompt(entry: entry, text: ui.composer.text))
         guard !effects.isEmpty else { return Output() } // refused (streaming, empty): the edit stays
         ui.editing = nil
-        ui.composer.text = editing.draft
-        ui.composer.moveToEnd()
+        ui.composer.text = ""
         composerChanged()
         ui.scroll.scrollToBottom()
         return Output(chat: effects)
     }
 
-    /// Leaves an edit, putting the draft back; false when none was under way.
+    /// Leaves an edit, emptying the composer again; false when none was under way.
     mutating func cancelEdit() -> Bool {
-        guard let editing = ui.editing else { return false }
+        guard ui.editing != nil else { return false }
         ui.editing = nil
-        ui.composer.text = editing.draft
-        ui.composer.moveToEnd()
+        ui.composer.text = ""
         composerChanged()
         return true
     }

@@ -22,7 +22,7 @@ extension ChatApp {
         case .pageUp, .pageDown, .lineUp, .lineDown, .scrollToTop, .scrollToBottom:
             return Output(chat: scroll(command))
         case .escape:
-            if cancelEdit() { return notify("Edit cancelled: your draft is back.") }
+            if cancelEdit() { return notify("Edit cancelled: the earlier message is unchanged.") }
             // A queued message is taken back first (into the composer); the next Esc stops the reply.
             if takeBackQueued() { return notify("The queued message is back in the composer.") }
             if chat.isStreaming { return Output(chat: send(.cancel)) }

@@ -29,8 +29,8 @@ public struct UIState {
     public var draftDirty = false
     /// After opening a conversation from a search over all of them: what to find and where.
     public var pendingJump: (query: String, message: MessageID)?
-    /// An earlier prompt being edited in the composer (its transcript entry) and the draft it replaced.
-    public var editing: (entry: Int, draft: String)?
+    /// The transcript entry of an earlier prompt being edited in the composer.
+    public var editing: Int?
 
     public init(size: Size) {
         self.size = size
